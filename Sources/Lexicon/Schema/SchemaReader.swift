@@ -1,0 +1,244 @@
+/// Turns one lexicon document's JSON into schema values, collecting every problem instead of stopping at the first.
+///
+/// References are resolved against `index`, the URIs of every definition being loaded together;
+/// what a reference points *at* is checked afterwards by the catalog (`pendingReferences`).
+struct SchemaReader {
+    let file: String
+    let nsid: NSID
+    let index: [String: Int]
+    var problems: [LexiconProblem] = []
+    var pendingReferences: [PendingReference] = []
+
+    /// A reference whose target's type must be checked once every definition is read.
+    struct PendingReference {
+        let reference: DefinitionReference
+        let file: String
+        let path: String
+        let role: Role
+        enum Role { case ref, unionMember }
+    }
+
+    /// Where a field schema appears; each place allows a different set of types.
+    enum Place: Equatable {
+        case definition, property, arrayItem, body, message
+        case paramsProperty, paramsArrayItem
+    }
+
+    init(file: String, nsid: NSID, index: [String: Int]) {
+        self.file = file
+        self.nsid = nsid
+        self.index = index
+    }
+
+    mutating func problem(_ path: String, _ message: String) {
+        problems.append(LexiconProblem(file: file, path: path, message: message))
+    }
+
+    // MARK: - Definitions
+
+    /// Reads the definition `name` of this document.
+    mutating func definition(name: String, _ value: JSONValue, at path: String) -> LexiconDefinition.Kind? {
+        guard let object = value.objectValue else {
+            problem(path, "a definition must be an object, not \(value.typeName)")
+            return nil
+        }
+        guard let type = object["type"]?.stringValue else {
+            problem(path, object["type"] == nil ? "a definition needs a \"type\"" : "\"type\" must be a string")
+            return nil
+        }
+        let primary: Set<String> = ["record", "query", "procedure", "subscription", "permission-set"]
+        if primary.contains(type) && name != "main" {
+            problem(JSONPointer.appending(path, "type"), "a \(type) must be the \"main\" definition, not \"\(name)\"")
+            return nil
+        }
+        switch type {
+        case "record": return record(object, at: path).map { .record($0) }
+        case "query": return method(object, at: path, isProcedure: false).map { .query($0) }
+        case "procedure": return method(object, at: path, isProcedure: true).map { .procedure($0) }
+        case "subscription": return subscription(object, at: path).map { .subscription($0) }
+        case "permission-set": return permissionSet(object, at: path).map { .permissionSet($0) }
+        case "token":
+            checkKeys(object, allowed: [], at: path, type: "token")
+            return .token
+        default:
+            return field(value, at: path, place: .definition).map { .field($0) }
+        }
+    }
+
+    private mutating func record(_ object: [String: JSONValue], at path: String) -> RecordSchema? {
+        checkKeys(object, allowed: ["key", "record"], at: path, type: "record")
+        var key: RecordKeyType?
+        switch object["key"] {
+        case nil: problem(path, "a record needs a \"key\" (tid, nsid, any or literal:<key>)")
+        case .string(let raw)?:
+            key = RecordKeyType(raw)
+            if key == nil { problem(JSONPointer.appending(path, "key"), "record key type \"\(raw)\" is not tid, nsid, any or literal:<record-key>") }
+        case let other?: problem(JSONPointer.appending(path, "key"), "\"key\" must be a string, not \(other.typeName)")
+        }
+        let recordPath = JSONPointer.appending(path, "record")
+        guard let recordValue = object["record"] else {
+            problem(path, "a record needs a \"record\" object schema")
+            return nil
+        }
+        guard recordValue["type"]?.stringValue == "object" else {
+            problem(recordPath, "a record's \"record\" must be a schema of type object")
+            return nil
+        }
+        guard case .object(let schema)? = field(recordValue, at: recordPath, place: .body), let key else { return nil }
+        return RecordSchema(key: key, object: schema)
+    }
+
+    private mutating func method(_ object: [String: JSONValue], at path: String, isProcedure: Bool) -> MethodSchema? {
+        let type = isProcedure ? "procedure" : "query"
+        checkKeys(object, allowed: isProcedure ? ["parameters", "input", "output", "errors"] : ["parameters", "output", "errors"],
+                  at: path, type: type)
+        let parameters = object["parameters"].flatMap { params($0, at: JSONPointer.appending(path, "parameters")) }
+        let input = object["input"].flatMap { body($0, at: JSONPointer.appending(path, "input")) }
+        let output = object["output"].flatMap { body($0, at: JSONPointer.appending(path, "output")) }
+        let errors = object["errors"].map { errorList($0, at: JSONPointer.appending(path, "errors")) } ?? []
+        return MethodSchema(parameters: parameters, input: input, output: output, errors: errors)
+    }
+
+    private mutating func subscription(_ object: [String: JSONValue], at path: String) -> SubscriptionSchema? {
+        checkKeys(object, allowed: ["parameters", "message", "errors"], at: path, type: "subscription")
+        let parameters = object["parameters"].flatMap { params($0, at: JSONPointer.appending(path, "parameters")) }
+        var message: FieldSchema?
+        if let value = object["message"] {
+            let messagePath = JSONPointer.appending(path, "message")
+            if let messageObject = value.objectValue {
+                checkKeys(messageObject, allowed: ["schema"], at: messagePath, type: "message")
+                if let schema = messageObject["schema"] {
+                    message = field(schema, at: JSONPointer.appending(messagePath, "schema"), place: .message)
+                } else {
+                    problem(messagePath, "a subscription message needs a \"schema\" (a union of refs)")
+                }
+            } else {
+                problem(messagePath, "\"message\" must be an object")
+            }
+        }
+        let errors = object["errors"].map { errorList($0, at: JSONPointer.appending(path, "errors")) } ?? []
+        return SubscriptionSchema(parameters: parameters, message: message, errors: errors)
+    }
+
+    private mutating func permissionSet(_ object: [String: JSONValue], at path: String) -> PermissionSetSchema? {
+        checkKeys(object, allowed: ["title", "title:lang", "detail", "detail:lang", "permissions"], at: path, type: "permission-set")
+        let title = string(object, "title", at: path)
+        let detail = string(object, "detail", at: path)
+        for key in ["title:lang", "detail:lang"] {
+            guard let value = object[key] else { continue }
+            let mapPath = JSONPointer.appending(path, key)
+            guard let map = value.objectValue else { problem(mapPath, "\"\(key)\" must be an object of language → string"); continue }
+            for (language, text) in map {
+                if !LanguageTag.isValid(language) { problem(JSONPointer.appending(mapPath, language), "\"\(language)\" is not a valid language tag") }
+                if text.stringValue == nil { problem(JSONPointer.appending(mapPath, language), "must be a string") }
+            }
+        }
+        guard let list = object["permissions"] else {
+            problem(path, "a permission-set needs \"permissions\"")
+            return nil
+        }
+        let listPath = JSONPointer.appending(path, "permissions")
+        guard let items = list.arrayValue else {
+            problem(listPath, "\"permissions\" must be an array")
+            return nil
+        }
+        var permissions: [[String: JSONValue]] = []
+        for (i, item) in items.enumerated() {
+            let itemPath = JSONPointer.appending(listPath, i)
+            guard let permission = item.objectValue else { problem(itemPath, "a permission must be an object"); continue }
+            if permission["type"]?.stringValue != "permission" { problem(itemPath, "a permission needs \"type\": \"permission\"") }
+            guard let resource = permission["resource"]?.stringValue else { problem(itemPath, "a permission needs a string \"resource\""); continue }
+            switch resource {
+            case "repo":
+                nsidList(permission["collection"], required: true, at: JSONPointer.appending(itemPath, "collection"))
+                if let actions = permission["action"] {
+                    let actionPath = JSONPointer.appending(itemPath, "action")
+                    let names = actions.arrayValue?.compactMap(\.stringValue)
+                    if names == nil || names!.count != actions.arrayValue!.count || !names!.allSatisfy(["create", "update", "delete"].contains) {
+                        problem(actionPath, "\"action\" must be an array of create, update, delete")
+                    } else if Set(names!).count != names!.count {
+                        problem(actionPath, "\"action\" must not repeat a value")
+                    }
+                }
+            case "rpc":
+                nsidList(permission["lxm"], required: true, at: JSONPointer.appending(itemPath, "lxm"))
+                let aud = permission["aud"]
+                let inherit = permission["inheritAud"]
+                if let inherit, inherit.boolValue == nil { problem(JSONPointer.appending(itemPath, "inheritAud"), "\"inheritAud\" must be a boolean") }
+                if let aud, aud.stringValue == nil { problem(JSONPointer.appending(itemPath, "aud"), "\"aud\" must be a string") }
+                if aud == nil && inherit?.boolValue != true { problem(itemPath, "an rpc permission needs \"aud\" unless \"inheritAud\" is true") }
+            default:
+                break // Other resources are ignored in lexicon context (spec).
+            }
+            permissions.append(permission)
+        }
+        return PermissionSetSchema(title: title, detail: detail, permissions: permissions)
+    }
+
+    private mutating func nsidList(_ value: JSONValue?, required: Bool, at path: String) {
+        guard let value else {
+            if required { problem(path, "is required: a non-empty array of NSIDs") }
+            return
+        }
+        guard let items = value.arrayValue, !items.isEmpty else {
+            problem(path, "must be a non-empty array of NSIDs")
+            return
+        }
+        for (i, item) in items.enumerated() where !(item.stringValue.map(NSID.isValid) ?? false) {
+            problem(JSONPointer.appending(path, i), "must be a valid NSID")
+        }
+    }
+
+    private mutating func errorList(_ value: JSONValue, at path: String) -> [ErrorDeclaration] {
+        guard let items = value.arrayValue else {
+            problem(path, "\"errors\" must be an array of {name, description?}")
+            return []
+        }
+        var result: [ErrorDeclaration] = []
+        var seen: Set<String> = []
+        for (i, item) in items.enumerated() {
+            let itemPath = JSONPointer.appending(path, i)
+            guard let object = item.objectValue else { problem(itemPath, "an error must be an object"); continue }
+            checkKeys(object, allowed: ["name"], at: itemPath, type: "error")
+            guard let name = object["name"]?.stringValue else { problem(itemPath, "an error needs a string \"name\""); continue }
+            if name.isEmpty || name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+                problem(JSONPointer.appending(itemPath, "name"), "error name \"\(name)\" must be non-empty with no whitespace")
+                continue
+            }
+            if !seen.insert(name).inserted { problem(JSONPointer.appending(itemPath, "name"), "error \"\(name)\" is declared twice") }
+            result.append(ErrorDeclaration(name: name, description: string(object, "description", at: itemPath)))
+        }
+        return result
+    }
+
+    private mutating func body(_ value: JSONValue, at path: String) -> BodySchema? {
+        guard let object = value.objectValue else {
+            problem(path, "must be an object with \"encoding\"")
+            return nil
+        }
+        checkKeys(object, allowed: ["encoding", "schema"], at: path, type: "body")
+        let encoding = string(object, "encoding", at: path)
+        if encoding == nil && object["encoding"] == nil { problem(path, "a body needs an \"encoding\" (a MIME type such as application/json)") }
+        if let encoding, MIMEPattern(encoding) == nil, !encoding.contains(",") {
+            problem(JSONPointer.appending(path, "encoding"), "\"\(encoding)\" is not a MIME type")
+        }
+        var schema: FieldSchema?
+        if let schemaValue = object["schema"] {
+            let schemaPath = JSONPointer.appending(path, "schema")
+            if let encoding, encoding != "application/json" {
+                problem(schemaPath, "a schema describes JSON bodies only, but the encoding is \(encoding)")
+            }
+            schema = field(schemaValue, at: schemaPath, place: .body)
+        }
+        guard let encoding else { return nil }
+        return BodySchema(encoding: encoding, schema: schema, description: string(object, "description", at: path))
+    }
+
+    private mutating func params(_ value: JSONValue, at path: String) -> ObjectSchema? {
+        guard let object = value.objectValue, object["type"]?.stringValue == "params" else {
+            problem(path, "\"parameters\" must be a schema of type params")
+            return nil
+        }
+        return objectSchema(object, at: path, type: "params", propertyPlace: .paramsProperty)
+    }
+}

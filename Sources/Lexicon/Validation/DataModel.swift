@@ -1,0 +1,112 @@
+/// The atproto data model's JSON shapes: `$bytes`, `$link`, blobs, and what `unknown` may hold.
+enum DataModel {
+    /// A decoded blob reference.
+    struct Blob {
+        let mimeType: String
+        let size: Int64
+    }
+
+    /// Checks `{"$bytes": "<base64>"}` and returns the decoded length.
+    static func bytesLength(_ value: JSONValue) throws(ValidationFailure) -> Int {
+        guard case .object(let object) = value, object.count == 1, case .string(let encoded)? = object["$bytes"] else {
+            throw ValidationFailure("must be bytes: {\"$bytes\": \"<base64>\"}")
+        }
+        guard let length = Base64Syntax.decodedLength(encoded) else {
+            throw ValidationFailure("must be bytes: \"$bytes\" is not valid base64")
+        }
+        return length
+    }
+
+    /// Checks `{"$link": "<cid>"}`.
+    static func checkLink(_ value: JSONValue) throws(ValidationFailure) {
+        guard case .object(let object) = value, object.count == 1, case .string(let cid)? = object["$link"] else {
+            throw ValidationFailure("must be a cid-link: {\"$link\": \"<cid>\"}")
+        }
+        guard CIDString.isValid(cid) else { throw ValidationFailure("must be a cid-link: \"$link\" is not a valid cid") }
+    }
+
+    /// Checks `{"$type": "blob", "ref": {"$link": cid}, "mimeType": string, "size": integer}`.
+    static func checkBlob(_ value: JSONValue) throws(ValidationFailure) -> Blob {
+        guard case .object(let object) = value, case .string("blob")? = object["$type"] else {
+            throw ValidationFailure("must be a blob: {\"$type\": \"blob\", \"ref\", \"mimeType\", \"size\"}")
+        }
+        guard let ref = object["ref"] else { throw ValidationFailure("must have the property \"ref\"") }
+        do { try checkLink(ref) } catch { throw error.prefixed("ref") }
+        guard case .string(let mimeType)? = object["mimeType"] else {
+            throw ValidationFailure(object["mimeType"] == nil ? "must have the property \"mimeType\"" : "must be a string").prefixedIf(object["mimeType"] != nil, "mimeType")
+        }
+        guard MIMEPattern(mimeType) != nil, !mimeType.contains("*") else {
+            throw ValidationFailure("must be a MIME type like image/png").prefixed("mimeType")
+        }
+        guard case .integer(let size)? = object["size"] else {
+            throw ValidationFailure(object["size"] == nil ? "must have the property \"size\"" : "must be an integer").prefixedIf(object["size"] != nil, "size")
+        }
+        guard size >= 0 else { throw ValidationFailure("can not be less than 0").prefixed("size") }
+        return Blob(mimeType: mimeType, size: size)
+    }
+
+    /// `unknown`: an object that is not a bytes, link or blob in disguise, holding only valid data-model values.
+    static func checkUnknown(_ value: JSONValue) throws(ValidationFailure) {
+        guard case .object(let object) = value else { throw ValidationFailure("must be an object") }
+        if object["$bytes"] != nil || object["$link"] != nil || object["$type"] == .string("blob") {
+            throw ValidationFailure("must be an object, not a bytes, cid-link or blob value")
+        }
+        try checkData(value)
+    }
+
+    /// Data-model validity at any depth: no floats, well-formed `$bytes`/`$link`/blob objects, string `$type`s.
+    static func checkData(_ value: JSONValue) throws(ValidationFailure) {
+        switch value {
+        case .null, .bool, .integer, .string:
+            return
+        case .number:
+            throw ValidationFailure("must not be a floating-point number (the atproto data model has integers only)")
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                do { try checkData(item) } catch { throw error.prefixed(String(i)) }
+            }
+        case .object(let object):
+            if object["$bytes"] != nil { _ = try bytesLength(value); return }
+            if object["$link"] != nil { try checkLink(value); return }
+            if let type = object["$type"] {
+                guard case .string(let name) = type, !name.isEmpty else {
+                    throw ValidationFailure("must be a non-empty string").prefixed("$type")
+                }
+                if name == "blob" { _ = try checkBlob(value); return }
+            }
+            for (key, item) in object {
+                do { try checkData(item) } catch { throw error.prefixed(key) }
+            }
+        }
+    }
+}
+
+extension ValidationFailure {
+    func prefixedIf(_ condition: Bool, _ component: String) -> ValidationFailure {
+        condition ? prefixed(component) : self
+    }
+}
+
+/// Standard base64 (RFC 4648 §4), with or without padding, as used by `$bytes`.
+enum Base64Syntax {
+    /// The number of bytes `encoded` decodes to, or `nil` if it is not valid base64.
+    static func decodedLength(_ encoded: String) -> Int? {
+        var count = 0
+        var padding = 0
+        for byte in encoded.utf8 {
+            if byte == 0x3D { padding += 1; continue }  // "="
+            guard padding == 0 else { return nil }       // data after padding
+            let isAlphabet = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2F
+            guard isAlphabet else { return nil }
+            count += 1
+        }
+        if padding > 0 && (count + padding) % 4 != 0 { return nil }
+        if padding > 2 { return nil }
+        switch count % 4 {
+        case 0: return count / 4 * 3
+        case 1: return nil
+        default: return count / 4 * 3 + (count % 4 - 1)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import BundledLexicons
+import Lexicon
+
+/// Where lexicons come from: a directory, or the set bundled into the binary.
+enum LexiconLocation {
+    case bundled
+    case directory(String)
+
+    init(_ directory: String?) {
+        self = directory.map(LexiconLocation.directory) ?? .bundled
+    }
+
+    /// The documents, read but not yet checked.
+    func sources() throws(LexiconLoadError) -> [LexiconSource] {
+        switch self {
+        case .directory(let path):
+            return try LexiconCatalog.sources(inDirectory: path)
+        case .bundled:
+            return BundledLexicons.files.map { file in
+                LexiconSource(name: "bundled:lexicons/\(file.path)", bytes: Array(file.json.utf8),
+                              expectedID: String(file.path.dropLast(".json".count)).replacingOccurrences(of: "/", with: "."))
+            }
+        }
+    }
+
+    /// The loaded, checked catalog.
+    func catalog() throws(LexiconLoadError) -> LexiconCatalog {
+        try LexiconCatalog(sources: sources())
+    }
+}
