@@ -115,7 +115,7 @@ struct ValueChecker {
             throw ValidationFailure("must be an object which includes the \"$type\" property")
         }
         if type.hasSuffix("#main") {
-            throw ValidationFailure("must name a main definition without \"#main\" (\(StringSchema.literal(String(type.dropLast(5))))").prefixed("$type")
+            throw ValidationFailure("must name a main definition without \"#main\" (\(StringSchema.literal(String(type.dropLast(5)))))").prefixed("$type")
         }
         for reference in schema.refs where reference.uri == type {
             return try checkDefinition(value, definitions[reference.index])
@@ -141,7 +141,7 @@ struct ValueChecker {
 
 extension FieldSchema {
     /// The schema's `default`, as a JSON value.
-    var defaultValue: JSONValue? {
+    public var defaultValue: JSONValue? {
         switch self {
         case .boolean(let s): s.defaultValue.map(JSONValue.bool)
         case .integer(let s): s.defaultValue.map(JSONValue.integer)
