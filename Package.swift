@@ -10,6 +10,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // Lexicon engine: schema model, loader/catalog, validator, string formats. Foundation only.
@@ -18,18 +26,46 @@ let package = Package(
         .target(name: "BundledLexicons"),
         // Lexicon → Swift source: the embedded lexicon bundle (and, later, typed handlers).
         .target(name: "LexiconCodegen", dependencies: ["Lexicon"]),
+        // XRPC server: routing by NSID, the request pipeline, params coercion, XRPC errors.
+        .target(
+            name: "XRPC",
+            dependencies: [
+                "Lexicon",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
+        .target(name: "WispAPI", dependencies: ["XRPC", "Lexicon"]),
         .executableTarget(
             name: "sigil",
             dependencies: [
                 "Lexicon",
                 "BundledLexicons",
                 "LexiconCodegen",
+                "XRPC",
+                "WispAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "LexiconTests",
             dependencies: ["Lexicon", "BundledLexicons", "LexiconCodegen"]
+        ),
+        .testTarget(
+            name: "XRPCTests",
+            dependencies: [
+                "XRPC", "Lexicon", "LexiconCodegen", "WispAPI", "BundledLexicons",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ]
 )

@@ -2,11 +2,11 @@ import ArgumentParser
 import Lexicon
 
 /// `sigil bench …`: measurements that belong in README, not in tests. Build with `-c release`.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks (build with -c release for meaningful numbers).",
-        subcommands: [LexiconBench.self]
+        subcommands: [LexiconBench.self, XRPCBench.self]
     )
 }
 

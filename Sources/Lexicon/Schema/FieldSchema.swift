@@ -50,19 +50,35 @@ public struct IntegerSchema: Sendable {
 }
 
 /// `string`: a Unicode string with optional format, byte and grapheme lengths, closed or open value sets.
-public struct StringSchema: Sendable {
-    public var format: StringFormat?
+///
+/// A class: schemas are immutable once loaded, and validation passes them around by reference.
+public final class StringSchema: Sendable {
+    public let format: StringFormat?
     /// Bounds in UTF-8 bytes.
-    public var minLength: Int?
-    public var maxLength: Int?
+    public let minLength: Int?
+    public let maxLength: Int?
     /// Bounds in extended grapheme clusters.
-    public var minGraphemes: Int?
-    public var maxGraphemes: Int?
+    public let minGraphemes: Int?
+    public let maxGraphemes: Int?
     /// Suggested values; never enforced.
-    public var knownValues: [String]?
-    public var enumValues: [String]?
-    public var defaultValue: String?
-    public var constValue: String?
+    public let knownValues: [String]?
+    public let enumValues: [String]?
+    public let defaultValue: String?
+    public let constValue: String?
+
+    public init(format: StringFormat? = nil, minLength: Int? = nil, maxLength: Int? = nil,
+                minGraphemes: Int? = nil, maxGraphemes: Int? = nil, knownValues: [String]? = nil,
+                enumValues: [String]? = nil, defaultValue: String? = nil, constValue: String? = nil) {
+        self.format = format
+        self.minLength = minLength
+        self.maxLength = maxLength
+        self.minGraphemes = minGraphemes
+        self.maxGraphemes = maxGraphemes
+        self.knownValues = knownValues
+        self.enumValues = enumValues
+        self.defaultValue = defaultValue
+        self.constValue = constValue
+    }
 }
 
 /// `bytes`: raw bytes, `{"$bytes": base64}` in JSON; lengths count decoded bytes.
@@ -79,18 +95,33 @@ public struct BlobSchema: Sendable {
 }
 
 /// `array`: elements of one schema, with optional element-count bounds.
-public struct ArraySchema: Sendable {
-    public var items: FieldSchema
-    public var minLength: Int?
-    public var maxLength: Int?
+public final class ArraySchema: Sendable {
+    public let items: FieldSchema
+    public let minLength: Int?
+    public let maxLength: Int?
+
+    public init(items: FieldSchema, minLength: Int? = nil, maxLength: Int? = nil) {
+        self.items = items
+        self.minLength = minLength
+        self.maxLength = maxLength
+    }
 }
 
 /// `object` (and `params`): named properties, some required, some nullable.
-public struct ObjectSchema: Sendable {
-    /// Properties in declaration order (the order of the lexicon file).
-    public var properties: [(name: String, schema: FieldSchema)]
-    public var required: Set<String>
-    public var nullable: Set<String>
+public final class ObjectSchema: Sendable {
+    /// Properties in a stable order (sorted by name).
+    public let properties: [(name: String, schema: FieldSchema)]
+    public let required: Set<String>
+    public let nullable: Set<String>
+
+    public init(properties: [(name: String, schema: FieldSchema)], required: Set<String>, nullable: Set<String>) {
+        self.properties = properties
+        self.required = required
+        self.nullable = nullable
+    }
+
+    /// An object with no properties.
+    public static let empty = ObjectSchema(properties: [], required: [], nullable: [])
 
     /// The schema of one property, if declared.
     public func property(_ name: String) -> FieldSchema? {

@@ -108,24 +108,26 @@ extension SchemaReader {
     private mutating func string(_ object: [String: JSONValue], at path: String) -> StringSchema? {
         checkKeys(object, allowed: ["format", "minLength", "maxLength", "minGraphemes", "maxGraphemes",
                                     "knownValues", "enum", "default", "const"], at: path, type: "string")
-        var schema = StringSchema()
+        var format: StringFormat?
         if let raw: String = typed(object, "format", at: path, \.stringValue, "a string") {
-            schema.format = StringFormat(rawValue: raw)
-            if schema.format == nil {
+            format = StringFormat(rawValue: raw)
+            if format == nil {
                 let names = StringFormat.allCases.map(\.rawValue).joined(separator: ", ")
                 problem(JSONPointer.appending(path, "format"), "unknown string format \"\(raw)\" (known: \(names))")
             }
         }
-        (schema.minLength, schema.maxLength) = bounds(object, "minLength", "maxLength", at: path)
-        (schema.minGraphemes, schema.maxGraphemes) = bounds(object, "minGraphemes", "maxGraphemes", at: path)
-        if let minGraphemes = schema.minGraphemes, let maxLength = schema.maxLength, minGraphemes > maxLength {
+        let (minLength, maxLength) = bounds(object, "minLength", "maxLength", at: path)
+        let (minGraphemes, maxGraphemes) = bounds(object, "minGraphemes", "maxGraphemes", at: path)
+        if let minGraphemes, let maxLength, minGraphemes > maxLength {
             problem(path, "minGraphemes (\(minGraphemes)) exceeds maxLength (\(maxLength) bytes): every grapheme is at least one byte")
         }
-        schema.knownValues = list(object, "knownValues", at: path, \.stringValue, "strings")
-        schema.enumValues = list(object, "enum", at: path, \.stringValue, "strings")
+        let schema = StringSchema(
+            format: format, minLength: minLength, maxLength: maxLength, minGraphemes: minGraphemes, maxGraphemes: maxGraphemes,
+            knownValues: list(object, "knownValues", at: path, \.stringValue, "strings"),
+            enumValues: list(object, "enum", at: path, \.stringValue, "strings"),
+            defaultValue: typed(object, "default", at: path, \.stringValue, "a string"),
+            constValue: typed(object, "const", at: path, \.stringValue, "a string"))
         checkValues(schema.enumValues, of: schema, named: "enum", at: path)
-        schema.defaultValue = typed(object, "default", at: path, \.stringValue, "a string")
-        schema.constValue = typed(object, "const", at: path, \.stringValue, "a string")
         checkDefaultAndConst(schema.defaultValue, schema.constValue, of: schema, at: path)
         return schema
     }
@@ -274,7 +276,7 @@ extension SchemaReader {
         guard let values else { return }
         if values.isEmpty { problem(JSONPointer.appending(path, key), "\(key) is empty, so no value can ever be valid") }
         for (i, value) in values.enumerated() {
-            if let violation = schema.constraintViolation(value, ignoringValueSets: true) {
+            if let violation = schema.constraintViolation(value, ignoringValueSets: true, ignoringConst: true) {
                 problem(JSONPointer.appending(JSONPointer.appending(path, key), i), "\(key) value \(S.literal(value)) \(violation)")
             }
         }

@@ -1,5 +1,5 @@
 /// One named definition of a lexicon document, e.g. `main` of `place.wisp.v2.secret.rotate`.
-public struct LexiconDefinition: Sendable {
+public final class LexiconDefinition: Sendable {
     /// The normalized reference to this definition: `nsid` for `main`, `nsid#name` otherwise.
     public let uri: String
     /// The NSID of the document that declares it.
@@ -8,6 +8,14 @@ public struct LexiconDefinition: Sendable {
     public let name: String
     public let description: String?
     public let kind: Kind
+
+    init(uri: String, nsid: NSID, name: String, description: String?, kind: Kind) {
+        self.uri = uri
+        self.nsid = nsid
+        self.name = name
+        self.description = description
+        self.kind = kind
+    }
 
     /// What a definition describes.
     public enum Kind: Sendable {

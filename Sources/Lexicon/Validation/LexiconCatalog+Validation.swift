@@ -67,7 +67,8 @@ extension LexiconCatalog {
     /// must be a key the collection's `key` type accepts.
     public func validateRecord(_ value: JSONValue, collection nsid: String, recordKey: String? = nil,
                                options: ValidationOptions = .init()) throws(SchemaLookupError) -> ValidationResult {
-        guard let definition = definition(nsid) else { throw .unknownDefinition(nsid) }
+        guard let index = index(of: nsid) else { throw .unknownDefinition(nsid) }
+        let definition = definitions[index]
         guard case .record(let record) = definition.kind else { throw .notARecord(nsid) }
         if let recordKey, !record.key.accepts(recordKey) {
             return .invalid(ValidationError(path: "Record key", reason: "\(StringSchema.literal(recordKey)) is not a valid record key of type \(record.key)"))
@@ -84,7 +85,7 @@ extension LexiconCatalog {
         let schema: FieldSchema
         switch part {
         case .params:
-            schema = .object(method.parameters ?? ObjectSchema(properties: [], required: [], nullable: []))
+            schema = .object(method.parameters ?? .empty)
         case .input:
             guard let body = method.input?.schema else { throw .noSchema(nsid, part) }
             schema = body

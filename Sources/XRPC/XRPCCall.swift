@@ -1,0 +1,80 @@
+import HTTPTypes
+import Hummingbird
+import Lexicon
+import Logging
+
+/// Who is calling, once a request has authenticated.
+public struct XRPCPrincipal: Sendable, Hashable {
+    /// The caller's DID (a service JWT's `iss`).
+    public let did: String
+
+    public init(did: String) {
+        self.did = did
+    }
+}
+
+/// A validated request body.
+public struct XRPCBody: Sendable {
+    /// The request's MIME type (parameters stripped, lower-cased).
+    public let encoding: String
+    public let bytes: [UInt8]
+    /// For JSON bodies: the value after lexicon validation (defaults applied).
+    public let json: JSONValue?
+}
+
+/// Everything a handler gets: already validated against the lexicon.
+public struct XRPCCall: Sendable {
+    public let nsid: String
+    /// Query parameters as an object, coerced to their lexicon types, defaults applied.
+    public let params: JSONValue
+    public let input: XRPCBody?
+    /// `nil` when the caller sent no credentials and the method allows that.
+    public let principal: XRPCPrincipal?
+    public let headers: HTTPFields
+    public let logger: Logger
+}
+
+/// A handler's answer.
+public struct XRPCReply: Sendable {
+    /// MIME type of `body`; `nil` for a method with no output.
+    public var encoding: String?
+    public var body: [UInt8]
+    public var headers: HTTPFields
+
+    public init(encoding: String?, body: [UInt8], headers: HTTPFields = [:]) {
+        self.encoding = encoding
+        self.body = body
+        self.headers = headers
+    }
+
+    /// A JSON body.
+    public static func json(_ value: JSONValue) -> XRPCReply {
+        XRPCReply(encoding: "application/json", body: value.serialized())
+    }
+
+    /// No body (for methods without output).
+    public static let empty = XRPCReply(encoding: nil, body: [])
+}
+
+/// A method implementation; the pipeline validates before and after it.
+public typealias XRPCHandler = @Sendable (XRPCCall) async throws -> XRPCReply
+
+/// Whether a method needs an authenticated caller.
+public enum XRPCAuthRequirement: Sendable {
+    /// Anonymous calls get `401 AuthenticationRequired`.
+    case required
+    /// Credentials are verified if present, but not needed.
+    case optional
+}
+
+/// Verifies credentials. Returns `nil` when the request carries none; throws an ``XRPCError`` (401) when
+/// they are present but wrong.
+public protocol XRPCAuthenticator: Sendable {
+    func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal?
+}
+
+/// Decides whether a call may proceed now.
+public protocol XRPCRateLimiter: Sendable {
+    /// `nil` to proceed; otherwise the seconds after which to retry.
+    func retryAfter(nsid: String, principal: XRPCPrincipal?) async -> Int?
+}

@@ -1,0 +1,49 @@
+import Lexicon
+
+/// Handlers by NSID, checked against the catalog as they are registered.
+public struct XRPCMethodTable: Sendable {
+    /// One served method.
+    struct Entry: Sendable {
+        let nsid: String
+        let isProcedure: Bool
+        let schema: MethodSchema
+        var handler: XRPCHandler?
+        var auth: XRPCAuthRequirement
+    }
+
+    public let catalog: LexiconCatalog
+    private(set) var entries: [String: Entry] = [:]
+
+    /// Every query and procedure in `catalog`, none implemented yet (each answers 501 until registered).
+    public init(catalog: LexiconCatalog) {
+        self.catalog = catalog
+        for definition in catalog.definitions {
+            switch definition.kind {
+            case .query(let schema):
+                entries[definition.uri] = Entry(nsid: definition.uri, isProcedure: false, schema: schema, handler: nil, auth: .required)
+            case .procedure(let schema):
+                entries[definition.uri] = Entry(nsid: definition.uri, isProcedure: true, schema: schema, handler: nil, auth: .required)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Serves `nsid` with `handler`. Fails if the catalog has no such query or procedure.
+    public mutating func register(_ nsid: String, auth: XRPCAuthRequirement, handler: @escaping XRPCHandler) throws(SchemaLookupError) {
+        guard entries[nsid] != nil else {
+            throw catalog.definition(nsid) == nil ? .unknownDefinition(nsid) : .notAMethod(nsid)
+        }
+        entries[nsid]!.handler = handler
+        entries[nsid]!.auth = auth
+    }
+
+    /// NSIDs that have a handler.
+    public var implemented: [String] {
+        entries.values.filter { $0.handler != nil }.map(\.nsid).sorted()
+    }
+
+    subscript(nsid: String) -> Entry? {
+        entries[nsid]
+    }
+}

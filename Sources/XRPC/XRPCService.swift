@@ -1,0 +1,257 @@
+import HTTPTypes
+import Hummingbird
+import Lexicon
+import Logging
+import Metrics
+
+/// Serves every query and procedure of a catalog at `/xrpc/{nsid}`.
+///
+/// Each call runs the same pipeline: route by NSID → HTTP method → params → auth → input → rate limit →
+/// handler → output. Params and input are validated before the handler; output after it (an invalid
+/// output is a server bug: logged with its path, answered `500`, never sent).
+public struct XRPCService: Sendable {
+    public let methods: XRPCMethodTable
+    public let configuration: XRPCConfiguration
+    let authenticator: (any XRPCAuthenticator)?
+    let rateLimiter: (any XRPCRateLimiter)?
+
+    public init(methods: XRPCMethodTable, configuration: XRPCConfiguration,
+                authenticator: (any XRPCAuthenticator)? = nil, rateLimiter: (any XRPCRateLimiter)? = nil) {
+        self.methods = methods
+        self.configuration = configuration
+        self.authenticator = authenticator
+        self.rateLimiter = rateLimiter
+    }
+
+    /// Adds `/xrpc/_health`, `/xrpc/{nsid}` and answers for malformed `/xrpc/…` paths.
+    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let health = JSONValue.object(["version": .string(configuration.version)]).serialized()
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
+            // One catch-all route: Hummingbird will not let `/xrpc/:nsid` and `/xrpc/**` coexist.
+            router.on("/xrpc/**", method: method) { request, context in
+                let segments = context.parameters.getCatchAll()
+                guard segments.count == 1 else {
+                    return Self.response(for: .invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}"), requestID: context.requestID)
+                }
+                if segments[0] == "_health", request.method == .get {
+                    return Response(status: .ok, headers: [.contentType: "application/json"],
+                                    body: .init(byteBuffer: ByteBuffer(bytes: health)))
+                }
+                return await respond(to: request, nsid: String(segments[0]), context: context)
+            }
+            router.on("/xrpc", method: method) { _, context in
+                Self.response(for: .invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}"), requestID: context.requestID)
+            }
+        }
+    }
+
+    /// CORS for browser clients: any origin, the headers atproto clients send, and the ones they read back.
+    public static func corsMiddleware<Context: RequestContext>() -> CORSMiddleware<Context> {
+        CORSMiddleware(
+            allowOrigin: .all,
+            allowHeaders: [.accept, .authorization, .contentType, .origin,
+                           HTTPField.Name("atproto-proxy")!, HTTPField.Name("atproto-accept-labelers")!],
+            allowMethods: [.get, .post, .options],
+            exposedHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate"]
+        )
+    }
+
+    /// Runs the pipeline for one request; never throws: every failure is an XRPC error response.
+    public func respond(to request: Request, nsid: String, context: some RequestContext) async -> Response {
+        let started = ContinuousClock.now
+        let known = methods[nsid] != nil
+        var logger = context.logger
+        logger[metadataKey: "xrpc.method"] = .string(known ? nsid : "unknown")
+        let response: Response
+        do throws(XRPCError) {
+            response = try await pipeline(request, nsid: nsid, logger: logger, requestID: context.requestID)
+        } catch {
+            response = Self.response(for: error, requestID: context.requestID)
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let label = known ? nsid : "unknown"
+        let status = String(response.status.code)
+        Counter(label: "xrpc_requests_total", dimensions: [("method", label), ("status", status)]).increment()
+        Metrics.Timer(label: "xrpc_request_duration_seconds", dimensions: [("method", label)]).recordSeconds(seconds)
+        logger.info("xrpc request", metadata: [
+            "http.method": .string(request.method.rawValue),
+            "http.status": .stringConvertible(response.status.code),
+            "latency_ms": .string(String(format: "%.3f", seconds * 1000)),
+        ])
+        return response
+    }
+
+    private func pipeline(_ request: Request, nsid: String, logger: Logger, requestID: String?) async throws(XRPCError) -> Response {
+        guard NSID.isValid(nsid) else {
+            throw .invalidRequest("Malformed XRPC path: \"\(nsid.prefix(100))\" is not a valid NSID")
+        }
+        guard let method = methods[nsid], let handler = method.handler else { throw .methodNotImplemented() }
+
+        let expected: HTTPRequest.Method = method.isProcedure ? .post : .get
+        guard request.method == expected else {
+            throw .invalidRequest("Incorrect HTTP method (\(request.method.rawValue)) expected \(expected.rawValue)")
+        }
+
+        let rawParams = try QueryParameters.coerce(query: request.uri.query.map { Substring($0) }, schema: method.schema.parameters)
+        let params = try validated(rawParams, nsid: nsid, part: .params)
+
+        let principal = try await authenticator?.authenticate(headers: request.headers, nsid: nsid)
+        if principal == nil, method.auth == .required {
+            throw .authenticationRequired("Authentication Required")
+        }
+
+        let input = try await readInput(request, method: method)
+
+        if let retryAfter = await rateLimiter?.retryAfter(nsid: nsid, principal: principal) {
+            throw .rateLimitExceeded(retryAfter: retryAfter)
+        }
+
+        let call = XRPCCall(nsid: nsid, params: params, input: input, principal: principal, headers: request.headers, logger: logger)
+        let reply: XRPCReply
+        do {
+            reply = try await handler(call)
+        } catch let error as XRPCError {
+            throw error
+        } catch let error as any XRPCDeclaredError {
+            throw XRPCError(status: .badRequest, name: error.errorName, message: error.errorMessage)
+        } catch {
+            logger.error("handler failed", metadata: ["error": .string(String(describing: error))])
+            throw .internalServerError
+        }
+        try checkOutput(reply, method: method, logger: logger)
+
+        var headers = reply.headers
+        if let encoding = reply.encoding { headers[.contentType] = encoding }
+        if let requestID { headers[.requestID] = requestID }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
+    /// Validates with the lexicon; failures are `400 InvalidRequest` carrying the validator's message.
+    private func validated(_ value: JSONValue, nsid: String, part: MethodPart) throws(XRPCError) -> JSONValue {
+        let result: ValidationResult
+        do {
+            result = try methods.catalog.validate(value, method: nsid, part: part, options: .init(applyDefaults: true))
+        } catch {
+            return value // No schema for this part: nothing to check.
+        }
+        switch result {
+        case .valid(let completed): return completed
+        case .invalid(let error): throw .invalidRequest(error.message)
+        }
+    }
+
+    private func readInput(_ request: Request, method: XRPCMethodTable.Entry) async throws(XRPCError) -> XRPCBody? {
+        let contentType = request.headers[.contentType].map(Self.mimeEssence)
+        guard let declared = method.schema.input else {
+            let body = try await readBody(request)
+            if !body.isEmpty { throw .invalidRequest("A request body was provided when none was expected") }
+            return nil
+        }
+        guard let contentType, !contentType.isEmpty else {
+            throw .invalidRequest("Request encoding (Content-Type) required but not provided")
+        }
+        guard Self.encoding(contentType, matches: declared.encoding) else {
+            throw .invalidRequest("Wrong request encoding (Content-Type): \(contentType.prefix(100))")
+        }
+        let body = try await readBody(request)
+        guard !body.isEmpty else { throw .invalidRequest("A request body is expected but none was provided") }
+        guard contentType == "application/json" else {
+            return XRPCBody(encoding: contentType, bytes: body, json: nil)
+        }
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: body)
+        } catch {
+            throw .invalidRequest("Request body is not valid JSON: \(error.description)")
+        }
+        guard declared.schema != nil else { return XRPCBody(encoding: contentType, bytes: body, json: json) }
+        return XRPCBody(encoding: contentType, bytes: body, json: try validated(json, nsid: method.nsid, part: .input))
+    }
+
+    /// Reads the body up to the limit; a declared or actual size over it is `413` without reading further.
+    private func readBody(_ request: Request) async throws(XRPCError) -> [UInt8] {
+        let limit = configuration.maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw .payloadTooLarge(limit: limit)
+        }
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in request.body {
+                guard bytes.count + chunk.readableBytes <= limit else { throw XRPCError.payloadTooLarge(limit: limit) }
+                bytes.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch let error as XRPCError {
+            throw error
+        } catch {
+            throw .invalidRequest("Could not read the request body")
+        }
+        return bytes
+    }
+
+    private func checkOutput(_ reply: XRPCReply, method: XRPCMethodTable.Entry, logger: Logger) throws(XRPCError) {
+        func bug(_ message: String) -> XRPCError {
+            logger.error("invalid handler output", metadata: ["reason": .string(message)])
+            return .internalServerError
+        }
+        guard let declared = method.schema.output else {
+            if !reply.body.isEmpty { throw bug("\(method.nsid) declares no output but the handler returned a body") }
+            return
+        }
+        guard let encoding = reply.encoding, Self.encoding(Self.mimeEssence(encoding), matches: declared.encoding) else {
+            throw bug("output encoding \(reply.encoding ?? "none") does not match \(declared.encoding)")
+        }
+        guard declared.schema != nil, Self.mimeEssence(encoding) == "application/json" else { return }
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: reply.body)
+        } catch {
+            throw bug("output is not valid JSON: \(error.description)")
+        }
+        if case .invalid(let error) = try? methods.catalog.validate(value, method: method.nsid, part: .output) {
+            throw bug(error.message)
+        }
+    }
+
+    /// `type/subtype` without parameters, lower-cased.
+    static func mimeEssence(_ value: String) -> String {
+        let essence = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return essence.trimmingSpaces().lowercased()
+    }
+
+    static func encoding(_ actual: String, matches declared: String) -> Bool {
+        if declared == "*/*" { return true }
+        return MIMEPattern(declared)?.matches(actual) ?? (actual == declared.lowercased())
+    }
+
+    /// The JSON error response for `error`.
+    static func response(for error: XRPCError, requestID: String?) -> Response {
+        var headers = error.headers
+        headers[.contentType] = "application/json"
+        if let requestID { headers[.requestID] = requestID }
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
+    }
+}
+
+extension HTTPField.Name {
+    /// `X-Request-Id`, echoed on every XRPC response.
+    static let requestID = HTTPField.Name("X-Request-Id")!
+}
+
+extension RequestContext {
+    /// Hummingbird's per-request id, if the logger carries one.
+    var requestID: String? {
+        logger[metadataKey: "hb.request.id"].map { "\($0)" }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var s = self
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return s
+    }
+}
+
+import Foundation

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Lexicon
+import LexiconCodegen
+
+/// `sigil lexicon gen --output DIR`: write typed Swift (I/O types, handler protocols) for every lexicon.
+struct LexiconGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gen",
+        abstract: "Generate typed Swift handlers and I/O types from lexicons.",
+        discussion: "Writes one file per lexicon and one handler protocol per NSID group; removes generated files that no longer have a lexicon."
+    )
+
+    @Option(help: "Directory of lexicon JSON files (default: the bundled lexicons).")
+    var lexicons: String?
+
+    @Option(help: "Directory to write the Swift files into.")
+    var output: String = "Sources/WispAPI/Generated"
+
+    func run() throws {
+        let catalog: LexiconCatalog
+        do {
+            catalog = try LexiconLocation(lexicons).catalog()
+        } catch {
+            for problem in error.problems { printError(problem.description) }
+            throw ExitCode(1)
+        }
+        let files = HandlerSourceWriter(catalog: catalog).files()
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+            // Remove generated files whose lexicon is gone; leave hand-written files alone.
+            for existing in try manager.contentsOfDirectory(atPath: output) where existing.hasSuffix(".swift") && files[existing] == nil {
+                let path = (output as NSString).appendingPathComponent(existing)
+                if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasPrefix("// GENERATED") {
+                    try manager.removeItem(atPath: path)
+                }
+            }
+            for (name, source) in files {
+                try source.write(toFile: (output as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+            }
+        } catch {
+            printError("cannot write to \(output): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        print("wrote \(files.count) files to \(output)")
+    }
+}
