@@ -22,7 +22,8 @@ enum SigilApplication {
             router: router(service: service, registry: registry),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "sigil"),
             onServerRunning: { channel in
-                logger.notice("listening on http://\(channel.localAddress?.description ?? "?")")
+                let address = channel.localAddress
+                logger.notice("listening on http://\(address?.ipAddress ?? configuration.host):\(address?.port ?? configuration.port)")
             },
             logger: logger
         )
