@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
@@ -37,6 +38,35 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        // libsecp256k1 (Debian libsecp256k1-dev); only the Secp256k1 module imports it.
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // ECDSA over secp256k1 (ES256K): the Swift door to CSecp256k1.
+        .target(name: "Secp256k1", dependencies: ["CSecp256k1"]),
+        // Which addresses outbound requests to user-given hosts may reach (SSRF guard).
+        .target(name: "NetworkPolicy"),
+        // DIDs, DID documents and resolution, Multikey, inter-service JWT verification.
+        .target(
+            name: "Identity",
+            dependencies: [
+                "Lexicon", "Secp256k1", "NetworkPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The application: service auth wired to XRPC, the development identity, HTTP assembly.
+        .target(
+            name: "SigilService",
+            dependencies: [
+                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
         .target(name: "WispAPI", dependencies: ["XRPC", "Lexicon"]),
         .executableTarget(
@@ -47,6 +77,9 @@ let package = Package(
                 "LexiconCodegen",
                 "XRPC",
                 "WispAPI",
+                "Identity",
+                "SigilService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,6 +90,16 @@ let package = Package(
         .testTarget(
             name: "LexiconTests",
             dependencies: ["Lexicon", "BundledLexicons", "LexiconCodegen"]
+        ),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: [
+                "Identity", "Secp256k1", "NetworkPolicy", "Lexicon", "SigilService", "XRPC",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "XRPCTests",

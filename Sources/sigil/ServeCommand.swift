@@ -6,6 +6,9 @@ import Logging
 import Metrics
 import Prometheus
 import XRPC
+import Identity
+import SigilService
+import AsyncHTTPClient
 
 /// `sigil serve`: the XRPC service, on embedded defaults with no setup.
 struct ServeCommand: AsyncParsableCommand {
@@ -37,14 +40,47 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        var pinned: [String: DIDDocument] = [:]
+        if configuration.dev {
+            let identity: DevelopmentIdentity
+            do {
+                identity = try DevelopmentIdentity.loadOrCreate(dataDirectory: configuration.dataDirectory)
+            } catch {
+                printError("sigil: \(error)")
+                throw ExitCode(1)
+            }
+            pinned[identity.did] = identity.document
+            logger.warning("DEVELOPMENT MODE: trusting the local development identity \(identity.did) from \(DevelopmentIdentity.path(dataDirectory: configuration.dataDirectory)). Never run --dev in production.")
+        }
+        if configuration.insecureLoopback {
+            logger.warning("INSECURE LOOPBACK: http and loopback addresses are allowed for outbound calls. Development and tests only.")
+        }
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow,
+                                                                                             timeout: .init(connect: .seconds(3), read: .seconds(5))))
+        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL,
+                                                           insecureLoopback: configuration.insecureLoopback),
+                                   pinned: pinned)
+        let verifier = ServiceJWTVerifier(
+            policy: .init(serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
+                          acceptBareDID: configuration.acceptBareDID, maxAge: Int64(configuration.maxTokenAge)),
+            resolver: resolver, nonces: InMemoryNonceStore())
+
         let methods = XRPCMethodTable(catalog: catalog)
         let service = XRPCService(methods: methods,
-                                  configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: Sigil.version))
-        let application = SigilApplication.build(service: service, registry: registry, configuration: configuration, logger: logger)
-        logger.notice("serving \(catalog.documents.count) lexicons; implemented: \(methods.implemented.joined(separator: ", "))")
+                                  configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: Sigil.version),
+                                  authenticator: ServiceAuthenticator(verifier: verifier))
+        let router = SigilApplication.router(service: service, registry: registry)
+        if configuration.serviceDID.hasPrefix("did:web:") {
+            SigilApplication.addDIDDocument(to: router, serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
+                                            endpoint: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
+        }
+        let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port, logger: logger)
+        logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
         do {
             try await application.runService()
+            try? await httpClient.shutdown()
         } catch {
+            try? await httpClient.shutdown()
             let text = String(describing: error)
             if text.contains("Address already in use") {
                 printError("sigil: cannot listen on \(configuration.host):\(configuration.port): the port is already in use")

@@ -10,6 +10,20 @@ struct ServeConfiguration: Sendable {
     var lexicons: String?
     var logLevel: Logger.Level
     var maxBodyBytes: Int
+    /// Where Sigil keeps its files (the development identity; later the database and master key).
+    var dataDirectory: String
+    /// This service's DID and service id: tokens must be addressed to `serviceDID#serviceID`.
+    var serviceDID: String
+    var serviceID: String
+    /// Also accept tokens whose `aud` is the bare service DID.
+    var acceptBareDID: Bool
+    /// Oldest `iat` and furthest `exp` accepted, in seconds.
+    var maxTokenAge: Int
+    var plcURL: String
+    /// Public base URL of this service, for its `did:web` document.
+    var publicURL: String?
+    var insecureLoopback: Bool
+    var dev: Bool
 
     /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable.
     static func resolve(_ options: ServeOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfiguration {
@@ -26,11 +40,32 @@ struct ServeConfiguration: Sendable {
             port: try value(options.port, "PORT", { Int($0) }, 2583),
             lexicons: try value(options.lexicons, "LEXICONS", { Optional($0) }, nil),
             logLevel: try value(options.logLevel?.level, "LOG_LEVEL", { Logger.Level(rawValue: $0.lowercased()) }, .info),
-            maxBodyBytes: try value(options.maxBodyBytes, "MAX_BODY_BYTES", { Int($0) }, 150 * 1024)
+            maxBodyBytes: try value(options.maxBodyBytes, "MAX_BODY_BYTES", { Int($0) }, 150 * 1024),
+            dataDirectory: try value(options.dataDir, "DATA_DIR", { $0 }, "./.sigil"),
+            serviceDID: try value(options.serviceDid, "SERVICE_DID", { $0 }, "did:web:localhost"),
+            serviceID: try value(options.serviceId, "SERVICE_ID", { $0 }, "sigil"),
+            acceptBareDID: try value(options.acceptBareDid, "ACCEPT_BARE_DID", parseBool, true),
+            maxTokenAge: try value(options.maxTokenAge, "MAX_TOKEN_AGE", { Int($0) }, 300),
+            plcURL: try value(options.plcUrl, "PLC_URL", { $0 }, "https://plc.directory"),
+            publicURL: try value(options.publicUrl, "PUBLIC_URL", { Optional($0) }, nil),
+            insecureLoopback: try options.insecureLoopback ? true : value(nil, "INSECURE_LOOPBACK", parseBool, false),
+            dev: try options.dev ? true : value(nil, "DEV", parseBool, false)
         )
+        guard configuration.serviceDID.hasPrefix("did:"), !configuration.serviceDID.contains("#") else {
+            throw ValidationError("--service-did must be a DID without a fragment, not \(configuration.serviceDID)")
+        }
+        guard configuration.maxTokenAge > 0 else { throw ValidationError("--max-token-age must be positive") }
         guard (0...65535).contains(configuration.port) else { throw ValidationError("port \(configuration.port) is not 0–65535") }
         guard configuration.maxBodyBytes > 0 else { throw ValidationError("max body bytes must be positive") }
         return configuration
+    }
+}
+
+private func parseBool(_ text: String) -> Bool? {
+    switch text.lowercased() {
+    case "1", "true", "yes", "on": true
+    case "0", "false", "no", "off": false
+    default: nil
     }
 }
 
@@ -50,6 +85,33 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Largest accepted request body in bytes (SIGIL_MAX_BODY_BYTES, default 153600).")
     var maxBodyBytes: Int?
+
+    @Option(help: "Directory for Sigil's files (SIGIL_DATA_DIR, default ./.sigil).")
+    var dataDir: String?
+
+    @Option(help: "This service's DID; tokens' aud must name it (SIGIL_SERVICE_DID, default did:web:localhost).")
+    var serviceDid: String?
+
+    @Option(help: "Service id: aud is DID#id (SIGIL_SERVICE_ID, default sigil).")
+    var serviceId: String?
+
+    @Option(help: "Also accept aud = the bare service DID: true or false (SIGIL_ACCEPT_BARE_DID, default true).")
+    var acceptBareDid: Bool?
+
+    @Option(help: "Oldest iat / furthest exp accepted, seconds (SIGIL_MAX_TOKEN_AGE, default 300).")
+    var maxTokenAge: Int?
+
+    @Option(help: "PLC directory for did:plc (SIGIL_PLC_URL, default https://plc.directory).")
+    var plcUrl: String?
+
+    @Option(help: "Public base URL, for the did:web document's service endpoint (SIGIL_PUBLIC_URL, default http://HOST:PORT).")
+    var publicUrl: String?
+
+    @Flag(help: "Allow http and loopback addresses for did:web and outbound calls: development and tests only (SIGIL_INSECURE_LOOPBACK).")
+    var insecureLoopback = false
+
+    @Flag(help: "Development mode: trust the local development identity (see `sigil dev token`). Never in production (SIGIL_DEV).")
+    var dev = false
 }
 
 /// A `Logger.Level` as a command-line value.

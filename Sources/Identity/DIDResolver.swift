@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Lexicon
+import Logging
+import NIOCore
+import NetworkPolicy
+
+/// Why a DID could not be resolved.
+public enum DIDResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unsupportedMethod(String)
+    case notFound(String)
+    case refused(String)
+    case unavailable(String)
+    case invalidDocument(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedMethod(let did): "DID method of \(did) is not supported (did:plc and did:web are)"
+        case .notFound(let did): "\(did) was not found"
+        case .refused(let reason): reason
+        case .unavailable(let reason): "DID resolution failed: \(reason)"
+        case .invalidDocument(let reason): "invalid DID document: \(reason)"
+        }
+    }
+}
+
+/// Fetches one DID document, without caching.
+public protocol DIDDocumentFetcher: Sendable {
+    func fetch(_ did: String) async throws(DIDResolutionError) -> DIDDocument
+}
+
+/// `did:plc` from a PLC directory, `did:web` from `https://HOST/.well-known/did.json`.
+public struct HTTPDIDFetcher: DIDDocumentFetcher {
+    let client: HTTPClient
+    let plcURL: String
+    /// Allows `did:web:localhost%3APORT` over http and loopback addresses (development and tests only).
+    let insecureLoopback: Bool
+    let timeout: TimeAmount
+
+    public init(client: HTTPClient, plcURL: String, insecureLoopback: Bool = false, timeout: TimeAmount = .seconds(5)) {
+        self.client = client
+        self.plcURL = plcURL.hasSuffix("/") ? String(plcURL.dropLast()) : plcURL
+        self.insecureLoopback = insecureLoopback
+        self.timeout = timeout
+    }
+
+    public func fetch(_ did: String) async throws(DIDResolutionError) -> DIDDocument {
+        guard DID.isValid(did) else { throw .invalidDocument("\(did.prefix(100)) is not a DID") }
+        let url: String
+        if did.hasPrefix("did:plc:") {
+            url = "\(plcURL)/\(did)"
+        } else if did.hasPrefix("did:web:") {
+            url = try webURL(did)
+        } else {
+            throw .unsupportedMethod(did)
+        }
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/did+ld+json, application/json")
+        let bytes: ByteBuffer
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            switch response.status.code {
+            case 200: break
+            case 404, 410: throw DIDResolutionError.notFound(did)
+            default: throw DIDResolutionError.unavailable("\(response.status.code) from the DID host")
+            }
+            bytes = try await response.body.collect(upTo: DIDDocument.maxBytes)
+        } catch let error as DIDResolutionError {
+            throw error
+        } catch {
+            throw .unavailable(String(describing: type(of: error)))
+        }
+        do {
+            return try DIDDocument(json: Array(bytes.readableBytesView), expecting: did)
+        } catch {
+            throw .invalidDocument(error.description)
+        }
+    }
+
+    /// `did:web:example.com` → `https://example.com/.well-known/did.json`; only hostnames, no paths.
+    private func webURL(_ did: String) throws(DIDResolutionError) -> String {
+        let host = String(did.dropFirst("did:web:".count))
+        guard !host.contains(":") else { throw .refused("did:web with a path is not supported: \(did)") }
+        if insecureLoopback, host.hasPrefix("localhost%3A") || host.hasPrefix("127.0.0.1%3A"),
+           let port = Int(host.split(separator: "%")[1].dropFirst(2)) {
+            return "http://\(host.split(separator: "%")[0]):\(port)/.well-known/did.json"
+        }
+        guard Handle.isValid(host) else { throw .refused("did:web host \(host.prefix(100)) is not a hostname") }
+        let addresses = PublicAddress.resolve(host)
+        guard !addresses.isEmpty else { throw .unavailable("cannot resolve \(host)") }
+        if !insecureLoopback || !addresses.allSatisfy(PublicAddress.isLoopback) {
+            guard addresses.allSatisfy(PublicAddress.isPublic) else {
+                throw .refused("did:web host \(host) resolves to a non-public address")
+            }
+        }
+        return "https://\(host)/.well-known/did.json"
+    }
+}
+
+/// Cached DID resolution: one fetch per DID at a time, documents kept for a TTL, bounded size.
+public actor DIDResolver {
+    private struct Entry {
+        let document: DIDDocument
+        let fetchedAt: ContinuousClock.Instant
+    }
+
+    private let fetcher: any DIDDocumentFetcher
+    private let ttl: Duration
+    private let minimumRefreshInterval: Duration
+    private let maxEntries: Int
+    private var cache: [String: Entry] = [:]
+    private var inFlight: [String: Task<DIDDocument, any Error>] = [:]
+    private let pinned: [String: DIDDocument]
+
+    /// - Parameters:
+    ///   - pinned: documents that are never fetched (the development identity).
+    ///   - minimumRefreshInterval: a forced refresh of a document younger than this is served from cache, so
+    ///     forged signatures cannot turn into a flood of fetches.
+    public init(fetcher: any DIDDocumentFetcher, ttl: Duration = .seconds(600), minimumRefreshInterval: Duration = .seconds(10),
+                maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:]) {
+        self.fetcher = fetcher
+        self.ttl = ttl
+        self.minimumRefreshInterval = minimumRefreshInterval
+        self.maxEntries = maxEntries
+        self.pinned = pinned
+    }
+
+    /// The document of `did`; `refresh` re-fetches unless the cached copy is very recent.
+    public func resolve(_ did: String, refresh: Bool = false) async throws(DIDResolutionError) -> DIDDocument {
+        if let document = pinned[did] { return document }
+        let now = ContinuousClock.now
+        if let entry = cache[did] {
+            let age = now - entry.fetchedAt
+            if age < ttl && (!refresh || age < minimumRefreshInterval) { return entry.document }
+        }
+        let task: Task<DIDDocument, any Error>
+        if let running = inFlight[did] {
+            task = running
+        } else {
+            let fetcher = self.fetcher
+            task = Task { try await fetcher.fetch(did) }
+            inFlight[did] = task
+        }
+        do {
+            let document = try await task.value
+            finish(did, document: document)
+            return document
+        } catch {
+            inFlight[did] = nil
+            throw (error as? DIDResolutionError) ?? .unavailable("resolution failed")
+        }
+    }
+
+    private func finish(_ did: String, document: DIDDocument) {
+        inFlight[did] = nil
+        if cache.count >= maxEntries, cache[did] == nil, let victim = cache.keys.first { cache[victim] = nil }
+        cache[did] = Entry(document: document, fetchedAt: .now)
+    }
+}

@@ -1,0 +1,42 @@
+import Hummingbird
+import Identity
+import Logging
+import Prometheus
+import XRPC
+
+/// Assembles the HTTP application: CORS, XRPC routes, `/metrics`, and `/.well-known/did.json` for a
+/// `did:web` service identity.
+public enum SigilApplication {
+    public static func router(service: XRPCService, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: XRPCService.corsMiddleware())
+        service.addRoutes(to: router)
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        return router
+    }
+
+    public static func build(router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "sigil"),
+            onServerRunning: { channel in
+                let address = channel.localAddress
+                logger.notice("listening on http://\(address?.ipAddress ?? host):\(address?.port ?? port)")
+            },
+            logger: logger
+        )
+    }
+
+    /// Serves this service's DID document at `/.well-known/did.json` (for a `did:web` service DID), with the
+    /// service entry a PDS needs to proxy `atproto-proxy: DID#serviceID` here.
+    public static func addDIDDocument(to router: Router<BasicRequestContext>, serviceDID: String, serviceID: String, endpoint: String) {
+        let document = DIDDocument.json(id: serviceDID, atprotoKey: nil,
+                                        services: [(id: serviceID, type: "SigilXrpcService", endpoint: endpoint)]).serialized()
+        router.get("/.well-known/did.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Identity
+import Lexicon
+import Secp256k1
+import SigilService
+import Testing
+import XRPC
+
+let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"   // secp256k1
+let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"     // P-256
+let carol = "did:plc:carolccccccccccccccccccc"   // document without #atproto
+let nobody = "did:plc:nobodyyyyyyyyyyyyyyyyyy"   // not in the directory
+let serviceDID = "did:web:sigil.test"
+let lxm = "com.example.method"
+
+/// Keys, a stand-in PLC directory and a verifier wired to it.
+struct Fixture: Sendable {
+    let aliceKey = TestKey.k256(Secp256k1.PrivateKey())
+    let bobKey = TestKey.p256(.init())
+    let plc = StandInPLC()
+    let now = Int64(Date().timeIntervalSince1970)
+
+    func publishAll() async {
+        await plc.publish(alice, key: aliceKey.multikey)
+        await plc.publish(bob, key: bobKey.multikey)
+        await plc.publish(carol, key: nil)
+    }
+
+    func verifier(plcURL: String, acceptBareDID: Bool = true, nonces: any NonceStore = InMemoryNonceStore()) -> ServiceJWTVerifier {
+        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, timeout: .seconds(2))
+        return ServiceJWTVerifier(policy: .init(serviceDID: serviceDID, serviceID: "sigil", acceptBareDID: acceptBareDID),
+                                  resolver: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), nonces: nonces,
+                                  clock: { [now] in now })
+    }
+
+    /// A token; `nil` in `header`/`claims` removes a field, a value replaces it.
+    func token(key: TestKey? = nil, iss: String = alice, header: [String: JSONValue?] = [:], claims: [String: JSONValue?] = [:],
+               signature: (([UInt8]) -> [UInt8])? = nil) -> String {
+        let key = key ?? aliceKey
+        var h: [String: JSONValue] = ["alg": .string(key.alg), "typ": "JWT"]
+        for (name, value) in header { h[name] = value }
+        var c: [String: JSONValue] = [
+            "iss": .string(iss), "aud": .string(serviceDID + "#sigil"), "lxm": .string(lxm),
+            "iat": .integer(now), "exp": .integer(now + 60), "jti": .string(UUID().uuidString),
+        ]
+        for (name, value) in claims { c[name] = value }
+        return ServiceJWT.sign(header: .object(h), payload: .object(c)) { input in
+            let signed = key.sign(input)
+            return signature?(signed) ?? signed
+        }
+    }
+}
+
+/// One way a token can be wrong, and the error name it must get.
+struct Forgery: Sendable, CustomTestStringConvertible {
+    let label: String
+    let name: String
+    /// Whether the verifier may look the issuer up (algorithm and format failures must not).
+    let mayResolve: Bool
+    let make: @Sendable (Fixture) -> String
+    var testDescription: String { label }
+
+    init(_ label: String, _ name: String, mayResolve: Bool = true, _ make: @escaping @Sendable (Fixture) -> String) {
+        self.label = label
+        self.name = name
+        self.mayResolve = mayResolve
+        self.make = make
+    }
+}
+
+func swapPayload(_ token: String, lxm newLXM: String) -> String {
+    let parts = token.split(separator: ".").map(String.init)
+    var payload = try! JSONValue(parsing: Base64URL.decode(parts[1])!).objectValue!
+    payload["lxm"] = .string(newLXM)
+    return parts[0] + "." + Base64URL.encode(JSONValue.object(payload).serialized()) + "." + parts[2]
+}
+
+@Suite("Service JWT verification")
+struct ServiceJWTTests {
+    static let forgeries: [Forgery] = [
+        .init("alg none", "BadJwt", mayResolve: false) { $0.token(header: ["alg": "none"], signature: { _ in [] }) },
+        .init("alg HS256", "BadJwt", mayResolve: false) { $0.token(header: ["alg": "HS256"]) },
+        .init("alg RS256", "BadJwt", mayResolve: false) { $0.token(header: ["alg": "RS256"]) },
+        .init("alg missing", "BadJwt", mayResolve: false) { $0.token(header: ["alg": nil]) },
+        .init("typ at+jwt", "BadJwtType", mayResolve: false) { $0.token(header: ["typ": "at+jwt"]) },
+        .init("alg ES256 with a secp256k1 key", "BadJwtSignature") { $0.token(header: ["alg": "ES256"]) },
+        .init("alg ES256K with a P-256 key", "BadJwtSignature") { $0.token(key: $0.bobKey, iss: bob, header: ["alg": "ES256K"]) },
+        .init("bad signature", "BadJwtSignature") { $0.token(signature: { _ in [UInt8](repeating: 7, count: 64) }) },
+        .init("signed by another key", "BadJwtSignature") { $0.token(key: .k256(Secp256k1.PrivateKey())) },
+        .init("high-S secp256k1", "BadJwtSignature") { f in
+            f.token(signature: { Array($0[..<32]) + CurveOrder.negate(Array($0[32...]), order: CurveOrder.secp256k1) })
+        },
+        .init("high-S P-256", "BadJwtSignature") { f in
+            f.token(key: f.bobKey, iss: bob, signature: { Array($0[..<32]) + CurveOrder.negate(Array($0[32...]), order: CurveOrder.p256) })
+        },
+        .init("DER signature", "BadJwtSignature", mayResolve: false) { f in
+            // The DER form of a signature: SEQUENCE { INTEGER r, INTEGER s }, 70–72 bytes.
+            f.token(key: f.bobKey, iss: bob, signature: { raw in [0x30, 0x44, 0x02, 0x20] + raw[..<32] + [0x02, 0x20] + raw[32...] })
+        },
+        .init("tampered payload", "BadJwtSignature") { swapPayload($0.token(claims: ["lxm": "com.example.other"]), lxm: lxm) },
+        .init("wrong aud", "BadJwtAudience", mayResolve: false) { $0.token(claims: ["aud": "did:web:elsewhere.test#sigil"]) },
+        .init("missing aud", "BadJwtAudience", mayResolve: false) { $0.token(claims: ["aud": nil]) },
+        .init("other service id", "BadJwtAudience", mayResolve: false) { $0.token(claims: ["aud": .string(serviceDID + "#other")]) },
+        .init("expired", "JwtExpired", mayResolve: false) { $0.token(claims: ["exp": .integer($0.now - 120), "iat": .integer($0.now - 180)]) },
+        .init("missing exp", "BadJwt", mayResolve: false) { $0.token(claims: ["exp": nil]) },
+        .init("iat in the future", "JwtNotYetValid", mayResolve: false) { $0.token(claims: ["iat": .integer($0.now + 600), "exp": .integer($0.now + 660)]) },
+        .init("missing iat", "BadJwt", mayResolve: false) { $0.token(claims: ["iat": nil]) },
+        .init("iat too old", "JwtTooOld", mayResolve: false) { $0.token(claims: ["iat": .integer($0.now - 3600)]) },
+        .init("exp too far away", "JwtTooOld", mayResolve: false) { $0.token(claims: ["exp": .integer($0.now + 86_400)]) },
+        .init("missing lxm", "BadJwtLexiconMethod", mayResolve: false) { $0.token(claims: ["lxm": nil]) },
+        .init("wrong lxm", "BadJwtLexiconMethod", mayResolve: false) { $0.token(claims: ["lxm": "com.example.other"]) },
+        .init("missing jti", "BadJwt", mayResolve: false) { $0.token(claims: ["jti": nil]) },
+        .init("unknown DID (404)", "BadJwtIss") { $0.token(iss: nobody) },
+        .init("DID document without #atproto", "BadJwtIss") { $0.token(iss: carol) },
+        .init("kid naming another key", "BadJwt", mayResolve: false) { $0.token(header: ["kid": "#atproto_label"]) },
+        .init("malformed base64 header", "BadJwt", mayResolve: false) { "eyJ!!!." + $0.token().split(separator: ".").dropFirst().joined(separator: ".") },
+        .init("payload not JSON", "BadJwt", mayResolve: false) { f in
+            let parts = f.token().split(separator: ".")
+            return parts[0] + "." + Base64URL.encode(Array("not json".utf8)) + "." + parts[2]
+        },
+        .init("two parts", "BadJwt", mayResolve: false) { $0.token().split(separator: ".").prefix(2).joined(separator: ".") },
+        .init("oversized token", "BadJwt", mayResolve: false) { $0.token(claims: ["pad": .string(String(repeating: "x", count: 9000))]) },
+        .init("handle instead of DID in iss", "BadJwtIss", mayResolve: false) { $0.token(iss: "alice.example.com") },
+        .init("iss with a fragment", "BadJwtIss", mayResolve: false) { $0.token(iss: alice + "#atproto") },
+    ]
+
+    @Test("rejected", arguments: forgeries)
+    func rejects(_ forgery: Forgery) async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url)
+            let token = forgery.make(fixture)
+            do {
+                let iss = try await verifier.verify(token, lxm: lxm)
+                Issue.record("accepted a forged token as \(iss)")
+            } catch let error as ServiceAuthError {
+                #expect(error.name == forgery.name, "\(error)")
+                #expect(!error.message.contains(token.prefix(20)), "the message echoes the token")
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+            if !forgery.mayResolve {
+                #expect(await fixture.plc.totalFetches() == 0, "looked up a key for a token it could reject without one")
+            }
+        }
+    }
+
+    @Test func acceptsGoodTokensOnBothCurves() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url)
+            #expect(try await verifier.verify(fixture.token(), lxm: lxm) == alice)
+            #expect(try await verifier.verify(fixture.token(key: fixture.bobKey, iss: bob), lxm: lxm) == bob)
+            #expect(try await verifier.verify(fixture.token(header: ["kid": "#atproto"]), lxm: lxm) == alice)
+            #expect(try await verifier.verify(fixture.token(header: ["typ": nil]), lxm: lxm) == alice)
+            // Bare service DID as aud: accepted by default, refused when switched off.
+            let bare = fixture.token(claims: ["aud": .string(serviceDID)])
+            #expect(try await verifier.verify(bare, lxm: lxm) == alice)
+            await #expect(throws: ServiceAuthError("BadJwtAudience", "jwt audience does not match service did")) {
+                try await fixture.verifier(plcURL: url, acceptBareDID: false).verify(fixture.token(claims: ["aud": .string(serviceDID)]), lxm: lxm)
+            }
+        }
+    }
+
+    @Test func replayedJTIIsRejected() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url)
+            let token = fixture.token()
+            #expect(try await verifier.verify(token, lxm: lxm) == alice)
+            await #expect(throws: ServiceAuthError("NonceNotUnique", "jti was already used")) {
+                try await verifier.verify(token, lxm: lxm)
+            }
+            // A forged token cannot burn a jti: the real one still works after a forgery with the same jti.
+            let jti = JSONValue.string("shared-jti")
+            _ = try? await verifier.verify(fixture.token(claims: ["jti": jti], signature: { _ in [UInt8](repeating: 9, count: 64) }), lxm: lxm)
+            #expect(try await verifier.verify(fixture.token(claims: ["jti": jti]), lxm: lxm) == alice)
+        }
+    }
+
+    @Test func rotatedKeyIsRefetchedOnce() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url)
+            #expect(try await verifier.verify(fixture.token(), lxm: lxm) == alice)
+            let rotated = TestKey.k256(Secp256k1.PrivateKey())
+            await fixture.plc.publish(alice, key: rotated.multikey)
+            #expect(try await verifier.verify(fixture.token(key: rotated), lxm: lxm) == alice)
+            #expect(await fixture.plc.fetches[alice] == 2)
+            // The old key is dead now.
+            await #expect(throws: ServiceAuthError.self) { try await verifier.verify(fixture.token(), lxm: lxm) }
+        }
+    }
+
+    @Test func concurrentLookupsShareOneFetch() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url)
+            let tokens = (0..<20).map { _ in fixture.token(key: fixture.bobKey, iss: bob) }
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for token in tokens { group.addTask { try await verifier.verify(token, lxm: lxm) } }
+                for try await iss in group { #expect(iss == bob) }
+            }
+            #expect(await fixture.plc.fetches[bob] == 1)
+        }
+    }
+
+    @Test func resolverOutageIs401NotAHang() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        await fixture.plc.setFailing(true)
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let started = ContinuousClock.now
+            await #expect(throws: ServiceAuthError.self) { try await fixture.verifier(plcURL: url).verify(fixture.token(), lxm: lxm) }
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+        // Nothing listening at all: also a prompt 401.
+        await #expect(throws: ServiceAuthError.self) {
+            try await fixture.verifier(plcURL: "http://127.0.0.1:1").verify(fixture.token(), lxm: lxm)
+        }
+    }
+}
+
+@Suite("Service auth in the XRPC pipeline")
+struct ServiceAuthenticatorTests {
+    @Test func bearerSchemeAndErrors() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let authenticator = ServiceAuthenticator(verifier: fixture.verifier(plcURL: url))
+            #expect(try await authenticator.authenticate(headers: [:], nsid: lxm) == nil)
+            let principal = try await authenticator.authenticate(headers: [.authorization: "Bearer " + fixture.token()], nsid: lxm)
+            #expect(principal == XRPCPrincipal(did: alice))
+            await #expect(throws: XRPCError.authenticationRequired("Authorization must use the Bearer scheme with a service JWT")) {
+                try await authenticator.authenticate(headers: [.authorization: "Basic YWxpY2U6c2VjcmV0"], nsid: lxm)
+            }
+            do {
+                _ = try await authenticator.authenticate(headers: [.authorization: "Bearer " + fixture.token(claims: ["lxm": "com.example.other"])], nsid: lxm)
+                Issue.record("accepted a token for another method")
+            } catch let error as XRPCError {
+                #expect(error.status == .unauthorized)
+                #expect(error.name == "BadJwtLexiconMethod")
+                #expect(error.headers[.wwwAuthenticate] != nil)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+    }
+}
