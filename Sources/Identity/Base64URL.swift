@@ -18,11 +18,20 @@ public enum Base64URL {
     }
 
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        decode(bytes: text.utf8)
+    }
+
+    /// Decodes base64url text given as UTF-8 bytes.
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        decode(bytes: bytes)
+    }
+
+    private static func decode(bytes text: some Collection<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 3 / 4)
+        out.reserveCapacity(text.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
-        for character in text.utf8 {
+        for character in text {
             let value: UInt8
             switch character {
             case 0x41...0x5A: value = character - 0x41

@@ -7,6 +7,8 @@ public struct DIDDocument: Sendable {
     public let multikeys: [String: String]
     /// Service endpoints by fragment (`atproto_pds` for `#atproto_pds`).
     public let services: [String: String]
+    /// The account's `#atproto` signing key, decoded once (point decompression is not cheap).
+    public let atprotoKey: Multikey?
 
     /// Largest document accepted, in bytes.
     public static let maxBytes = 64 * 1024
@@ -33,6 +35,7 @@ public struct DIDDocument: Sendable {
             keys[fragment] = multibase
         }
         multikeys = keys
+        atprotoKey = keys["atproto"].flatMap { try? Multikey(multibase: $0) }
         var services: [String: String] = [:]
         for service in value["service"]?.arrayValue ?? [] {
             guard let serviceID = service["id"]?.stringValue, let fragment = Self.fragment(serviceID, did: did),
@@ -46,6 +49,7 @@ public struct DIDDocument: Sendable {
         self.id = id
         self.multikeys = multikeys
         self.services = services
+        atprotoKey = multikeys["atproto"].flatMap { try? Multikey(multibase: $0) }
     }
 
     /// `#atproto` → `atproto`, `did:…#atproto` → `atproto` (only for this DID).
@@ -53,11 +57,6 @@ public struct DIDDocument: Sendable {
         if reference.hasPrefix("#") { return String(reference.dropFirst()) }
         if reference.hasPrefix(did + "#") { return String(reference.dropFirst(did.count + 1)) }
         return nil
-    }
-
-    /// The account's `#atproto` signing key.
-    public var atprotoKey: Multikey? {
-        multikeys["atproto"].flatMap { try? Multikey(multibase: $0) }
     }
 
     /// A minimal document for `id` with an `#atproto` key (and services), as JSON.

@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import Lexicon
 import Logging
@@ -97,7 +98,10 @@ public struct HTTPDIDFetcher: DIDDocumentFetcher {
 }
 
 /// Cached DID resolution: one fetch per DID at a time, documents kept for a TTL, bounded size.
-public actor DIDResolver {
+///
+/// Lock-protected rather than an actor, so a cache hit costs no executor hop; fetches run in tasks shared by
+/// every caller waiting for the same DID.
+public final class DIDResolver: @unchecked Sendable {
     private struct Entry {
         let document: DIDDocument
         let fetchedAt: ContinuousClock.Instant
@@ -107,9 +111,10 @@ public actor DIDResolver {
     private let ttl: Duration
     private let minimumRefreshInterval: Duration
     private let maxEntries: Int
+    private let pinned: [String: DIDDocument]
+    private let lock = NSLock()
     private var cache: [String: Entry] = [:]
     private var inFlight: [String: Task<DIDDocument, any Error>] = [:]
-    private let pinned: [String: DIDDocument]
 
     /// - Parameters:
     ///   - pinned: documents that are never fetched (the development identity).
@@ -127,32 +132,41 @@ public actor DIDResolver {
     /// The document of `did`; `refresh` re-fetches unless the cached copy is very recent.
     public func resolve(_ did: String, refresh: Bool = false) async throws(DIDResolutionError) -> DIDDocument {
         if let document = pinned[did] { return document }
-        let now = ContinuousClock.now
-        if let entry = cache[did] {
-            let age = now - entry.fetchedAt
-            if age < ttl && (!refresh || age < minimumRefreshInterval) { return entry.document }
+        enum Lookup {
+            case hit(DIDDocument)
+            case wait(Task<DIDDocument, any Error>)
+        }
+        let lookup: Lookup = lock.withLock {
+            if let entry = cache[did] {
+                let age = ContinuousClock.now - entry.fetchedAt
+                if age < ttl && (!refresh || age < minimumRefreshInterval) { return .hit(entry.document) }
+            }
+            if let running = inFlight[did] { return .wait(running) }
+            let fetcher = self.fetcher
+            let task = Task<DIDDocument, any Error> { try await fetcher.fetch(did) }
+            inFlight[did] = task
+            return .wait(task)
         }
         let task: Task<DIDDocument, any Error>
-        if let running = inFlight[did] {
-            task = running
-        } else {
-            let fetcher = self.fetcher
-            task = Task { try await fetcher.fetch(did) }
-            inFlight[did] = task
+        switch lookup {
+        case .hit(let document): return document
+        case .wait(let running): task = running
         }
         do {
             let document = try await task.value
-            finish(did, document: document)
+            store(did, document)
             return document
         } catch {
-            inFlight[did] = nil
+            lock.withLock { inFlight[did] = nil }
             throw (error as? DIDResolutionError) ?? .unavailable("resolution failed")
         }
     }
 
-    private func finish(_ did: String, document: DIDDocument) {
-        inFlight[did] = nil
-        if cache.count >= maxEntries, cache[did] == nil, let victim = cache.keys.first { cache[victim] = nil }
-        cache[did] = Entry(document: document, fetchedAt: .now)
+    private func store(_ did: String, _ document: DIDDocument) {
+        lock.withLock {
+            inFlight[did] = nil
+            if cache.count >= maxEntries, cache[did] == nil, let victim = cache.keys.first { cache[victim] = nil }
+            cache[did] = Entry(document: document, fetchedAt: .now)
+        }
     }
 }

@@ -13,17 +13,18 @@ public struct ServiceJWT: Sendable {
 
     /// Splits and decodes; every malformation is `BadJwt` (never a crash).
     public init(compact token: String) throws(ServiceAuthError) {
-        guard token.utf8.count <= Self.maxBytes else { throw .badJwt("token is larger than \(Self.maxBytes) bytes") }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .badJwt("token must have three dot-separated parts") }
-        header = try Self.object(parts[0], "header")
-        payload = try Self.object(parts[1], "payload")
-        guard let signature = Base64URL.decode(parts[2]) else { throw .badJwt("signature is not base64url") }
+        let bytes = Array(token.utf8)
+        guard bytes.count <= Self.maxBytes else { throw .badJwt("token is larger than \(Self.maxBytes) bytes") }
+        let dots = bytes.indices.filter { bytes[$0] == 0x2E }
+        guard dots.count == 2 else { throw .badJwt("token must have three dot-separated parts") }
+        header = try Self.object(bytes[..<dots[0]], "header")
+        payload = try Self.object(bytes[(dots[0] + 1)..<dots[1]], "payload")
+        guard let signature = Base64URL.decode(bytes[(dots[1] + 1)...]) else { throw .badJwt("signature is not base64url") }
         self.signature = signature
-        signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+        signingInput = Array(bytes[..<dots[1]])
     }
 
-    private static func object(_ part: Substring, _ name: String) throws(ServiceAuthError) -> [String: JSONValue] {
+    private static func object(_ part: ArraySlice<UInt8>, _ name: String) throws(ServiceAuthError) -> [String: JSONValue] {
         guard let bytes = Base64URL.decode(part) else { throw .badJwt("\(name) is not base64url") }
         guard let value = try? JSONValue(parsing: bytes) else { throw .badJwt("\(name) is not JSON") }
         guard case .object(let object) = value else { throw .badJwt("\(name) is not a JSON object") }
