@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
@@ -42,6 +44,20 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         // ECDSA over secp256k1 (ES256K): the Swift door to CSecp256k1.
         .target(name: "Secp256k1", dependencies: ["CSecp256k1"]),
+        // libsodium (Debian libsodium-dev); only the Sodium module imports it.
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // The only Swift door to libsodium: random bytes, AEAD, HMAC, constant-time compare.
+        .target(name: "Sodium", dependencies: ["CSodium"]),
+        // Webhook signing secrets: token format, sealing, the service, and its SQLite and PostgreSQL stores.
+        .target(
+            name: "Secrets",
+            dependencies: [
+                "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Which addresses outbound requests to user-given hosts may reach (SSRF guard).
         .target(name: "NetworkPolicy"),
         // DIDs, DID documents and resolution, Multikey, inter-service JWT verification.
@@ -59,12 +75,21 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI",
+                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Test harness: runs `sigil` as a child process. Used only by test targets.
+        .target(
+            name: "SigilTestSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
@@ -79,6 +104,8 @@ let package = Package(
                 "WispAPI",
                 "Identity",
                 "SigilService",
+                "Secrets",
+                "Sodium",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -89,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LexiconTests",
-            dependencies: ["Lexicon", "BundledLexicons", "LexiconCodegen"]
+            dependencies: ["Lexicon", "BundledLexicons", "LexiconCodegen", "SigilTestSupport"]
         ),
         .testTarget(
             name: "IdentityTests",
@@ -102,12 +129,27 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SecretsTests",
+            dependencies: ["Secrets", "Sodium"]
+        ),
+        .testTarget(
+            name: "SigilServiceTests",
+            dependencies: [
+                "SigilService", "Secrets", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "SigilTestSupport",
+            ]
+        ),
+        .testTarget(
             name: "XRPCTests",
             dependencies: [
                 "XRPC", "Lexicon", "LexiconCodegen", "WispAPI", "BundledLexicons",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                "SigilTestSupport",
             ]
         ),
     ]

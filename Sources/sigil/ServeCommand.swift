@@ -9,6 +9,8 @@ import XRPC
 import Identity
 import SigilService
 import AsyncHTTPClient
+import Secrets
+import WispAPI
 
 /// `sigil serve`: the XRPC service, on embedded defaults with no setup.
 struct ServeCommand: AsyncParsableCommand {
@@ -55,20 +57,40 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.insecureLoopback {
             logger.warning("INSECURE LOOPBACK: http and loopback addresses are allowed for outbound calls. Development and tests only.")
         }
+        let secrets: SecretService
+        do {
+            secrets = try await options.store.openService(maxPerOwner: configuration.maxSecrets, logger: logger)
+        } catch {
+            printError("sigil: cannot open the secrets store: \((error as? CustomStringConvertible)?.description ?? error.localizedDescription)")
+            throw ExitCode(1)
+        }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow,
                                                                                              timeout: .init(connect: .seconds(3), read: .seconds(5))))
         let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL,
                                                            insecureLoopback: configuration.insecureLoopback),
                                    pinned: pinned)
+        logger.notice("secrets store: \(options.store.resolvedDatabaseURL == nil ? "SQLite in \(configuration.dataDirectory)" : "PostgreSQL")")
         let verifier = ServiceJWTVerifier(
             policy: .init(serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
                           acceptBareDID: configuration.acceptBareDID, maxAge: Int64(configuration.maxTokenAge)),
-            resolver: resolver, nonces: InMemoryNonceStore())
+            resolver: resolver, nonces: StoreNonceStore(store: secrets.store))
 
-        let methods = XRPCMethodTable(catalog: catalog)
+        var methods = XRPCMethodTable(catalog: catalog)
+        if catalog.definition(PlaceWispV2SecretRotate.nsid) != nil {
+            do {
+                try methods.register(WispSecretsHandler(service: secrets), auth: .required)
+            } catch {
+                logger.warning("place.wisp.v2.secret.* lexicons are incomplete; not serving them: \(error)")
+            }
+        } else {
+            logger.notice("the loaded lexicons do not define place.wisp.v2.secret.*; the secrets methods are off")
+        }
+        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: [
+            PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
+        ])
         let service = XRPCService(methods: methods,
                                   configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: Sigil.version),
-                                  authenticator: ServiceAuthenticator(verifier: verifier))
+                                  authenticator: ServiceAuthenticator(verifier: verifier), rateLimiter: limiter)
         let router = SigilApplication.router(service: service, registry: registry)
         if configuration.serviceDID.hasPrefix("did:web:") {
             SigilApplication.addDIDDocument(to: router, serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
@@ -78,8 +100,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
         do {
             try await application.runService()
+            await secrets.store.close()
             try? await httpClient.shutdown()
         } catch {
+            await secrets.store.close()
             try? await httpClient.shutdown()
             let text = String(describing: error)
             if text.contains("Address already in use") {

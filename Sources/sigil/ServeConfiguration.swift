@@ -12,6 +12,9 @@ struct ServeConfiguration: Sendable {
     var maxBodyBytes: Int
     /// Where Sigil keeps its files (the development identity; later the database and master key).
     var dataDirectory: String
+    var maxSecrets: Int
+    /// Mutating secret calls per minute per DID; 0 = off.
+    var rateLimit: Int
     /// This service's DID and service id: tokens must be addressed to `serviceDID#serviceID`.
     var serviceDID: String
     var serviceID: String
@@ -41,7 +44,9 @@ struct ServeConfiguration: Sendable {
             lexicons: try value(options.lexicons, "LEXICONS", { Optional($0) }, nil),
             logLevel: try value(options.logLevel?.level, "LOG_LEVEL", { Logger.Level(rawValue: $0.lowercased()) }, .info),
             maxBodyBytes: try value(options.maxBodyBytes, "MAX_BODY_BYTES", { Int($0) }, 150 * 1024),
-            dataDirectory: try value(options.dataDir, "DATA_DIR", { $0 }, "./.sigil"),
+            dataDirectory: options.store.resolvedDataDir,
+            maxSecrets: try value(options.maxSecrets, "MAX_SECRETS", { Int($0) }, 100),
+            rateLimit: try value(options.rateLimit, "RATE_LIMIT", { Int($0) }, 60),
             serviceDID: try value(options.serviceDid, "SERVICE_DID", { $0 }, "did:web:localhost"),
             serviceID: try value(options.serviceId, "SERVICE_ID", { $0 }, "sigil"),
             acceptBareDID: try value(options.acceptBareDid, "ACCEPT_BARE_DID", parseBool, true),
@@ -55,6 +60,8 @@ struct ServeConfiguration: Sendable {
             throw ValidationError("--service-did must be a DID without a fragment, not \(configuration.serviceDID)")
         }
         guard configuration.maxTokenAge > 0 else { throw ValidationError("--max-token-age must be positive") }
+        guard configuration.maxSecrets > 0 else { throw ValidationError("--max-secrets must be positive") }
+        guard configuration.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive") }
         guard (0...65535).contains(configuration.port) else { throw ValidationError("port \(configuration.port) is not 0–65535") }
         guard configuration.maxBodyBytes > 0 else { throw ValidationError("max body bytes must be positive") }
         return configuration
@@ -86,8 +93,13 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Largest accepted request body in bytes (SIGIL_MAX_BODY_BYTES, default 153600).")
     var maxBodyBytes: Int?
 
-    @Option(help: "Directory for Sigil's files (SIGIL_DATA_DIR, default ./.sigil).")
-    var dataDir: String?
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Most secrets one account may have (SIGIL_MAX_SECRETS, default 100).")
+    var maxSecrets: Int?
+
+    @Option(help: "create/rotate/delete calls per minute per account; 0 turns limiting off (SIGIL_RATE_LIMIT, default 60).")
+    var rateLimit: Int?
 
     @Option(help: "This service's DID; tokens' aud must name it (SIGIL_SERVICE_DID, default did:web:localhost).")
     var serviceDid: String?

@@ -1,35 +1,6 @@
 import Foundation
+import SigilTestSupport
 import Testing
-
-/// Runs the built `sigil` executable (it sits next to the test bundle) and captures its output.
-func runSigil(_ arguments: [String], stdin: String = "") throws -> (status: Int32, stdout: String, stderr: String) {
-    let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    var executable = directory.appendingPathComponent("sigil")
-    if !FileManager.default.fileExists(atPath: executable.path) {
-        // swift-testing may run from a helper; fall back to the build directory.
-        executable = Repo.root.appendingPathComponent(".build/debug/sigil")
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let input = Pipe(), output = Pipe(), error = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    // Feed stdin from another thread so a large input cannot deadlock against a full stdout pipe.
-    let writer = input.fileHandleForWriting
-    let bytes = Data(stdin.utf8)
-    let feeding = Thread {
-        writer.write(bytes)
-        try? writer.close()
-    }
-    feeding.start()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-}
 
 @Suite("sigil lexicon CLI")
 struct CLITests {

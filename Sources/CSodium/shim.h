@@ -1,0 +1,2 @@
+// libsodium (Debian: libsodium-dev). Only the Sodium module imports this.
+#include <sodium.h>

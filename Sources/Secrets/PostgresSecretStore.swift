@@ -1,0 +1,532 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL ``SecretStore``: several Sigil replicas can share one database.
+///
+/// Every table lives in one schema (`public` unless told otherwise), created by ``migrate()``:
+///
+/// - `secrets(owner, name, version, sealed, created_at, rotated_at)`, keyed by `(owner, name)`;
+/// - `secret_audit(id, owner, name, action, version, at)`, in `id` order;
+/// - `metadata(key, value)`;
+/// - `nonces(issuer, jti, expires_at)`, the service-JWT replay cache shared by the replicas;
+/// - `schema_migrations(version, applied_at)`, which migrations have run.
+///
+/// Mutations run in one transaction each, with PostgreSQL's default `synchronous_commit` (so a commit is on
+/// disk before the call returns), and write their audit row in the same transaction. Rotations of one secret
+/// are serialized by a row lock (`SELECT … FOR UPDATE`), creations by one owner by a transaction-scoped advisory
+/// lock, so both stay correct when several replicas write at once.
+///
+/// Connections come from a `PostgresClient` pool that runs in a background task from `init` until ``close()``.
+public final class PostgresSecretStore: SecretStore {
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    private let logger: Logger
+    private let tables: Tables
+    /// First key of the advisory locks this store takes, so that two schemas in one database do not contend.
+    private let lockSpace: String
+    private let nonceSweep = NonceSweep()
+
+    /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
+    static let schemaVersion: Int64 = 1
+    /// How many secrets `resealAll` locks and rewrites per transaction.
+    static let resealBatchSize = 100
+    /// How often (Unix seconds) each replica deletes expired nonces.
+    static let nonceSweepInterval: Int64 = 60
+
+    /// Connects lazily to the database at `url`.
+    ///
+    /// - Parameters:
+    ///   - url: `postgres://user:password@host:port/database?sslmode=disable`. TLS is off unless `sslmode` asks
+    ///     for it (`prefer`, `require`, `verify-ca`, `verify-full`); see the accepted parameters in the
+    ///     documentation of the URL parser (`host=/socket/directory`, `sslrootcert`, `connect_timeout`,
+    ///     `application_name`).
+    ///   - schema: The PostgreSQL schema holding the tables: letters, digits and `_`, not starting with a digit,
+    ///     at most 63 characters. Case is kept (the name is always quoted).
+    ///   - maximumConnections: The size of the connection pool.
+    ///   - logger: Where the pool logs; it never logs below `debug` (trace logs would show row contents).
+    /// - Throws: `SecretStoreError.unavailable` for a URL or schema that cannot be used. Nothing is connected yet:
+    ///   an unreachable server shows up on the first call (usually ``migrate()``).
+    public init(url: String, schema: String = "public", maximumConnections: Int = 10,
+                logger: Logger = Logger(label: "sigil.secrets.postgres")) throws(SecretStoreError) {
+        guard Self.isValidSchemaName(schema) else {
+            throw .unavailable("invalid PostgreSQL schema name: use letters, digits and _ (at most 63, not starting with a digit)")
+        }
+        guard maximumConnections >= 1 else {
+            throw .unavailable("maximumConnections must be at least 1")
+        }
+        var configuration = try PostgresURLConfiguration(url).configuration
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = 0
+
+        var quiet = logger
+        if quiet.logLevel < .debug { quiet.logLevel = .debug }
+        self.logger = quiet
+        self.tables = Tables(schema: schema)
+        self.lockSpace = "sigil.secrets:" + schema
+        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
+        self.client = client
+        self.runTask = Task { await client.run() }
+    }
+
+    deinit {
+        runTask.cancel()
+    }
+
+    /// Closes the pool's connections; every later call fails with `unavailable`.
+    public func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    // MARK: - Schema
+
+    /// Creates the schema and its tables, or applies the migrations it lacks; safe to call on every start and
+    /// from several replicas at once (they take turns on an advisory lock).
+    public func migrate() async throws(SecretStoreError) {
+        let t = tables
+        let space = lockSpace
+        let migrations = Self.migrations(t)
+        try await transaction("migrate") { connection, logger in
+            try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext('migrate'))", logger)
+            try await connection.rows(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(t.schema)"), logger)
+            try await connection.rows(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(t.migrations) (
+                    version bigint PRIMARY KEY,
+                    applied_at bigint NOT NULL
+                )
+                """), logger)
+            let rows = try await connection.rows("SELECT coalesce(max(version), 0) FROM \(unescaped: t.migrations)", logger)
+            var current: Int64 = 0
+            if let row = rows.first { current = try row.decode(Int64.self) }
+            if current > Self.schemaVersion {
+                logger.warning("PostgreSQL secrets schema is newer than this build", metadata: [
+                    "schema.version": "\(current)", "supported.version": "\(Self.schemaVersion)",
+                ])
+                return
+            }
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for (version, statements) in migrations where version > current {
+                for statement in statements {
+                    try await connection.rows(PostgresQuery(unsafeSQL: statement), logger)
+                }
+                try await connection.rows("INSERT INTO \(unescaped: t.migrations) (version, applied_at) VALUES (\(version), \(now))", logger)
+            }
+        }
+    }
+
+    /// Every migration, in order: its version and its statements (run in the `migrate` transaction).
+    private static func migrations(_ t: Tables) -> [(Int64, [String])] {
+        [
+            (1, [
+                """
+                CREATE TABLE \(t.secrets) (
+                    owner text COLLATE "C" NOT NULL,
+                    name text COLLATE "C" NOT NULL,
+                    version bigint NOT NULL CHECK (version >= 1),
+                    sealed bytea NOT NULL,
+                    created_at bigint NOT NULL,
+                    rotated_at bigint NULL,
+                    PRIMARY KEY (owner, name)
+                )
+                """,
+                """
+                CREATE TABLE \(t.audit) (
+                    id bigserial PRIMARY KEY,
+                    owner text COLLATE "C" NOT NULL,
+                    name text COLLATE "C" NOT NULL,
+                    action text NOT NULL CHECK (action IN ('created', 'rotated', 'deleted')),
+                    version bigint NOT NULL,
+                    at bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX secret_audit_owner_name_id ON \(t.audit) (owner, name, id)",
+                """
+                CREATE TABLE \(t.metadata) (
+                    key text PRIMARY KEY,
+                    value bytea NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE \(t.nonces) (
+                    issuer text NOT NULL,
+                    jti text NOT NULL,
+                    expires_at bigint NOT NULL,
+                    PRIMARY KEY (issuer, jti)
+                )
+                """,
+                "CREATE INDEX nonces_expires_at ON \(t.nonces) (expires_at)",
+            ]),
+        ]
+    }
+
+    // MARK: - Secrets
+
+    /// Inserts version 1 of `name` for `owner`, with its audit event, in one transaction. An advisory lock per
+    /// owner makes the count-then-insert atomic against other creations by the same owner on any replica.
+    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int,
+                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
+        let t = tables
+        let space = lockSpace
+        return try await transaction("create") { connection, logger in
+            try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext(\(owner)))", logger)
+            let counts = try await connection.rows("""
+                SELECT count(*), count(*) FILTER (WHERE name = \(name)) FROM \(unescaped: t.secrets) WHERE owner = \(owner)
+                """, logger)
+            guard let row = counts.first else { throw SecretStoreError.unavailable("create: no count returned") }
+            let (total, same) = try row.decode((Int64, Int64).self)
+            if same > 0 { throw SecretStoreError.alreadyExists }
+            if total >= Int64(maxPerOwner) { throw SecretStoreError.limitReached(maxPerOwner) }
+
+            let sealed = try Self.callSeal(seal, version: 1, operation: "create")
+            let inserted = try await connection.rows("""
+                INSERT INTO \(unescaped: t.secrets) (owner, name, version, sealed, created_at, rotated_at)
+                VALUES (\(owner), \(name), \(Int64(1)), \(ByteBuffer(bytes: sealed)), \(at), NULL)
+                ON CONFLICT (owner, name) DO NOTHING
+                RETURNING 1
+                """, logger)
+            if inserted.isEmpty { throw SecretStoreError.alreadyExists }
+            try await Self.appendAudit(t, owner: owner, name: name, action: .created, version: 1, at: at, connection, logger)
+            return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil)
+        }
+    }
+
+    /// Locks the secret's row (`FOR UPDATE`: concurrent rotations on any replica wait their turn), stores
+    /// `seal(v + 1)` as version v + 1 and its audit event, in one transaction.
+    public func rotate(owner: String, name: String, at: Int64,
+                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
+        let t = tables
+        return try await transaction("rotate") { connection, logger in
+            let rows = try await connection.rows("""
+                SELECT version, created_at FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
+                """, logger)
+            guard let row = rows.first else { throw SecretStoreError.notFound }
+            let (version, createdAt) = try row.decode((Int64, Int64).self)
+            guard version < Int64.max else { throw SecretStoreError.unavailable("rotate: version out of range") }
+            let next = version + 1
+            let sealed = try Self.callSeal(seal, version: next, operation: "rotate")
+            try await connection.rows("""
+                UPDATE \(unescaped: t.secrets) SET version = \(next), sealed = \(ByteBuffer(bytes: sealed)), rotated_at = \(at)
+                WHERE owner = \(owner) AND name = \(name)
+                """, logger)
+            try await Self.appendAudit(t, owner: owner, name: name, action: .rotated, version: next, at: at, connection, logger)
+            return StoredSecret(owner: owner, name: name, version: next, sealed: sealed, createdAt: createdAt, rotatedAt: at)
+        }
+    }
+
+    /// Deletes the row (and so its sealed token) and writes the audit event, in one transaction.
+    public func delete(owner: String, name: String, at: Int64) async throws(SecretStoreError) -> Int64 {
+        let t = tables
+        return try await transaction("delete") { connection, logger in
+            let rows = try await connection.rows("""
+                DELETE FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) RETURNING version
+                """, logger)
+            guard let row = rows.first else { throw SecretStoreError.notFound }
+            let version = try row.decode(Int64.self)
+            try await Self.appendAudit(t, owner: owner, name: name, action: .deleted, version: version, at: at, connection, logger)
+            return version
+        }
+    }
+
+    /// Reads the secret from the database (no cache).
+    public func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret? {
+        let t = tables
+        let rows = try await read("current", """
+            SELECT version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name)
+            """)
+        guard let row = rows.first else { return nil }
+        return try decoding("current") {
+            let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
+            return StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
+                                createdAt: createdAt, rotatedAt: rotatedAt)
+        }
+    }
+
+    /// The owner's secrets in byte order of their names (`COLLATE "C"`), strictly after `cursor`.
+    public func list(owner: String, after cursor: String?, limit: Int) async throws(SecretStoreError) -> [SecretSummary] {
+        guard limit > 0 else { return [] }
+        let t = tables
+        let rows: [PostgresRow]
+        if let cursor {
+            rows = try await read("list", """
+                SELECT name, version, created_at, rotated_at FROM \(unescaped: t.secrets)
+                WHERE owner = \(owner) AND name > \(cursor) ORDER BY name LIMIT \(Int64(limit))
+                """)
+        } else {
+            rows = try await read("list", """
+                SELECT name, version, created_at, rotated_at FROM \(unescaped: t.secrets)
+                WHERE owner = \(owner) ORDER BY name LIMIT \(Int64(limit))
+                """)
+        }
+        return try decoding("list") {
+            try rows.map { row in
+                let (name, version, createdAt, rotatedAt) = try row.decode((String, Int64, Int64, Int64?).self)
+                return SecretSummary(name: name, version: version, createdAt: createdAt, rotatedAt: rotatedAt)
+            }
+        }
+    }
+
+    /// The owner's audit trail (optionally of one name), in the order it was written.
+    public func audit(owner: String, name: String?) async throws(SecretStoreError) -> [AuditEvent] {
+        let t = tables
+        let rows: [PostgresRow]
+        if let name {
+            rows = try await read("audit", """
+                SELECT name, action, version, at FROM \(unescaped: t.audit) WHERE owner = \(owner) AND name = \(name) ORDER BY id
+                """)
+        } else {
+            rows = try await read("audit", """
+                SELECT name, action, version, at FROM \(unescaped: t.audit) WHERE owner = \(owner) ORDER BY id
+                """)
+        }
+        return try decoding("audit") {
+            try rows.map { row in
+                let (name, actionName, version, at) = try row.decode((String, String, Int64, Int64).self)
+                guard let action = AuditEvent.Action(rawValue: actionName) else {
+                    throw SecretStoreError.unavailable("audit: unknown action in the database")
+                }
+                return AuditEvent(owner: owner, name: name, action: action, version: version, at: at)
+            }
+        }
+    }
+
+    /// Reseals every secret, keeping its version, in transactions of ``resealBatchSize`` rows ordered by
+    /// `(owner, name)`. Each batch's rows are locked (`FOR UPDATE`) while they are read, resealed and written,
+    /// so no rotation or deletion can slip in between (one that started first is waited for, and its result is
+    /// what gets resealed). A failing `reseal` rolls back its batch; the batches before it stay committed, and
+    /// running `resealAll` again goes over every row again.
+    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> [UInt8]) async throws(SecretStoreError) -> Int {
+        let t = tables
+        let batchSize = Int64(Self.resealBatchSize)
+        var total = 0
+        var position: (owner: String, name: String)? = nil
+        while true {
+            let after = position
+            let (count, last) = try await transaction("resealAll") { connection, logger -> (Int, (owner: String, name: String)?) in
+                let rows: [PostgresRow]
+                if let after {
+                    rows = try await connection.rows("""
+                        SELECT owner, name, version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
+                        WHERE (owner, name) > (\(after.owner), \(after.name))
+                        ORDER BY owner, name LIMIT \(batchSize) FOR UPDATE
+                        """, logger)
+                } else {
+                    rows = try await connection.rows("""
+                        SELECT owner, name, version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
+                        ORDER BY owner, name LIMIT \(batchSize) FOR UPDATE
+                        """, logger)
+                }
+                var last: (owner: String, name: String)? = nil
+                for row in rows {
+                    let (owner, name, version, sealed, createdAt, rotatedAt) =
+                        try row.decode((String, String, Int64, ByteBuffer, Int64, Int64?).self)
+                    let secret = StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
+                                              createdAt: createdAt, rotatedAt: rotatedAt)
+                    let resealed: [UInt8]
+                    do {
+                        resealed = try reseal(secret)
+                    } catch {
+                        throw SecretStoreError.unavailable("resealAll: reseal failed (\(type(of: error)))")
+                    }
+                    let updated = try await connection.rows("""
+                        UPDATE \(unescaped: t.secrets) SET sealed = \(ByteBuffer(bytes: resealed))
+                        WHERE owner = \(owner) AND name = \(name) AND version = \(version)
+                        RETURNING 1
+                        """, logger)
+                    // The row is locked, so it cannot have changed; if it somehow did, nothing is overwritten.
+                    guard !updated.isEmpty else {
+                        throw SecretStoreError.unavailable("resealAll: a locked secret changed")
+                    }
+                    last = (owner, name)
+                }
+                return (rows.count, last)
+            }
+            total += count
+            guard let last, count == Self.resealBatchSize else { break }
+            position = last
+        }
+        return total
+    }
+
+    // MARK: - Metadata and nonces
+
+    /// A named value from the `metadata` table, or nil.
+    public func metadata(_ key: String) async throws(SecretStoreError) -> [UInt8]? {
+        let t = tables
+        let rows = try await read("metadata", "SELECT value FROM \(unescaped: t.metadata) WHERE key = \(key)")
+        guard let row = rows.first else { return nil }
+        return try decoding("metadata") {
+            let value = try row.decode(ByteBuffer.self)
+            return Array(value.readableBytesView)
+        }
+    }
+
+    /// Inserts or replaces a named value.
+    public func setMetadata(_ key: String, _ value: [UInt8]) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("setMetadata", """
+            INSERT INTO \(unescaped: t.metadata) (key, value) VALUES (\(key), \(ByteBuffer(bytes: value)))
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+            """)
+    }
+
+    /// Records `(issuer, jti)` until `expiresAt`: true if it was not recorded, or only by a claim that has expired
+    /// (`expires_at <= now`), which this one replaces. One statement, so two replicas claiming the same id at
+    /// once cannot both succeed. About once a minute, each replica also deletes expired claims.
+    public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(SecretStoreError) -> Bool {
+        let t = tables
+        let rows = try await read("claimNonce", """
+            INSERT INTO \(unescaped: t.nonces) AS claimed (issuer, jti, expires_at) VALUES (\(issuer), \(jti), \(expiresAt))
+            ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = EXCLUDED.expires_at
+            WHERE claimed.expires_at <= \(now)
+            RETURNING 1
+            """)
+        if nonceSweep.isDue(now: now, interval: Self.nonceSweepInterval) {
+            do {
+                _ = try await read("claimNonce sweep", "DELETE FROM \(unescaped: t.nonces) WHERE expires_at <= \(now)")
+            } catch {
+                logger.warning("could not delete expired nonces", metadata: ["error": "\(error)"])
+            }
+        }
+        return !rows.isEmpty
+    }
+
+    // MARK: - Plumbing
+
+    /// Runs `body` in a transaction on one pooled connection: `BEGIN`, then `COMMIT` if it returns, `ROLLBACK`
+    /// if it throws (a connection whose rollback fails is closed, so the pool never hands out a broken
+    /// transaction). Every error comes out as a ``SecretStoreError``.
+    private func transaction<Value: Sendable>(
+        _ operation: String,
+        _ body: (PostgresConnection, Logger) async throws -> Value
+    ) async throws(SecretStoreError) -> Value {
+        let logger = self.logger
+        do {
+            return try await client.withConnection { connection in
+                try await connection.rows("BEGIN", logger)
+                let value: Value
+                do {
+                    value = try await body(connection, logger)
+                } catch {
+                    do {
+                        try await connection.rows("ROLLBACK", logger)
+                    } catch {
+                        try? await connection.close()
+                    }
+                    throw error
+                }
+                try await connection.rows("COMMIT", logger)
+                return value
+            }
+        } catch {
+            throw Self.storeError(error, operation: operation)
+        }
+    }
+
+    /// One statement in its own (auto-committed) transaction; its rows.
+    private func read(_ operation: String, _ query: PostgresQuery) async throws(SecretStoreError) -> [PostgresRow] {
+        do {
+            return try await client.query(query, logger: logger).collect()
+        } catch {
+            throw Self.storeError(error, operation: operation)
+        }
+    }
+
+    /// Runs row decoding, turning its errors into ``SecretStoreError``s.
+    private func decoding<T>(_ operation: String, _ body: () throws -> T) throws(SecretStoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw Self.storeError(error, operation: operation)
+        }
+    }
+
+    private static func appendAudit(_ t: Tables, owner: String, name: String, action: AuditEvent.Action, version: Int64,
+                                    at: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.rows("""
+            INSERT INTO \(unescaped: t.audit) (owner, name, action, version, at)
+            VALUES (\(owner), \(name), \(action.rawValue), \(version), \(at))
+            """, logger)
+    }
+
+    private static func callSeal(_ seal: @Sendable (Int64) throws -> [UInt8], version: Int64,
+                                 operation: String) throws(SecretStoreError) -> [UInt8] {
+        do {
+            return try seal(version)
+        } catch {
+            throw .unavailable("\(operation): sealing failed (\(type(of: error)))")
+        }
+    }
+
+    /// A ``SecretStoreError`` for any error: store errors pass through; database errors become `unavailable`
+    /// with the SQLSTATE and the server's message, never the query's parameters (tokens, sealed bytes).
+    static func storeError(_ error: any Error, operation: String) -> SecretStoreError {
+        if let error = error as? SecretStoreError { return error }
+        if let error = error as? PSQLError {
+            if let server = error.serverInfo {
+                let state = server[.sqlState] ?? "?????"
+                let message = server[.message] ?? "no message"
+                return .unavailable("\(operation): PostgreSQL error \(state): \(message)")
+            }
+            return .unavailable("\(operation): PostgreSQL connection error (\(error.code))")
+        }
+        if error is PostgresDecodingError {
+            return .unavailable("\(operation): unexpected data in the database")
+        }
+        if error is CancellationError {
+            return .unavailable("\(operation): cancelled")
+        }
+        return .unavailable("\(operation): \(type(of: error))")
+    }
+
+    static func isValidSchemaName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, bytes.count <= 63 else { return false }
+        func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        return isLetter(first) && bytes.allSatisfy { isLetter($0) || isDigit($0) }
+    }
+
+    /// The schema-qualified, quoted names of the tables (the schema name is checked to need no escaping).
+    private struct Tables: Sendable {
+        let schema: String
+        let secrets: String
+        let audit: String
+        let metadata: String
+        let nonces: String
+        let migrations: String
+
+        init(schema: String) {
+            let quoted = "\"\(schema)\""
+            self.schema = quoted
+            self.secrets = "\(quoted).secrets"
+            self.audit = "\(quoted).secret_audit"
+            self.metadata = "\(quoted).metadata"
+            self.nonces = "\(quoted).nonces"
+            self.migrations = "\(quoted).schema_migrations"
+        }
+    }
+}
+
+/// When this replica last deleted expired nonces (Unix seconds).
+private final class NonceSweep: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: Int64 = .min
+
+    /// True at most once per `interval` (and on the first call); records `now` when it says true.
+    func isDue(now: Int64, interval: Int64) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if last != .min, now >= last, now - last < interval { return false }
+        last = now
+        return true
+    }
+}
+
+extension PostgresConnection {
+    /// Runs one statement and collects its rows.
+    @discardableResult
+    fileprivate func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import XRPC
+
+/// A per-DID token bucket over the mutating secret methods: `limit` calls a minute, bursts up to `limit`.
+public final class PerDIDRateLimiter: XRPCRateLimiter, @unchecked Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    private let limit: Int
+    private let methods: Set<String>
+    private let lock = NSLock()
+    private var buckets: [String: Bucket] = [:]
+    /// Buckets kept at most; idle full ones are dropped first.
+    private let maxBuckets = 100_000
+
+    /// `limit` per minute for each DID on `methods`; 0 turns limiting off.
+    public init(limit: Int, methods: Set<String>) {
+        self.limit = limit
+        self.methods = methods
+    }
+
+    public func retryAfter(nsid: String, principal: XRPCPrincipal?) async -> Int? {
+        guard limit > 0, methods.contains(nsid), let did = principal?.did else { return nil }
+        let now = ContinuousClock.now
+        let perSecond = Double(limit) / 60
+        return lock.withLock {
+            var bucket = buckets[did] ?? Bucket(tokens: Double(limit), updated: now)
+            let elapsed = Double((now - bucket.updated).components.seconds) + Double((now - bucket.updated).components.attoseconds) / 1e18
+            bucket.tokens = min(Double(limit), bucket.tokens + elapsed * perSecond)
+            bucket.updated = now
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                store(did, bucket)
+                return nil
+            }
+            store(did, bucket)
+            return Int(((1 - bucket.tokens) / perSecond).rounded(.up))
+        }
+    }
+
+    private func store(_ did: String, _ bucket: Bucket) {
+        if buckets.count >= maxBuckets, buckets[did] == nil {
+            buckets = buckets.filter { $0.value.tokens < Double(limit) }
+            if buckets.count >= maxBuckets { buckets.removeAll(keepingCapacity: true) }
+        }
+        buckets[did] = bucket
+    }
+}

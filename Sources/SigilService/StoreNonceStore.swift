@@ -1,0 +1,16 @@
+import Identity
+import Secrets
+
+/// Replay protection shared by every replica through the secrets store. A store failure refuses the
+/// token (fail closed).
+public struct StoreNonceStore: NonceStore {
+    let store: any SecretStore
+
+    public init(store: any SecretStore) {
+        self.store = store
+    }
+
+    public func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async -> Bool {
+        (try? await store.claimNonce(issuer: issuer, jti: jti, expiresAt: expiresAt, now: now)) ?? false
+    }
+}

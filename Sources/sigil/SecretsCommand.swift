@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Lexicon
+import Logging
+import Secrets
+import SigilService
+import Sodium
+
+/// `sigil secrets …`: operator tools for the secrets store.
+struct SecretsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "secrets",
+        abstract: "Inspect the secrets store and rotate its master key.",
+        subcommands: [SecretsAudit.self, SecretsSign.self, NewMasterKey.self, SecretsRekey.self]
+    )
+}
+
+/// `sigil secrets audit --did DID [--name NAME]`: the audit trail as JSON lines (never tokens).
+struct SecretsAudit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Print an account's secret audit trail as JSON lines.")
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The owner's DID.") var did: String
+    @Option(help: "Only this secret.") var name: String?
+
+    func run() async throws {
+        let service = try await store.openService(logger: Logger(label: "sigil"))
+        defer { Task { await service.store.close() } }
+        for event in try await service.audit(owner: did, name: name) {
+            let line: JSONValue = ["at": .string(Timestamp.iso8601(milliseconds: event.at)), "owner": .string(event.owner),
+                                   "name": .string(event.name), "action": .string(event.action.rawValue), "version": .integer(event.version)]
+            print(line.jsonString)
+        }
+    }
+}
+
+/// `sigil secrets sign --did DID --name NAME < body`: the `X-Webhook-Signature` Sigil would send now.
+struct SecretsSign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Print sha256=<hex HMAC> of standard input under the secret's current token (what a delivery would carry now)."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "The owner's DID.") var did: String
+    @Option(help: "The secret's name.") var name: String
+
+    func run() async throws {
+        let service = try await store.openService(logger: Logger(label: "sigil"))
+        defer { Task { await service.store.close() } }
+        let body = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        let (token, version) = try await service.currentToken(owner: did, name: name)
+        let mac = Sodium.hmacSHA256(key: token.wispKey, message: body)
+        print("sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+        printError("signed with version \(version) of \(name)")
+    }
+}
+
+/// `sigil secrets new-master-key PATH`: write a fresh master key file (mode 0600).
+struct NewMasterKey: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "new-master-key", abstract: "Write a new random master key file (mode 0600).")
+
+    @Argument(help: "Where to write it (must not exist).") var path: String
+
+    func run() throws {
+        try MasterKey.generate().write(to: path)
+        print("wrote \(path)")
+    }
+}
+
+/// `sigil secrets rekey`: re-seal every token under the current master key, online.
+struct SecretsRekey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rekey",
+        abstract: "Re-seal every secret under --master-key-file (the new key), opening with --previous-master-key-file.",
+        discussion: """
+        Online master-key rotation:
+          1. sigil secrets new-master-key new.key
+          2. restart each replica with --master-key-file new.key --previous-master-key-file old.key
+          3. sigil secrets rekey --master-key-file new.key --previous-master-key-file old.key
+          4. restart each replica with --master-key-file new.key only; destroy old.key.
+        Rotations during step 3 are never overwritten: each row is re-read and re-sealed in its own transaction.
+        """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    func run() async throws {
+        let service = try await store.openService(logger: Logger(label: "sigil"))
+        defer { Task { await service.store.close() } }
+        let count = try await service.rekey()
+        print("re-sealed \(count) secrets under the new master key")
+    }
+}
+
+extension SecretServiceError: LocalizedError {
+    public var errorDescription: String? { description }
+}

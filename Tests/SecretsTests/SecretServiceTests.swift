@@ -1,0 +1,150 @@
+import Foundation
+import Secrets
+import Sodium
+import Testing
+
+@Suite("Signing tokens and sealing")
+struct SealingTests {
+    @Test func tokenFormat() {
+        let token = SigningToken.generate()
+        #expect(token.text.hasPrefix("whsec_"))
+        #expect(Data(base64Encoded: String(token.text.dropFirst(6)))?.count == 32)
+        #expect(token.standardWebhooksKey.count == 32)
+        #expect(token.wispKey == Array(token.text.utf8))
+        #expect(token != SigningToken.generate())
+        #expect(!"\(token)".contains(token.text.dropFirst(6)))
+        #expect(SigningToken("whsec_short") == nil)
+        #expect(SigningToken("nope") == nil)
+    }
+
+    @Test func sealedValuesOnlyOpenInTheirRowAndVersion() {
+        let keys = MasterKeyRing(current: .generate())
+        let token = SigningToken.generate()
+        let sealed = SealedToken.seal(token, owner: "did:plc:a", name: "hook", version: 3, key: keys.current)
+        func stored(_ owner: String, _ name: String, _ version: Int64) -> StoredSecret {
+            StoredSecret(owner: owner, name: name, version: version, sealed: sealed, createdAt: 0, rotatedAt: nil)
+        }
+        #expect(SealedToken.open(stored("did:plc:a", "hook", 3), keys: keys) == token)
+        #expect(SealedToken.open(stored("did:plc:b", "hook", 3), keys: keys) == nil)
+        #expect(SealedToken.open(stored("did:plc:a", "other", 3), keys: keys) == nil)
+        #expect(SealedToken.open(stored("did:plc:a", "hook", 2), keys: keys) == nil)
+        #expect(SealedToken.open(stored("did:plc:a", "hook", 3), keys: MasterKeyRing(current: .generate())) == nil)
+        var tampered = sealed
+        tampered[tampered.count - 1] ^= 1
+        #expect(SealedToken.open(StoredSecret(owner: "did:plc:a", name: "hook", version: 3, sealed: tampered, createdAt: 0, rotatedAt: nil), keys: keys) == nil)
+        #expect(!sealed.contains(subsequence: Array(token.text.utf8)))
+    }
+
+    @Test func hmacMatchesRFC4231() {
+        // RFC 4231 test case 2.
+        let mac = Sodium.hmacSHA256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(Sodium.constantTimeEqual(mac, mac))
+        #expect(!Sodium.constantTimeEqual(mac, Array(mac.dropLast()) + [0]))
+        #expect(!Sodium.constantTimeEqual(mac, Array(mac.dropLast())))
+    }
+}
+
+@Suite("Secret service")
+struct SecretServiceTests {
+    static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
+
+    @Test(arguments: StoreKind.enabled)
+    func rotationReplacesTheTokenAtOnce(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
+        defer { Task { await store.close() } }
+        let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        let (first, _) = try await service.create(owner: Self.alice, name: "hook")
+        #expect(try await service.currentToken(owner: Self.alice, name: "hook").token == first)
+        let (second, secret) = try await service.rotate(owner: Self.alice, name: "hook")
+        #expect(secret.version == 2)
+        #expect(second != first)
+        let current = try await service.currentToken(owner: Self.alice, name: "hook")
+        #expect(current.token == second && current.version == 2)
+        _ = try await service.delete(owner: Self.alice, name: "hook")
+        await #expect(throws: SecretServiceError.notFound("hook")) { try await service.currentToken(owner: Self.alice, name: "hook") }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func wrongMasterKeyFailsLoudly(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
+        defer { Task { await store.close() } }
+        _ = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        await #expect(throws: SecretServiceError.wrongMasterKey) {
+            try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func rekeyMovesEverySecretToTheNewKey(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
+        defer { Task { await store.close() } }
+        let old = MasterKey.generate(), new = MasterKey.generate()
+        let before = try await SecretService.open(store: store, keys: MasterKeyRing(current: old))
+        var tokens: [String: SigningToken] = [:]
+        for name in ["a", "b", "c"] { tokens[name] = try await before.create(owner: Self.alice, name: name).token }
+        tokens["b"] = try await before.rotate(owner: Self.alice, name: "b").token
+
+        // During the re-key, replicas run with the new key and the old one as previous.
+        let during = try await SecretService.open(store: store, keys: MasterKeyRing(current: new, previous: [old]))
+        #expect(try await during.currentToken(owner: Self.alice, name: "a").token == tokens["a"])
+        #expect(try await during.rekey() == 3)
+
+        let after = try await SecretService.open(store: store, keys: MasterKeyRing(current: new))
+        for (name, token) in tokens { #expect(try await after.currentToken(owner: Self.alice, name: name).token == token) }
+        #expect(try await after.currentToken(owner: Self.alice, name: "b").version == 2)
+        await #expect(throws: SecretServiceError.wrongMasterKey) { try await SecretService.open(store: store, keys: MasterKeyRing(current: old)) }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func listPagesWithACursorAndNeverShowsTokens(_ kind: StoreKind) async throws {
+        let store = try await kind.make()
+        defer { Task { await store.close() } }
+        let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        for name in ["a", "b", "c"] { _ = try await service.create(owner: Self.alice, name: name) }
+        let first = try await service.list(owner: Self.alice, cursor: nil, limit: 2)
+        #expect(first.secrets.map(\.name) == ["a", "b"])
+        #expect(first.cursor == "b")
+        let second = try await service.list(owner: Self.alice, cursor: first.cursor, limit: 2)
+        #expect(second.secrets.map(\.name) == ["c"])
+        #expect(second.cursor == nil)
+    }
+
+    @Test func noPlaintextTokenInTheSQLiteFiles() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-grep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
+        try await store.migrate()
+        let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        var tokens: [SigningToken] = []
+        for i in 0..<20 {
+            tokens.append(try await service.create(owner: Self.alice, name: "s\(i)").token)
+            tokens.append(try await service.rotate(owner: Self.alice, name: "s\(i)").token)
+        }
+        // Inspect the database, WAL and shared-memory files while the store is open (the WAL holds recent pages).
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(files.contains { $0.hasSuffix("-wal") })
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(file)))
+            for token in tokens {
+                #expect(!bytes.contains(subsequence: Array(token.text.utf8)), "\(file) holds a token")
+                #expect(!bytes.contains(subsequence: token.standardWebhooksKey), "\(file) holds a token's key bytes")
+            }
+        }
+        await store.close()
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i <= count - needle.count {
+            if self[i] == first && Array(self[i..<(i + needle.count)]) == needle { return true }
+            i += 1
+        }
+        return false
+    }
+}
