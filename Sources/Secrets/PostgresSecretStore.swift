@@ -20,6 +20,8 @@ import PostgresNIO
 /// Connections come from a `PostgresClient` pool that runs in a background task from `init` until ``close()``.
 public final class PostgresSecretStore: SecretStore {
     private let client: PostgresClient
+    /// For ``migrate()``'s own connection.
+    private let connectionConfiguration: PostgresConnection.Configuration
     private let runTask: Task<Void, Never>
     private let logger: Logger
     private let tables: Tables
@@ -37,10 +39,11 @@ public final class PostgresSecretStore: SecretStore {
     /// Connects lazily to the database at `url`.
     ///
     /// - Parameters:
-    ///   - url: `postgres://user:password@host:port/database?sslmode=disable`. TLS is off unless `sslmode` asks
-    ///     for it (`prefer`, `require`, `verify-ca`, `verify-full`); see the accepted parameters in the
-    ///     documentation of the URL parser (`host=/socket/directory`, `sslrootcert`, `connect_timeout`,
-    ///     `application_name`).
+    ///   - url: `postgres://user:password@host:port/database?sslmode=disable` (or `postgresql://`; user, password
+    ///     and database percent-encoded). Query parameters, as in libpq: `sslmode` (`disable`, the default here;
+    ///     `prefer`, `require`, `verify-ca`, `verify-full`), `sslrootcert` (a PEM file of trusted roots),
+    ///     `host` (a Unix socket directory such as `/var/run/postgresql`, instead of TCP), `connect_timeout`
+    ///     (seconds) and `application_name`; others are ignored.
     ///   - schema: The PostgreSQL schema holding the tables: letters, digits and `_`, not starting with a digit,
     ///     at most 63 characters. Case is kept (the name is always quoted).
     ///   - maximumConnections: The size of the connection pool.
@@ -55,7 +58,9 @@ public final class PostgresSecretStore: SecretStore {
         guard maximumConnections >= 1 else {
             throw .unavailable("maximumConnections must be at least 1")
         }
-        var configuration = try PostgresURLConfiguration(url).configuration
+        let parsed = try PostgresURLConfiguration(url)
+        var configuration = parsed.configuration
+        self.connectionConfiguration = parsed.connectionConfiguration
         configuration.options.maximumConnections = maximumConnections
         configuration.options.minimumConnections = 0
 
@@ -66,7 +71,17 @@ public final class PostgresSecretStore: SecretStore {
         self.lockSpace = "sigil.secrets:" + schema
         let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         self.client = client
-        self.runTask = Task { await client.run() }
+        // Started immediately (where available), so that the pool is running before the first query asks it
+        // for a connection: no "run() hasn't been called yet" warning.
+        #if canImport(Darwin)
+        if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
+            self.runTask = Task.immediate { await client.run() }
+        } else {
+            self.runTask = Task { await client.run() }
+        }
+        #else
+        self.runTask = Task.immediate { await client.run() }
+        #endif
     }
 
     deinit {
@@ -83,35 +98,71 @@ public final class PostgresSecretStore: SecretStore {
 
     /// Creates the schema and its tables, or applies the migrations it lacks; safe to call on every start and
     /// from several replicas at once (they take turns on an advisory lock).
+    ///
+    /// It runs on a connection of its own rather than the pool's, so that a server that cannot be reached (or
+    /// refuses the password) is reported at once and with its reason; the pool would keep retrying for a minute.
     public func migrate() async throws(SecretStoreError) {
         let t = tables
         let space = lockSpace
         let migrations = Self.migrations(t)
-        try await transaction("migrate") { connection, logger in
-            try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext('migrate'))", logger)
+        let logger = self.logger
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
+        } catch {
+            throw Self.storeError(error, operation: "migrate")
+        }
+        let outcome: Result<Void, SecretStoreError>
+        do {
+            try await Self.transaction("migrate", on: connection, logger: logger) { connection, logger in
+                try await Self.applyMigrations(migrations, tables: t, lockSpace: space, connection, logger)
+            }
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await connection.close()
+        try outcome.get()
+    }
+
+    private static func applyMigrations(_ migrations: [(Int64, [String])], tables t: Tables, lockSpace space: String,
+                                        _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext('migrate'))", logger)
+        // Durability is the server's `synchronous_commit`; this store never changes it, but says when it is off.
+        if let row = try await connection.rows("SELECT current_setting('synchronous_commit')", logger).first,
+           try row.decode(String.self) == "off" {
+            logger.warning("synchronous_commit is off for this database or role: a crash can lose the last committed secret changes")
+        }
+        // Only what is missing: CREATE … IF NOT EXISTS still needs the CREATE privilege (on the database, on the
+        // schema), which a role that only uses an up-to-date schema may lack.
+        let existing = try await connection.rows("SELECT 1 FROM pg_namespace WHERE nspname = \(t.schemaName)", logger)
+        if existing.isEmpty {
             try await connection.rows(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(t.schema)"), logger)
+        }
+        let ledger = try await connection.rows("SELECT 1 WHERE to_regclass(\(t.migrations)) IS NOT NULL", logger)
+        if ledger.isEmpty {
             try await connection.rows(PostgresQuery(unsafeSQL: """
                 CREATE TABLE IF NOT EXISTS \(t.migrations) (
                     version bigint PRIMARY KEY,
                     applied_at bigint NOT NULL
                 )
                 """), logger)
-            let rows = try await connection.rows("SELECT coalesce(max(version), 0) FROM \(unescaped: t.migrations)", logger)
-            var current: Int64 = 0
-            if let row = rows.first { current = try row.decode(Int64.self) }
-            if current > Self.schemaVersion {
-                logger.warning("PostgreSQL secrets schema is newer than this build", metadata: [
-                    "schema.version": "\(current)", "supported.version": "\(Self.schemaVersion)",
-                ])
-                return
+        }
+        let rows = try await connection.rows("SELECT coalesce(max(version), 0) FROM \(unescaped: t.migrations)", logger)
+        var current: Int64 = 0
+        if let row = rows.first { current = try row.decode(Int64.self) }
+        if current > Self.schemaVersion {
+            logger.warning("PostgreSQL secrets schema is newer than this build", metadata: [
+                "schema.version": "\(current)", "supported.version": "\(Self.schemaVersion)",
+            ])
+            return
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for (version, statements) in migrations where version > current {
+            for statement in statements {
+                try await connection.rows(PostgresQuery(unsafeSQL: statement), logger)
             }
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
-            for (version, statements) in migrations where version > current {
-                for statement in statements {
-                    try await connection.rows(PostgresQuery(unsafeSQL: statement), logger)
-                }
-                try await connection.rows("INSERT INTO \(unescaped: t.migrations) (version, applied_at) VALUES (\(version), \(now))", logger)
-            }
+            try await connection.rows("INSERT INTO \(unescaped: t.migrations) (version, applied_at) VALUES (\(version), \(now))", logger)
         }
     }
 
@@ -403,24 +454,46 @@ public final class PostgresSecretStore: SecretStore {
         let logger = self.logger
         do {
             return try await client.withConnection { connection in
-                try await connection.rows("BEGIN", logger)
-                let value: Value
-                do {
-                    value = try await body(connection, logger)
-                } catch {
-                    do {
-                        try await connection.rows("ROLLBACK", logger)
-                    } catch {
-                        try? await connection.close()
-                    }
-                    throw error
-                }
-                try await connection.rows("COMMIT", logger)
-                return value
+                try await Self.inTransaction(connection, logger, body)
             }
         } catch {
             throw Self.storeError(error, operation: operation)
         }
+    }
+
+    /// ``transaction(_:_:)`` on a given connection.
+    private static func transaction<Value: Sendable>(
+        _ operation: String,
+        on connection: PostgresConnection,
+        logger: Logger,
+        _ body: (PostgresConnection, Logger) async throws -> Value
+    ) async throws(SecretStoreError) -> Value {
+        do {
+            return try await inTransaction(connection, logger, body)
+        } catch {
+            throw storeError(error, operation: operation)
+        }
+    }
+
+    nonisolated(nonsending) private static func inTransaction<Value: Sendable>(
+        _ connection: PostgresConnection,
+        _ logger: Logger,
+        _ body: (PostgresConnection, Logger) async throws -> Value
+    ) async throws -> Value {
+        try await connection.rows("BEGIN", logger)
+        let value: Value
+        do {
+            value = try await body(connection, logger)
+        } catch {
+            do {
+                try await connection.rows("ROLLBACK", logger)
+            } catch {
+                try? await connection.close()
+            }
+            throw error
+        }
+        try await connection.rows("COMMIT", logger)
+        return value
     }
 
     /// One statement in its own (auto-committed) transaction; its rows.
@@ -468,12 +541,31 @@ public final class PostgresSecretStore: SecretStore {
                 let message = server[.message] ?? "no message"
                 return .unavailable("\(operation): PostgreSQL error \(state): \(message)")
             }
-            return .unavailable("\(operation): PostgreSQL connection error (\(error.code))")
+            switch error.code {
+            case .connectionError, .sslUnsupported, .failedToAddSSLHandler:
+                // Network and TLS errors name the address, never the credentials.
+                let reason = error.underlying.map { ": \(String(describing: $0))" } ?? ""
+                return .unavailable("\(operation): cannot connect to PostgreSQL (\(error.code))\(reason)")
+            default:
+                return .unavailable("\(operation): PostgreSQL client error (\(error.code))")
+            }
         }
         if error is PostgresDecodingError {
             return .unavailable("\(operation): unexpected data in the database")
         }
         if error is CancellationError {
+            return .unavailable("\(operation): cancelled")
+        }
+        // The pool's own errors (`_ConnectionPoolModule.ConnectionPoolError`), told apart by name only: that
+        // module is not a declared dependency.
+        let description = String(describing: error)
+        if description.contains("connectionCreationCircuitBreakerTripped") {
+            return .unavailable("\(operation): cannot connect to PostgreSQL (every attempt for a minute failed; see the log)")
+        }
+        if description.contains("poolShutdown") {
+            return .unavailable("\(operation): the store is closed")
+        }
+        if description.contains("requestCancelled") {
             return .unavailable("\(operation): cancelled")
         }
         return .unavailable("\(operation): \(type(of: error))")
@@ -489,6 +581,9 @@ public final class PostgresSecretStore: SecretStore {
 
     /// The schema-qualified, quoted names of the tables (the schema name is checked to need no escaping).
     private struct Tables: Sendable {
+        /// The name as given.
+        let schemaName: String
+        /// The name quoted for SQL.
         let schema: String
         let secrets: String
         let audit: String
@@ -498,6 +593,7 @@ public final class PostgresSecretStore: SecretStore {
 
         init(schema: String) {
             let quoted = "\"\(schema)\""
+            self.schemaName = schema
             self.schema = quoted
             self.secrets = "\(quoted).secrets"
             self.audit = "\(quoted).secret_audit"

@@ -17,7 +17,11 @@ import PostgresNIO
 ///
 /// Other parameters are ignored. Errors never repeat the URL (it may hold a password).
 struct PostgresURLConfiguration {
+    /// For the connection pool.
     let configuration: PostgresClient.Configuration
+    /// For one connection of its own (``PostgresSecretStore/migrate()`` uses one, to fail fast with the real
+    /// reason when the server cannot be reached).
+    let connectionConfiguration: PostgresConnection.Configuration
 
     init(_ url: String) throws(SecretStoreError) {
         guard let components = URLComponents(string: url) else {
@@ -46,18 +50,21 @@ struct PostgresURLConfiguration {
             port = given
         }
 
-        var configuration: PostgresClient.Configuration
+        var client: PostgresClient.Configuration
+        var connection: PostgresConnection.Configuration
         if let socketDirectory = parameters["host"], socketDirectory.hasPrefix("/") {
-            let socket = socketDirectory.hasSuffix("/") ? socketDirectory : socketDirectory + "/"
-            configuration = .init(unixSocketPath: "\(socket).s.PGSQL.\(port)", username: username,
-                                  password: password, database: database)
+            let socket = (socketDirectory.hasSuffix("/") ? socketDirectory : socketDirectory + "/") + ".s.PGSQL.\(port)"
+            client = .init(unixSocketPath: socket, username: username, password: password, database: database)
+            connection = .init(unixSocketPath: socket, username: username, password: password, database: database)
         } else {
             var host = parameters["host"].flatMap { $0.isEmpty ? nil : $0 } ?? components.host ?? ""
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             if host.isEmpty { host = "localhost" }
-            let tls = try Self.tls(mode: parameters["sslmode"] ?? "disable", rootCertificates: parameters["sslrootcert"])
-            configuration = .init(host: host, port: port, username: username, password: password,
-                                  database: database, tls: tls)
+            let (clientTLS, connectionTLS) = try Self.tls(mode: parameters["sslmode"] ?? "disable",
+                                                          rootCertificates: parameters["sslrootcert"])
+            client = .init(host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
+            connection = .init(host: host, port: port, username: username, password: password, database: database,
+                               tls: connectionTLS)
         }
 
         if let timeout = parameters["connect_timeout"] {
@@ -65,37 +72,51 @@ struct PostgresURLConfiguration {
                 throw .unavailable("invalid database URL: connect_timeout must be a number of seconds")
             }
             // libpq treats 0 as "wait forever"; a day is as good.
-            configuration.options.connectTimeout = .seconds(seconds == 0 ? 86_400 : seconds)
+            let effective = seconds == 0 ? 86_400 : seconds
+            client.options.connectTimeout = .seconds(effective)
+            connection.options.connectTimeout = .seconds(Int64(effective))
         }
         if let name = parameters["application_name"], !name.isEmpty {
-            configuration.options.additionalStartupParameters.append(("application_name", name))
+            client.options.additionalStartupParameters.append(("application_name", name))
+            connection.options.additionalStartupParameters.append(("application_name", name))
         }
-        self.configuration = configuration
+        self.configuration = client
+        self.connectionConfiguration = connection
     }
 
-    private static func tls(mode: String, rootCertificates: String?) throws(SecretStoreError) -> PostgresClient.Configuration.TLS {
+    private static func tls(
+        mode: String, rootCertificates: String?
+    ) throws(SecretStoreError) -> (PostgresClient.Configuration.TLS, PostgresConnection.Configuration.TLS) {
         var tls = TLSConfiguration.makeClientConfiguration()
-        if let roots = rootCertificates, !roots.isEmpty, roots != "system" {
+        let haveRoots = rootCertificates.map { !$0.isEmpty } ?? false
+        if let roots = rootCertificates, haveRoots, roots != "system" {
             tls.trustRoots = .file(roots)
         }
-        let haveRoots = rootCertificates.map { !$0.isEmpty } ?? false
+        let require: Bool
         switch mode {
         case "disable":
-            return .disable
+            return (.disable, .disable)
         case "allow", "prefer":
             tls.certificateVerification = haveRoots ? .noHostnameVerification : .none
-            return .prefer(tls)
+            require = false
         case "require":
             tls.certificateVerification = haveRoots ? .noHostnameVerification : .none
-            return .require(tls)
+            require = true
         case "verify-ca":
             tls.certificateVerification = .noHostnameVerification
-            return .require(tls)
+            require = true
         case "verify-full":
             tls.certificateVerification = .fullVerification
-            return .require(tls)
+            require = true
         default:
             throw .unavailable("invalid database URL: unknown sslmode (use disable, prefer, require, verify-ca or verify-full)")
         }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: tls)
+        } catch {
+            throw .unavailable("invalid database URL: unusable TLS settings (sslrootcert?)")
+        }
+        return require ? (.require(tls), .require(context)) : (.prefer(tls), .prefer(context))
     }
 }
