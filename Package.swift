@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
@@ -58,6 +59,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Webhook signatures (wisp's X-Webhook-Signature and Standard Webhooks): signing and verification, no server dependencies.
+        .target(name: "WebhookSignature", dependencies: ["Sodium"]),
+        // Webhook deliveries: Jetstream source, registry and matcher, durable queue workers, SSRF guard.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "Secrets", "Sodium", "WebhookSignature", "Lexicon", "Identity", "NetworkPolicy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Which addresses outbound requests to user-given hosts may reach (SSRF guard).
         .target(name: "NetworkPolicy"),
         // DIDs, DID documents and resolution, Multikey, inter-service JWT verification.
@@ -81,6 +99,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Test harness: runs `sigil` as a child process. Used only by test targets.
@@ -106,6 +125,8 @@ let package = Package(
                 "SigilService",
                 "Secrets",
                 "Sodium",
+                "WebhookSignature",
+                "Webhooks",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -140,6 +161,16 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SigilTestSupport",
+            ]
+        ),
+        .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature", "Sodium"]),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "WebhookSignature", "Secrets", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

@@ -3,8 +3,8 @@ import GRDB
 
 /// The embedded default store: one SQLite file (WAL, `synchronous = FULL`), writes batched by group commit.
 public final class SQLiteSecretStore: SecretStore {
-    private let pool: DatabasePool
-    private let committer: GroupCommitter
+    let pool: DatabasePool
+    let committer: GroupCommitter
 
     /// Opens (creating if needed) the database at `path`.
     public init(path: String) throws(SecretStoreError) {
@@ -39,6 +39,7 @@ public final class SQLiteSecretStore: SecretStore {
                 CREATE INDEX nonces_expiry ON nonces (expires_at);
                 """)
         }
+        Self.registerDeliveryMigrations(&migrator)
         do {
             try migrator.migrate(pool)
         } catch {
@@ -202,7 +203,7 @@ public final class SQLiteSecretStore: SecretStore {
 
     // MARK: - Helpers
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SecretStoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SecretStoreError) -> T {
         do {
             return try await pool.read(body)
         } catch {
@@ -222,7 +223,7 @@ public final class SQLiteSecretStore: SecretStore {
     }
 
     /// Maps database errors to ``SecretStoreError`` (store errors pass through).
-    private static func guarded<T>(_ body: () throws -> T) throws(SecretStoreError) -> T {
+    static func guarded<T>(_ body: () throws -> T) throws(SecretStoreError) -> T {
         do {
             return try body()
         } catch let error as SecretStoreError {

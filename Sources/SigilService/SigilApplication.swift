@@ -2,6 +2,7 @@ import Hummingbird
 import Identity
 import Logging
 import Prometheus
+import ServiceLifecycle
 import XRPC
 
 /// Assembles the HTTP application: CORS, XRPC routes, `/metrics`, and `/.well-known/did.json` for a
@@ -18,10 +19,12 @@ public enum SigilApplication {
         return router
     }
 
-    public static func build(router: Router<BasicRequestContext>, host: String, port: Int, logger: Logger) -> some ApplicationProtocol {
+    public static func build(router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
+                             logger: Logger) -> some ApplicationProtocol {
         Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "sigil"),
+            services: services,
             onServerRunning: { channel in
                 let address = channel.localAddress
                 logger.notice("listening on http://\(address?.ipAddress ?? host):\(address?.port ?? port)")

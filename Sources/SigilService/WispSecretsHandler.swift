@@ -1,3 +1,4 @@
+import Lexicon
 import Logging
 import Secrets
 import WispAPI

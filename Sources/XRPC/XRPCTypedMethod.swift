@@ -39,8 +39,15 @@ extension XRPCMethodTable {
             let output = try await handler(XRPCRequest(params: params, input: input, principal: call.principal,
                                                        headers: call.headers, logger: call.logger))
             if Method.Output.self == XRPCNothing.self { return .empty }
-            return XRPCReply(encoding: "application/json", body: [UInt8](try JSONEncoder().encode(output)))
+            return XRPCReply(encoding: "application/json", body: [UInt8](try Self.encoder.encode(output)))
         }
+    }
+
+    /// Output encoder: no `\/` escapes, so tokens and URLs can be copied from responses as they are.
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
     }
 
     private static func decode<T: Decodable>(_ value: JSONValue, as type: T.Type) throws -> T {

@@ -11,6 +11,8 @@ import SigilService
 import AsyncHTTPClient
 import Secrets
 import WispAPI
+import Webhooks
+import ServiceLifecycle
 
 /// `sigil serve`: the XRPC service, on embedded defaults with no setup.
 struct ServeCommand: AsyncParsableCommand {
@@ -96,13 +98,41 @@ struct ServeCommand: AsyncParsableCommand {
             SigilApplication.addDIDDocument(to: router, serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
                                             endpoint: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         }
-        let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port, logger: logger)
+        let destinations = DestinationGuard(insecureLoopback: configuration.insecureLoopback)
+        var services: [any Service] = []
+        if let deliveries = secrets.store as? any DeliveryStore {
+            let index = WebhookIndex()
+            let registry = WebhookRegistry(index: index, store: deliveries, catalog: catalog,
+                                           fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
+            do {
+                try await registry.load()
+            } catch {
+                printError("sigil: cannot load webhooks: \(error)")
+                throw ExitCode(1)
+            }
+            let worker = DeliveryWorker(store: deliveries, secrets: secrets, destinations: destinations,
+                                        configuration: .init(), logger: logger)
+            services.append(worker)
+            if let jetstream = configuration.jetstreamURL {
+                services.append(JetstreamConsumer(url: jetstream, processor: EventProcessor(registry: registry, store: deliveries),
+                                                  store: deliveries, logger: logger, onEnqueue: { worker.nudge() }))
+                logger.notice("watching \(jetstream) for webhooks (\(index.count) active)")
+            } else {
+                logger.notice("no --jetstream-url: deliveries from the network are off (\(index.count) webhooks known; queued deliveries are still sent)")
+            }
+        } else {
+            logger.warning("this store does not hold a delivery queue; webhook deliveries are off")
+        }
+        let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port,
+                                                 services: services, logger: logger)
         logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
         do {
             try await application.runService()
+            await destinations.shutdown()
             await secrets.store.close()
             try? await httpClient.shutdown()
         } catch {
+            await destinations.shutdown()
             await secrets.store.close()
             try? await httpClient.shutdown()
             let text = String(describing: error)

@@ -27,6 +27,8 @@ struct ServeConfiguration: Sendable {
     var publicURL: String?
     var insecureLoopback: Bool
     var dev: Bool
+    /// Jetstream to watch for webhook records and events; nil: deliveries from the network are off.
+    var jetstreamURL: String?
 
     /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable.
     static func resolve(_ options: ServeOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfiguration {
@@ -54,7 +56,8 @@ struct ServeConfiguration: Sendable {
             plcURL: try value(options.plcUrl, "PLC_URL", { $0 }, "https://plc.directory"),
             publicURL: try value(options.publicUrl, "PUBLIC_URL", { Optional($0) }, nil),
             insecureLoopback: try options.insecureLoopback ? true : value(nil, "INSECURE_LOOPBACK", parseBool, false),
-            dev: try options.dev ? true : value(nil, "DEV", parseBool, false)
+            dev: try options.dev ? true : value(nil, "DEV", parseBool, false),
+            jetstreamURL: try value(options.jetstreamUrl, "JETSTREAM_URL", { Optional($0) }, nil)
         )
         guard configuration.serviceDID.hasPrefix("did:"), !configuration.serviceDID.contains("#") else {
             throw ValidationError("--service-did must be a DID without a fragment, not \(configuration.serviceDID)")
@@ -118,6 +121,9 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Public base URL, for the did:web document's service endpoint (SIGIL_PUBLIC_URL, default http://HOST:PORT).")
     var publicUrl: String?
+
+    @Option(help: "Jetstream WebSocket URL (wss://…/subscribe) to watch for place.wisp.v2.wh records and matching events (SIGIL_JETSTREAM_URL; no default).")
+    var jetstreamUrl: String?
 
     @Flag(help: "Allow http and loopback addresses for did:web and outbound calls: development and tests only (SIGIL_INSECURE_LOOPBACK).")
     var insecureLoopback = false

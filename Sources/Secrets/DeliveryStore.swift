@@ -1,0 +1,102 @@
+/// A `place.wisp.v2.wh` webhook as last read from its owner's repository.
+public struct WebhookRegistration: Sendable, Equatable {
+    public let owner: String
+    public let rkey: String
+    /// The validated record, as JSON text.
+    public let record: [UInt8]
+    /// Milliseconds since the Unix epoch.
+    public let updatedAt: Int64
+
+    public init(owner: String, rkey: String, record: [UInt8], updatedAt: Int64) {
+        self.owner = owner
+        self.rkey = rkey
+        self.record = record
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Where a delivery is in its life.
+public enum DeliveryStatus: String, Sendable, Equatable, CaseIterable {
+    /// Waiting for its next attempt.
+    case pending
+    /// A 2xx answer was received.
+    case delivered
+    /// Given up: retries exhausted, a non-retryable answer, or no usable secret. Never sent unsigned.
+    case dead
+}
+
+/// A delivery to enqueue.
+public struct NewDelivery: Sendable, Equatable {
+    /// Stable across retries (the `webhook-id`); enqueueing an id twice keeps the first.
+    public let id: String
+    public let owner: String
+    public let webhookRKey: String
+    public let url: String
+    /// A server-managed secret to sign with (looked up at send time), if the webhook names one.
+    public let secretName: String?
+    /// The record's own plaintext `secret`, when it has one and no `secretId`.
+    public let inlineSecret: String?
+    public let body: [UInt8]
+    /// Milliseconds since the Unix epoch.
+    public let createdAt: Int64
+
+    public init(id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecret: String?,
+                body: [UInt8], createdAt: Int64) {
+        self.id = id
+        self.owner = owner
+        self.webhookRKey = webhookRKey
+        self.url = url
+        self.secretName = secretName
+        self.inlineSecret = inlineSecret
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// A queued delivery with its state.
+public struct Delivery: Sendable, Equatable {
+    public let delivery: NewDelivery
+    public let status: DeliveryStatus
+    public let attempts: Int
+    /// When the next attempt is due (ms), for pending deliveries.
+    public let nextAttemptAt: Int64
+    public let lastError: String?
+    public let updatedAt: Int64
+
+    public init(delivery: NewDelivery, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastError: String?, updatedAt: Int64) {
+        self.delivery = delivery
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Webhook registrations, the event-source cursor and the durable delivery queue, in the same database as
+/// the secrets. Nothing accepted is lost: deliveries are enqueued (and the cursor advanced) in one durable
+/// transaction, and a delivery leaves `pending` only by being marked.
+public protocol DeliveryStore: Sendable {
+    func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError)
+    func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError)
+    func webhooks() async throws(SecretStoreError) -> [WebhookRegistration]
+
+    /// Adds deliveries (ids already queued are ignored) and, if given, sets a named cursor — atomically.
+    func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError)
+    func cursor(_ name: String) async throws(SecretStoreError) -> Int64?
+
+    /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil`; another claimer skips them
+    /// until the lease ends (a crashed worker's deliveries come back after it).
+    func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery]
+    /// Ends every lease (a single-process store calls this at start: no other worker can hold one).
+    func releaseAllLeases() async throws(SecretStoreError)
+
+    func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError)
+    func markRetry(id: String, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError)
+    func markDead(id: String, attempts: Int, error: String, at: Int64) async throws(SecretStoreError)
+
+    /// Recent deliveries, newest first, optionally of one status.
+    func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery]
+    /// How many deliveries are in each status.
+    func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int]
+}

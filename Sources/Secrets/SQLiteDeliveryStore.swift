@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+extension SQLiteSecretStore: DeliveryStore {
+    static func registerDeliveryMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-webhooks") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhooks (owner TEXT NOT NULL, rkey TEXT NOT NULL, record BLOB NOT NULL, updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (owner, rkey)) WITHOUT ROWID;
+                CREATE TABLE cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE deliveries (
+                    id TEXT PRIMARY KEY, owner TEXT NOT NULL, webhook_rkey TEXT NOT NULL, url TEXT NOT NULL,
+                    secret_name TEXT, inline_secret TEXT, body BLOB NOT NULL,
+                    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+                    lease_until INTEGER, last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
+                CREATE INDEX deliveries_recent ON deliveries (updated_at);
+                """)
+        }
+    }
+
+    public func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError) {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                try db.execute(sql: """
+                    INSERT INTO webhooks (owner, rkey, record, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (owner, rkey) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
+                    """, arguments: [webhook.owner, webhook.rkey, Data(webhook.record), webhook.updatedAt])
+            }
+        }
+    }
+
+    public func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError) {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded { try db.execute(sql: "DELETE FROM webhooks WHERE owner = ? AND rkey = ?", arguments: [owner, rkey]) }
+        }
+    }
+
+    public func webhooks() async throws(SecretStoreError) -> [WebhookRegistration] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks").map { row in
+                let record: Data = row["record"]
+                return WebhookRegistration(owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"])
+            }
+        }
+    }
+
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError) {
+        let cursorName = cursor?.name, cursorValue = cursor?.value
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                for delivery in deliveries {
+                    try db.execute(sql: """
+                        INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret, body, status, next_attempt_at,
+                            created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                        ON CONFLICT (id) DO NOTHING
+                        """, arguments: [delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
+                                         delivery.inlineSecret, Data(delivery.body), delivery.createdAt, delivery.createdAt, delivery.createdAt])
+                }
+                if let cursorName, let cursorValue {
+                    try db.execute(sql: "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                                   arguments: [cursorName, cursorValue])
+                }
+            }
+        }
+    }
+
+    public func cursor(_ name: String) async throws(SecretStoreError) -> Int64? {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name]) }
+    }
+
+    public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery] {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                    ORDER BY next_attempt_at LIMIT ?
+                    """, arguments: [now, now, limit])
+                for row in rows {
+                    let id: String = row["id"]
+                    try db.execute(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?", arguments: [leaseUntil, id])
+                }
+                return rows.map(Self.delivery)
+            }
+        }
+    }
+
+    public func releaseAllLeases() async throws(SecretStoreError) {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded { try db.execute(sql: "UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL") }
+        }
+    }
+
+    public func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError) {
+        try await mark(id, "UPDATE deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ?",
+                       [attempts, at, id])
+    }
+
+    public func markRetry(id: String, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) {
+        try await mark(id, "UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+                       [attempts, nextAttemptAt, error, at, id])
+    }
+
+    public func markDead(id: String, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) {
+        try await mark(id, "UPDATE deliveries SET status = 'dead', attempts = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+                       [attempts, error, at, id])
+    }
+
+    public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
+        try await read { db in
+            if let status {
+                return try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
+                                        arguments: [status.rawValue, limit]).map(Self.delivery)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM deliveries ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.delivery)
+        }
+    }
+
+    public func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int] {
+        try await read { db in
+            var counts: [DeliveryStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status") {
+                if let status = DeliveryStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    private func mark(_ id: String, _ sql: String, _ arguments: StatementArguments) async throws(SecretStoreError) {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded { try db.execute(sql: sql, arguments: arguments) }
+        }
+    }
+
+    static func delivery(_ row: Row) -> Delivery {
+        let body: Data = row["body"]
+        let new = NewDelivery(id: row["id"], owner: row["owner"], webhookRKey: row["webhook_rkey"], url: row["url"],
+                              secretName: row["secret_name"], inlineSecret: row["inline_secret"], body: [UInt8](body), createdAt: row["created_at"])
+        return Delivery(delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
+                        nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"])
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Lexicon
+import Logging
+import Secrets
+
+/// Turns network events into durable deliveries: matches each commit against the active webhooks and
+/// enqueues one delivery per match together with the event's cursor, in one transaction. The cursor never
+/// passes an event whose deliveries are not durably queued; replays produce the same delivery ids.
+public final class EventProcessor: @unchecked Sendable {
+    public static let cursorName = "jetstream"
+
+    let registry: WebhookRegistry
+    let store: any DeliveryStore
+    let clock: @Sendable () -> Int64
+    private let lock = NSLock()
+    private var pendingCursor: Int64?
+    private var lastFlush = ContinuousClock.now
+
+    public init(registry: WebhookRegistry, store: any DeliveryStore,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+        self.registry = registry
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Processes one Jetstream message (any kind). Store failures are thrown: the caller must not move on.
+    public func process(_ value: JSONValue) async throws(SecretStoreError) {
+        guard let event = JetstreamEvent(value) else {
+            if let time = JetstreamEvent.time(of: value) { try await advance(to: time) }
+            return
+        }
+        if event.collection == WebhookRegistry.collection {
+            try await registry.apply(event, now: clock())
+        }
+        let matches = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey)
+        guard !matches.isEmpty else {
+            try await advance(to: event.timeMicroseconds)
+            return
+        }
+        let now = clock()
+        let deliveries = matches.map { webhook in
+            let id = WebhookPayload.id(webhook: webhook, event: event)
+            return NewDelivery(id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
+                               inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
+        }
+        try await store.enqueue(deliveries, cursor: (Self.cursorName, event.timeMicroseconds))
+        lock.withLock {
+            pendingCursor = nil
+            lastFlush = .now
+        }
+    }
+
+    /// Records the cursor of events that queued nothing, at most about once a second.
+    private func advance(to time: Int64) async throws(SecretStoreError) {
+        let due: Bool = lock.withLock {
+            pendingCursor = time
+            return ContinuousClock.now - lastFlush > .seconds(1)
+        }
+        if due { try await flush() }
+    }
+
+    /// Writes the latest cursor now (on shutdown, and periodically).
+    public func flush() async throws(SecretStoreError) {
+        guard let cursor = lock.withLock({ pendingCursor }) else { return }
+        try await store.enqueue([], cursor: (Self.cursorName, cursor))
+        lock.withLock {
+            if pendingCursor == cursor { pendingCursor = nil }
+            lastFlush = .now
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Identity
+import Lexicon
+import NIOCore
+
+/// One loopback server playing every outside party: a PLC directory (`/plc/:did`), a PDS
+/// (`/xrpc/com.atproto.repo.getRecord`), a Jetstream (`/subscribe`, WebSocket) and a webhook receiver (`/hook`).
+actor StandInNetwork {
+    struct Received: Sendable {
+        let headers: [String: String]
+        let body: [UInt8]
+        var id: String { headers["webhook-id"] ?? "" }
+    }
+
+    private var documents: [String: JSONValue] = [:]
+    private var records: [String: JSONValue] = [:]
+    private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
+    /// Every emitted event, so a consumer reconnecting with a cursor gets what it missed (as Jetstream does).
+    private var history: [(time: Int64, text: String)] = []
+    private(set) var cursors: [String?] = []
+    private(set) var received: [Received] = []
+    /// Status codes the receiver answers with, in order, before answering 200.
+    private var scriptedStatuses: [Int] = []
+    /// Delay before the receiver answers.
+    private var receiverDelay: Duration = .zero
+    private(set) var port = 0
+
+    func setPort(_ port: Int) { self.port = port }
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func publishDID(_ did: String, key: Multikey?) {
+        documents[did] = DIDDocument.json(id: did, atprotoKey: key, services: [(id: "atproto_pds", type: "AtprotoPersonalDataServer", endpoint: base)])
+    }
+
+    func putRecord(did: String, collection: String, rkey: String, _ value: JSONValue) { records["\(did)/\(collection)/\(rkey)"] = value }
+    func deleteRecord(did: String, collection: String, rkey: String) { records["\(did)/\(collection)/\(rkey)"] = nil }
+
+    func script(statuses: [Int]) { scriptedStatuses = statuses }
+    func setReceiverDelay(_ delay: Duration) { receiverDelay = delay }
+
+    /// Sends a Jetstream message to every connected consumer.
+    func emit(_ event: JSONValue) {
+        let text = event.jsonString
+        history.append((event["time_us"]?.integerValue ?? 0, text))
+        for continuation in subscribers.values { continuation.yield(text) }
+    }
+
+    var subscriberCount: Int { subscribers.count }
+
+    /// Waits until at least `count` distinct deliveries arrived.
+    func waitForUniqueDeliveries(_ count: Int, timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while uniqueDeliveries.count < count && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return uniqueDeliveries.count >= count
+    }
+
+    /// Distinct delivery ids received.
+    var uniqueDeliveries: Set<String> { Set(received.map(\.id)) }
+
+    fileprivate func subscribe(cursor: String?) -> (UUID, AsyncStream<String>) {
+        cursors.append(cursor)
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        if let cursor = cursor.flatMap({ Int64($0) }) {
+            for event in history where event.time >= cursor { continuation.yield(event.text) }
+        }
+        let id = UUID()
+        subscribers[id] = continuation
+        return (id, stream)
+    }
+
+    fileprivate func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
+    fileprivate func document(_ did: String) -> JSONValue? { documents[did] }
+    fileprivate func record(_ key: String) -> JSONValue? { records[key] }
+
+    fileprivate func receive(_ received: Received) -> (Int, Duration) {
+        self.received.append(received)
+        let status = scriptedStatuses.isEmpty ? 200 : scriptedStatuses.removeFirst()
+        return (status, receiverDelay)
+    }
+
+    /// Runs `body` while the server listens on a loopback port.
+    func serve<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.get("/plc/:did") { [self] _, context in
+            guard let document = await self.document(context.parameters.get("did") ?? "") else { return Response(status: .notFound) }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document.serialized())))
+        }
+        router.get("/xrpc/com.atproto.repo.getRecord") { [self] request, _ in
+            let query = request.uri.queryParameters
+            let key = "\(query["repo"] ?? "")/\(query["collection"] ?? "")/\(query["rkey"] ?? "")"
+            guard let value = await self.record(key) else {
+                return Response(status: .badRequest, headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"RecordNotFound"}"#)))
+            }
+            let answer: JSONValue = ["uri": .string("at://\(key)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a", "value": value]
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.serialized())))
+        }
+        router.post("/hook") { [self] request, _ in
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let (status, delay) = await self.receive(Received(headers: headers, body: Array(body.readableBytesView)))
+            if delay > .zero { try await Task.sleep(for: delay) }
+            return Response(status: .init(code: status))
+        }
+        router.ws("/subscribe") { _, _ in .upgrade([:]) } onUpgrade: { [self] _, outbound, context in
+            let cursor = context.request.uri.queryParameters["cursor"].map(String.init)
+            let (id, stream) = await self.subscribe(cursor: cursor)
+            defer { Task { await self.unsubscribe(id) } }
+            for await text in stream { try await outbound.write(.text(text)) }
+        }
+        let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await app.runService(); return nil }
+            while await self.port == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+    }
+}
+
+/// A Jetstream commit event.
+func commitEvent(did: String, time: Int64, operation: String, collection: String, rkey: String, record: JSONValue? = nil) -> JSONValue {
+    var commit: [String: JSONValue] = ["rev": .string("3l\(time)"), "operation": .string(operation), "collection": .string(collection), "rkey": .string(rkey)]
+    if let record {
+        commit["record"] = record
+        commit["cid"] = "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"
+    }
+    return ["did": .string(did), "time_us": .integer(time), "kind": "commit", "commit": .object(commit)]
+}

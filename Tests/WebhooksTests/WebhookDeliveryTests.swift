@@ -1,0 +1,272 @@
+import AsyncHTTPClient
+import BundledLexicons
+import Foundation
+import Identity
+import Lexicon
+import Logging
+import Secrets
+import Testing
+import WebhookSignature
+@testable import Webhooks
+
+let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
+let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
+
+enum Repo {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// Verifies with the stock Python `standardwebhooks` package (installed by .ci/setup).
+func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) throws -> Bool {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-py-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let standard = headers.filter { $0.key.hasPrefix("webhook-") }
+    try Data(JSONValue.object(standard.mapValues { .string($0) }).serialized()).write(to: directory.appendingPathComponent("headers.json"))
+    try Data(body).write(to: directory.appendingPathComponent("body"))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", """
+        import json, sys
+        from standardwebhooks.webhooks import Webhook
+        headers = json.load(open(sys.argv[2]))
+        Webhook(sys.argv[1]).verify(open(sys.argv[3], 'rb').read(), headers)
+        print("ok")
+        """, token, directory.appendingPathComponent("headers.json").path, directory.appendingPathComponent("body").path]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    process.waitUntilExit()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    if text.contains("No module named") { Issue.record("python3 standardwebhooks is not installed (.ci/setup installs it): \(text)") }
+    return process.terminationStatus == 0 && text.hasPrefix("ok")
+}
+
+/// The delivery pipeline of `sigil serve`, in process, against the stand-in network.
+struct Pipeline {
+    let store: SQLiteSecretStore
+    let secrets: SecretService
+    let registry: WebhookRegistry
+    let worker: DeliveryWorker
+    let consumer: JetstreamConsumer
+    let destinations: DestinationGuard
+
+    static func make(network: StandInNetwork) async throws -> Pipeline {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-wh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
+        try await store.migrate()
+        let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        let base = await network.base
+        let logger = Logger(label: "test")
+        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: base + "/plc", insecureLoopback: true), ttl: .milliseconds(1))
+        let destinations = DestinationGuard(insecureLoopback: true)
+        let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
+        let registry = WebhookRegistry(index: WebhookIndex(), store: store, catalog: catalog,
+                                       fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
+        var configuration = DeliveryWorker.Configuration()
+        configuration.schedule = RetrySchedule(delays: [.milliseconds(200), .milliseconds(200), .milliseconds(200)])
+        configuration.pollInterval = .milliseconds(20)
+        let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration, logger: logger)
+        let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe",
+                                         processor: EventProcessor(registry: registry, store: store), store: store, logger: logger,
+                                         onEnqueue: { worker.nudge() })
+        return Pipeline(store: store, secrets: secrets, registry: registry, worker: worker, consumer: consumer, destinations: destinations)
+    }
+
+    func run<T: Sendable>(network: StandInNetwork, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await worker.run(); return nil }
+            group.addTask { try await consumer.run(); return nil }
+            #expect(try await eventually { await network.subscriberCount > 0 })
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+    }
+}
+
+func webhookRecord(url: String, scope: String, events: [String]? = nil, secretId: String? = nil, secret: String? = nil) -> JSONValue {
+    var record: [String: JSONValue] = ["$type": "place.wisp.v2.wh", "url": .string(url), "scope": ["aturi": .string(scope)],
+                                       "createdAt": "2026-11-23T10:00:00.000Z"]
+    if let events { record["events"] = .array(events.map(JSONValue.string)) }
+    if let secretId { record["secretId"] = .string(secretId) }
+    if let secret { record["secret"] = .string(secret) }
+    return .object(record)
+}
+
+@Suite("Webhook deliveries end to end", .serialized)
+struct WebhookDeliveryTests {
+    @Test func signedDeliveriesFollowTheSecretThroughRotationAndDeletion() async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            await network.publishDID(alice, key: nil)
+            let pipeline = try await Pipeline.make(network: network)
+            let base = await network.base
+            try await pipeline.run(network: network) { () async throws -> Void in
+                var time: Int64 = 1_700_000_000_000_000
+                func next() -> Int64 { time += 1_000; return time }
+
+                // A secret, and a webhook record naming it, read back from the PDS after the commit event.
+                let first = try await pipeline.secrets.create(owner: alice, name: "deploy").token
+                let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", events: ["create"], secretId: "deploy")
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
+                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+                #expect(try await eventually { pipeline.registry.index.count == 1 })
+
+                // A matching event: exactly one delivery, verified by our verifier and by the Python library.
+                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: ["text": "hi"]))
+                #expect(try await eventually { await network.received.count == 1 })
+                let delivery = await network.received[0]
+                #expect(delivery.headers["content-type"] == "application/json")
+                #expect(delivery.headers["user-agent"]?.hasPrefix("sigil-webhook/") == true)
+                #expect(try WebhookVerifier(token: first.text).verify(body: delivery.body, headers: delivery.headers).count == 2)
+                #expect(try verifiedByPython(token: first.text, headers: delivery.headers, body: delivery.body))
+                let payload = try JSONValue(parsing: delivery.body)
+                #expect(payload["event"] == "create" && payload["did"] == .string(alice) && payload["collection"] == "app.bsky.feed.post")
+                #expect(payload["rkey"] == "p1" && payload["record"] == ["text": "hi"] && payload["id"] == .string(delivery.id))
+                #expect(Datetime.isValid(payload["timestamp"]?.stringValue ?? ""))
+
+                // Events out of scope or filtered out deliver nothing.
+                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.like", rkey: "l1", record: [:]))
+                await network.emit(commitEvent(did: bob, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                await network.emit(commitEvent(did: alice, time: next(), operation: "delete", collection: "app.bsky.feed.post", rkey: "p1"))
+                await network.emit(commitEvent(did: alice, time: next(), operation: "update", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                try await Task.sleep(for: .milliseconds(400))
+                #expect(await network.received.count == 1)
+
+                // A delivery that fails, then the secret rotates: the retry carries only the new signature.
+                await network.script(statuses: [503])
+                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p2", record: [:]))
+                #expect(try await eventually { await network.received.count == 2 })
+                let failed = await network.received[1]
+                #expect((try? WebhookVerifier(token: first.text).verify(body: failed.body, headers: failed.headers)) != nil)
+                let second = try await pipeline.secrets.rotate(owner: alice, name: "deploy").token
+                #expect(try await eventually { await network.received.count == 3 })
+                let retried = await network.received[2]
+                #expect(retried.id == failed.id, "the id is stable across retries")
+                #expect(try WebhookVerifier(token: second.text).verify(body: retried.body, headers: retried.headers).count == 2)
+                #expect(throws: WebhookVerificationError.self) { try WebhookVerifier(token: first.text).verify(body: retried.body, headers: retried.headers) }
+                #expect(try verifiedByPython(token: second.text, headers: retried.headers, body: retried.body))
+                #expect(try !verifiedByPython(token: first.text, headers: retried.headers, body: retried.body))
+
+                // A deleted secret: the delivery fails with a reason and is never sent unsigned.
+                _ = try await pipeline.secrets.delete(owner: alice, name: "deploy")
+                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p3", record: [:]))
+                #expect(try await eventually { (try await pipeline.store.deliveries(status: .dead, limit: 10)).count == 1 })
+                let dead = try await pipeline.store.deliveries(status: .dead, limit: 10)[0]
+                #expect(dead.lastError?.contains("deploy was deleted") == true)
+                #expect(await network.received.count == 3)
+
+                // Disabling the webhook pauses it; deleting its record removes it.
+                let paused = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "plain")
+                var pausedFields = paused.objectValue!
+                pausedFields["enabled"] = false
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", .object(pausedFields))
+                await network.emit(commitEvent(did: alice, time: next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: .object(pausedFields)))
+                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p4", record: [:]))
+                try await Task.sleep(for: .milliseconds(400))
+                #expect(await network.received.count == 3)
+                await network.deleteRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1")
+                await network.emit(commitEvent(did: alice, time: next(), operation: "delete", collection: "place.wisp.v2.wh", rkey: "w1"))
+                #expect(try await eventually { pipeline.registry.index.count == 0 })
+            }
+            await pipeline.destinations.shutdown()
+        }
+    }
+
+    @Test func invalidWebhookRecordsAreIgnoredAndPrivateTargetsRefused() async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            await network.publishDID(alice, key: nil)
+            let pipeline = try await Pipeline.make(network: network)
+            try await pipeline.run(network: network) { () async throws -> Void in
+                // Not lexicon-valid (bad secretId): ignored.
+                let invalid = webhookRecord(url: "https://example.com/h", scope: "at://\(alice)", secretId: "not valid!")
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "bad", invalid)
+                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "bad", record: invalid))
+                // Valid, but pointing into a private network: accepted, then refused at send time.
+                let privateTarget = webhookRecord(url: "https://10.0.0.7/hook", scope: "at://\(alice)", secret: "s")
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2", privateTarget)
+                await network.emit(commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: privateTarget))
+                #expect(try await eventually { pipeline.registry.index.count == 1 })
+                await network.emit(commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                #expect(try await eventually { (try await pipeline.store.deliveries(status: .dead, limit: 10)).count == 1 })
+                #expect(try await pipeline.store.deliveries(status: .dead, limit: 10)[0].lastError?.contains("destination refused") == true)
+                // The cursor follows the stream, so a restart resumes here.
+                #expect(try await eventually { try await pipeline.store.cursor(EventProcessor.cursorName) == 3_000 })
+            }
+            await pipeline.destinations.shutdown()
+        }
+    }
+}
+
+@Suite("SSRF guard")
+struct DestinationGuardTests {
+    @Test(arguments: ["https://127.0.0.1/h", "https://localhost/h", "https://10.1.2.3/h", "https://169.254.169.254/latest/meta-data",
+                      "https://[::1]/h", "https://[::ffff:127.0.0.1]/h", "https://[fd00::1]/h", "https://192.168.1.1/h", "https://0.0.0.0/h",
+                      "http://example.com/h", "ftp://example.com/h", "https://user:pass@example.com/h", "not a url"])
+    func refused(_ url: String) async {
+        let guardian = DestinationGuard(insecureLoopback: false)
+        await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.client(for: url) }
+        await guardian.shutdown()
+    }
+
+    @Test func loopbackOnlyWithTheInsecureFlag() async throws {
+        let guardian = DestinationGuard(insecureLoopback: true)
+        _ = try await guardian.client(for: "http://127.0.0.1:9/h")
+        await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.client(for: "http://10.0.0.1/h") }
+        await guardian.shutdown()
+    }
+}
+
+@Suite("Webhook matching")
+struct WebhookMatchingTests {
+    @Test func scopesAndFilters() throws {
+        let index = WebhookIndex()
+        func add(_ rkey: String, _ scope: String, events: [String]? = nil, enabled: Bool = true) throws {
+            var record = webhookRecord(url: "https://example.com/\(rkey)", scope: scope, events: events).objectValue!
+            record["enabled"] = .bool(enabled)
+            index.put(try ActiveWebhook(owner: alice, rkey: rkey, record: .object(record)))
+        }
+        try add("all", "at://\(alice)")
+        try add("posts", "at://\(alice)/app.bsky.feed.post")
+        try add("one", "at://\(alice)/app.bsky.feed.post/p1", events: ["update"])
+        try add("off", "at://\(alice)", enabled: false)
+        try add("bobs", "at://\(bob)/app.bsky.feed.post")
+        func names(_ operation: RecordOperation, _ did: String, _ collection: String, _ rkey: String) -> Set<String> {
+            Set(index.matching(operation, did: did, collection: collection, rkey: rkey).map(\.rkey))
+        }
+        #expect(names(.create, alice, "app.bsky.feed.post", "p1") == ["all", "posts"])
+        #expect(names(.update, alice, "app.bsky.feed.post", "p1") == ["all", "posts", "one"])
+        #expect(names(.create, alice, "app.bsky.feed.like", "x") == ["all"])
+        #expect(names(.create, bob, "app.bsky.feed.post", "p1") == ["bobs"])
+        #expect(names(.create, "did:plc:nobodyyyyyyyyyyyyyyyyyy", "app.bsky.feed.post", "p1").isEmpty)
+        index.remove(owner: alice, rkey: "all")
+        #expect(names(.create, alice, "app.bsky.feed.like", "x").isEmpty)
+        #expect(throws: ActiveWebhook.Rejection.self) {
+            try ActiveWebhook(owner: alice, rkey: "h", record: webhookRecord(url: "https://e.com", scope: "at://alice.example.com"))
+        }
+    }
+
+    @Test func payloadIDsAreStablePerWebhookAndEvent() throws {
+        let webhook = try ActiveWebhook(owner: alice, rkey: "w", record: webhookRecord(url: "https://e.com", scope: "at://\(alice)"))
+        let other = try ActiveWebhook(owner: alice, rkey: "w2", record: webhookRecord(url: "https://e.com", scope: "at://\(alice)"))
+        let event = JetstreamEvent(commitEvent(did: alice, time: 5, operation: "create", collection: "app.bsky.feed.post", rkey: "p", record: [:]))!
+        #expect(WebhookPayload.id(webhook: webhook, event: event) == WebhookPayload.id(webhook: webhook, event: event))
+        #expect(WebhookPayload.id(webhook: webhook, event: event) != WebhookPayload.id(webhook: other, event: event))
+        #expect(UUID(uuidString: WebhookPayload.id(webhook: webhook, event: event)) != nil)
+    }
+}
