@@ -58,8 +58,14 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     /// Claims due deliveries whenever there is room, until shutdown; in-flight attempts finish first.
     public func run() async throws {
         if (try? await store.releaseAllLeases()) == nil { logger.warning("could not release old delivery leases") }
+        var lastGauge = ContinuousClock.now - .seconds(60)
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                if ContinuousClock.now - lastGauge > .seconds(5), let counts = try? await store.deliveryCounts() {
+                    lastGauge = .now
+                    Gauge(label: "webhook_deliveries_queued").record(counts[.pending] ?? 0)
+                    Gauge(label: "webhook_deliveries_dead").record(counts[.dead] ?? 0)
+                }
                 let room = configuration.concurrency - lock.withLock { inFlight }
                 var claimed: [Delivery] = []
                 if room > 0 {

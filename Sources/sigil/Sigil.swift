@@ -10,7 +10,7 @@ struct Sigil: AsyncParsableCommand {
         commandName: "sigil",
         abstract: "An atproto XRPC service driven by Lexicon schemas.",
         version: version,
-        subcommands: [ServeCommand.self, LexiconCommand.self, SecretsCommand.self, DevCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, LexiconCommand.self, SecretsCommand.self, WebhookCommand.self, DevCommand.self, BenchCommand.self]
     )
 
     /// Runs the command line. Usage errors exit 2; commands exit with the code they choose.
