@@ -245,13 +245,5 @@ extension RequestContext {
     }
 }
 
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        return s
-    }
-}
 
 import Foundation

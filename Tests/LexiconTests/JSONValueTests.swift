@@ -433,7 +433,7 @@ struct JSONValueTests {
     // MARK: - Fuzzing
 
     @Test func survivesMutatedInputs() {
-        var random = JSONFuzzRandom(seed: 0x5167_11)
+        var random = SeededGenerator(seed: 0x5167_11)
         let seeds =
             jsonRoundTripDocuments.map { Array($0.utf8) } + [
                 Array(#"{"a":[1,{"b":"\ud83d\ude00\n"}],"c":-1.5e+3,"d":[true,false,null]}"#.utf8),
@@ -472,18 +472,5 @@ struct JSONValueTests {
             _ = try? JSONValue(parsing: bytes, limits: .init(maxDepth: 3, maxBytes: 40))
         }
         #expect(parsedCount > 0)
-    }
-}
-
-/// A small deterministic pseudo-random generator for the fuzz loop.
-struct JSONFuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

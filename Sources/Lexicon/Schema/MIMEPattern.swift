@@ -42,7 +42,8 @@ public struct MIMEPattern: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Substring {
-    func trimmingSpaces() -> Substring {
+    /// Without leading and trailing spaces and tabs (HTTP optional whitespace).
+    public func trimmingSpaces() -> Substring {
         var s = self
         while s.first == " " || s.first == "\t" { s.removeFirst() }
         while s.last == " " || s.last == "\t" { s.removeLast() }
