@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "sigil", targets: ["sigil"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
+        // For webhook receivers: verify Sigil's signatures (depends only on Foundation and libsodium).
+        .library(name: "WebhookSignature", targets: ["WebhookSignature"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -10,6 +10,7 @@ import PostgresNIO
 /// - `secret_audit(id, owner, name, action, version, at)`, in `id` order;
 /// - `metadata(key, value)`;
 /// - `nonces(issuer, jti, expires_at)`, the service-JWT replay cache shared by the replicas;
+/// - `webhooks`, `cursors` and `deliveries`, the ``DeliveryStore`` tables (see `PostgresDeliveryStore.swift`);
 /// - `schema_migrations(version, applied_at)`, which migrations have run.
 ///
 /// Mutations run in one transaction each, with PostgreSQL's default `synchronous_commit` (so a commit is on
@@ -24,13 +25,13 @@ public final class PostgresSecretStore: SecretStore {
     private let connectionConfiguration: PostgresConnection.Configuration
     private let runTask: Task<Void, Never>
     private let logger: Logger
-    private let tables: Tables
+    let tables: Tables
     /// First key of the advisory locks this store takes, so that two schemas in one database do not contend.
     private let lockSpace: String
     private let nonceSweep = NonceSweep()
 
     /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
-    static let schemaVersion: Int64 = 1
+    static let schemaVersion: Int64 = 2
     /// How many secrets `resealAll` locks and rewrites per transaction.
     static let resealBatchSize = 100
     /// How often (Unix seconds) each replica deletes expired nonces.
@@ -208,6 +209,7 @@ public final class PostgresSecretStore: SecretStore {
                 """,
                 "CREATE INDEX nonces_expires_at ON \(t.nonces) (expires_at)",
             ]),
+            (2, deliveryMigration(t)),
         ]
     }
 
@@ -447,7 +449,7 @@ public final class PostgresSecretStore: SecretStore {
     /// Runs `body` in a transaction on one pooled connection: `BEGIN`, then `COMMIT` if it returns, `ROLLBACK`
     /// if it throws (a connection whose rollback fails is closed, so the pool never hands out a broken
     /// transaction). Every error comes out as a ``SecretStoreError``.
-    private func transaction<Value: Sendable>(
+    func transaction<Value: Sendable>(
         _ operation: String,
         _ body: (PostgresConnection, Logger) async throws -> Value
     ) async throws(SecretStoreError) -> Value {
@@ -497,7 +499,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// One statement in its own (auto-committed) transaction; its rows.
-    private func read(_ operation: String, _ query: PostgresQuery) async throws(SecretStoreError) -> [PostgresRow] {
+    func read(_ operation: String, _ query: PostgresQuery) async throws(SecretStoreError) -> [PostgresRow] {
         do {
             return try await client.query(query, logger: logger).collect()
         } catch {
@@ -506,7 +508,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// Runs row decoding, turning its errors into ``SecretStoreError``s.
-    private func decoding<T>(_ operation: String, _ body: () throws -> T) throws(SecretStoreError) -> T {
+    func decoding<T>(_ operation: String, _ body: () throws -> T) throws(SecretStoreError) -> T {
         do {
             return try body()
         } catch {
@@ -580,7 +582,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// The schema-qualified, quoted names of the tables (the schema name is checked to need no escaping).
-    private struct Tables: Sendable {
+    struct Tables: Sendable {
         /// The name as given.
         let schemaName: String
         /// The name quoted for SQL.

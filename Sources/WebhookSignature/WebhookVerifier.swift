@@ -38,16 +38,17 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
             return "stale delivery: the signature matches, but webhook-timestamp \(timestamp) is \(Self.seconds(now, minus: timestamp)) s "
                 + "in the past (tolerance \(tolerance) s)"
         case .timestampTooNew(let timestamp, let now, let tolerance):
-            return "stale delivery: the signature matches, but webhook-timestamp \(timestamp) is \(Self.seconds(timestamp, minus: now)) s "
+            return "clock skew: the signature matches, but webhook-timestamp \(timestamp) is \(Self.seconds(timestamp, minus: now)) s "
                 + "in the future (tolerance \(tolerance) s); check the clocks"
         case .noMatchingSignature(let header, let candidates):
-            if header == WebhookHeaderName.signature && candidates == 0 {
-                return "no v1 signature in webhook-signature (entries of other versions are ignored)"
+            guard header == WebhookHeaderName.signature else {
+                return "\(header) does not match this body under this secret"
             }
-            if candidates > 1 {
-                return "none of the \(candidates) signatures in \(header) matches the body under this secret"
+            switch candidates {
+            case 0: return "no v1 signature in webhook-signature (entries of other versions are ignored)"
+            case 1: return "the v1 signature in webhook-signature does not match this body, webhook-id and webhook-timestamp under this secret"
+            default: return "none of the \(candidates) v1 signatures in webhook-signature matches this body, webhook-id and webhook-timestamp under this secret"
             }
-            return "the \(header) signature does not match the body under this secret"
         case .badSecret(let reason):
             return "unusable secret: \(reason)"
         }

@@ -7,7 +7,7 @@ struct WebhookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook",
         abstract: "Tools for receivers of Sigil's webhook deliveries.",
-        subcommands: [WebhookVerify.self]
+        subcommands: [WebhookVerify.self, WebhookDeliveries.self]
     )
 }
 
@@ -19,20 +19,23 @@ struct WebhookVerify: ParsableCommand {
         commandName: "verify",
         abstract: "Check a webhook delivery's signatures against its raw body.",
         discussion: """
-        Give the delivery's headers with --header (repeatable; names are case-insensitive) and its body, byte for \
-        byte, in FILE or on standard input. Both formats Sigil sends are checked:
-          X-Webhook-Signature: sha256=<hex>              (wisp.place)
-          webhook-id, webhook-timestamp, webhook-signature (Standard Webhooks, v1 entries)
-        Every signature header given must verify, and at least one must be given; the Standard Webhooks \
-        timestamp must be within --tolerance seconds of now.
-        Exit 0 when valid (prints which formats verified), 1 when invalid (the reason on stderr), \
-        2 on a usage or I/O error.
+        Give the delivery's headers with --header (repeatable; names are
+        case-insensitive) and its body, byte for byte, in FILE or on standard input.
+        Sigil signs every delivery in two formats:
+          X-Webhook-Signature: sha256=<hex>   (wisp.place)
+          webhook-id, webhook-timestamp and
+          webhook-signature: v1,<base64> …    (Standard Webhooks)
+        Every signature header given must verify, and at least one must be given;
+        webhook-timestamp must be within --tolerance seconds of now.
+
+        Exit 0 when valid (printing which formats verified), 1 when invalid (the
+        reason on stderr), 2 on a usage or I/O error.
 
         Example:
           sigil webhook verify --secret "$SECRET" \\
             --header 'webhook-id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' \\
             --header 'webhook-timestamp: 1674087231' \\
-            --header 'webhook-signature: v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' \\
+            --header 'webhook-signature: v1,K5oZfzN95Z9UVu1E…' \\
             body.json
         """
     )
@@ -105,12 +108,17 @@ struct WebhookVerify: ParsableCommand {
         if file == nil || file == "-" {
             return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         }
-        do {
-            return try [UInt8](Data(contentsOf: URL(fileURLWithPath: file!)))
-        } catch {
-            printError("cannot read \(file!): \(error.localizedDescription)")
+        let path = file!
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            printError("cannot read \(path): no such file")
             throw ExitCode(2)
         }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            printError("cannot read \(path)" + (isDirectory.boolValue ? ": it is a directory" : ""))
+            throw ExitCode(2)
+        }
+        return [UInt8](data)
     }
 
     /// RFC 9110 `tchar`.

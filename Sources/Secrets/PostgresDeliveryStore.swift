@@ -1,0 +1,266 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL ``DeliveryStore``: webhook registrations, named cursors and the delivery queue, in the same
+/// schema as the secrets (migration 2), with the columns of the SQLite store.
+///
+/// Several replicas share the queue. A claim is one statement that locks the due rows it picks with
+/// `FOR UPDATE SKIP LOCKED` and leases them, so two replicas never claim the same delivery; a lease that
+/// runs out (its replica crashed) makes the delivery claimable again. Enqueueing (with its cursor) is one
+/// transaction.
+extension PostgresSecretStore: DeliveryStore {
+    /// How many deliveries one `INSERT` of ``enqueue(_:cursor:)`` carries (8 parameters each; a statement
+    /// takes at most 65,535).
+    static let enqueueBatchSize = 500
+
+    /// Migration 2: the delivery tables.
+    static func deliveryMigration(_ t: Tables) -> [String] {
+        [
+            """
+            CREATE TABLE \(t.webhooks) (
+                owner text COLLATE "C" NOT NULL,
+                rkey text COLLATE "C" NOT NULL,
+                record bytea NOT NULL,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (owner, rkey)
+            )
+            """,
+            """
+            CREATE TABLE \(t.cursors) (
+                name text COLLATE "C" PRIMARY KEY,
+                value bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE \(t.deliveries) (
+                id text COLLATE "C" PRIMARY KEY,
+                owner text COLLATE "C" NOT NULL,
+                webhook_rkey text COLLATE "C" NOT NULL,
+                url text NOT NULL,
+                secret_name text NULL,
+                inline_secret text NULL,
+                body bytea NOT NULL,
+                status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                attempts bigint NOT NULL DEFAULT 0,
+                next_attempt_at bigint NOT NULL,
+                lease_until bigint NULL,
+                last_error text NULL,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL
+            )
+            """,
+            // Only pending deliveries are ever claimed: the index stays small as delivered and dead ones pile up.
+            "CREATE INDEX deliveries_due ON \(t.deliveries) (next_attempt_at) WHERE status = 'pending'",
+            "CREATE INDEX deliveries_recent ON \(t.deliveries) (updated_at)",
+        ]
+    }
+
+    // MARK: - Webhooks
+
+    public func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("upsertWebhook", """
+            INSERT INTO \(unescaped: t.webhooks) (owner, rkey, record, updated_at)
+            VALUES (\(webhook.owner), \(webhook.rkey), \(ByteBuffer(bytes: webhook.record)), \(webhook.updatedAt))
+            ON CONFLICT (owner, rkey) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at
+            """)
+    }
+
+    public func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("removeWebhook", "DELETE FROM \(unescaped: t.webhooks) WHERE owner = \(owner) AND rkey = \(rkey)")
+    }
+
+    public func webhooks() async throws(SecretStoreError) -> [WebhookRegistration] {
+        let t = tables
+        let rows = try await read("webhooks", "SELECT owner, rkey, record, updated_at FROM \(unescaped: t.webhooks) ORDER BY owner, rkey")
+        return try decoding("webhooks") {
+            try rows.map { row in
+                let (owner, rkey, record, updatedAt) = try row.decode((String, String, ByteBuffer, Int64).self)
+                return WebhookRegistration(owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt)
+            }
+        }
+    }
+
+    // MARK: - Queue
+
+    /// One transaction: multi-row `INSERT … ON CONFLICT (id) DO NOTHING` (``enqueueBatchSize`` rows per
+    /// statement), then the cursor. Ids repeated within `deliveries` keep their first occurrence, and rows are
+    /// inserted in id order, so two replicas enqueueing overlapping batches at once cannot deadlock.
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError) {
+        var seen = Set<String>()
+        let unique = deliveries.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
+        if unique.isEmpty && cursor == nil { return }
+        let inserts = stride(from: 0, to: unique.count, by: Self.enqueueBatchSize).map { start in
+            Self.insertDeliveries(unique[start..<min(start + Self.enqueueBatchSize, unique.count)], into: tables.deliveries)
+        }
+        let t = tables
+        let cursorName = cursor?.name, cursorValue = cursor?.value
+        try await transaction("enqueue") { connection, logger in
+            for insert in inserts {
+                try await connection.deliveryRows(insert, logger)
+            }
+            if let cursorName, let cursorValue {
+                try await connection.deliveryRows("""
+                    INSERT INTO \(unescaped: t.cursors) (name, value) VALUES (\(cursorName), \(cursorValue))
+                    ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
+                    """, logger)
+            }
+        }
+    }
+
+    /// `INSERT … VALUES (…), (…), … ON CONFLICT (id) DO NOTHING` for `batch`, new deliveries due at once.
+    private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String) -> PostgresQuery {
+        var sql = """
+            INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret, body, status,
+                next_attempt_at, created_at, updated_at) VALUES
+            """
+        var binds = PostgresBindings(capacity: batch.count * 8)
+        for (index, delivery) in batch.enumerated() {
+            let p = index * 8
+            sql += index == 0 ? "\n" : ",\n"
+            sql += "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), 'pending', $\(p + 8), $\(p + 8), $\(p + 8))"
+            binds.append(delivery.id)
+            binds.append(delivery.owner)
+            binds.append(delivery.webhookRKey)
+            binds.append(delivery.url)
+            binds.append(delivery.secretName)
+            binds.append(delivery.inlineSecret)
+            binds.append(ByteBuffer(bytes: delivery.body))
+            binds.append(delivery.createdAt)
+        }
+        sql += "\nON CONFLICT (id) DO NOTHING"
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    public func cursor(_ name: String) async throws(SecretStoreError) -> Int64? {
+        let t = tables
+        let rows = try await read("cursor", "SELECT value FROM \(unescaped: t.cursors) WHERE name = \(name)")
+        guard let row = rows.first else { return nil }
+        return try decoding("cursor") { try row.decode(Int64.self) }
+    }
+
+    /// One statement: picks up to `limit` due, unleased pending deliveries in `next_attempt_at` order, locking
+    /// them with `FOR UPDATE SKIP LOCKED` (rows another replica is claiming right now are passed over, not
+    /// waited for; rows it has just leased no longer match), and sets their lease. So two replicas never claim
+    /// the same delivery. The pick is a `MATERIALIZED` CTE rather than `WHERE id IN (subquery)`, so that it runs
+    /// exactly once: a subquery with `LIMIT … FOR UPDATE SKIP LOCKED` that the planner rescans (the inner side of
+    /// a nested loop) can lock and return more rows than `limit`.
+    public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery] {
+        guard limit > 0 else { return [] }
+        let t = tables
+        let rows = try await read("claimDue", """
+            WITH due AS MATERIALIZED (
+                SELECT id FROM \(unescaped: t.deliveries)
+                WHERE status = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
+                ORDER BY next_attempt_at LIMIT \(Int64(limit))
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE \(unescaped: t.deliveries) AS d SET lease_until = \(leaseUntil) FROM due WHERE d.id = due.id
+            RETURNING \(unescaped: Self.deliveryColumns(prefix: "d."))
+            """)
+        let claimed = try decoding("claimDue") { try rows.map(Self.delivery) }
+        // RETURNING has no order of its own.
+        return claimed.sorted { ($0.nextAttemptAt, $0.delivery.id) < ($1.nextAttemptAt, $1.delivery.id) }
+    }
+
+    /// Does nothing: other replicas share this queue and may hold live leases, which must not be broken. A lease
+    /// left by a replica that stopped runs out by itself (after the worker's lease duration), and its deliveries
+    /// are claimable again.
+    public func releaseAllLeases() async throws(SecretStoreError) {}
+
+    public func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("markDelivered", """
+            UPDATE \(unescaped: t.deliveries) SET status = 'delivered', attempts = \(Int64(attempts)), lease_until = NULL,
+                last_error = NULL, updated_at = \(at)
+            WHERE id = \(id)
+            """)
+    }
+
+    public func markRetry(id: String, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("markRetry", """
+            UPDATE \(unescaped: t.deliveries) SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt),
+                last_error = \(error), lease_until = NULL, updated_at = \(at)
+            WHERE id = \(id)
+            """)
+    }
+
+    public func markDead(id: String, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("markDead", """
+            UPDATE \(unescaped: t.deliveries) SET status = 'dead', attempts = \(Int64(attempts)), last_error = \(error),
+                lease_until = NULL, updated_at = \(at)
+            WHERE id = \(id)
+            """)
+    }
+
+    /// Newest `updated_at` first (ties: greatest id first).
+    public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
+        guard limit > 0 else { return [] }
+        let t = tables
+        let columns = Self.deliveryColumns(prefix: "")
+        let rows: [PostgresRow]
+        if let status {
+            rows = try await read("deliveries", """
+                SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries) WHERE status = \(status.rawValue)
+                ORDER BY updated_at DESC, id DESC LIMIT \(Int64(limit))
+                """)
+        } else {
+            rows = try await read("deliveries", """
+                SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries)
+                ORDER BY updated_at DESC, id DESC LIMIT \(Int64(limit))
+                """)
+        }
+        return try decoding("deliveries") { try rows.map(Self.delivery) }
+    }
+
+    public func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int] {
+        let t = tables
+        let rows = try await read("deliveryCounts", "SELECT status, count(*) FROM \(unescaped: t.deliveries) GROUP BY status")
+        return try decoding("deliveryCounts") {
+            var counts: [DeliveryStatus: Int] = [:]
+            for row in rows {
+                let (name, count) = try row.decode((String, Int64).self)
+                if let status = DeliveryStatus(rawValue: name) { counts[status] = Int(count) }
+            }
+            return counts
+        }
+    }
+
+    // MARK: - Rows
+
+    /// The columns ``delivery(_:)`` decodes, in its order.
+    private static func deliveryColumns(prefix: String) -> String {
+        ["id", "owner", "webhook_rkey", "url", "secret_name", "inline_secret", "body", "status", "attempts",
+         "next_attempt_at", "last_error", "created_at", "updated_at"].map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    private static func delivery(_ row: PostgresRow) throws -> Delivery {
+        let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt) =
+            try row.decode((String, String, String, String, String?, String?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64).self)
+        guard let status = DeliveryStatus(rawValue: status) else {
+            throw SecretStoreError.unavailable("unknown delivery status in the database")
+        }
+        let new = NewDelivery(id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName, inlineSecret: inlineSecret,
+                              body: Array(body.readableBytesView), createdAt: createdAt)
+        return Delivery(delivery: new, status: status, attempts: Int(attempts), nextAttemptAt: nextAttemptAt,
+                        lastError: lastError, updatedAt: updatedAt)
+    }
+}
+
+extension PostgresSecretStore.Tables {
+    var webhooks: String { "\(schema).webhooks" }
+    var cursors: String { "\(schema).cursors" }
+    var deliveries: String { "\(schema).deliveries" }
+}
+
+extension PostgresConnection {
+    /// Runs one statement and collects its rows.
+    @discardableResult
+    fileprivate func deliveryRows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}
