@@ -88,7 +88,9 @@ public protocol DeliveryStore: Sendable {
     /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil`; another claimer skips them
     /// until the lease ends (a crashed worker's deliveries come back after it).
     func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery]
-    /// Ends every lease (a single-process store calls this at start: no other worker can hold one).
+    /// At start: ends leases left by a crashed worker where that is safe. SQLite (one process) ends them
+    /// all; PostgreSQL does nothing, since other replicas may hold live leases — a crashed replica's
+    /// deliveries come back when their lease expires.
     func releaseAllLeases() async throws(SecretStoreError)
 
     func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError)
