@@ -39,25 +39,30 @@ public struct MasterKey: Sendable {
         return MasterKey(bytes: [UInt8](bytes))
     }
 
-    /// Writes a new key file with mode 0600; refuses to overwrite an existing one.
+    /// Writes a new key file with mode 0600; refuses to overwrite an existing one (atomically).
     public func write(to path: String) throws(Failure) {
-        guard !FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) already exists") }
+        guard try create(at: path) == .created else { throw Failure(description: "\(path) already exists") }
+    }
+
+    private func create(at path: String) throws(Failure) -> ExclusiveFile.Outcome {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        let text = Data(bytes).base64EncodedString() + "\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+        do {
+            return try ExclusiveFile.create(atPath: path, contents: Array((Data(bytes).base64EncodedString() + "\n").utf8))
+        } catch {
             throw Failure(description: "cannot write master key file \(path)")
         }
     }
 
-    /// The key at `path`, creating it (0600) if there is none; `created` says which happened.
+    /// The key at `path`, creating it (0600) if there is none; `created` says which happened. Two processes
+    /// starting at once end up with the same key.
     public static func loadOrCreate(at path: String) throws(Failure) -> (key: MasterKey, created: Bool) {
         if FileManager.default.fileExists(atPath: path) { return (try read(from: path), false) }
         let key = generate()
-        try key.write(to: path)
-        return (key, true)
+        if try key.create(at: path) == .created { return (key, true) }
+        return (try read(from: path), false)
     }
 }
 

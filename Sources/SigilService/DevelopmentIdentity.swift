@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import Lexicon
 import Secp256k1
+import Secrets
 
 /// A local account for trying Sigil without a PDS: a secp256k1 key kept in the data directory (mode 0600)
 /// and a `did:plc` derived from it, whose DID document `sigil serve --dev` answers itself.
@@ -29,10 +30,11 @@ public struct DevelopmentIdentity: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         let identity = DevelopmentIdentity(key: Secp256k1.PrivateKey())
         let json = JSONValue.object(["did": .string(identity.did), "privateKeyHex": .string(identity.key.rawRepresentation.map { String(format: "%02x", $0) }.joined())])
-        guard FileManager.default.createFile(atPath: path, contents: Data(json.serialized()), attributes: [.posixPermissions: 0o600]) else {
-            throw DevelopmentIdentityError("cannot write \(path)")
+        // Exclusive: a process starting at the same moment keeps the identity the first one wrote.
+        switch try ExclusiveFile.create(atPath: path, contents: json.serialized()) {
+        case .created: return identity
+        case .alreadyExists: return try loadOrCreate(dataDirectory: dataDirectory)
         }
-        return identity
     }
 
     init(key: Secp256k1.PrivateKey) {

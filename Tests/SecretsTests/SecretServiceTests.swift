@@ -148,3 +148,20 @@ extension Array where Element == UInt8 {
         return false
     }
 }
+
+@Suite("Key files")
+struct KeyFileTests {
+    @Test func concurrentFirstRunsAgreeOnOneMasterKey() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-key-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("master.key").path
+        let ids = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<16 { group.addTask { try MasterKey.loadOrCreate(at: path).key.id } }
+            return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+        }
+        #expect(ids.count == 1)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(throws: MasterKey.Failure.self) { try MasterKey.generate().write(to: path) }
+    }
+}

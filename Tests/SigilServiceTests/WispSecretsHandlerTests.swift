@@ -159,3 +159,17 @@ struct WispSecretsHandlerTests {
         #expect(Timestamp.iso8601(milliseconds: 951_782_400_007) == "2000-02-29T00:00:00.007Z")
     }
 }
+
+@Suite("Development identity")
+struct DevelopmentIdentityTests {
+    @Test func concurrentFirstRunsAgreeOnOneIdentity() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-dev-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let dids = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<16 { group.addTask { try DevelopmentIdentity.loadOrCreate(dataDirectory: directory).did } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(dids.count == 1)
+        #expect(DID.isValid(dids.first ?? ""))
+    }
+}
