@@ -79,7 +79,13 @@ let package = Package(
             ]
         ),
         // Which addresses outbound requests to user-given hosts may reach (SSRF guard).
-        .target(name: "NetworkPolicy"),
+        .target(
+            name: "NetworkPolicy",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // DIDs, DID documents and resolution, Multikey, inter-service JWT verification.
         .target(
             name: "Identity",

@@ -30,27 +30,34 @@ public protocol DIDDocumentFetcher: Sendable {
 }
 
 /// `did:plc` from a PLC directory, `did:web` from `https://HOST/.well-known/did.json`.
+///
+/// The PLC directory is the operator's choice and uses `client`; a `did:web` host is anyone's choice, so
+/// it goes through the ``DestinationGuard`` (public addresses only, connection pinned to the checked one).
 public struct HTTPDIDFetcher: DIDDocumentFetcher {
     let client: HTTPClient
     let plcURL: String
-    /// Allows `did:web:localhost%3APORT` over http and loopback addresses (development and tests only).
-    let insecureLoopback: Bool
+    let destinations: DestinationGuard
     let timeout: TimeAmount
 
-    public init(client: HTTPClient, plcURL: String, insecureLoopback: Bool = false, timeout: TimeAmount = .seconds(5)) {
+    /// `destinations` decides which `did:web` hosts may be reached; with `insecureLoopback` it also allows
+    /// `did:web:localhost%3APORT` over http (development and tests only).
+    public init(client: HTTPClient, plcURL: String, destinations: DestinationGuard, timeout: TimeAmount = .seconds(5)) {
         self.client = client
         self.plcURL = plcURL.hasSuffix("/") ? String(plcURL.dropLast()) : plcURL
-        self.insecureLoopback = insecureLoopback
+        self.destinations = destinations
         self.timeout = timeout
     }
 
     public func fetch(_ did: String) async throws(DIDResolutionError) -> DIDDocument {
         guard DID.isValid(did) else { throw .invalidDocument("\(did.prefix(100)) is not a DID") }
         let url: String
+        let client: HTTPClient
         if did.hasPrefix("did:plc:") {
             url = "\(plcURL)/\(did)"
+            client = self.client
         } else if did.hasPrefix("did:web:") {
             url = try webURL(did)
+            do { client = try await destinations.client(for: url) } catch { throw .refused("did:web host refused: \(error.description)") }
         } else {
             throw .unsupportedMethod(did)
         }
@@ -78,21 +85,14 @@ public struct HTTPDIDFetcher: DIDDocumentFetcher {
     }
 
     /// `did:web:example.com` → `https://example.com/.well-known/did.json`; only hostnames, no paths.
+    /// `did:web:localhost%3APORT` → `http://localhost:PORT/…`, which the guard allows only with insecure loopback.
     private func webURL(_ did: String) throws(DIDResolutionError) -> String {
         let host = String(did.dropFirst("did:web:".count))
         guard !host.contains(":") else { throw .refused("did:web with a path is not supported: \(did)") }
-        if insecureLoopback, host.hasPrefix("localhost%3A") || host.hasPrefix("127.0.0.1%3A"),
-           let port = Int(host.split(separator: "%")[1].dropFirst(2)) {
+        if host.hasPrefix("localhost%3A") || host.hasPrefix("127.0.0.1%3A"), let port = Int(host.split(separator: "%")[1].dropFirst(2)) {
             return "http://\(host.split(separator: "%")[0]):\(port)/.well-known/did.json"
         }
         guard Handle.isValid(host) else { throw .refused("did:web host \(host.prefix(100)) is not a hostname") }
-        let addresses = PublicAddress.resolve(host)
-        guard !addresses.isEmpty else { throw .unavailable("cannot resolve \(host)") }
-        if !insecureLoopback || !addresses.allSatisfy(PublicAddress.isLoopback) {
-            guard addresses.allSatisfy(PublicAddress.isPublic) else {
-                throw .refused("did:web host \(host) resolves to a non-public address")
-            }
-        }
         return "https://\(host)/.well-known/did.json"
     }
 }

@@ -1,3 +1,4 @@
+import NetworkPolicy
 import AsyncHTTPClient
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import NetworkPolicy
 import AsyncHTTPClient
 import Identity
 import Lexicon

@@ -1,3 +1,4 @@
+import NetworkPolicy
 import ArgumentParser
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+import NetworkPolicy
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -68,8 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow,
                                                                                              timeout: .init(connect: .seconds(3), read: .seconds(5))))
-        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL,
-                                                           insecureLoopback: configuration.insecureLoopback),
+        let destinations = DestinationGuard(insecureLoopback: configuration.insecureLoopback)
+        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL, destinations: destinations),
                                    pinned: pinned)
         logger.notice("secrets store: \(options.store.resolvedDatabaseURL == nil ? "SQLite in \(configuration.dataDirectory)" : "PostgreSQL")")
         let verifier = ServiceJWTVerifier(
@@ -98,7 +99,6 @@ struct ServeCommand: AsyncParsableCommand {
             SigilApplication.addDIDDocument(to: router, serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
                                             endpoint: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         }
-        let destinations = DestinationGuard(insecureLoopback: configuration.insecureLoopback)
         var services: [any Service] = []
         if let deliveries = secrets.store as? any DeliveryStore {
             let index = WebhookIndex()

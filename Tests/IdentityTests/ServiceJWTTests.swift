@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Identity
 import Lexicon
+import NetworkPolicy
 import Secp256k1
 import SigilService
 import Testing
@@ -29,7 +30,7 @@ struct Fixture: Sendable {
     }
 
     func verifier(plcURL: String, acceptBareDID: Bool = true, nonces: any NonceStore = InMemoryNonceStore()) -> ServiceJWTVerifier {
-        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, timeout: .seconds(2))
+        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: DestinationGuard(insecureLoopback: false), timeout: .seconds(2))
         return ServiceJWTVerifier(policy: .init(serviceDID: serviceDID, serviceID: "sigil", acceptBareDID: acceptBareDID),
                                   resolver: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), nonces: nonces,
                                   clock: { [now] in now })
@@ -252,5 +253,34 @@ struct ServiceAuthenticatorTests {
                 Issue.record("unexpected error \(error)")
             }
         }
+    }
+}
+
+@Suite("did:web resolution")
+struct DIDWebTests {
+    @Test func resolvesLocalhostOnlyWithInsecureLoopbackAndNeverPrivateHosts() async throws {
+        let plc = StandInPLC()
+        let key = TestKey.k256(Secp256k1.PrivateKey())
+        try await plc.serve { (url: String) async throws -> Void in
+            let port = url.split(separator: ":").last!
+            let did = "did:web:localhost%3A\(port)"
+            await plc.publish("web", document: DIDDocument.json(id: did, atprotoKey: key.multikey))
+            let loopback = DestinationGuard(insecureLoopback: true)
+            let open = HTTPDIDFetcher(client: .shared, plcURL: url, destinations: loopback)
+            #expect(try await open.fetch(did).atprotoKey?.multibase == key.multikey.multibase)
+            await loopback.shutdown()
+
+            let publicOnly = DestinationGuard(insecureLoopback: false)
+            let strict = HTTPDIDFetcher(client: .shared, plcURL: url, destinations: publicOnly)
+            await #expect(throws: DIDResolutionError.self) { try await strict.fetch(did) }
+            await publicOnly.shutdown()
+        }
+        let publicOnly = DestinationGuard(insecureLoopback: false)
+        let strict = HTTPDIDFetcher(client: .shared, plcURL: "http://127.0.0.1:1", destinations: publicOnly)
+        for did in ["did:web:localhost", "did:web:10.0.0.1", "did:web:example.com:path", "did:web:169.254.169.254"] {
+            await #expect(throws: DIDResolutionError.self) { try await strict.fetch(did) }
+        }
+        await publicOnly.shutdown()
+        #expect(await plc.fetches["web"] == 1)
     }
 }

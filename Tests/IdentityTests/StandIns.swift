@@ -60,6 +60,10 @@ actor StandInPLC {
     /// Runs `body` with the directory listening on a loopback port; passes its base URL.
     func serve<T: Sendable>(_ body: @Sendable @escaping (String) async throws -> T) async throws -> T {
         let router = Router()
+        router.get("/.well-known/did.json") { [self] _, _ in
+            let (status, bytes) = await self.answer("web")
+            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.get("/:did") { [self] _, context in
             // A small delay so concurrent lookups overlap, as they would against a real directory.
             try await Task.sleep(for: .milliseconds(20))

@@ -1,3 +1,4 @@
+import NetworkPolicy
 import AsyncHTTPClient
 import BundledLexicons
 import Foundation
@@ -71,8 +72,8 @@ struct Pipeline {
         let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
         let base = await network.base
         let logger = Logger(label: "test")
-        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: base + "/plc", insecureLoopback: true), ttl: .milliseconds(1))
         let destinations = DestinationGuard(insecureLoopback: true)
+        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: base + "/plc", destinations: destinations), ttl: .milliseconds(1))
         let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
         let registry = WebhookRegistry(index: WebhookIndex(), store: store, catalog: catalog,
                                        fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)

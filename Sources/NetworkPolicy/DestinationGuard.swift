@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NetworkPolicy
+
 
 /// Outbound HTTP to user-given URLs (webhook endpoints, PDSs), guarded against SSRF.
 ///
