@@ -229,23 +229,9 @@ struct DeliveryStoreConformanceTests {
 
     // MARK: - PostgreSQL replicas
 
-    /// `count` stores ("replicas", each with its own pool) on one new schema, all migrated.
-    static func postgresReplicas(_ count: Int) async throws -> [PostgresSecretStore] {
-        guard let url = StoreKind.testDatabaseURL else {
-            throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
-        }
-        let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let stores = try (0..<count).map { _ in try PostgresSecretStore(url: url, schema: schema) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for store in stores { group.addTask { try await store.migrate() } }
-            try await group.waitForAll()
-        }
-        return stores
-    }
-
     @Test(.disabled(if: StoreKind.skipPostgres, "SIGIL_SKIP_POSTGRES=1"))
     func replicasClaimingAtOnceNeverShareADelivery() async throws {
-        let stores = try await Self.postgresReplicas(2)
+        let stores = try await StoreKind.postgresReplicas(2)
         let all = (0..<200).map { Self.delivery(String(format: "d%03d", $0), at: Int64($0)) }
         try await stores[0].enqueue(all, cursor: nil)
 
@@ -277,7 +263,7 @@ struct DeliveryStoreConformanceTests {
 
     @Test(.disabled(if: StoreKind.skipPostgres, "SIGIL_SKIP_POSTGRES=1"))
     func replicasEnqueueingOverlappingBatchesKeepOneOfEach() async throws {
-        let stores = try await Self.postgresReplicas(2)
+        let stores = try await StoreKind.postgresReplicas(2)
         let all = (0..<300).map { Self.delivery(String(format: "d%03d", $0), at: Int64($0)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, store) in stores.enumerated() {

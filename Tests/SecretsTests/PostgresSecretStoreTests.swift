@@ -8,20 +8,6 @@ import Testing
 struct PostgresSecretStoreTests {
     static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
 
-    /// `count` stores ("replicas") on one new schema, all migrated (concurrently, as replicas starting together do).
-    static func replicas(_ count: Int) async throws -> [PostgresSecretStore] {
-        guard let url = StoreKind.testDatabaseURL else {
-            throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
-        }
-        let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let stores = try (0..<count).map { _ in try PostgresSecretStore(url: url, schema: schema) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for store in stores { group.addTask { try await store.migrate() } }
-            try await group.waitForAll()
-        }
-        return stores
-    }
-
     static func closeAll(_ stores: [PostgresSecretStore]) async {
         for store in stores { await store.close() }
     }
@@ -31,7 +17,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func migrateIsIdempotent() async throws {
-        let stores = try await Self.replicas(2)
+        let stores = try await StoreKind.postgresReplicas(2)
         try await stores[0].migrate()
         try await stores[1].migrate()
         _ = try await stores[0].create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
@@ -41,7 +27,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func rotationsOnSeveralReplicasAreSerialized() async throws {
-        let stores = try await Self.replicas(3)
+        let stores = try await StoreKind.postgresReplicas(3)
         _ = try await stores[0].create(owner: Self.alice, name: "hook", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
         let versions = try await withThrowingTaskGroup(of: Int64.self) { group in
             for i in 0..<60 {
@@ -61,7 +47,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func theLimitHoldsAcrossReplicas() async throws {
-        let stores = try await Self.replicas(3)
+        let stores = try await StoreKind.postgresReplicas(3)
         let outcomes = await withTaskGroup(of: Result<StoredSecret, SecretStoreError>.self) { group in
             for i in 0..<30 {
                 let store = stores[i % stores.count]
@@ -84,7 +70,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func oneNameCreatedOnceAcrossReplicas() async throws {
-        let stores = try await Self.replicas(2)
+        let stores = try await StoreKind.postgresReplicas(2)
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for i in 0..<10 {
                 let store = stores[i % stores.count]
@@ -98,7 +84,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func aNonceIsClaimedOnceAcrossReplicas() async throws {
-        let stores = try await Self.replicas(3)
+        let stores = try await StoreKind.postgresReplicas(3)
         let claims = try await withThrowingTaskGroup(of: Bool.self) { group in
             for i in 0..<30 {
                 let store = stores[i % stores.count]
@@ -114,7 +100,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func resealAllCoversMoreThanOneBatch() async throws {
-        let stores = try await Self.replicas(1)
+        let stores = try await StoreKind.postgresReplicas(1)
         let store = stores[0]
         let owners = ["did:plc:a", "did:plc:b", "did:plc:c"]
         let count = PostgresSecretStore.resealBatchSize * 2 + 7
@@ -135,7 +121,7 @@ struct PostgresSecretStoreTests {
 
     @Test func aFailingResealWritesNothingInItsBatch() async throws {
         struct Refused: Error {}
-        let stores = try await Self.replicas(1)
+        let stores = try await StoreKind.postgresReplicas(1)
         let store = stores[0]
         _ = try await store.create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
         _ = try await store.create(owner: Self.alice, name: "b", at: 1, maxPerOwner: 10, seal: Self.seal("b"))
@@ -150,7 +136,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func namesAreOrderedByteWise() async throws {
-        let stores = try await Self.replicas(1)
+        let stores = try await StoreKind.postgresReplicas(1)
         let store = stores[0]
         for name in ["b", "B", "a", "_", "A", "é", "z"] {
             _ = try await store.create(owner: Self.alice, name: name, at: 1, maxPerOwner: 10, seal: Self.seal(name))
@@ -161,7 +147,7 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func closedStoreAnswersUnavailable() async throws {
-        let stores = try await Self.replicas(1)
+        let stores = try await StoreKind.postgresReplicas(1)
         await stores[0].close()
         await #expect {
             try await stores[0].current(owner: Self.alice, name: "a")

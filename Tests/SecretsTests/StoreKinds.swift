@@ -24,13 +24,23 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             try await store.migrate()
             return store
         case .postgres:
-            guard let url = Self.testDatabaseURL else {
-                throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
-            }
-            let store = try PostgresSecretStore(url: url, schema: "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())
-            try await store.migrate()
-            return store
+            return try await Self.postgresReplicas(1)[0]
         }
+    }
+
+    /// `count` PostgreSQL stores ("replicas", each with its own pool) on one new schema, migrated
+    /// concurrently, as replicas starting together do.
+    static func postgresReplicas(_ count: Int) async throws -> [PostgresSecretStore] {
+        guard let url = testDatabaseURL else {
+            throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+        }
+        let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let stores = try (0..<count).map { _ in try PostgresSecretStore(url: url, schema: schema) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in stores { group.addTask { try await store.migrate() } }
+            try await group.waitForAll()
+        }
+        return stores
     }
 }
 
