@@ -203,9 +203,15 @@ struct WebhookDeliveryTests {
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2", privateTarget)
                 await network.emit(commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: privateTarget))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
-                await network.emit(commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                // Scoped to every collection of alice's, w2 also fires on its own record's creation.
                 #expect(try await eventually { (try await pipeline.store.deliveries(status: .dead, limit: 10)).count == 1 })
-                #expect(try await pipeline.store.deliveries(status: .dead, limit: 10)[0].lastError?.contains("destination refused") == true)
+                await network.emit(commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                #expect(try await eventually { (try await pipeline.store.deliveries(status: .dead, limit: 10)).count == 2 })
+                let dead = try await pipeline.store.deliveries(status: .dead, limit: 10)
+                #expect(dead.allSatisfy { $0.lastError?.contains("destination refused") == true && $0.attempts == 1 })
+                let rkeys = Set(dead.compactMap { (try? JSONValue(parsing: $0.delivery.body))?["rkey"]?.stringValue })
+                #expect(rkeys == ["w2", "p1"])
+                #expect(await network.received.isEmpty, "nothing reached any receiver")
                 // The cursor follows the stream, so a restart resumes here.
                 #expect(try await eventually { try await pipeline.store.cursor(EventProcessor.cursorName) == 3_000 })
             }
