@@ -11,22 +11,29 @@ public enum ExclusiveFile {
         case alreadyExists
     }
 
-    /// Writes `contents` to a new file with `mode`, atomically refusing to replace an existing one
-    /// (`O_CREAT | O_EXCL`), so two processes starting at once cannot overwrite each other's key.
+    /// Writes `contents` to a new file with `mode`, atomically refusing to replace an existing one, so two
+    /// processes starting at once cannot overwrite each other's key — nor read it half-written: the
+    /// complete file is written under a temporary name, then hard-linked into place (`link` fails with
+    /// `EEXIST` when another process won).
     public static func create(atPath path: String, contents: [UInt8], mode: mode_t = 0o600) throws -> Outcome {
-        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, mode)
-        if descriptor < 0 {
-            if errno == EEXIST { return .alreadyExists }
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-        }
-        defer { close(descriptor) }
+        let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY, mode)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        defer { unlink(temporary) }
         var written = 0
         while written < contents.count {
             let result = contents[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard result > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            guard result > 0 else {
+                close(descriptor)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
             written += result
         }
-        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        return .created
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard synced else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        if link(temporary, path) == 0 { return .created }
+        if errno == EEXIST { return .alreadyExists }
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
     }
 }
