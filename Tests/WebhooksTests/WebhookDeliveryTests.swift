@@ -78,7 +78,8 @@ struct Pipeline {
         let registry = WebhookRegistry(index: WebhookIndex(), store: store, catalog: catalog,
                                        fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
         var configuration = DeliveryWorker.Configuration()
-        configuration.schedule = RetrySchedule(delays: [.milliseconds(200), .milliseconds(200), .milliseconds(200)])
+        // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
+        configuration.schedule = RetrySchedule(delays: [.seconds(1), .seconds(1), .seconds(1)])
         configuration.pollInterval = .milliseconds(20)
         let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration, logger: logger)
         let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe",
