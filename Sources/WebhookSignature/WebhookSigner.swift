@@ -115,6 +115,12 @@ public struct WebhookSigner: Sendable, CustomStringConvertible, CustomDebugStrin
         "sha256=" + Hex.lowercase(secret.wispMAC(body: body))
     }
 
+    /// The `X-Webhook-Signature` value for any secret, `whsec_` or not (wisp records may carry a plaintext
+    /// `secret` of their own): `sha256=` + lowercase hex HMAC-SHA256 of `body`, keyed by the secret's UTF-8 bytes.
+    public static func wispSignature(secret: String, body: some Collection<UInt8>) -> String {
+        "sha256=" + Hex.lowercase(Sodium.hmacSHA256(key: Array(secret.utf8), message: body))
+    }
+
     /// One `webhook-signature` entry: `v1,` + base64 HMAC-SHA256 of `"{id}.{timestamp}.{body}"`.
     public func standardSignature(body: some Collection<UInt8>, id: String, timestamp: Int64) -> String {
         "v1," + Data(secret.standardMAC(body: body, id: id, timestamp: String(timestamp))).base64EncodedString()

@@ -7,7 +7,6 @@ import NIOCore
 import NIOHTTP1
 import Secrets
 import ServiceLifecycle
-import Sodium
 import WebhookSignature
 
 /// Sends queued deliveries: a bounded pool, at most a few requests at a time per destination host,
@@ -212,9 +211,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             if let signer = try? WebhookSigner(token: inline) {
                 return signer.headers(body: item.body, id: item.id, timestamp: timestamp)
             }
-            // A plaintext secret in wisp's own format: HMAC over the body with the secret's bytes.
-            let mac = Sodium.hmacSHA256(key: Array(inline.utf8), message: item.body)
-            headers.append((WebhookHeaderName.wispSignature, "sha256=" + mac.map { String(format: "%02x", $0) }.joined()))
+            // A plaintext secret that is not a Standard Webhooks key: wisp's header only.
+            headers.append((WebhookHeaderName.wispSignature, WebhookSigner.wispSignature(secret: inline, body: item.body)))
         }
         return headers
     }

@@ -4,7 +4,7 @@ import Lexicon
 import Logging
 import Secrets
 import SigilService
-import Sodium
+import WebhookSignature
 
 /// `sigil secrets …`: operator tools for the secrets store.
 struct SecretsCommand: AsyncParsableCommand {
@@ -50,8 +50,7 @@ struct SecretsSign: AsyncParsableCommand {
         defer { Task { await service.store.close() } }
         let body = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         let (token, version) = try await service.currentToken(owner: did, name: name)
-        let mac = Sodium.hmacSHA256(key: token.wispKey, message: body)
-        print("sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+        print(WebhookSigner.wispSignature(secret: token.text, body: body))
         printError("signed with version \(version) of \(name)")
     }
 }

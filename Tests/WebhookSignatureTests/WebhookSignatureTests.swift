@@ -566,3 +566,15 @@ struct StandardWebhooksVector: Decodable, Sendable, CustomTestStringConvertible 
         }
     }
 }
+
+@Suite("Wisp signature for any secret")
+struct WispSignatureForAnySecretTests {
+    @Test func matchesTheSignerForWhsecTokensAndWorksForPlaintextSecrets() throws {
+        let token = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let body = Array(#"{"test": 2432232314}"#.utf8)
+        #expect(WebhookSigner.wispSignature(secret: token, body: body) == (try WebhookSigner(token: token)).wispSignature(body: body))
+        // RFC 4231 test case 2, as a plaintext wisp secret.
+        #expect(WebhookSigner.wispSignature(secret: "Jefe", body: Array("what do ya want for nothing?".utf8))
+                == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+}
