@@ -37,27 +37,33 @@ public struct HTTPDIDFetcher: DIDDocumentFetcher {
     let client: HTTPClient
     let plcURL: String
     let destinations: DestinationGuard
-    let timeout: TimeAmount
+    /// One overall deadline per fetch, covering the response head and the whole body.
+    let deadline: Duration
 
     /// `destinations` decides which `did:web` hosts may be reached; with `insecureLoopback` it also allows
     /// `did:web:localhost%3APORT` over http (development and tests only).
-    public init(client: HTTPClient, plcURL: String, destinations: DestinationGuard, timeout: TimeAmount = .seconds(5)) {
+    public init(client: HTTPClient, plcURL: String, destinations: DestinationGuard, deadline: Duration = .seconds(5)) {
         self.client = client
         self.plcURL = plcURL.hasSuffix("/") ? String(plcURL.dropLast()) : plcURL
         self.destinations = destinations
-        self.timeout = timeout
+        self.deadline = deadline
     }
 
     public func fetch(_ did: String) async throws(DIDResolutionError) -> DIDDocument {
         guard DID.isValid(did) else { throw .invalidDocument("\(did.prefix(100)) is not a DID") }
-        let url: String
+        var url: String
         let client: HTTPClient
         if did.hasPrefix("did:plc:") {
             url = "\(plcURL)/\(did)"
             client = self.client
         } else if did.hasPrefix("did:web:") {
             url = try webURL(did)
-            do { client = try await destinations.client(for: url) } catch { throw .refused("did:web host refused: \(error.description)") }
+            do {
+                let destination = try await destinations.destination(for: url)
+                (client, url) = (destination.client, destination.url)
+            } catch {
+                throw .refused("did:web host refused: \(error.description)")
+            }
         } else {
             throw .unsupportedMethod(did)
         }
@@ -65,15 +71,22 @@ public struct HTTPDIDFetcher: DIDDocumentFetcher {
         request.headers.add(name: "Accept", value: "application/did+ld+json, application/json")
         let bytes: ByteBuffer
         do {
-            let response = try await client.execute(request, timeout: timeout)
-            switch response.status.code {
-            case 200: break
-            case 404, 410: throw DIDResolutionError.notFound(did)
-            default: throw DIDResolutionError.unavailable("\(response.status.code) from the DID host")
+            // One deadline for the head and the whole body: a host that drips its answer is cut off.
+            let prepared = request
+            bytes = try await withDeadline(deadline) {
+                let request = prepared
+                let response = try await client.execute(request, timeout: .seconds(Int64(deadline.components.seconds) + 1))
+                switch response.status.code {
+                case 200: break
+                case 404, 410: throw DIDResolutionError.notFound(did)
+                default: throw DIDResolutionError.unavailable("\(response.status.code) from the DID host")
+                }
+                return try await response.body.collect(upTo: DIDDocument.maxBytes)
             }
-            bytes = try await response.body.collect(upTo: DIDDocument.maxBytes)
         } catch let error as DIDResolutionError {
             throw error
+        } catch let error as DeadlineExceeded {
+            throw .unavailable("the DID host sent \(error.description)")
         } catch {
             throw .unavailable(String(describing: type(of: error)))
         }
@@ -97,7 +110,9 @@ public struct HTTPDIDFetcher: DIDDocumentFetcher {
     }
 }
 
-/// Cached DID resolution: one fetch per DID at a time, documents kept for a TTL, bounded size.
+/// Cached DID resolution: one fetch per DID at a time, documents kept for a TTL, failures kept for a short
+/// `failureTTL` (so a flood of random DIDs costs one fetch each per period, not one per request), both
+/// bounded in size.
 ///
 /// Lock-protected rather than an actor, so a cache hit costs no executor hop; fetches run in tasks shared by
 /// every caller waiting for the same DID.
@@ -113,16 +128,20 @@ public final class DIDResolver: @unchecked Sendable {
     private let maxEntries: Int
     private let pinned: [String: DIDDocument]
     private let lock = NSLock()
+    private let failureTTL: Duration
     private var cache: [String: Entry] = [:]
+    private var failures: [String: (error: DIDResolutionError, at: ContinuousClock.Instant)] = [:]
     private var inFlight: [String: Task<DIDDocument, any Error>] = [:]
 
     /// - Parameters:
     ///   - pinned: documents that are never fetched (the development identity).
     ///   - minimumRefreshInterval: a forced refresh of a document younger than this is served from cache, so
     ///     forged signatures cannot turn into a flood of fetches.
+    ///   - failureTTL: how long a failed resolution is answered from memory.
     public init(fetcher: any DIDDocumentFetcher, ttl: Duration = .seconds(600), minimumRefreshInterval: Duration = .seconds(10),
-                maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:]) {
+                failureTTL: Duration = .seconds(30), maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:]) {
         self.fetcher = fetcher
+        self.failureTTL = failureTTL
         self.ttl = ttl
         self.minimumRefreshInterval = minimumRefreshInterval
         self.maxEntries = maxEntries
@@ -134,12 +153,18 @@ public final class DIDResolver: @unchecked Sendable {
         if let document = pinned[did] { return document }
         enum Lookup {
             case hit(DIDDocument)
+            case failed(DIDResolutionError)
             case wait(Task<DIDDocument, any Error>)
         }
         let lookup: Lookup = lock.withLock {
+            let now = ContinuousClock.now
             if let entry = cache[did] {
-                let age = ContinuousClock.now - entry.fetchedAt
+                let age = now - entry.fetchedAt
                 if age < ttl && (!refresh || age < minimumRefreshInterval) { return .hit(entry.document) }
+            }
+            if let failure = failures[did] {
+                if now - failure.at < failureTTL { return .failed(failure.error) }
+                failures[did] = nil
             }
             if let running = inFlight[did] { return .wait(running) }
             let fetcher = self.fetcher
@@ -150,6 +175,7 @@ public final class DIDResolver: @unchecked Sendable {
         let task: Task<DIDDocument, any Error>
         switch lookup {
         case .hit(let document): return document
+        case .failed(let error): throw error
         case .wait(let running): task = running
         }
         do {
@@ -157,16 +183,25 @@ public final class DIDResolver: @unchecked Sendable {
             store(did, document)
             return document
         } catch {
-            lock.withLock { inFlight[did] = nil }
-            throw (error as? DIDResolutionError) ?? .unavailable("resolution failed")
+            let failure = (error as? DIDResolutionError) ?? .unavailable("resolution failed")
+            lock.withLock {
+                inFlight[did] = nil
+                if failures.count >= maxEntries, failures[did] == nil, let victim = failures.keys.first { failures[victim] = nil }
+                failures[did] = (failure, .now)
+            }
+            throw failure
         }
     }
+
+    /// Failed resolutions remembered now.
+    public var failureCount: Int { lock.withLock { failures.count } }
 
     private func store(_ did: String, _ document: DIDDocument) {
         lock.withLock {
             inFlight[did] = nil
             if cache.count >= maxEntries, cache[did] == nil, let victim = cache.keys.first { cache[victim] = nil }
             cache[did] = Entry(document: document, fetchedAt: .now)
+            failures[did] = nil
         }
     }
 }

@@ -2,9 +2,10 @@ import Foundation
 
 /// Remembers which token ids (`jti`) were used, until they expire, so a token works once.
 public protocol NonceStore: Sendable {
-    /// Records `jti` for `issuer` until `expiresAt` (Unix seconds). `false` if it was already used
-    /// (or cannot be remembered: callers must then refuse the token).
-    func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async -> Bool
+    /// Records `jti` for `issuer` until `expiresAt` (Unix seconds). `false` if it was already used, or if it
+    /// cannot be remembered because the store is full (callers must then refuse the token). Throws when the
+    /// store cannot be reached: the verifier answers that as the service's failure, not the caller's.
+    func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws -> Bool
 }
 
 /// A bounded in-process nonce store for a single replica. With several replicas, use a shared store.
@@ -21,7 +22,7 @@ public final class InMemoryNonceStore: NonceStore, @unchecked Sendable {
         self.capacity = capacity
     }
 
-    public func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async -> Bool {
+    public func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws -> Bool {
         lock.withLock { claimLocked(issuer: issuer, jti: jti, expiresAt: expiresAt, now: now) }
     }
 

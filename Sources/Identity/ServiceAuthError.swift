@@ -1,7 +1,8 @@
 /// A rejected service token: the reference verifier's error name and a message that never echoes the token.
 public struct ServiceAuthError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `BadJwt`, `BadJwtType`, `JwtExpired`, `JwtTooOld`, `JwtNotYetValid`, `BadJwtAudience`,
-    /// `BadJwtLexiconMethod`, `BadJwtIss`, `BadJwtSignature` or `NonceNotUnique`.
+    /// `BadJwtLexiconMethod`, `BadJwtIss`, `BadJwtSignature` or `NonceNotUnique`; or
+    /// `ReplayCacheUnavailable`, which is not the caller's fault (answered `503`, see ``isUnavailable``).
     public let name: String
     public let message: String
 
@@ -13,4 +14,10 @@ public struct ServiceAuthError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String { "\(name): \(message)" }
 
     static func badJwt(_ message: String) -> ServiceAuthError { .init("BadJwt", message) }
+
+    /// The replay cache could not record the token's `jti`: the token may be fine, the service is not.
+    public static let replayCacheUnavailable = ServiceAuthError("ReplayCacheUnavailable", "replay protection is unavailable; try again")
+
+    /// True when the failure is the service's (answer `503`), not the token's (`401`).
+    public var isUnavailable: Bool { name == Self.replayCacheUnavailable.name }
 }

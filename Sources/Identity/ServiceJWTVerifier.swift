@@ -16,14 +16,18 @@ public struct ServiceJWTVerifier: Sendable {
         /// Allowed clock difference with the issuer, in seconds.
         public var clockSkew: Int64
 
+        /// `maxAge` and `clockSkew` are clamped to 0…86,400 s, so arithmetic on them cannot overflow.
         public init(serviceDID: String, serviceID: String = "sigil", acceptBareDID: Bool = true,
                     maxAge: Int64 = 300, clockSkew: Int64 = 30) {
             self.serviceDID = serviceDID
             self.serviceID = serviceID
             self.acceptBareDID = acceptBareDID
-            self.maxAge = maxAge
-            self.clockSkew = clockSkew
+            self.maxAge = min(max(maxAge, 0), Self.maxSeconds)
+            self.clockSkew = min(max(clockSkew, 0), Self.maxSeconds)
         }
+
+        /// The largest `maxAge` or `clockSkew` (one day).
+        public static let maxSeconds: Int64 = 86_400
     }
 
     public let policy: Policy
@@ -62,22 +66,33 @@ public struct ServiceJWTVerifier: Sendable {
         }
 
         var key = try await key(of: claims.iss, refresh: false)
-        if !(try verifies(jwt, alg: alg, key: key)) {
-            // The account may have rotated its key since we cached its document.
+        if !verifies(jwt, alg: alg, key: key) {
+            // The account may have rotated its key (to another curve, even) since we cached its document:
+            // fetch it again (the resolver throttles forced refreshes) before saying no.
             key = try await self.key(of: claims.iss, refresh: true)
-            guard try verifies(jwt, alg: alg, key: key) else {
+            guard key.jwtAlgorithm == alg else {
+                throw .init("BadJwtSignature", "alg \(alg) does not match the issuer's \(key.jwtAlgorithm) key")
+            }
+            guard verifies(jwt, alg: alg, key: key) else {
                 throw .init("BadJwtSignature", "jwt signature does not match jwt issuer")
             }
         }
-        // Only a verified token may use up its jti.
-        guard await nonces.claim(issuer: claims.iss, jti: claims.jti, expiresAt: claims.exp, now: clock()) else {
-            throw .init("NonceNotUnique", "jti was already used")
+        // Only a verified token may use up its jti. It is remembered for as long as the token is accepted:
+        // until `exp` plus the clock skew.
+        let used: Bool
+        do {
+            used = !(try await nonces.claim(issuer: claims.iss, jti: claims.jti, expiresAt: claims.exp + policy.clockSkew, now: clock()))
+        } catch {
+            throw .replayCacheUnavailable
         }
+        guard !used else { throw .init("NonceNotUnique", "jti was already used") }
         return claims.iss
     }
 
+    /// Every operand is bounded (claims by ``Claims/maxTimestamp``, the clock by the same, the policy by
+    /// ``Policy``'s init), so none of these comparisons can overflow.
     private func check(_ claims: Claims, lxm: String) throws(ServiceAuthError) {
-        let now = clock()
+        let now = min(max(clock(), 0), Claims.maxTimestamp)
         let skew = policy.clockSkew
         let audiences = [policy.serviceDID + "#" + policy.serviceID] + (policy.acceptBareDID ? [policy.serviceDID] : [])
         guard audiences.contains(claims.aud) else { throw .init("BadJwtAudience", "jwt audience does not match service did") }
@@ -103,28 +118,36 @@ public struct ServiceJWTVerifier: Sendable {
         return key
     }
 
-    private func verifies(_ jwt: ServiceJWT, alg: String, key: Multikey) throws(ServiceAuthError) -> Bool {
-        guard key.jwtAlgorithm == alg else {
-            throw .init("BadJwtSignature", "alg \(alg) does not match the issuer's \(key.jwtAlgorithm) key")
-        }
-        return key.isValidSignature(jwt.signature, for: jwt.signingInput)
+    /// False for a key of another curve than `alg` names, as for a signature that does not match.
+    private func verifies(_ jwt: ServiceJWT, alg: String, key: Multikey) -> Bool {
+        key.jwtAlgorithm == alg && key.isValidSignature(jwt.signature, for: jwt.signingInput)
     }
 
     /// The payload claims, typed.
     struct Claims {
         let iss: String, aud: String, exp: Int64, iat: Int64, nbf: Int64?, lxm: String?, jti: String
 
+        /// The latest time a claim may name: 9999-12-31T23:59:59Z. Claims outside 0…this are refused before
+        /// any arithmetic touches them.
+        static let maxTimestamp: Int64 = 253_402_300_799
+
+        /// A NumericDate claim: an integer in 0…``maxTimestamp`` (floats, strings and out-of-range numbers are refused).
+        static func timestamp(_ name: String, _ value: JSONValue?) throws(ServiceAuthError) -> Int64? {
+            guard let value else { return nil }
+            guard case .integer(let seconds) = value else { throw .badJwt("\(name) is not an integer") }
+            guard seconds >= 0, seconds <= maxTimestamp else {
+                throw .badJwt("\(name) is out of range (0 to \(maxTimestamp) seconds since 1970)")
+            }
+            return seconds
+        }
+
         init(_ payload: [String: JSONValue]) throws(ServiceAuthError) {
             guard case .string(let iss)? = payload["iss"] else { throw .init("BadJwtIss", "iss is missing") }
             guard !iss.contains("#"), DID.isValid(iss) else { throw .init("BadJwtIss", "iss must be a DID without a fragment") }
             guard case .string(let aud)? = payload["aud"] else { throw .init("BadJwtAudience", "aud is missing") }
-            guard case .integer(let exp)? = payload["exp"] else { throw .badJwt("exp is missing or not an integer") }
-            guard case .integer(let iat)? = payload["iat"] else { throw .badJwt("iat is missing or not an integer") }
-            var nbf: Int64?
-            if let value = payload["nbf"] {
-                guard case .integer(let n) = value else { throw .badJwt("nbf is not an integer") }
-                nbf = n
-            }
+            guard let exp = try Self.timestamp("exp", payload["exp"]) else { throw .badJwt("exp is missing") }
+            guard let iat = try Self.timestamp("iat", payload["iat"]) else { throw .badJwt("iat is missing") }
+            let nbf = try Self.timestamp("nbf", payload["nbf"])
             var lxm: String?
             if let value = payload["lxm"] {
                 guard case .string(let l) = value else { throw .init("BadJwtLexiconMethod", "lxm is not a string") }

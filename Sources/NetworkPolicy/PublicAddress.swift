@@ -8,7 +8,8 @@ import Darwin
 ///
 /// Refuses loopback, private (RFC 1918), carrier-grade NAT, link-local (including cloud metadata at
 /// 169.254.169.254), multicast, unspecified, reserved/documentation ranges, unique-local and
-/// IPv4-mapped/compatible IPv6 forms of any of these.
+/// IPv4-mapped/compatible IPv6 forms of any of these; tunnel forms that embed an IPv4 address (6to4,
+/// Teredo, NAT64); and the Azure host-services address 168.63.129.16.
 public enum PublicAddress {
     /// Whether a 4- or 16-byte address is public unicast.
     public static func isPublic(_ address: [UInt8]) -> Bool {
@@ -31,6 +32,7 @@ public enum PublicAddress {
         case (198, 51) where a[2] == 100: return false                // TEST-NET-2
         case (203, 0) where a[2] == 113: return false                 // TEST-NET-3
         case (224...255, _): return false                             // multicast, reserved, broadcast
+        case (168, 63) where a[2] == 129 && a[3] == 16: return false  // Azure's host services (wire server, DNS)
         default: return true
         }
     }
@@ -45,7 +47,9 @@ public enum PublicAddress {
         if a[0] & 0xFE == 0xFC { return false }                       // unique local fc00::/7
         if a[0] == 0xFE && a[1] & 0xC0 == 0x80 { return false }       // link-local fe80::/10
         if a[0] == 0xFE && a[1] & 0xC0 == 0xC0 { return false }       // site-local (deprecated)
-        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8 { return false } // documentation
+        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8 { return false } // documentation 2001:db8::/32
+        if a[0] == 0x3F && a[1] == 0xFF && a[2] & 0xF0 == 0 { return false } // documentation 3fff::/20
+        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00 { return false } // Teredo 2001::/32 (embeds IPv4)
         if a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B { return false } // NAT64 (maps to IPv4)
         if a[0] == 0x20 && a[1] == 0x02 { return false }              // 6to4 (embeds IPv4)
         return true

@@ -62,14 +62,18 @@ public struct Delivery: Sendable, Equatable {
     public let nextAttemptAt: Int64
     public let lastError: String?
     public let updatedAt: Int64
+    /// The lease this claim holds (ms): the fencing token that marking it must present. Nil when not leased.
+    public let leaseUntil: Int64?
 
-    public init(delivery: NewDelivery, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastError: String?, updatedAt: Int64) {
+    public init(delivery: NewDelivery, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastError: String?, updatedAt: Int64,
+                leaseUntil: Int64? = nil) {
         self.delivery = delivery
         self.status = status
         self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
         self.updatedAt = updatedAt
+        self.leaseUntil = leaseUntil
     }
 }
 
@@ -86,16 +90,23 @@ public protocol DeliveryStore: Sendable {
     func cursor(_ name: String) async throws(SecretStoreError) -> Int64?
 
     /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil`; another claimer skips them
-    /// until the lease ends (a crashed worker's deliveries come back after it).
+    /// until the lease ends (a crashed worker's deliveries come back after it). Each returned delivery carries
+    /// its lease (``Delivery/leaseUntil``), which a later claim of the same delivery always replaces with a
+    /// greater one: it is the fencing token of this claim.
     func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery]
     /// At start: ends leases left by a crashed worker where that is safe. SQLite (one process) ends them
     /// all; PostgreSQL does nothing, since other replicas may hold live leases — a crashed replica's
     /// deliveries come back when their lease expires.
     func releaseAllLeases() async throws(SecretStoreError)
 
-    func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError)
-    func markRetry(id: String, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError)
-    func markDead(id: String, attempts: Int, error: String, at: Int64) async throws(SecretStoreError)
+    /// Records an outcome of the claim holding `lease`, and ends the lease. Returns false, changing nothing, if
+    /// the delivery is no longer under that lease (it ran out and another claim took the delivery).
+    @discardableResult
+    func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(SecretStoreError) -> Bool
+    @discardableResult
+    func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool
+    @discardableResult
+    func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool
 
     /// Recent deliveries, newest first, optionally of one status.
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery]

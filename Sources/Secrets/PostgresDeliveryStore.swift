@@ -157,7 +157,8 @@ extension PostgresSecretStore: DeliveryStore {
                 ORDER BY next_attempt_at LIMIT \(Int64(limit))
                 FOR UPDATE SKIP LOCKED
             )
-            UPDATE \(unescaped: t.deliveries) AS d SET lease_until = \(leaseUntil) FROM due WHERE d.id = due.id
+            UPDATE \(unescaped: t.deliveries) AS d SET lease_until = GREATEST(\(leaseUntil), coalesce(d.lease_until, 0) + 1)
+            FROM due WHERE d.id = due.id
             RETURNING \(unescaped: Self.deliveryColumns(prefix: "d."))
             """)
         let claimed = try decoding("claimDue") { try rows.map(Self.delivery) }
@@ -170,31 +171,36 @@ extension PostgresSecretStore: DeliveryStore {
     /// are claimable again.
     public func releaseAllLeases() async throws(SecretStoreError) {}
 
-    public func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError) {
+    // Each mark matches the delivery only under the caller's lease (its fencing token); the lease only grows.
+
+    @discardableResult
+    public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(SecretStoreError) -> Bool {
         let t = tables
-        _ = try await read("markDelivered", """
+        return !(try await read("markDelivered", """
             UPDATE \(unescaped: t.deliveries) SET status = 'delivered', attempts = \(Int64(attempts)), lease_until = NULL,
                 last_error = NULL, updated_at = \(at)
-            WHERE id = \(id)
-            """)
+            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+            """)).isEmpty
     }
 
-    public func markRetry(id: String, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) {
+    @discardableResult
+    public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
         let t = tables
-        _ = try await read("markRetry", """
+        return !(try await read("markRetry", """
             UPDATE \(unescaped: t.deliveries) SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt),
                 last_error = \(error), lease_until = NULL, updated_at = \(at)
-            WHERE id = \(id)
-            """)
+            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+            """)).isEmpty
     }
 
-    public func markDead(id: String, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) {
+    @discardableResult
+    public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
         let t = tables
-        _ = try await read("markDead", """
+        return !(try await read("markDead", """
             UPDATE \(unescaped: t.deliveries) SET status = 'dead', attempts = \(Int64(attempts)), last_error = \(error),
                 lease_until = NULL, updated_at = \(at)
-            WHERE id = \(id)
-            """)
+            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+            """)).isEmpty
     }
 
     /// Newest `updated_at` first (ties: greatest id first).
@@ -235,19 +241,19 @@ extension PostgresSecretStore: DeliveryStore {
     /// The columns ``delivery(_:)`` decodes, in its order.
     private static func deliveryColumns(prefix: String) -> String {
         ["id", "owner", "webhook_rkey", "url", "secret_name", "inline_secret", "body", "status", "attempts",
-         "next_attempt_at", "last_error", "created_at", "updated_at"].map { prefix + $0 }.joined(separator: ", ")
+         "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until"].map { prefix + $0 }.joined(separator: ", ")
     }
 
     private static func delivery(_ row: PostgresRow) throws -> Delivery {
-        let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt) =
-            try row.decode((String, String, String, String, String?, String?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64).self)
+        let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt, lease) =
+            try row.decode((String, String, String, String, String?, String?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
         guard let status = DeliveryStatus(rawValue: status) else {
             throw SecretStoreError.unavailable("unknown delivery status in the database")
         }
         let new = NewDelivery(id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName, inlineSecret: inlineSecret,
                               body: Array(body.readableBytesView), createdAt: createdAt)
         return Delivery(delivery: new, status: status, attempts: Int(attempts), nextAttemptAt: nextAttemptAt,
-                        lastError: lastError, updatedAt: updatedAt)
+                        lastError: lastError, updatedAt: updatedAt, leaseUntil: lease)
     }
 }
 

@@ -21,9 +21,13 @@ import PostgresNIO
 /// Connections come from a `PostgresClient` pool that runs in a background task from `init` until ``close()``.
 public final class PostgresSecretStore: SecretStore {
     private let client: PostgresClient
+    /// A separate pool for ``withCurrent(owner:name:_:)``: signers hold its connections while their request
+    /// is being connected, which must never starve the main pool (XRPC calls, nonce claims, the queue).
+    private let signingClient: PostgresClient
     /// For ``migrate()``'s own connection.
     private let connectionConfiguration: PostgresConnection.Configuration
     private let runTask: Task<Void, Never>
+    private let signingRunTask: Task<Void, Never>
     private let logger: Logger
     let tables: Tables
     /// First key of the advisory locks this store takes, so that two schemas in one database do not contend.
@@ -51,7 +55,9 @@ public final class PostgresSecretStore: SecretStore {
     ///   - logger: Where the pool logs; it never logs below `debug` (trace logs would show row contents).
     /// - Throws: `SecretStoreError.unavailable` for a URL or schema that cannot be used. Nothing is connected yet:
     ///   an unreachable server shows up on the first call (usually ``migrate()``).
-    public init(url: String, schema: String = "public", maximumConnections: Int = 10,
+    ///   - signingConnections: The size of the signing pool (see ``withCurrent(owner:name:_:)``): at most this
+    ///     many deliveries are between reading their token and starting to write, per replica.
+    public init(url: String, schema: String = "public", maximumConnections: Int = 10, signingConnections: Int = 16,
                 logger: Logger = Logger(label: "sigil.secrets.postgres")) throws(SecretStoreError) {
         guard Self.isValidSchemaName(schema) else {
             throw .unavailable("invalid PostgreSQL schema name: use letters, digits and _ (at most 63, not starting with a digit)")
@@ -72,6 +78,11 @@ public final class PostgresSecretStore: SecretStore {
         self.lockSpace = "sigil.secrets:" + schema
         let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         self.client = client
+        var signingConfiguration = configuration
+        signingConfiguration.options.maximumConnections = max(1, signingConnections)
+        let signingClient = PostgresClient(configuration: signingConfiguration, backgroundLogger: quiet)
+        self.signingClient = signingClient
+        self.signingRunTask = Task { await signingClient.run() }
         // Started immediately (where available), so that the pool is running before the first query asks it
         // for a connection: no "run() hasn't been called yet" warning.
         #if canImport(Darwin)
@@ -87,12 +98,15 @@ public final class PostgresSecretStore: SecretStore {
 
     deinit {
         runTask.cancel()
+        signingRunTask.cancel()
     }
 
-    /// Closes the pool's connections; every later call fails with `unavailable`.
+    /// Closes the pools' connections; every later call fails with `unavailable`.
     public func close() async {
         runTask.cancel()
+        signingRunTask.cancel()
         await runTask.value
+        await signingRunTask.value
     }
 
     // MARK: - Schema
@@ -292,6 +306,45 @@ public final class PostgresSecretStore: SecretStore {
             let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
             return StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
                                 createdAt: createdAt, rotatedAt: rotatedAt)
+        }
+    }
+
+    /// Reads the secret `FOR SHARE` in a transaction on the signing pool and runs `body` inside it: a rotation
+    /// or deletion on any replica (`FOR UPDATE`, `DELETE`) waits until `body` returns, and a signer that
+    /// comes while a rotation commits waits for it and then reads the new version (READ COMMITTED re-reads
+    /// a row whose locker committed).
+    public func withCurrent<T: Sendable>(owner: String, name: String,
+                                         _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T {
+        let t = tables
+        let logger = self.logger
+        do {
+            return try await signingClient.withConnection { connection in
+                try await Self.inTransaction(connection, logger) { connection, logger in
+                    let rows = try await connection.rows("""
+                        SELECT version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
+                        WHERE owner = \(owner) AND name = \(name) FOR SHARE
+                        """, logger)
+                    var secret: StoredSecret?
+                    if let row = rows.first {
+                        let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
+                        secret = StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
+                                              createdAt: createdAt, rotatedAt: rotatedAt)
+                    }
+                    return try await BodyError.wrapping { try await body(secret) }
+                }
+            }
+        } catch let error as BodyError {
+            throw error.underlying
+        } catch {
+            throw Self.storeError(error, operation: "withCurrent")
+        }
+    }
+
+    /// Carries an error of a caller's closure through the store's error mapping untouched.
+    private struct BodyError: Error {
+        let underlying: any Error
+        static func wrapping<T>(_ body: () async throws -> T) async throws -> T {
+            do { return try await body() } catch { throw BodyError(underlying: error) }
         }
     }
 

@@ -76,11 +76,16 @@ extension SQLiteSecretStore: DeliveryStore {
                     SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
                     ORDER BY next_attempt_at LIMIT ?
                     """, arguments: [now, now, limit])
+                var claimed: [Delivery] = []
                 for row in rows {
                     let id: String = row["id"]
-                    try db.execute(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?", arguments: [leaseUntil, id])
+                    // A lease always grows: never equal to one this delivery had, so old claims stay fenced out.
+                    let previous: Int64? = row["lease_until"]
+                    let lease = max(leaseUntil, (previous ?? 0) + 1)
+                    try db.execute(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?", arguments: [lease, id])
+                    claimed.append(Self.delivery(row, lease: lease))
                 }
-                return rows.map(Self.delivery)
+                return claimed
             }
         }
     }
@@ -91,19 +96,22 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func markDelivered(id: String, attempts: Int, at: Int64) async throws(SecretStoreError) {
-        try await mark(id, "UPDATE deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ?",
-                       [attempts, at, id])
+    @discardableResult
+    public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(SecretStoreError) -> Bool {
+        try await mark("UPDATE deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+                       [attempts, at, id, lease])
     }
 
-    public func markRetry(id: String, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) {
-        try await mark(id, "UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-                       [attempts, nextAttemptAt, error, at, id])
+    @discardableResult
+    public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+        try await mark("UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+                       [attempts, nextAttemptAt, error, at, id, lease])
     }
 
-    public func markDead(id: String, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) {
-        try await mark(id, "UPDATE deliveries SET status = 'dead', attempts = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-                       [attempts, error, at, id])
+    @discardableResult
+    public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+        try await mark("UPDATE deliveries SET status = 'dead', attempts = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+                       [attempts, error, at, id, lease])
     }
 
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
@@ -126,17 +134,23 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    private func mark(_ id: String, _ sql: String, _ arguments: StatementArguments) async throws(SecretStoreError) {
+    /// Runs one fenced update; whether it matched the delivery under its lease.
+    private func mark(_ sql: String, _ arguments: StatementArguments) async throws(SecretStoreError) -> Bool {
         try await committer.write { db throws(SecretStoreError) in
-            try Self.guarded { try db.execute(sql: sql, arguments: arguments) }
+            try Self.guarded {
+                try db.execute(sql: sql, arguments: arguments)
+                return db.changesCount > 0
+            }
         }
     }
 
-    static func delivery(_ row: Row) -> Delivery {
+    static func delivery(_ row: Row) -> Delivery { delivery(row, lease: row["lease_until"]) }
+
+    static func delivery(_ row: Row, lease: Int64?) -> Delivery {
         let body: Data = row["body"]
         let new = NewDelivery(id: row["id"], owner: row["owner"], webhookRKey: row["webhook_rkey"], url: row["url"],
                               secretName: row["secret_name"], inlineSecret: row["inline_secret"], body: [UInt8](body), createdAt: row["created_at"])
         return Delivery(delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
-                        nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"])
+                        nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease)
     }
 }

@@ -42,6 +42,8 @@ public struct SecretService: Sendable {
     /// Most secrets one owner may have.
     public let maxPerOwner: Int
     let clock: @Sendable () -> Int64
+    /// Orders signing against rotation and deletion in this process (see ``SigningFence``).
+    public let fence: SigningFence
 
     static let checkKey = "master_key_check"
     static let checkText = Array("sigil master key check".utf8)
@@ -64,7 +66,7 @@ public struct SecretService: Sendable {
         } catch {
             throw .unavailable("\(error)")
         }
-        return SecretService(store: store, keys: keys, maxPerOwner: maxPerOwner, clock: clock)
+        return SecretService(store: store, keys: keys, maxPerOwner: maxPerOwner, clock: clock, fence: SigningFence())
     }
 
     /// Creates `name` for `owner`; the token is returned here and never again.
@@ -82,26 +84,58 @@ public struct SecretService: Sendable {
     }
 
     /// Replaces the token of `name`; returns only after the new token is durably committed, from which moment
-    /// the old one is never used again.
+    /// the old one is never used again: the commit waits (in this process, through the ``fence``; on other
+    /// replicas, through the store's row lock) until every request already signed with the old token has
+    /// started being written, and every signing after it reads the new one.
     public func rotate(owner: String, name: String) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
         let token = SigningToken.generate()
         let keys = self.keys
-        do {
-            let secret = try await store.rotate(owner: owner, name: name, at: clock()) { version in
-                SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
+        let (store, at) = (self.store, clock())
+        let result: Result<StoredSecret, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
+            do throws(SecretStoreError) {
+                return .success(try await store.rotate(owner: owner, name: name, at: at) { version in
+                    SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
+                })
+            } catch {
+                return .failure(error)
             }
-            return (token, secret)
-        } catch {
-            throw SecretServiceError(error, name: name)
+        }
+        switch result {
+        case .success(let secret): return (token, secret)
+        case .failure(let error): throw SecretServiceError(error, name: name)
         }
     }
 
-    /// Deletes `name`; returns the version it had.
+    /// Deletes `name`; returns the version it had. Fenced like ``rotate(owner:name:)``: once it returns,
+    /// nothing is signed with the deleted token.
     public func delete(owner: String, name: String) async throws(SecretServiceError) -> Int64 {
-        do {
-            return try await store.delete(owner: owner, name: name, at: clock())
-        } catch {
-            throw SecretServiceError(error, name: name)
+        let (store, at) = (self.store, clock())
+        let result: Result<Int64, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
+            do throws(SecretStoreError) {
+                return .success(try await store.delete(owner: owner, name: name, at: at))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let version): return version
+        case .failure(let error): throw SecretServiceError(error, name: name)
+        }
+    }
+
+    /// Runs `body` with the token to sign with now, and holds it until `body` returns: no rotation or
+    /// deletion of the secret commits meanwhile, in this process (the ``fence``) or on any replica (the store's
+    /// ``SecretStore/withCurrent(owner:name:_:)``). Keep `body` short and bounded: a rotation waits for it.
+    /// Throws ``SecretServiceError`` for the secret; errors of `body` pass through.
+    public func withSigningToken<T: Sendable>(owner: String, name: String,
+                                              _ body: @Sendable (SigningToken, Int64) async throws -> T) async throws -> T {
+        let (store, keys) = (self.store, self.keys)
+        return try await fence.withShared(owner: owner, name: name) {
+            try await store.withCurrent(owner: owner, name: name) { secret in
+                guard let secret else { throw SecretServiceError.notFound(name) }
+                guard let token = SealedToken.open(secret, keys: keys) else { throw SecretServiceError.undecryptable(name) }
+                return try await body(token, secret.version)
+            }
         }
     }
 

@@ -98,6 +98,13 @@ public protocol SecretStore: Sendable {
     /// The current secret, read from the database (no cache), or nil.
     func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret?
 
+    /// Reads the current secret (or nil) and runs `body` with it, while no rotation or deletion of it can
+    /// commit on another replica sharing this store. Store failures are thrown as ``SecretStoreError``; errors
+    /// of `body` pass through. The default (one process per database, as with SQLite) just reads: the
+    /// in-process ``SigningFence`` orders signing and rotation there.
+    func withCurrent<T: Sendable>(owner: String, name: String,
+                                  _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T
+
     /// The owner's secrets by name, after `cursor` (a name), at most `limit`.
     func list(owner: String, after cursor: String?, limit: Int) async throws(SecretStoreError) -> [SecretSummary]
 
@@ -121,4 +128,11 @@ public protocol SecretStore: Sendable {
 
     /// Releases connections; the store is unusable afterwards.
     func close() async
+}
+
+extension SecretStore {
+    public func withCurrent<T: Sendable>(owner: String, name: String,
+                                         _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T {
+        try await body(current(owner: owner, name: name))
+    }
 }

@@ -22,6 +22,9 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         do {
             return XRPCPrincipal(did: try await verifier.verify(token, lxm: nsid))
+        } catch where error.isUnavailable {
+            // The token may be fine; the replay cache is not: never a 401 the caller would act on.
+            throw XRPCError(status: .serviceUnavailable, name: "InternalServerError", message: error.message, headers: [.retryAfter: "1"])
         } catch {
             throw .authenticationRequired(error.message, name: error.name)
         }

@@ -1,8 +1,8 @@
 import Identity
 import Secrets
 
-/// Replay protection shared by every replica through the secrets store. A store failure refuses the
-/// token (fail closed).
+/// Replay protection shared by every replica through the secrets store. A store failure is thrown (the
+/// call is refused with `503`, never accepted).
 public struct StoreNonceStore: NonceStore {
     let store: any SecretStore
 
@@ -10,7 +10,7 @@ public struct StoreNonceStore: NonceStore {
         self.store = store
     }
 
-    public func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async -> Bool {
-        (try? await store.claimNonce(issuer: issuer, jti: jti, expiresAt: expiresAt, now: now)) ?? false
+    public func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws -> Bool {
+        try await store.claimNonce(issuer: issuer, jti: jti, expiresAt: expiresAt, now: now)
     }
 }

@@ -9,20 +9,35 @@ import Secrets
 import ServiceLifecycle
 import WebhookSignature
 
-/// Sends queued deliveries: a bounded pool, at most a few requests at a time per destination host,
-/// signing each attempt at send time with the secret's *current* version (so retries of deliveries queued
-/// before a rotation carry only the new signature). A delivery whose named secret is gone fails with a
-/// recorded reason; it is never sent unsigned.
+/// Sends queued deliveries: a bounded pool, at most a few requests at a time per destination host.
+///
+/// Each attempt signs at the last moment: after it has a host slot and a checked, pinned destination, it
+/// reads the secret's *current* token while holding it against rotation (``SecretService/withSigningToken(owner:name:_:)``)
+/// and lets go only once the request head is written. So a rotation returns only after every request signed
+/// with the old token has started, and no request signed with it starts afterwards, on any replica.
+/// A delivery whose named secret is gone fails with a recorded reason; it is never sent unsigned.
+///
+/// Every attempt is bounded: the host-slot wait, DNS, the fence and the request (one overall deadline for the
+/// head and what little of the body is read) add up to less than the claim's lease, and the outcome is
+/// recorded only if this worker still holds that lease (a fenced claim), so an attempt never overwrites a
+/// later claimer's work.
 public final class DeliveryWorker: Service, @unchecked Sendable {
     /// How the worker behaves; defaults suit production.
     public struct Configuration: Sendable {
         public var concurrency = 32
         public var perHost = 4
         public var schedule = RetrySchedule.standard
-        /// How long a claimed delivery stays leased to this worker.
+        /// How long a claimed delivery stays leased to this worker: longer than the longest attempt
+        /// (`hostSlotWait` + DNS + `requestDeadline` + store time).
         public var lease: Duration = .seconds(60)
         /// How often to look for due deliveries when idle.
         public var pollInterval: Duration = .milliseconds(200)
+        /// Longest wait for a free slot to the destination host; after it the delivery goes back to the queue.
+        public var hostSlotWait: Duration = .seconds(20)
+        /// One deadline for sending a request and reading its answer (head and the bytes read of the body).
+        public var requestDeadline: Duration = .seconds(20)
+        /// Most bytes of a receiver's response body read (and then dropped; bodies are not recorded).
+        public var maxResponseBytes = 1024
         public var userAgent = "sigil-webhook/0.1.0"
 
         public init() {}
@@ -36,7 +51,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     let clock: @Sendable () -> Int64
     private let hosts = HostSlots()
     /// Completions and nudges: wakes the claim loop early. Keeps at most one pending signal.
-    private let signals = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    private let signals = WakeSignal()
     private let lock = NSLock()
     private var inFlight = 0
 
@@ -52,7 +67,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     /// Asks the worker to look for due deliveries now (after an enqueue).
     public func nudge() {
-        signals.continuation.yield()
+        signals.signal()
     }
 
     /// Claims due deliveries whenever there is room, until shutdown; in-flight attempts finish first.
@@ -78,30 +93,15 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                     group.addTask {
                         await self.attempt(delivery)
                         self.lock.withLock { self.inFlight -= 1 }
-                        self.signals.continuation.yield()
+                        self.signals.signal()
                     }
                 }
-                if claimed.isEmpty || claimed.count == room { await waitForSignal() }
+                if claimed.isEmpty || claimed.count == room { await signals.wait(atMost: configuration.pollInterval) }
             }
         }
     }
 
-    /// Sleeps until a completion or nudge arrives, or the poll interval passes.
-    private func waitForSignal() async {
-        let interval = configuration.pollInterval
-        let stream = signals.stream
-        await withTaskGroup(of: Void.self) { race in
-            race.addTask { try? await Task.sleep(for: interval) }
-            race.addTask {
-                var iterator = stream.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            await race.next()
-            race.cancelAll()
-        }
-    }
-
-    /// One attempt: sign, send, record the outcome.
+    /// One attempt: wait for a host slot, check the destination, sign and send under the fence, record the outcome.
     func attempt(_ delivery: Delivery) async {
         let item = delivery.delivery
         let attempts = delivery.attempts + 1
@@ -110,132 +110,251 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         log[metadataKey: "delivery"] = .string(item.id)
         log[metadataKey: "webhook"] = .string("\(item.owner)/\(item.webhookRKey)")
 
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "User-Agent", value: configuration.userAgent)
-        do {
-            for (name, value) in try await signatureHeaders(for: item) { headers.add(name: name, value: value) }
-        } catch {
-            await finish(item.id, attempts: attempts, outcome: .dead(error.description), log: log)
+        let host = URLComponents(string: item.url)?.host?.lowercased() ?? ""
+        guard await hosts.acquire(host, limit: configuration.perHost, waitingAtMost: configuration.hostSlotWait) else {
+            // Not an attempt: the delivery goes back to the queue untouched but for a short delay.
+            await finish(delivery, attempts: delivery.attempts, outcome: .requeue("waiting for a free connection to \(host)"), log: log)
             return
         }
-        let host = URLComponents(string: item.url)?.host?.lowercased() ?? ""
-        await hosts.acquire(host, limit: configuration.perHost)
-        let outcome = await send(item, headers: headers)
+        let outcome: Outcome
+        do {
+            let destination = try await destinations.destination(for: item.url)
+            outcome = await send(item, to: destination)
+        } catch {
+            outcome = error.isTransient ? .retry("destination: \(error.description)") : .dead("destination refused: \(error.description)")
+        }
         await hosts.release(host)
+        let elapsed = ContinuousClock.now - started
         Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(
-            Int64((ContinuousClock.now - started).components.seconds * 1_000_000_000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000))
-        await finish(item.id, attempts: attempts, outcome: outcome, log: log)
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        await finish(delivery, attempts: attempts, outcome: outcome, log: log)
     }
 
-    enum Outcome {
+    enum Outcome: Sendable {
         case delivered
         case retry(String)
         case dead(String)
+        /// Back to the queue without counting an attempt.
+        case requeue(String)
     }
 
-    private func send(_ item: NewDelivery, headers: HTTPHeaders) async -> Outcome {
-        let client: HTTPClient
-        do {
-            client = try await destinations.client(for: item.url)
-        } catch {
-            return .dead("destination refused: \(error.description)")
+    /// Signs and sends: one task holds the signing token (and so the fence) from reading it until the request
+    /// head is written; the other sends and waits for the answer after the fence is let go.
+    private func send(_ item: NewDelivery, to destination: DestinationGuard.Destination) async -> Outcome {
+        let signed = OneShot<Result<HTTPHeaders, SigningFailure>>()
+        let written = OneShot<Void>()
+        return await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                await self.sign(item, into: signed, holdingUntil: written)
+                return nil
+            }
+            group.addTask {
+                defer { written.resolve(()) }
+                switch await signed.wait() {
+                case .failure(let failure): return failure.outcome
+                case .success(let headers): return await self.post(item, to: destination, headers: headers, written: written)
+                }
+            }
+            var outcome: Outcome = .retry("no outcome")
+            for await result in group { if let result { outcome = result } }
+            return outcome
         }
-        var request = HTTPClientRequest(url: item.url)
+    }
+
+    /// Resolves `signed` with the headers for the secret as it is *now*; for a named secret, holds the
+    /// token against rotation until `written` (the request head is out, or the send gave up).
+    private func sign(_ item: NewDelivery, into signed: OneShot<Result<HTTPHeaders, SigningFailure>>, holdingUntil written: OneShot<Void>) async {
+        guard let name = item.secretName else {
+            signed.resolve(.success(unfencedHeaders(for: item)))
+            return
+        }
+        do {
+            let clock = self.clock
+            let base = baseHeaders
+            try await secrets.withSigningToken(owner: item.owner, name: name) { token, _ in
+                let signer = try WebhookSigner(token: token.text)
+                var headers = base
+                for (field, value) in signer.headers(body: item.body, id: item.id, timestamp: clock() / 1000) { headers.add(name: field, value: value) }
+                signed.resolve(.success(headers))
+                await written.wait()
+            }
+        } catch let error as SecretServiceError {
+            switch error {
+            case .notFound:
+                signed.resolve(.failure(SigningFailure(description: "secret \(name) was deleted; not sent unsigned", isTransient: false)))
+            case .unavailable, .undecryptable, .wrongMasterKey:
+                // A store outage, or a token sealed under a master key this replica does not have yet: wait.
+                signed.resolve(.failure(SigningFailure(description: "cannot use secret \(name) now: \(error.description)", isTransient: true)))
+            default:
+                signed.resolve(.failure(SigningFailure(description: "cannot use secret \(name): \(error.description)", isTransient: false)))
+            }
+        } catch {
+            signed.resolve(.failure(SigningFailure(description: "cannot sign with secret \(name)", isTransient: false)))
+        }
+    }
+
+    private var baseHeaders: HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        return headers
+    }
+
+    /// Headers for a delivery without a managed secret: the record's inline secret, or none.
+    private func unfencedHeaders(for item: NewDelivery) -> HTTPHeaders {
+        var headers = baseHeaders
+        let timestamp = clock() / 1000
+        if let inline = item.inlineSecret, let signer = try? WebhookSigner(token: inline) {
+            for (name, value) in signer.headers(body: item.body, id: item.id, timestamp: timestamp) { headers.add(name: name, value: value) }
+            return headers
+        }
+        headers.add(name: WebhookHeaderName.id, value: item.id)
+        headers.add(name: WebhookHeaderName.timestamp, value: String(timestamp))
+        if let inline = item.inlineSecret {
+            // A plaintext secret that is not a Standard Webhooks key: wisp's header only.
+            headers.add(name: WebhookHeaderName.wispSignature, value: WebhookSigner.wispSignature(secret: inline, body: item.body))
+        }
+        return headers
+    }
+
+    /// Posts with one overall deadline; `written` resolves when the client starts on the body (the head has
+    /// been written by then).
+    private func post(_ item: NewDelivery, to destination: DestinationGuard.Destination, headers: HTTPHeaders,
+                      written: OneShot<Void>) async -> Outcome {
+        var request = HTTPClientRequest(url: destination.url)
         request.method = .POST
         request.headers = headers
-        request.body = .bytes(ByteBuffer(bytes: item.body))
+        request.body = .stream(StartSignalingBody(bytes: ByteBuffer(bytes: item.body), started: written), length: .known(Int64(item.body.count)))
+        let deadline = configuration.requestDeadline
+        let maxResponseBytes = configuration.maxResponseBytes
+        let prepared = request
         do {
-            let response = try await client.execute(request, timeout: .seconds(20))
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            switch response.status.code {
-            case 200..<300: return .delivered
-            case 429, 500..<600: return .retry("HTTP \(response.status.code)")
-            default: return .dead("HTTP \(response.status.code) (not retried)")
+            let status = try await withDeadline(deadline) {
+                let request = prepared
+                let response = try await destination.client.execute(request, timeout: .seconds(deadline.components.seconds + 1))
+                // Read only a little of the body (never recorded), so a receiver cannot hold the attempt.
+                var read = 0
+                for try await chunk in response.body {
+                    read += chunk.readableBytes
+                    if read >= maxResponseBytes { break }
+                }
+                return response.status.code
             }
+            return Self.outcome(status: status)
+        } catch let error as DeadlineExceeded {
+            return .retry("receiver: \(error.description)")
         } catch {
             return .retry("network: \(String(describing: type(of: error)))")
         }
     }
 
-    private func finish(_ id: String, attempts: Int, outcome: Outcome, log: Logger) async {
+    /// 2xx delivered; 401 and 403 retried (a receiver may not have a just-rotated token yet), as are 408,
+    /// 429 and 5xx; anything else is final.
+    static func outcome(status: UInt) -> Outcome {
+        switch status {
+        case 200..<300: .delivered
+        case 401, 403, 408, 429, 500..<600: .retry("HTTP \(status)")
+        default: .dead("HTTP \(status) (not retried)")
+        }
+    }
+
+    private func finish(_ delivery: Delivery, attempts: Int, outcome: Outcome, log: Logger) async {
+        let id = delivery.delivery.id
+        let lease = delivery.leaseUntil ?? 0
         let now = clock()
         do {
+            let recorded: Bool
             switch outcome {
             case .delivered:
-                try await store.markDelivered(id: id, attempts: attempts, at: now)
+                recorded = try await store.markDelivered(id: id, lease: lease, attempts: attempts, at: now)
                 Counter(label: "webhook_deliveries_total", dimensions: [("result", "delivered")]).increment()
                 log.info("delivered", metadata: ["attempts": .stringConvertible(attempts)])
+            case .requeue(let reason):
+                recorded = try await store.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: now + 1000, error: reason, at: now)
             case .retry(let reason):
                 if let delay = configuration.schedule.delayMilliseconds(afterAttempts: attempts) {
-                    try await store.markRetry(id: id, attempts: attempts, nextAttemptAt: now + delay, error: reason, at: now)
+                    recorded = try await store.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: now + delay, error: reason, at: now)
                     Counter(label: "webhook_deliveries_total", dimensions: [("result", "retry")]).increment()
                     log.notice("delivery failed; will retry", metadata: ["reason": .string(reason), "attempts": .stringConvertible(attempts)])
                 } else {
-                    try await store.markDead(id: id, attempts: attempts, error: "gave up after \(attempts) attempts: \(reason)", at: now)
+                    recorded = try await store.markDead(id: id, lease: lease, attempts: attempts, error: "gave up after \(attempts) attempts: \(reason)", at: now)
                     Counter(label: "webhook_deliveries_total", dimensions: [("result", "dead")]).increment()
                     log.warning("delivery dead-lettered", metadata: ["reason": .string(reason)])
                 }
             case .dead(let reason):
-                try await store.markDead(id: id, attempts: attempts, error: reason, at: now)
+                recorded = try await store.markDead(id: id, lease: lease, attempts: attempts, error: reason, at: now)
                 Counter(label: "webhook_deliveries_total", dimensions: [("result", "dead")]).increment()
                 log.warning("delivery failed for good", metadata: ["reason": .string(reason)])
             }
+            if !recorded { log.warning("the delivery's lease ran out before its outcome was recorded; a later claim owns it") }
         } catch {
             // The lease will expire and the delivery be tried again: at-least-once.
             log.error("cannot record a delivery outcome", metadata: ["error": .string("\(error)")])
         }
     }
 
-    struct SigningFailure: Error, CustomStringConvertible {
+    struct SigningFailure: Error, CustomStringConvertible, Sendable {
         let description: String
-    }
-
-    /// Headers for the secret as it is *now*.
-    private func signatureHeaders(for item: NewDelivery) async throws(SigningFailure) -> [(name: String, value: String)] {
-        let timestamp = clock() / 1000
-        if let name = item.secretName {
-            do {
-                let (token, _) = try await secrets.currentToken(owner: item.owner, name: name)
-                let signer = try WebhookSigner(token: token.text)
-                return signer.headers(body: item.body, id: item.id, timestamp: timestamp)
-            } catch let error as SecretServiceError {
-                if case .notFound = error { throw SigningFailure(description: "secret \(name) was deleted; not sent unsigned") }
-                throw SigningFailure(description: "cannot use secret \(name): \(error.description)")
-            } catch {
-                throw SigningFailure(description: "cannot sign with secret \(name)")
-            }
-        }
-        var headers: [(name: String, value: String)] = [(WebhookHeaderName.id, item.id), (WebhookHeaderName.timestamp, String(timestamp))]
-        if let inline = item.inlineSecret {
-            if let signer = try? WebhookSigner(token: inline) {
-                return signer.headers(body: item.body, id: item.id, timestamp: timestamp)
-            }
-            // A plaintext secret that is not a Standard Webhooks key: wisp's header only.
-            headers.append((WebhookHeaderName.wispSignature, WebhookSigner.wispSignature(secret: inline, body: item.body)))
-        }
-        return headers
+        let isTransient: Bool
+        var outcome: Outcome { isTransient ? .retry(description) : .dead(description) }
     }
 }
 
-/// Per-host admission: at most `limit` requests in flight to one host.
+/// A request body of one buffer that tells `started` when the client first asks for it: AsyncHTTPClient
+/// asks only after the request head was written to the connection.
+struct StartSignalingBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let bytes: ByteBuffer
+    let started: OneShot<Void>
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var bytes: ByteBuffer?
+        let started: OneShot<Void>
+        mutating func next() async -> ByteBuffer? {
+            started.resolve(())
+            defer { bytes = nil }
+            return bytes
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes, started: started) }
+}
+
+/// Per-host admission: at most `limit` requests in flight to one host; waiters are served in order and
+/// give up after a while.
 actor HostSlots {
     private var active: [String: Int] = [:]
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var waiting: [String: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)]] = [:]
+    private var nextID: UInt64 = 0
 
-    func acquire(_ host: String, limit: Int) async {
+    /// True once a slot is held; false if none came free within `timeout` (nothing is held then).
+    func acquire(_ host: String, limit: Int, waitingAtMost timeout: Duration) async -> Bool {
         if active[host, default: 0] < limit {
             active[host, default: 0] += 1
-            return
+            return true
         }
-        await withCheckedContinuation { waiting[host, default: []].append($0) }
+        nextID &+= 1
+        let id = nextID
+        let expiry = Task { [weak self] in
+            if (try? await Task.sleep(for: timeout)) != nil { await self?.expire(host, id) }
+        }
+        let granted = await withCheckedContinuation { waiting[host, default: []].append((id, $0)) }
+        expiry.cancel()
+        return granted
+    }
+
+    private func expire(_ host: String, _ id: UInt64) {
+        guard var queue = waiting[host], let index = queue.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = queue.remove(at: index)
+        waiting[host] = queue.isEmpty ? nil : queue
+        waiter.continuation.resume(returning: false)
     }
 
     func release(_ host: String) {
         if var queue = waiting[host], !queue.isEmpty {
             let next = queue.removeFirst()
             waiting[host] = queue.isEmpty ? nil : queue
-            next.resume()  // The slot passes straight to the next waiter.
+            next.continuation.resume(returning: true)  // The slot passes straight to the next waiter.
         } else {
             active[host, default: 1] -= 1
             if active[host] == 0 { active[host] = nil }

@@ -50,6 +50,12 @@ public final class EventProcessor: @unchecked Sendable {
         }
     }
 
+    /// Moves the cursor past a message that was skipped (too large, or not JSON), so a reconnect does not
+    /// read it again forever.
+    public func skip(to time: Int64) async throws(SecretStoreError) {
+        try await advance(to: time)
+    }
+
     /// Records the cursor of events that queued nothing, at most about once a second.
     private func advance(to time: Int64) async throws(SecretStoreError) {
         let due: Bool = lock.withLock {

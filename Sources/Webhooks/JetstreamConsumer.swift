@@ -16,8 +16,15 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
     let onEnqueue: @Sendable () -> Void
     /// Events re-read before the stored cursor on reconnect (Jetstream advises a small rewind).
     static let rewindMicroseconds: Int64 = 2_000_000
-    /// Largest message accepted.
+    /// Largest message processed; a larger one is skipped (logged, and the cursor moves past it).
     static let maxMessageBytes = 2 << 20
+    /// Largest WebSocket frame the connection reads at all (bounds memory per connection). A frame past this
+    /// ends the connection; Jetstream writes one frame per event, and no atproto record comes near it.
+    static let maxFrameBytes = 16 << 20
+    /// How many bytes of an oversized message are kept, to find its `time_us`.
+    static let keptPrefixBytes = 4096
+    /// A ping this often; no pong before the next ping closes the connection (a half-open one is noticed).
+    static let pingInterval: Duration = .seconds(20)
 
     public init(url: String, processor: EventProcessor, store: any DeliveryStore, logger: Logger, onEnqueue: @escaping @Sendable () -> Void = {}) {
         self.url = url
@@ -55,28 +62,86 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
     private func connectOnce() async throws {
         var target = url
         if let cursor = try await store.cursor(EventProcessor.cursorName) {
-            let from = max(0, cursor - Self.rewindMicroseconds)
+            let from = max(0, min(cursor, JetstreamEvent.maxTimeMicroseconds) - Self.rewindMicroseconds)
             target += (target.contains("?") ? "&" : "?") + "cursor=\(from)"
         }
         logger.info("connecting to jetstream", metadata: ["url": .string(target)])
         let processor = self.processor
         let onEnqueue = self.onEnqueue
         let logger = self.logger
-        try await WebSocketClient.connect(url: target, logger: logger) { inbound, _, _ in
-            for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
-                let bytes: [UInt8]
+        let configuration = WebSocketClientConfiguration(maxFrameSize: Self.maxFrameBytes, autoPing: .enabled(timePeriod: Self.pingInterval))
+        try await WebSocketClient.connect(url: target, configuration: configuration, logger: logger) { inbound, _, _ in
+            var assembler = MessageAssembler(maxBytes: Self.maxMessageBytes, keptPrefixBytes: Self.keptPrefixBytes)
+            for try await frame in inbound {
+                guard let message = assembler.append(frame) else { continue }
                 switch message {
-                case .text(let text): bytes = Array(text.utf8)
-                case .binary(let buffer): bytes = Array(buffer.readableBytesView)
+                case .complete(let bytes):
+                    guard let value = try? JSONValue(parsing: bytes) else {
+                        let time = JetstreamEvent.time(inPrefixOf: bytes)
+                        logger.warning("skipping a message that is not JSON", metadata: ["bytes": .stringConvertible(bytes.count),
+                                                                                          "time_us": .string(time.map(String.init) ?? "unknown")])
+                        if let time { try await processor.skip(to: time) }
+                        continue
+                    }
+                    // A store failure ends the connection without moving past this event; it is read again.
+                    try await processor.process(value)
+                    onEnqueue()
+                case .oversized(let prefix, let size):
+                    let time = JetstreamEvent.time(inPrefixOf: prefix)
+                    logger.warning("skipping a message over the size limit", metadata: [
+                        "bytes": .stringConvertible(size), "limit": .stringConvertible(Self.maxMessageBytes),
+                        "time_us": .string(time.map(String.init) ?? "unknown"),
+                    ])
+                    if let time { try await processor.skip(to: time) }
                 }
-                guard let value = try? JSONValue(parsing: bytes) else {
-                    logger.debug("skipping a message that is not JSON")
-                    continue
-                }
-                // A store failure ends the connection without moving past this event; it is read again.
-                try await processor.process(value)
-                onEnqueue()
             }
         }
+    }
+}
+
+/// Collates WebSocket frames into messages without ever holding more than `maxBytes` of one: a larger
+/// message is reported as `.oversized` with its first bytes, and its remaining frames are dropped as they come.
+struct MessageAssembler {
+    enum Message {
+        case complete([UInt8])
+        case oversized(prefix: [UInt8], size: Int)
+    }
+
+    let maxBytes: Int
+    let keptPrefixBytes: Int
+    private var buffer: [UInt8] = []
+    private var size = 0
+    private var oversized = false
+
+    init(maxBytes: Int, keptPrefixBytes: Int) {
+        self.maxBytes = maxBytes
+        self.keptPrefixBytes = keptPrefixBytes
+    }
+
+    /// Adds a frame; returns a message when `frame` finished one.
+    mutating func append(_ frame: WebSocketDataFrame) -> Message? {
+        if frame.opcode != .continuation {
+            buffer.removeAll(keepingCapacity: true)
+            size = 0
+            oversized = false
+        }
+        let (total, overflow) = size.addingReportingOverflow(frame.data.readableBytes)
+        size = overflow ? Int.max : total
+        if !oversized {
+            if size > maxBytes {
+                oversized = true
+                let room = max(0, keptPrefixBytes - buffer.count)
+                buffer = Array(buffer.prefix(keptPrefixBytes)) + Array(frame.data.readableBytesView.prefix(room))
+            } else {
+                buffer.append(contentsOf: frame.data.readableBytesView)
+            }
+        }
+        guard frame.fin else { return nil }
+        defer {
+            buffer = []
+            size = 0
+            oversized = false
+        }
+        return oversized ? .oversized(prefix: buffer, size: size) : .complete(buffer)
     }
 }

@@ -20,10 +20,13 @@ public struct PDSRecordFetcher: Sendable {
     let destinations: DestinationGuard
     /// Largest record response accepted.
     static let maxBytes = 256 * 1024
+    /// One overall deadline per read, covering the response head and the whole body.
+    let deadline: Duration
 
-    public init(resolver: DIDResolver, destinations: DestinationGuard) {
+    public init(resolver: DIDResolver, destinations: DestinationGuard, deadline: Duration = .seconds(10)) {
         self.resolver = resolver
         self.destinations = destinations
+        self.deadline = deadline
     }
 
     public func record(did: String, collection: String, rkey: String) async throws(Failure) -> Outcome {
@@ -32,21 +35,28 @@ public struct PDSRecordFetcher: Sendable {
         guard var pds = document.services["atproto_pds"] else { throw Failure(description: "\(did) has no #atproto_pds service") }
         if pds.hasSuffix("/") { pds.removeLast() }
         let url = "\(pds)/xrpc/com.atproto.repo.getRecord?repo=\(did)&collection=\(collection)&rkey=\(rkey)"
-        let client: HTTPClient
-        do { client = try await destinations.client(for: url) } catch { throw Failure(description: "PDS refused: \(error.description)") }
+        let destination: DestinationGuard.Destination
+        do { destination = try await destinations.destination(for: url) } catch { throw Failure(description: "PDS refused: \(error.description)") }
+        let deadline = self.deadline
         do {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: Self.maxBytes)
+            // One deadline for the head and the whole body: a PDS that drips its answer is cut off.
+            let (status, body) = try await withDeadline(deadline) {
+                let response = try await destination.client.execute(HTTPClientRequest(url: destination.url),
+                                                                    timeout: .seconds(deadline.components.seconds + 1))
+                return (response.status.code, try await response.body.collect(upTo: Self.maxBytes))
+            }
             let json = try? JSONValue(parsing: Array(body.readableBytesView))
-            if response.status.code == 404 || (response.status.code == 400 && json?["error"]?.stringValue == "RecordNotFound") {
+            if status == 404 || (status == 400 && json?["error"]?.stringValue == "RecordNotFound") {
                 return .notFound
             }
-            guard response.status.code == 200, let value = json?["value"] else {
-                throw Failure(description: "getRecord answered \(response.status.code)")
+            guard status == 200, let value = json?["value"] else {
+                throw Failure(description: "getRecord answered \(status)")
             }
             return .found(value)
         } catch let failure as Failure {
             throw failure
+        } catch let error as DeadlineExceeded {
+            throw Failure(description: "getRecord: \(error.description)")
         } catch {
             throw Failure(description: "getRecord failed: \(type(of: error))")
         }

@@ -30,7 +30,7 @@ struct Fixture: Sendable {
     }
 
     func verifier(plcURL: String, acceptBareDID: Bool = true, nonces: any NonceStore = InMemoryNonceStore()) -> ServiceJWTVerifier {
-        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: DestinationGuard(insecureLoopback: false), timeout: .seconds(2))
+        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: DestinationGuard(insecureLoopback: false), deadline: .seconds(2))
         return ServiceJWTVerifier(policy: .init(serviceDID: serviceDID, serviceID: "sigil", acceptBareDID: acceptBareDID),
                                   resolver: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), nonces: nonces,
                                   clock: { [now] in now })

@@ -158,23 +158,23 @@ struct DeliveryStoreConformanceTests {
                                  Self.delivery("gone", at: 4)], cursor: nil)
         #expect(try await queue.claimDue(now: 1_000, limit: 10, leaseUntil: 2_000).count == 4)
 
-        try await queue.markDelivered(id: "ok", attempts: 1, at: 1_100)
-        try await queue.markRetry(id: "retry", attempts: 1, nextAttemptAt: 5_000, error: "HTTP 503", at: 1_200)
+        #expect(try await queue.markDelivered(id: "ok", lease: 2_000, attempts: 1, at: 1_100))
+        #expect(try await queue.markRetry(id: "retry", lease: 2_000, attempts: 1, nextAttemptAt: 5_000, error: "HTTP 503", at: 1_200))
         // A retry due before the old lease would have ended: the lease is gone with the mark.
-        try await queue.markRetry(id: "soon", attempts: 2, nextAttemptAt: 1_500, error: "timeout", at: 1_300)
-        try await queue.markDead(id: "gone", attempts: 3, error: "HTTP 410", at: 1_400)
+        #expect(try await queue.markRetry(id: "soon", lease: 2_000, attempts: 2, nextAttemptAt: 1_500, error: "timeout", at: 1_300))
+        #expect(try await queue.markDead(id: "gone", lease: 2_000, attempts: 3, error: "HTTP 410", at: 1_400))
 
         #expect(Self.ids(try await queue.claimDue(now: 1_499, limit: 10, leaseUntil: 2_499)) == [])
         let soon = try await queue.claimDue(now: 1_500, limit: 10, leaseUntil: 2_500)
         #expect(soon == [Delivery(delivery: Self.delivery("soon", at: 3), status: .pending, attempts: 2, nextAttemptAt: 1_500,
-                                  lastError: "timeout", updatedAt: 1_300)])
-        try await queue.markDelivered(id: "soon", attempts: 3, at: 1_600)
+                                  lastError: "timeout", updatedAt: 1_300, leaseUntil: 2_500)])
+        #expect(try await queue.markDelivered(id: "soon", lease: 2_500, attempts: 3, at: 1_600))
 
         // After every lease has ended, only the retry comes back, and only once it is due.
         #expect(Self.ids(try await queue.claimDue(now: 4_999, limit: 10, leaseUntil: 5_999)) == [])
         let retry = try await queue.claimDue(now: 5_000, limit: 10, leaseUntil: 6_000)
         #expect(retry == [Delivery(delivery: Self.delivery("retry", at: 2), status: .pending, attempts: 1, nextAttemptAt: 5_000,
-                                   lastError: "HTTP 503", updatedAt: 1_200)])
+                                   lastError: "HTTP 503", updatedAt: 1_200, leaseUntil: 6_000)])
 
         let delivered = try await queue.deliveries(status: .delivered, limit: 10)
         #expect(delivered == [
@@ -189,6 +189,34 @@ struct DeliveryStoreConformanceTests {
         #expect(Self.ids(try await queue.claimDue(now: 100_000, limit: 10, leaseUntil: 200_000)) == ["retry"])
     }
 
+    /// A worker whose lease ran out and whose delivery another worker claimed cannot record anything over
+    /// the new claim: marks are fenced by the lease, and a later lease is always greater, even when the later
+    /// claimer's clock is behind.
+    @Test(arguments: StoreKind.enabled)
+    func marksFromAnExpiredClaimChangeNothing(_ kind: StoreKind) async throws {
+        let (queue, store) = try await Self.make(kind)
+        defer { Task { await store.close() } }
+        try await queue.enqueue([Self.delivery("d", at: 1)], cursor: nil)
+        let first = try #require(try await queue.claimDue(now: 100, limit: 1, leaseUntil: 1_000).first)
+        #expect(first.leaseUntil == 1_000)
+        // The lease ran out; a second worker, whose clock is behind, claims with a smaller lease end.
+        let second = try #require(try await queue.claimDue(now: 1_001, limit: 1, leaseUntil: 900).first)
+        #expect(second.leaseUntil.map { $0 > 1_000 } == true)
+        let secondLease = try #require(second.leaseUntil)
+
+        // The first worker comes back late: none of its marks applies.
+        #expect(try await queue.markDelivered(id: "d", lease: 1_000, attempts: 1, at: 1_100) == false)
+        #expect(try await queue.markDead(id: "d", lease: 1_000, attempts: 1, error: "late", at: 1_100) == false)
+        #expect(try await queue.markRetry(id: "d", lease: 1_000, attempts: 1, nextAttemptAt: 9_000, error: "late", at: 1_100) == false)
+        let untouched = try await queue.deliveries(status: nil, limit: 10)
+        #expect(untouched.map(\.status) == [.pending] && untouched.map(\.attempts) == [0] && untouched.map(\.lastError) == [nil])
+
+        // The current claim's mark applies, once.
+        #expect(try await queue.markRetry(id: "d", lease: secondLease, attempts: 1, nextAttemptAt: 2_000, error: "HTTP 500", at: 1_200))
+        #expect(try await queue.markDelivered(id: "d", lease: secondLease, attempts: 2, at: 1_300) == false)
+        #expect(try await queue.deliveryCounts() == [.pending: 1])
+    }
+
     @Test(arguments: StoreKind.enabled)
     func deliveriesAreListedNewestFirstAndCounted(_ kind: StoreKind) async throws {
         let (queue, store) = try await Self.make(kind)
@@ -196,10 +224,11 @@ struct DeliveryStoreConformanceTests {
         #expect(try await queue.deliveryCounts().isEmpty)
         #expect(try await queue.deliveries(status: nil, limit: 10).isEmpty)
         try await queue.enqueue((1...6).map { Self.delivery("d\($0)", at: Int64($0 * 10)) }, cursor: nil)
-        try await queue.markDead(id: "d1", attempts: 1, error: "no secret", at: 1_000)
-        try await queue.markDelivered(id: "d2", attempts: 1, at: 900)
-        try await queue.markRetry(id: "d3", attempts: 1, nextAttemptAt: 2_000, error: "HTTP 500", at: 800)
-        try await queue.markDelivered(id: "d4", attempts: 2, at: 1_100)
+        #expect(try await queue.claimDue(now: 100, limit: 4, leaseUntil: 500).count == 4)
+        try await queue.markDead(id: "d1", lease: 500, attempts: 1, error: "no secret", at: 1_000)
+        try await queue.markDelivered(id: "d2", lease: 500, attempts: 1, at: 900)
+        try await queue.markRetry(id: "d3", lease: 500, attempts: 1, nextAttemptAt: 2_000, error: "HTTP 500", at: 800)
+        try await queue.markDelivered(id: "d4", lease: 500, attempts: 2, at: 1_100)
         // updated_at: d4 1100, d1 1000, d2 900, d3 800, d6 60, d5 50.
         #expect(Self.ids(try await queue.deliveries(status: nil, limit: 10)) == ["d4", "d1", "d2", "d3", "d6", "d5"])
         #expect(Self.ids(try await queue.deliveries(status: nil, limit: 3)) == ["d4", "d1", "d2"])

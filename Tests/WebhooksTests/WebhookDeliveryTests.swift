@@ -228,14 +228,14 @@ struct DestinationGuardTests {
                       "http://example.com/h", "ftp://example.com/h", "https://user:pass@example.com/h", "not a url"])
     func refused(_ url: String) async {
         let guardian = DestinationGuard(insecureLoopback: false)
-        await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.client(for: url) }
+        await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.destination(for: url) }
         await guardian.shutdown()
     }
 
     @Test func loopbackOnlyWithTheInsecureFlag() async throws {
         let guardian = DestinationGuard(insecureLoopback: true)
-        _ = try await guardian.client(for: "http://127.0.0.1:9/h")
-        await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.client(for: "http://10.0.0.1/h") }
+        _ = try await guardian.destination(for: "http://127.0.0.1:9/h")
+        await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.destination(for: "http://10.0.0.1/h") }
         await guardian.shutdown()
     }
 }
