@@ -103,6 +103,7 @@ let package = Package(
             dependencies: [
                 "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -111,7 +111,8 @@ public final class DestinationGuard: @unchecked Sendable {
             throw error
         }
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: timeout)
-        configuration.dnsOverride = [hostKey: address, bareHost: address]
+        configuration.dnsOverride[hostKey] = address
+        configuration.dnsOverride[bareHost] = address
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let toShutDown: [HTTPClient] = lock.withLock {
             if let old = pinned[key] { retired.append((old.client, now)) }

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import Identity
 import Logging
 import Prometheus
@@ -10,7 +11,7 @@ import XRPC
 public enum SigilApplication {
     public static func router(service: XRPCService, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: XRPCService.corsMiddleware())
+        router.add(middleware: service.corsMiddleware())
         service.addRoutes(to: router)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -19,10 +20,16 @@ public enum SigilApplication {
         return router
     }
 
+    /// A connection that sends nothing for this long is closed: a request head that trickles in (slowloris)
+    /// must be complete within it, and a kept-alive connection idles at most this long. A body that
+    /// trickles is cut off by ``XRPCConfiguration/bodyDeadline`` with `408`.
+    public static let idleTimeout: TimeAmount = .seconds(30)
+
     public static func build(router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
-                             logger: Logger) -> some ApplicationProtocol {
+                             idleTimeout: TimeAmount = Self.idleTimeout, logger: Logger) -> some ApplicationProtocol {
         Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: "sigil"),
             services: services,
             onServerRunning: { channel in

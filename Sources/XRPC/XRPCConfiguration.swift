@@ -4,9 +4,12 @@ public struct XRPCConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Reported by `GET /xrpc/_health`.
     public var version: String
+    /// The whole request body must arrive within this; a body that trickles is cut off with `408`.
+    public var bodyDeadline: Duration
 
-    public init(maxBodyBytes: Int = 150 * 1024, version: String) {
+    public init(maxBodyBytes: Int = 150 * 1024, version: String, bodyDeadline: Duration = .seconds(10)) {
         self.maxBodyBytes = maxBodyBytes
         self.version = version
+        self.bodyDeadline = bodyDeadline
     }
 }

@@ -42,6 +42,11 @@ public struct XRPCError: Error, Sendable, Equatable {
         XRPCError(status: .contentTooLarge, name: "PayloadTooLarge", message: "Request body is larger than \(limit) bytes")
     }
 
+    /// 408: the request body did not arrive in time.
+    public static func requestTimeout(_ deadline: Duration) -> XRPCError {
+        XRPCError(status: .requestTimeout, name: "InvalidRequest", message: "The request body did not arrive within \(deadline)")
+    }
+
     /// 429 with `Retry-After` in whole seconds.
     public static func rateLimitExceeded(retryAfter seconds: Int) -> XRPCError {
         XRPCError(status: .tooManyRequests, name: "RateLimitExceeded", message: "Rate Limit Exceeded",

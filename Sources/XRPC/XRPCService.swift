@@ -4,6 +4,36 @@ import Lexicon
 import Logging
 import Metrics
 
+/// CORS for `/xrpc/…`: preflights of methods this service has get Hummingbird's CORS answer; preflights of
+/// anything else get the XRPC error JSON (with `Access-Control-Allow-Origin`, so a browser can read it).
+public struct XRPCCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+    let methods: XRPCMethodTable
+    let cors: CORSMiddleware<Context>
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .options, request.uri.path.hasPrefix("/xrpc") {
+            let path = request.uri.path
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+            let error: XRPCError?
+            if path == "/xrpc" || path == "/xrpc/" || segments.count != 1 {
+                error = .invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}")
+            } else if let nsid = segments.first.map(String.init), nsid != "_health", !NSID.isValid(nsid) {
+                error = .invalidRequest("Malformed XRPC path: \"\(nsid.prefix(100))\" is not a valid NSID")
+            } else if let nsid = segments.first.map(String.init), nsid != "_health", methods[nsid]?.handler == nil {
+                error = .methodNotImplemented()
+            } else {
+                error = nil
+            }
+            if let error {
+                var response = XRPCService.response(for: error, requestID: context.requestID)
+                response.headers[.accessControlAllowOrigin] = "*"
+                return response
+            }
+        }
+        return try await cors.handle(request, context: context, next: next)
+    }
+}
+
 /// Serves every query and procedure of a catalog at `/xrpc/{nsid}`.
 ///
 /// Each call runs the same pipeline: route by NSID → HTTP method → params → auth → input → rate limit →
@@ -26,7 +56,9 @@ public struct XRPCService: Sendable {
     /// Adds `/xrpc/_health`, `/xrpc/{nsid}` and answers for malformed `/xrpc/…` paths.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let health = JSONValue.object(["version": .string(configuration.version)]).serialized()
-        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
+        // OPTIONS too: a preflight is answered by ``corsMiddleware()``, anything else under /xrpc/ by the
+        // pipeline, so every answer here is an XRPC JSON error or a method's output.
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .options] {
             // One catch-all route: Hummingbird will not let `/xrpc/:nsid` and `/xrpc/**` coexist.
             router.on("/xrpc/**", method: method) { request, context in
                 let segments = context.parameters.getCatchAll()
@@ -46,14 +78,16 @@ public struct XRPCService: Sendable {
     }
 
     /// CORS for browser clients: any origin, the headers atproto clients send, and the ones they read back.
-    public static func corsMiddleware<Context: RequestContext>() -> CORSMiddleware<Context> {
-        CORSMiddleware(
+    /// A preflight names a method of this service, or it is answered with the XRPC error the call itself
+    /// would get (`400` for a malformed path or NSID, `501` for a method that is not here), as JSON.
+    public func corsMiddleware<Context: RequestContext>() -> XRPCCORSMiddleware<Context> {
+        XRPCCORSMiddleware(methods: methods, cors: CORSMiddleware(
             allowOrigin: .all,
             allowHeaders: [.accept, .authorization, .contentType, .origin,
                            HTTPField.Name("atproto-proxy")!, HTTPField.Name("atproto-accept-labelers")!],
             allowMethods: [.get, .post, .options],
             exposedHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate"]
-        )
+        ))
     }
 
     /// Runs the pipeline for one request; never throws: every failure is an XRPC error response.
@@ -175,18 +209,31 @@ public struct XRPCService: Sendable {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw .payloadTooLarge(limit: limit)
         }
-        var bytes: [UInt8] = []
+        let body = request.body
+        let deadline = configuration.bodyDeadline
         do {
-            for try await chunk in request.body {
-                guard bytes.count + chunk.readableBytes <= limit else { throw XRPCError.payloadTooLarge(limit: limit) }
-                bytes.append(contentsOf: chunk.readableBytesView)
+            return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+                group.addTask {
+                    var bytes: [UInt8] = []
+                    for try await chunk in body {
+                        guard bytes.count + chunk.readableBytes <= limit else { throw XRPCError.payloadTooLarge(limit: limit) }
+                        bytes.append(contentsOf: chunk.readableBytesView)
+                    }
+                    return bytes
+                }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let bytes = try await group.next() ?? nil else { throw XRPCError.requestTimeout(deadline) }
+                return bytes
             }
         } catch let error as XRPCError {
             throw error
         } catch {
             throw .invalidRequest("Could not read the request body")
         }
-        return bytes
     }
 
     private func checkOutput(_ reply: XRPCReply, method: XRPCMethodTable.Entry, logger: Logger) throws(XRPCError) {

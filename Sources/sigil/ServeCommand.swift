@@ -92,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
             PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
         ])
         let service = XRPCService(methods: methods,
-                                  configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: Sigil.version),
+                                  configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: Sigil.version,
+                                                                                   bodyDeadline: .seconds(configuration.bodyTimeout)),
                                   authenticator: ServiceAuthenticator(verifier: verifier), rateLimiter: limiter)
         let router = SigilApplication.router(service: service, registry: registry)
         if configuration.serviceDID.hasPrefix("did:web:") {
@@ -124,7 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("this store does not hold a delivery queue; webhook deliveries are off")
         }
         let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port,
-                                                 services: services, logger: logger)
+                                                 services: services, idleTimeout: .seconds(Int64(configuration.idleTimeout)), logger: logger)
         logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
         do {
             try await application.runService()

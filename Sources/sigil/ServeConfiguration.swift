@@ -29,6 +29,10 @@ struct ServeConfiguration: Sendable {
     var dev: Bool
     /// Jetstream to watch for webhook records and events; nil: deliveries from the network are off.
     var jetstreamURL: String?
+    /// Seconds a connection may send nothing (a request head must be complete within it).
+    var idleTimeout: Int
+    /// Seconds a request body has to arrive in full.
+    var bodyTimeout: Int
 
     /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable.
     static func resolve(_ options: ServeOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfiguration {
@@ -57,12 +61,16 @@ struct ServeConfiguration: Sendable {
             publicURL: try value(options.publicUrl, "PUBLIC_URL", { Optional($0) }, nil),
             insecureLoopback: try options.insecureLoopback ? true : value(nil, "INSECURE_LOOPBACK", parseBool, false),
             dev: try options.dev ? true : value(nil, "DEV", parseBool, false),
-            jetstreamURL: try value(options.jetstreamUrl, "JETSTREAM_URL", { Optional($0) }, nil)
+            jetstreamURL: try value(options.jetstreamUrl, "JETSTREAM_URL", { Optional($0) }, nil),
+            idleTimeout: try value(options.idleTimeout, "IDLE_TIMEOUT", { Int($0) }, 30),
+            bodyTimeout: try value(options.bodyTimeout, "BODY_TIMEOUT", { Int($0) }, 10)
         )
         guard configuration.serviceDID.hasPrefix("did:"), !configuration.serviceDID.contains("#") else {
             throw ValidationError("--service-did must be a DID without a fragment, not \(configuration.serviceDID)")
         }
-        guard configuration.maxTokenAge > 0 else { throw ValidationError("--max-token-age must be positive") }
+        guard (1...86_400).contains(configuration.maxTokenAge) else { throw ValidationError("--max-token-age must be 1–86400 seconds") }
+        guard (1...3_600).contains(configuration.idleTimeout) else { throw ValidationError("--idle-timeout must be 1–3600 seconds") }
+        guard (1...3_600).contains(configuration.bodyTimeout) else { throw ValidationError("--body-timeout must be 1–3600 seconds") }
         guard configuration.maxSecrets > 0 else { throw ValidationError("--max-secrets must be positive") }
         guard configuration.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive") }
         guard (0...65535).contains(configuration.port) else { throw ValidationError("port \(configuration.port) is not 0–65535") }
@@ -124,6 +132,12 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Jetstream WebSocket URL (wss://…/subscribe) to watch for place.wisp.v2.wh records and matching events (SIGIL_JETSTREAM_URL; no default).")
     var jetstreamUrl: String?
+
+    @Option(help: "Close a connection that sends nothing for this many seconds; a request head must arrive within it (SIGIL_IDLE_TIMEOUT, default 30).")
+    var idleTimeout: Int?
+
+    @Option(help: "A request body must arrive in full within this many seconds, else 408 (SIGIL_BODY_TIMEOUT, default 10).")
+    var bodyTimeout: Int?
 
     @Flag(help: "Allow http and loopback addresses for did:web and outbound calls: development and tests only (SIGIL_INSECURE_LOOPBACK).")
     var insecureLoopback = false

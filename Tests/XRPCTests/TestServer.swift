@@ -57,7 +57,7 @@ enum XRPCTestError: XRPCDeclaredError {
 
 func testApplication(_ service: XRPCService) -> some ApplicationProtocol {
     let router = Router()
-    router.add(middleware: XRPCService.corsMiddleware())
+    router.add(middleware: service.corsMiddleware())
     service.addRoutes(to: router)
     return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
 }
