@@ -31,7 +31,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         /// (`hostSlotWait` + DNS + `requestDeadline` + store time).
         public var lease: Duration = .seconds(60)
         /// How often to look for due deliveries when idle.
-        public var pollInterval: Duration = .milliseconds(200)
+        public var pollInterval: Duration = .seconds(1)
         /// Longest wait for a free slot to the destination host; after it the delivery goes back to the queue.
         public var hostSlotWait: Duration = .seconds(20)
         /// One deadline for sending a request and reading its answer (head and the bytes read of the body).

@@ -10,17 +10,27 @@ public final class EventProcessor: @unchecked Sendable {
     public static let cursorName = "jetstream"
 
     let registry: WebhookRegistry
+    /// Applies webhook record changes in the background (read-backs never hold the stream).
+    public let refresher: WebhookRefresher
     let store: any DeliveryStore
     let clock: @Sendable () -> Int64
     private let lock = NSLock()
     private var pendingCursor: Int64?
     private var lastFlush = ContinuousClock.now
 
-    public init(registry: WebhookRegistry, store: any DeliveryStore,
+    public init(registry: WebhookRegistry, store: any DeliveryStore, refresher: WebhookRefresher? = nil,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.registry = registry
+        self.refresher = refresher ?? WebhookRefresher(registry: registry, logger: registry.logger, clock: clock)
         self.store = store
         self.clock = clock
+    }
+
+    /// The cursor to store for an event at `time`: never past a webhook change still being read back, so a
+    /// crash replays that change (replayed events queue the same delivery ids, which are ignored).
+    private func durableCursor(_ time: Int64) -> Int64 {
+        guard let oldest = refresher.oldestPendingTime else { return time }
+        return min(time, oldest - 1)
     }
 
     /// Processes one Jetstream message (any kind). Store failures are thrown: the caller must not move on.
@@ -29,10 +39,12 @@ public final class EventProcessor: @unchecked Sendable {
             if let time = JetstreamEvent.time(of: value) { try await advance(to: time) }
             return
         }
-        if event.collection == WebhookRegistry.collection {
-            try await registry.apply(event, now: clock())
-        }
+        // Matched against the webhooks as they are before this event: a webhook's own record change is read
+        // back in the background and takes effect for the events after it.
         let matches = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey)
+        if event.collection == WebhookRegistry.collection {
+            await refresher.submit(event)
+        }
         guard !matches.isEmpty else {
             try await advance(to: event.timeMicroseconds)
             return
@@ -43,7 +55,7 @@ public final class EventProcessor: @unchecked Sendable {
             return NewDelivery(id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
                                inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
         }
-        try await store.enqueue(deliveries, cursor: (Self.cursorName, event.timeMicroseconds))
+        try await store.enqueue(deliveries, cursor: (Self.cursorName, durableCursor(event.timeMicroseconds)))
         lock.withLock {
             pendingCursor = nil
             lastFlush = .now
@@ -68,7 +80,7 @@ public final class EventProcessor: @unchecked Sendable {
     /// Writes the latest cursor now (on shutdown, and periodically).
     public func flush() async throws(SecretStoreError) {
         guard let cursor = lock.withLock({ pendingCursor }) else { return }
-        try await store.enqueue([], cursor: (Self.cursorName, cursor))
+        try await store.enqueue([], cursor: (Self.cursorName, durableCursor(cursor)))
         lock.withLock {
             if pendingCursor == cursor { pendingCursor = nil }
             lastFlush = .now

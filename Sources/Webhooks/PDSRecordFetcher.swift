@@ -1,3 +1,4 @@
+import Foundation
 import NetworkPolicy
 import AsyncHTTPClient
 import Identity
@@ -27,6 +28,13 @@ public struct PDSRecordFetcher: Sendable {
         self.resolver = resolver
         self.destinations = destinations
         self.deadline = deadline
+    }
+
+    /// The host (and port) of `did`'s PDS, from its (cached) DID document; nil if it cannot be resolved.
+    public func pdsHost(did: String) async -> String? {
+        guard let document = try? await resolver.resolve(did), let pds = document.services["atproto_pds"],
+              let components = URLComponents(string: pds), let host = components.host?.lowercased() else { return nil }
+        return components.port.map { "\(host):\($0)" } ?? host
     }
 
     public func record(did: String, collection: String, rkey: String) async throws(Failure) -> Outcome {

@@ -1,5 +1,6 @@
 import Lexicon
 import Logging
+import Metrics
 import Secrets
 
 /// Keeps the active webhooks: reads `place.wisp.v2.wh` records back from their PDS on every change,
@@ -12,7 +13,7 @@ public final class WebhookRegistry: Sendable {
     let store: any DeliveryStore
     let catalog: LexiconCatalog
     let fetcher: PDSRecordFetcher
-    let logger: Logger
+    public let logger: Logger
 
     public init(index: WebhookIndex, store: any DeliveryStore, catalog: LexiconCatalog, fetcher: PDSRecordFetcher, logger: Logger) {
         self.index = index
@@ -29,6 +30,7 @@ public final class WebhookRegistry: Sendable {
                   let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record) else { continue }
             index.put(webhook)
         }
+        Gauge(label: "webhooks_active").record(index.count)
     }
 
     /// Applies a change to a webhook record seen on the network.
@@ -82,12 +84,14 @@ public final class WebhookRegistry: Sendable {
         }
         try await store.upsertWebhook(WebhookRegistration(owner: owner, rkey: rkey, record: record.serialized(), updatedAt: now))
         index.put(webhook)
+        Gauge(label: "webhooks_active").record(index.count)
         log.info("webhook active", metadata: ["scope": .string(webhook.scope.description), "enabled": .stringConvertible(webhook.enabled)])
     }
 
     private func deactivate(owner: String, rkey: String) async throws(SecretStoreError) {
         try await store.removeWebhook(owner: owner, rkey: rkey)
         index.remove(owner: owner, rkey: rkey)
+        Gauge(label: "webhooks_active").record(index.count)
     }
 }
 

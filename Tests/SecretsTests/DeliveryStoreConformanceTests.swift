@@ -126,7 +126,7 @@ struct DeliveryStoreConformanceTests {
         #expect(Self.ids(first) == ["a", "b"])  // "late" is not due yet; oldest first
         #expect(first.allSatisfy { $0.status == .pending && $0.attempts == 0 && $0.lastError == nil })
         #expect(first.first == Delivery(delivery: Self.delivery("a", at: 100), status: .pending, attempts: 0, nextAttemptAt: 100,
-                                        lastError: nil, updatedAt: 100))
+                                        lastError: nil, updatedAt: 100, leaseUntil: 1_250))
 
         // Leased: nobody else gets them, but "late" is now due.
         #expect(Self.ids(try await queue.claimDue(now: 260, limit: 10, leaseUntil: 1_260)) == [])

@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import Secrets
+
+/// Applies changes of webhook records off the event loop: each change is read back from its owner's PDS
+/// in a background task, so a slow or dripping PDS delays only its own accounts' webhooks, never the stream.
+///
+/// Bounded: at most `maxPending` changes wait (``submit(_:)`` waits for room past that: back-pressure, not
+/// loss), at most `perHost` read-backs run against one PDS host at once and `concurrency` in all; changes of
+/// one webhook apply in the order they were seen. Durable: ``oldestPendingTime`` tells the event processor
+/// how far its cursor may move, so a crash before a read-back finished replays that change.
+public final class WebhookRefresher: @unchecked Sendable {
+    let registry: WebhookRegistry
+    let maxPending: Int
+    let perHost: Int
+    let logger: Logger
+    let clock: @Sendable () -> Int64
+    private let hosts = HostSlots()
+    private let running: CountingGate
+    private let lock = NSLock()
+    /// Event times of changes not yet applied (a multiset: time → count).
+    private var pendingTimes: [Int64: Int] = [:]
+    private var pendingCount = 0
+    /// The last change queued for each webhook, which the next one for it waits for.
+    private var chains: [String: (id: UInt64, task: Task<Void, Never>)] = [:]
+    private var nextID: UInt64 = 0
+    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(registry: WebhookRegistry, maxPending: Int = 10_000, perHost: Int = 2, concurrency: Int = 32, logger: Logger,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+        self.registry = registry
+        self.maxPending = maxPending
+        self.perHost = perHost
+        self.running = CountingGate(limit: concurrency)
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The earliest event time whose change is not applied yet.
+    public var oldestPendingTime: Int64? { lock.withLock { pendingTimes.keys.min() } }
+
+    /// Changes waiting or being read back now.
+    public var pending: Int { lock.withLock { pendingCount } }
+
+    /// Queues a change of a `place.wisp.v2.wh` record; returns at once unless `maxPending` are waiting.
+    public func submit(_ event: JetstreamEvent) async {
+        while true {
+            let admitted: Bool = lock.withLock { pendingCount < maxPending }
+            if admitted { break }
+            await withCheckedContinuation { continuation in
+                let full: Bool = lock.withLock {
+                    guard pendingCount >= maxPending else { return false }
+                    roomWaiters.append(continuation)
+                    return true
+                }
+                if !full { continuation.resume() }
+            }
+        }
+        let key = event.did + "/" + event.rkey
+        lock.withLock {
+            pendingTimes[event.timeMicroseconds, default: 0] += 1
+            pendingCount += 1
+            let previous = chains[key]?.task
+            nextID &+= 1
+            let id = nextID
+            let task = Task {
+                await previous?.value
+                await self.apply(event)
+                self.finished(event, key: key, id: id)
+            }
+            chains[key] = (id, task)
+        }
+    }
+
+    /// Waits until every change submitted so far is applied (for shutdown and tests).
+    public func drain() async {
+        while true {
+            let tasks = lock.withLock { chains.values.map(\.task) }
+            if tasks.isEmpty { return }
+            for task in tasks { await task.value }
+        }
+    }
+
+    private func apply(_ event: JetstreamEvent) async {
+        // Deletions need no read-back; everything else waits for a slot on its PDS host.
+        guard event.operation != .delete else {
+            try? await registry.apply(event, now: clock())
+            return
+        }
+        let host = await registry.fetcher.pdsHost(did: event.did) ?? "unresolved:" + event.did
+        guard await hosts.acquire(host, limit: perHost, waitingAtMost: .seconds(300)) else {
+            logger.warning("webhook record read-back waited too long for its PDS; keeping the previous state",
+                           metadata: ["webhook": .string("at://\(event.did)/\(event.collection)/\(event.rkey)")])
+            return
+        }
+        await running.acquire()
+        do {
+            try await registry.apply(event, now: clock())
+        } catch {
+            logger.error("cannot store a webhook change", metadata: ["error": .string("\(error)")])
+        }
+        await running.release()
+        await hosts.release(host)
+    }
+
+    private func finished(_ event: JetstreamEvent, key: String, id: UInt64) {
+        let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
+            if let count = pendingTimes[event.timeMicroseconds] {
+                pendingTimes[event.timeMicroseconds] = count > 1 ? count - 1 : nil
+            }
+            pendingCount -= 1
+            // Only the chain's last task removes it: a newer one may have been queued behind this one.
+            if chains[key]?.id == id { chains[key] = nil }
+            defer { roomWaiters = [] }
+            return roomWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// A counting semaphore for async code.
+actor CountingGate {
+    private let limit: Int
+    private var held = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func acquire() async {
+        if held < limit {
+            held += 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { held -= 1 } else { waiters.removeFirst().resume() }
+    }
+}
