@@ -176,7 +176,9 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "WebhookSignature", "Secrets", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport",
+                "Webhooks", "WebhookSignature", "Secrets", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "Secp256k1",
+                "NetworkPolicy",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

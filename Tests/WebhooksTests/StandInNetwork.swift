@@ -30,9 +30,13 @@ actor StandInNetwork {
     func setPort(_ port: Int) { self.port = port }
     var base: String { "http://127.0.0.1:\(port)" }
 
-    func publishDID(_ did: String, key: Multikey?) {
-        documents[did] = DIDDocument.json(id: did, atprotoKey: key, services: [(id: "atproto_pds", type: "AtprotoPersonalDataServer", endpoint: base)])
+    /// Serves `did`'s document; its PDS is this server unless `pds` names another.
+    func publishDID(_ did: String, key: Multikey?, pds: String? = nil) {
+        documents[did] = DIDDocument.json(id: did, atprotoKey: key, services: [(id: "atproto_pds", type: "AtprotoPersonalDataServer", endpoint: pds ?? base)])
     }
+
+    /// When each delivery arrived (its head read by the receiver), in `received` order.
+    private(set) var arrivals: [ContinuousClock.Instant] = []
 
     func putRecord(did: String, collection: String, rkey: String, _ value: JSONValue) { records["\(did)/\(collection)/\(rkey)"] = value }
     func deleteRecord(did: String, collection: String, rkey: String) { records["\(did)/\(collection)/\(rkey)"] = nil }
@@ -77,6 +81,7 @@ actor StandInNetwork {
 
     fileprivate func receive(_ received: Received) -> (Int, Duration) {
         self.received.append(received)
+        arrivals.append(.now)
         let status = scriptedStatuses.isEmpty ? 200 : scriptedStatuses.removeFirst()
         return (status, receiverDelay)
     }
@@ -101,7 +106,7 @@ actor StandInNetwork {
         router.post("/hook") { [self] request, _ in
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-            let body = try await request.body.collect(upTo: 1 << 20)
+            let body = try await request.body.collect(upTo: 8 << 20)
             let (status, delay) = await self.receive(Received(headers: headers, body: Array(body.readableBytesView)))
             if delay > .zero { try await Task.sleep(for: delay) }
             return Response(status: .init(code: status))
