@@ -32,8 +32,23 @@ public enum ExclusiveFile {
         let synced = fsync(descriptor) == 0
         close(descriptor)
         guard synced else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        if link(temporary, path) == 0 { return .created }
-        if errno == EEXIST { return .alreadyExists }
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        guard link(temporary, path) == 0 else {
+            if errno == EEXIST { return .alreadyExists }
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        unlink(temporary)
+        // The new name is durable only once its directory is: without this, power loss can lose the key while
+        // the database keeps values sealed under it.
+        try syncDirectory(containing: path)
+        return .created
+    }
+
+    /// `fsync`s the directory holding `path`.
+    static func syncDirectory(containing path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory]) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory]) }
     }
 }

@@ -26,6 +26,9 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
     case noMatchingSignature(header: String, candidates: Int)
     /// The configured secret is unusable.
     case badSecret(WebhookSecretError)
+    /// Only `X-Webhook-Signature` came, and the policy requires the timestamped Standard Webhooks signature:
+    /// without it a captured delivery replays forever (stripping a sender's Standard headers would do it).
+    case timestampedSignatureRequired
 
     public var description: String {
         switch self {
@@ -51,6 +54,9 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
             }
         case .badSecret(let reason):
             return "unusable secret: \(reason)"
+        case .timestampedSignatureRequired:
+            return "only X-Webhook-Signature was sent; this verifier requires webhook-signature with webhook-id and webhook-timestamp "
+                + "(an untimestamped signature can be replayed forever)"
         }
     }
 
@@ -66,7 +72,10 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
 /// - If `webhook-signature` is present it must verify: `webhook-id` and `webhook-timestamp` present, one `v1` entry
 ///   matching, and the timestamp within `tolerance` seconds of `now()` in either direction.
 /// - If `X-Webhook-Signature` is present it must verify.
-/// - At least one of the two must be present.
+/// - With ``Policy/requireTimestamped`` (the default for `whsec_` tokens, which Sigil always signs both ways)
+///   `webhook-signature` must be present: `X-Webhook-Signature` alone has no timestamp, so a delivery whose
+///   Standard headers were stripped would replay forever. ``Policy/acceptEither`` accepts it alone (receivers of
+///   senders that only sign wisp's way).
 ///
 /// Header names are matched case-insensitively; all signature comparisons are constant-time.
 ///
@@ -78,7 +87,17 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
     /// The clock the Standard Webhooks timestamp is checked against: Unix seconds.
     public static let systemNow: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970.rounded(.down)) }
 
+    /// Which signatures a delivery must carry.
+    public enum Policy: Sendable, Equatable {
+        /// `webhook-signature` (timestamped) must be present and verify; `X-Webhook-Signature` must verify if present.
+        case requireTimestamped
+        /// Either signature suffices; each present one must verify.
+        case acceptEither
+    }
+
     let secret: WebhookSecret
+    /// Which signatures are required.
+    public let policy: Policy
     /// The largest accepted difference, in seconds, between `webhook-timestamp` and `now()`.
     public let tolerance: Int64
     /// The current Unix time in seconds (injectable for tests).
@@ -86,8 +105,10 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
 
     /// `token` is the `whsec_…` secret (both formats derive their keys from it); `tolerance` (seconds, default 5
     /// minutes) applies in both directions; negative values count as 0.
-    public init(token: String, tolerance: Int64 = 300, now: @escaping @Sendable () -> Int64 = WebhookVerifier.systemNow)
+    /// `policy` defaults to ``Policy/requireTimestamped`` for `whsec_` tokens, else ``Policy/acceptEither``.
+    public init(token: String, tolerance: Int64 = 300, policy: Policy? = nil, now: @escaping @Sendable () -> Int64 = WebhookVerifier.systemNow)
         throws(WebhookVerificationError) {
+        self.policy = policy ?? (token.hasPrefix("whsec_") ? .requireTimestamped : .acceptEither)
         do {
             secret = try WebhookSecret(token: token)
         } catch {
@@ -111,6 +132,7 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
             }
             throw .missingHeaders([WebhookHeaderName.signature, WebhookHeaderName.wispSignature])
         }
+        if standard == nil, policy == .requireTimestamped { throw .timestampedSignatureRequired }
         var verified: [WebhookSignatureFormat] = []
         if let standard {
             try verifyStandard(body: body, signature: standard, lookup: lookup)

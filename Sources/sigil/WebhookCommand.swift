@@ -46,6 +46,9 @@ struct WebhookVerify: ParsableCommand {
     @Option(name: .customLong("header"), help: ArgumentHelp("A request header, as 'name: value' (repeatable).", valueName: "name: value"))
     var headers: [String] = []
 
+    @Flag(help: "Accept X-Webhook-Signature alone (no timestamp, so replayable); by default whsec_ secrets require webhook-signature.")
+    var allowUntimestamped = false
+
     @Option(help: "Largest accepted difference between webhook-timestamp and now, in seconds.")
     var tolerance: Int64 = 300
 
@@ -59,7 +62,7 @@ struct WebhookVerify: ParsableCommand {
     func run() throws {
         let verifier: WebhookVerifier
         do throws(WebhookVerificationError) {
-            verifier = try WebhookVerifier(token: secret, tolerance: tolerance)
+            verifier = try WebhookVerifier(token: secret, tolerance: tolerance, policy: allowUntimestamped ? .acceptEither : nil)
         } catch {
             printError("--secret: \(error)")
             throw ExitCode(2)

@@ -14,8 +14,11 @@ private enum Fixture {
 
     static func signer(_ token: String = token) throws -> WebhookSigner { try WebhookSigner(token: token) }
 
-    static func verifier(_ token: String = token, tolerance: Int64 = 300, now: Int64 = now) throws -> WebhookVerifier {
-        try WebhookVerifier(token: token, tolerance: tolerance, now: { now })
+    /// A verifier that accepts either format alone, so each format's own checks can be tested by itself.
+    /// (The default policy for `whsec_` tokens is stricter: see `theDefaultRequiresTheTimestampedSignature`.)
+    static func verifier(_ token: String = token, tolerance: Int64 = 300, now: Int64 = now,
+                         policy: WebhookVerifier.Policy = .acceptEither) throws -> WebhookVerifier {
+        try WebhookVerifier(token: token, tolerance: tolerance, policy: policy, now: { now })
     }
 
     /// The headers of a delivery of `body` signed with `token` at `timestamp`, as a dictionary.
@@ -94,6 +97,25 @@ private enum Fixture {
     @Test func wispAloneVerifies() throws {
         let headers = try ["X-Webhook-Signature": Fixture.headers()["X-Webhook-Signature"]!]
         #expect(try Fixture.verifier().verify(body: Fixture.body, headers: headers) == [.wisp])
+    }
+
+    /// A captured delivery with its Standard Webhooks headers stripped has only the untimestamped wisp
+    /// signature: the default verifier of a `whsec_` token refuses it, now and an hour later.
+    @Test func theDefaultRequiresTheTimestampedSignature() throws {
+        let captured = try Fixture.headers()
+        let stripped = ["X-Webhook-Signature": captured["X-Webhook-Signature"]!]
+        for now in [Fixture.now, Fixture.now + 3_600] {
+            let strict = try WebhookVerifier(token: Fixture.token, now: { now })
+            #expect(strict.policy == .requireTimestamped)
+            #expect(throws: WebhookVerificationError.timestampedSignatureRequired) { try strict.verify(body: Fixture.body, headers: stripped) }
+        }
+        // The whole delivery still verifies (both formats) within the tolerance, and not after it.
+        let strict = try WebhookVerifier(token: Fixture.token, now: { Fixture.now })
+        #expect(try strict.verify(body: Fixture.body, headers: captured) == [.standardWebhooks, .wisp])
+        let later = try WebhookVerifier(token: Fixture.token, now: { Fixture.now + 3_600 })
+        #expect(throws: WebhookVerificationError.self) { try later.verify(body: Fixture.body, headers: captured) }
+        // Opting in to the old behaviour accepts the wisp signature alone.
+        #expect(try Fixture.verifier(policy: .acceptEither).verify(body: Fixture.body, headers: stripped) == [.wisp])
     }
 
     /// The wisp format has no timestamp, so the clock does not matter for it.

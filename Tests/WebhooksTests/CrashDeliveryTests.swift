@@ -24,12 +24,13 @@ struct CrashDeliveryTests {
             let arguments = ["--port", "0", "--data-dir", directory, "--log-level", "notice", "--insecure-loopback",
                              "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc"]
             var server = try ServeProcess(arguments)
-            _ = try await server.waitUntilListening()
+            let url = "http://127.0.0.1:\(try await server.waitUntilListening())"
             #expect(try await eventually { await network.subscriberCount == 1 })
 
             var time: Int64 = 1_700_000_000_000_000
             await network.emit(commitEvent(did: alice, time: time, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
-            // Wait for the webhook to be active: a probe event gets delivered.
+            // The webhook is read back in the background: wait until it is active, then a probe gets delivered.
+            #expect(try await webhooksActive(url, 1))
             time += 1_000
             await network.emit(commitEvent(did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "probe", record: [:]))
             #expect(try await eventually(.seconds(15)) { await network.received.count >= 1 })

@@ -51,6 +51,12 @@ actor StandInNetwork {
         for continuation in subscribers.values { continuation.yield(text) }
     }
 
+    /// Sends a message as given (for byte order the JSON serializer would not keep, as Jetstream's own).
+    func emit(text: String, time: Int64) {
+        history.append((time, text))
+        for continuation in subscribers.values { continuation.yield(text) }
+    }
+
     var subscriberCount: Int { subscribers.count }
 
     /// Waits until at least `count` distinct deliveries arrived.
