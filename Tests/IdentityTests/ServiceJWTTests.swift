@@ -184,6 +184,41 @@ struct ServiceJWTTests {
         }
     }
 
+    /// A replay cache that cannot be reached is the service's failure, not the token's: never NonceNotUnique.
+    @Test func aReplayCacheOutageIsNotTheCallersFault() async throws {
+        struct Outage: Error {}
+        struct UnreachableNonces: NonceStore {
+            func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws -> Bool { throw Outage() }
+        }
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url, nonces: UnreachableNonces())
+            await #expect(throws: ServiceAuthError.replayCacheUnavailable) { try await verifier.verify(fixture.token(), lxm: lxm) }
+            #expect(ServiceAuthError.replayCacheUnavailable.isUnavailable)
+        }
+    }
+
+    /// The jti is remembered until exp + skew, the last moment the token is still accepted.
+    @Test func theJTIIsRememberedUntilExpiryPlusSkew() async throws {
+        final class RecordingNonces: NonceStore, @unchecked Sendable {
+            let lock = NSLock()
+            var expiries: [Int64] = []
+            func claim(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws -> Bool {
+                lock.withLock { expiries.append(expiresAt) }
+                return true
+            }
+        }
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let nonces = RecordingNonces()
+            let verifier = fixture.verifier(plcURL: url, nonces: nonces)
+            _ = try await verifier.verify(fixture.token(claims: ["exp": .integer(fixture.now + 60)]), lxm: lxm)
+            #expect(nonces.lock.withLock { nonces.expiries } == [fixture.now + 60 + verifier.policy.clockSkew])
+        }
+    }
+
     @Test func rotatedKeyIsRefetchedOnce() async throws {
         let fixture = Fixture()
         await fixture.publishAll()
