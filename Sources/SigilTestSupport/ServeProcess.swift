@@ -30,17 +30,24 @@ public final class ServeProcess: @unchecked Sendable {
             guard let self, !data.isEmpty else { return }
             self.lock.withLock { self.stderrText += String(decoding: data, as: UTF8.self) }
         }
+        process.terminationHandler = { [weak self] process in
+            // A child that dies on its own takes its reason with it: show what it wrote.
+            let signalled = process.terminationReason == .uncaughtSignal
+            guard let self, signalled ? ![SIGKILL, SIGTERM].contains(process.terminationStatus) : process.terminationStatus != 0 else { return }
+            print("sigil \(command) ended (\(signalled ? "signal" : "exit status") \(process.terminationStatus)); its stderr:\n\(self.stderr)")
+        }
         try process.run()
     }
 
     public var stderr: String { lock.withLock { stderrText } }
 
-    /// Waits for "listening on http://host:port" and returns the port.
+    /// Waits for the whole line "listening on http://host:port" and returns the port. The line must be
+    /// complete: stderr arrives in chunks, and a chunk can end in the middle of the port number.
     public func waitUntilListening(timeout: Duration = .seconds(30)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let range = stderr.range(of: #"listening on http://[^ ]*:(\d+)"#, options: .regularExpression) {
-                let port = Int(stderr[range].split(separator: ":").last!)!
+            if let range = stderr.range(of: #"listening on http://[^ ]*:(\d+)\n"#, options: .regularExpression) {
+                let port = Int(stderr[range].dropLast().split(separator: ":").last!)!
                 self.port = port
                 return port
             }

@@ -98,8 +98,9 @@ struct RotateBench: AsyncParsableCommand {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             text += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
-            if let range = text.range(of: #"listening on http://[^ ]*:(\d+)"#, options: .regularExpression),
-               let port = Int(text[range].split(separator: ":").last ?? "") {
+            // The whole line: a read can end in the middle of the port number.
+            if let range = text.range(of: #"listening on http://[^ ]*:(\d+)\n"#, options: .regularExpression),
+               let port = Int(text[range].dropLast().split(separator: ":").last ?? "") {
                 return port
             }
         }
