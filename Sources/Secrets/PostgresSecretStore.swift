@@ -302,11 +302,14 @@ public final class PostgresSecretStore: SecretStore {
             SELECT version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name)
             """)
         guard let row = rows.first else { return nil }
-        return try decoding("current") {
-            let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
-            return StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
-                                createdAt: createdAt, rotatedAt: rotatedAt)
-        }
+        return try decoding("current") { try Self.storedSecret(owner: owner, name: name, row) }
+    }
+
+    /// A row of `version, sealed, created_at, rotated_at`, as the secret it is.
+    private static func storedSecret(owner: String, name: String, _ row: PostgresRow) throws -> StoredSecret {
+        let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
+        return StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
+                            createdAt: createdAt, rotatedAt: rotatedAt)
     }
 
     /// Reads the secret `FOR SHARE` in a transaction on the signing pool and runs `body` inside it: a rotation
@@ -324,12 +327,7 @@ public final class PostgresSecretStore: SecretStore {
                         SELECT version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
                         WHERE owner = \(owner) AND name = \(name) FOR SHARE
                         """, logger)
-                    var secret: StoredSecret?
-                    if let row = rows.first {
-                        let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
-                        secret = StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
-                                              createdAt: createdAt, rotatedAt: rotatedAt)
-                    }
+                    let secret = try rows.first.map { try Self.storedSecret(owner: owner, name: name, $0) }
                     return try await BodyError.wrapping { try await body(secret) }
                 }
             }

@@ -320,26 +320,29 @@ struct StartSignalingBody: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes, started: started) }
 }
 
-/// Per-host admission: at most `limit` requests in flight to one host; waiters are served in order and
-/// give up after a while.
+/// Admission by key (a destination host, or one key for a whole pool): at most `limit` holders per key;
+/// waiters are served in order and, given a timeout, give up after it.
 actor HostSlots {
     private var active: [String: Int] = [:]
     private var waiting: [String: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)]] = [:]
     private var nextID: UInt64 = 0
 
-    /// True once a slot is held; false if none came free within `timeout` (nothing is held then).
-    func acquire(_ host: String, limit: Int, waitingAtMost timeout: Duration) async -> Bool {
+    /// True once a slot is held; false if none came free within `timeout` (nothing is held then). With no
+    /// timeout it waits as long as it takes.
+    func acquire(_ host: String, limit: Int, waitingAtMost timeout: Duration? = nil) async -> Bool {
         if active[host, default: 0] < limit {
             active[host, default: 0] += 1
             return true
         }
         nextID &+= 1
         let id = nextID
-        let expiry = Task { [weak self] in
-            if (try? await Task.sleep(for: timeout)) != nil { await self?.expire(host, id) }
+        let expiry = timeout.map { timeout in
+            Task { [weak self] in
+                if (try? await Task.sleep(for: timeout)) != nil { await self?.expire(host, id) }
+            }
         }
         let granted = await withCheckedContinuation { waiting[host, default: []].append((id, $0)) }
-        expiry.cancel()
+        expiry?.cancel()
         return granted
     }
 

@@ -32,16 +32,22 @@ public struct PDSRecordFetcher: Sendable {
 
     /// The host (and port) of `did`'s PDS, from its (cached) DID document; nil if it cannot be resolved.
     public func pdsHost(did: String) async -> String? {
-        guard let document = try? await resolver.resolve(did), let pds = document.services["atproto_pds"],
-              let components = URLComponents(string: pds), let host = components.host?.lowercased() else { return nil }
+        guard let pds = try? await pdsEndpoint(did: did), let components = URLComponents(string: pds),
+              let host = components.host?.lowercased() else { return nil }
         return components.port.map { "\(host):\($0)" } ?? host
     }
 
-    public func record(did: String, collection: String, rkey: String) async throws(Failure) -> Outcome {
+    /// `did`'s `#atproto_pds` endpoint, without a trailing slash.
+    private func pdsEndpoint(did: String) async throws(Failure) -> String {
         let document: DIDDocument
         do { document = try await resolver.resolve(did) } catch { throw Failure(description: "cannot resolve \(did): \(error)") }
         guard var pds = document.services["atproto_pds"] else { throw Failure(description: "\(did) has no #atproto_pds service") }
         if pds.hasSuffix("/") { pds.removeLast() }
+        return pds
+    }
+
+    public func record(did: String, collection: String, rkey: String) async throws(Failure) -> Outcome {
+        let pds = try await pdsEndpoint(did: did)
         let url = "\(pds)/xrpc/com.atproto.repo.getRecord?repo=\(did)&collection=\(collection)&rkey=\(rkey)"
         let destination: DestinationGuard.Destination
         do { destination = try await destinations.destination(for: url) } catch { throw Failure(description: "PDS refused: \(error.description)") }

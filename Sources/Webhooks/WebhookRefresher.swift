@@ -16,7 +16,9 @@ public final class WebhookRefresher: @unchecked Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     private let hosts = HostSlots()
-    private let running: CountingGate
+    /// Read-backs in flight, all hosts together (one key).
+    private let running = HostSlots()
+    private let concurrency: Int
     private let lock = NSLock()
     /// Event times of changes not yet applied (a multiset: time → count).
     private var pendingTimes: [Int64: Int] = [:]
@@ -31,7 +33,7 @@ public final class WebhookRefresher: @unchecked Sendable {
         self.registry = registry
         self.maxPending = maxPending
         self.perHost = perHost
-        self.running = CountingGate(limit: concurrency)
+        self.concurrency = max(1, concurrency)
         self.logger = logger
         self.clock = clock
     }
@@ -93,13 +95,13 @@ public final class WebhookRefresher: @unchecked Sendable {
                            metadata: ["webhook": .string("at://\(event.did)/\(event.collection)/\(event.rkey)")])
             return
         }
-        await running.acquire()
+        _ = await running.acquire("", limit: concurrency)
         do {
             try await registry.apply(event, now: clock())
         } catch {
             logger.error("cannot store a webhook change", metadata: ["error": .string("\(error)")])
         }
-        await running.release()
+        await running.release("")
         await hosts.release(host)
     }
 
@@ -115,26 +117,5 @@ public final class WebhookRefresher: @unchecked Sendable {
             return roomWaiters
         }
         for waiter in waiters { waiter.resume() }
-    }
-}
-
-/// A counting semaphore for async code.
-actor CountingGate {
-    private let limit: Int
-    private var held = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    func acquire() async {
-        if held < limit {
-            held += 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty { held -= 1 } else { waiters.removeFirst().resume() }
     }
 }

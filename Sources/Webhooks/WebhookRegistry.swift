@@ -30,7 +30,7 @@ public final class WebhookRegistry: Sendable {
                   let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record) else { continue }
             index.put(webhook)
         }
-        Gauge(label: "webhooks_active").record(index.count)
+        recordActiveCount()
     }
 
     /// Applies a change to a webhook record seen on the network.
@@ -84,14 +84,19 @@ public final class WebhookRegistry: Sendable {
         }
         try await store.upsertWebhook(WebhookRegistration(owner: owner, rkey: rkey, record: record.serialized(), updatedAt: now))
         index.put(webhook)
-        Gauge(label: "webhooks_active").record(index.count)
+        recordActiveCount()
         log.info("webhook active", metadata: ["scope": .string(webhook.scope.description), "enabled": .stringConvertible(webhook.enabled)])
+    }
+
+    /// The `webhooks_active` gauge: how many webhooks are in the index now.
+    private func recordActiveCount() {
+        Gauge(label: "webhooks_active").record(index.count)
     }
 
     private func deactivate(owner: String, rkey: String) async throws(SecretStoreError) {
         try await store.removeWebhook(owner: owner, rkey: rkey)
         index.remove(owner: owner, rkey: rkey)
-        Gauge(label: "webhooks_active").record(index.count)
+        recordActiveCount()
     }
 }
 

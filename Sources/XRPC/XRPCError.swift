@@ -26,6 +26,9 @@ public struct XRPCError: Error, Sendable, Equatable {
         XRPCError(status: .badRequest, name: "InvalidRequest", message: message)
     }
 
+    /// 400: the path is not `/xrpc/{nsid}`.
+    public static let malformedPath = XRPCError.invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}")
+
     /// 401 with `WWW-Authenticate`: credentials are missing or were rejected (`name` says how).
     public static func authenticationRequired(_ message: String, name: String = "AuthenticationRequired") -> XRPCError {
         XRPCError(status: .unauthorized, name: name, message: message,

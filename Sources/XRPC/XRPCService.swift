@@ -11,16 +11,13 @@ public struct XRPCCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     let cors: CORSMiddleware<Context>
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .options, request.uri.path.hasPrefix("/xrpc") {
-            let path = request.uri.path
-            let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+        if request.method == .options, request.uri.path == "/xrpc" || request.uri.path.hasPrefix("/xrpc/") {
+            let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
             let error: XRPCError?
-            if path == "/xrpc" || path == "/xrpc/" || segments.count != 1 {
-                error = .invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}")
-            } else if let nsid = segments.first.map(String.init), nsid != "_health", !NSID.isValid(nsid) {
-                error = .invalidRequest("Malformed XRPC path: \"\(nsid.prefix(100))\" is not a valid NSID")
-            } else if let nsid = segments.first.map(String.init), nsid != "_health", methods[nsid]?.handler == nil {
-                error = .methodNotImplemented()
+            if segments.count != 1 || segments.first?.isEmpty != false {
+                error = .malformedPath
+            } else if let nsid = segments.first.map(String.init), nsid != "_health" {
+                error = XRPCService.routingError(nsid: nsid, methods: methods)
             } else {
                 error = nil
             }
@@ -63,7 +60,7 @@ public struct XRPCService: Sendable {
             router.on("/xrpc/**", method: method) { request, context in
                 let segments = context.parameters.getCatchAll()
                 guard segments.count == 1 else {
-                    return Self.response(for: .invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}"), requestID: context.requestID)
+                    return Self.response(for: .malformedPath, requestID: context.requestID)
                 }
                 if segments[0] == "_health", request.method == .get {
                     return Response(status: .ok, headers: [.contentType: "application/json"],
@@ -72,7 +69,7 @@ public struct XRPCService: Sendable {
                 return await respond(to: request, nsid: String(segments[0]), context: context)
             }
             router.on("/xrpc", method: method) { _, context in
-                Self.response(for: .invalidRequest("Malformed XRPC path: expected /xrpc/{nsid}"), requestID: context.requestID)
+                Self.response(for: .malformedPath, requestID: context.requestID)
             }
         }
     }
@@ -88,6 +85,15 @@ public struct XRPCService: Sendable {
             allowMethods: [.get, .post, .options],
             exposedHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate"]
         ))
+    }
+
+    /// The error a call of `nsid` gets before anything else is looked at: a malformed NSID (`400`) or a
+    /// method this service does not implement (`501`); nil when it is served. Calls and preflights share it.
+    static func routingError(nsid: String, methods: XRPCMethodTable) -> XRPCError? {
+        guard NSID.isValid(nsid) else {
+            return .invalidRequest("Malformed XRPC path: \"\(nsid.prefix(100))\" is not a valid NSID")
+        }
+        return methods[nsid]?.handler == nil ? .methodNotImplemented() : nil
     }
 
     /// Runs the pipeline for one request; never throws: every failure is an XRPC error response.
@@ -117,9 +123,7 @@ public struct XRPCService: Sendable {
     }
 
     private func pipeline(_ request: Request, nsid: String, logger: Logger, requestID: String?) async throws(XRPCError) -> Response {
-        guard NSID.isValid(nsid) else {
-            throw .invalidRequest("Malformed XRPC path: \"\(nsid.prefix(100))\" is not a valid NSID")
-        }
+        if let error = Self.routingError(nsid: nsid, methods: methods) { throw error }
         guard let method = methods[nsid], let handler = method.handler else { throw .methodNotImplemented() }
 
         let expected: HTTPRequest.Method = method.isProcedure ? .post : .get
