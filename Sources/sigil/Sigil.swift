@@ -13,8 +13,25 @@ struct Sigil: AsyncParsableCommand {
         subcommands: [ServeCommand.self, LexiconCommand.self, SecretsCommand.self, WebhookCommand.self, DevCommand.self, BenchCommand.self]
     )
 
+    /// How a crash of `sigil serve` is reported unless the operator set `SWIFT_BACKTRACE` themselves: a
+    /// backtrace of the crashed thread with no register contents (they can hold token or key bytes), no
+    /// image list, file paths redacted, and never an interactive debugger prompt.
+    static let productionBacktrace = "enable=yes,interactive=no,sanitize=yes,registers=none,images=none,threads=crashed,color=no"
+
+    /// The Swift runtime reads `SWIFT_BACKTRACE` once, at start: `serve` re-executes itself (same pid, same
+    /// arguments and descriptors) with the production setting when none is set.
+    static func ensureProductionBacktraces() {
+        let arguments = CommandLine.arguments
+        guard arguments.dropFirst().first == "serve", ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil else { return }
+        setenv("SWIFT_BACKTRACE", productionBacktrace, 1)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", &argv)
+        // execv returned, so it failed: run on; a crash then reports with the runtime's defaults.
+    }
+
     /// Runs the command line. Usage errors exit 2; commands exit with the code they choose.
     static func main() async {
+        ensureProductionBacktraces()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -123,6 +123,18 @@ struct HostileCallerTests {
         }
     }
 
+    /// A crash report must not carry memory contents: `sigil serve` runs with backtraces that print no registers.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SWIFT_BACKTRACE"] == nil))
+    func crashReportsCarryNoRegisterContents() async throws {
+        try await Self.withServer { _, _, server in
+            let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(server.process.processIdentifier)/environ"))
+            let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            let backtrace = variables.first { $0.hasPrefix("SWIFT_BACKTRACE=") }
+            #expect(backtrace?.contains("registers=none") == true, "\(backtrace ?? "SWIFT_BACKTRACE not set")")
+            #expect(backtrace?.contains("interactive=no") == true && backtrace?.contains("sanitize=yes") == true)
+        }
+    }
+
     /// Every answer under /xrpc/ is XRPC JSON, preflights of unknown or malformed methods included.
     @Test func preflightsOfUnknownMethodsAreXRPCErrors() async throws {
         try await Self.withServer { base, _, _ in
