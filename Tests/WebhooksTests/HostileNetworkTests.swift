@@ -131,6 +131,10 @@ struct HostileNetworkTests {
                 await network.emit(commitEvent(did: bob, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
                 #expect(await drip.finished == 0, "bob's delivery came while alice's PDS was still dripping")
+                // And long before the read-back's 10 s deadline: nothing waited for alice's PDS.
+                let dripStarted = try #require(await drip.firstOpened)
+                let arrived = try #require(await network.arrivals.first)
+                #expect(arrived - dripStarted < .seconds(5), "bob's delivery came \(arrived - dripStarted) after alice's read-back began")
                 // The read-back's overall deadline (10 s) ends the drip, which would otherwise go on for a minute.
                 #expect(try await eventually(.seconds(25)) { await drip.finished == 1 })
                 #expect(try await eventually { (await drip.lastDuration ?? .zero) < .seconds(15) })
@@ -201,8 +205,12 @@ actor DrippingServer {
     private(set) var connections = 0
     private(set) var finished = 0
     private(set) var lastDuration: Duration?
+    private(set) var firstOpened: ContinuousClock.Instant?
 
-    private func opened() { connections += 1 }
+    private func opened() {
+        connections += 1
+        if firstOpened == nil { firstOpened = .now }
+    }
     private func closed(after duration: Duration) {
         finished += 1
         lastDuration = duration
