@@ -41,6 +41,11 @@ public final class SigningFence: @unchecked Sendable {
         return try await body()
     }
 
+    /// Rotations (or deletions) of the secret waiting for its current holders now (for tests and metrics).
+    public func waitingWriters(owner: String, name: String) -> Int {
+        lock.withLock { states[Self.key(owner: owner, name: name)]?.waitingWriters.count ?? 0 }
+    }
+
     /// Secrets with a holder or a waiter now (for tests: the map does not grow with idle secrets).
     public var activeCount: Int { lock.withLock { states.count } }
 
