@@ -46,9 +46,9 @@ public final class WebhookRefresher: @unchecked Sendable {
 
     /// Queues a change of a `place.wisp.v2.wh` record; returns at once unless `maxPending` are waiting.
     public func submit(_ event: JetstreamEvent) async {
-        while true {
-            let admitted: Bool = lock.withLock { pendingCount < maxPending }
-            if admitted { break }
+        let key = event.did + "/" + event.rkey
+        // Room is checked and taken in one step, so concurrent submitters never pass maxPending together.
+        while !lock.withLock({ admitLocked(event, key: key) }) {
             await withCheckedContinuation { continuation in
                 let full: Bool = lock.withLock {
                     guard pendingCount >= maxPending else { return false }
@@ -58,20 +58,23 @@ public final class WebhookRefresher: @unchecked Sendable {
                 if !full { continuation.resume() }
             }
         }
-        let key = event.did + "/" + event.rkey
-        lock.withLock {
-            pendingTimes[event.timeMicroseconds, default: 0] += 1
-            pendingCount += 1
-            let previous = chains[key]?.task
-            nextID &+= 1
-            let id = nextID
-            let task = Task {
-                await previous?.value
-                await self.apply(event)
-                self.finished(event, key: key, id: id)
-            }
-            chains[key] = (id, task)
+    }
+
+    /// Queues the change behind the webhook's previous one, if there is room; under `lock`.
+    private func admitLocked(_ event: JetstreamEvent, key: String) -> Bool {
+        guard pendingCount < maxPending else { return false }
+        pendingTimes[event.timeMicroseconds, default: 0] += 1
+        pendingCount += 1
+        let previous = chains[key]?.task
+        nextID &+= 1
+        let id = nextID
+        let task = Task {
+            await previous?.value
+            await self.apply(event)
+            self.finished(event, key: key, id: id)
         }
+        chains[key] = (id, task)
+        return true
     }
 
     /// Waits until every change submitted so far is applied (for shutdown and tests).

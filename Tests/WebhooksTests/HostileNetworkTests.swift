@@ -39,10 +39,12 @@ struct TestAccount {
 func serveAgainst(_ network: StandInNetwork, directory: String, extra: [String] = []) async throws -> (ServeProcess, String) {
     let base = await network.base
     let port = await network.port
+    let subscriptions = await network.cursors.count
     let server = try ServeProcess(["--port", "0", "--data-dir", directory, "--log-level", "info", "--insecure-loopback", "--rate-limit", "0",
                                    "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc"] + extra)
     let url = "http://127.0.0.1:\(try await server.waitUntilListening())"
-    #expect(try await eventually { await network.subscriberCount == 1 })
+    // It subscribed (a killed predecessor's subscription may linger in the stand-in until it next writes).
+    #expect(try await eventually { await network.cursors.count > subscriptions })
     return (server, url)
 }
 
@@ -140,6 +142,46 @@ struct HostileNetworkTests {
                 #expect(try await eventually { (await drip.lastDuration ?? .zero) < .seconds(15) })
                 kill(server.process.processIdentifier, SIGTERM)
                 _ = try await server.waitForExit()
+            }
+        }
+    }
+
+    /// SIGKILL while a webhook change is still being read back: the stored cursor never passed it, so the
+    /// restarted consumer asks Jetstream for it again and reads the record back again, although later events
+    /// (with deliveries) were committed meanwhile.
+    @Test func aCrashDuringARecordReadBackReplaysTheChange() async throws {
+        let drip = DrippingServer()
+        try await drip.serve { dripBase in
+            let network = StandInNetwork()
+            try await network.serve { () async throws -> Void in
+                await network.publishDID(alice, key: nil, pds: dripBase)
+                await network.publishDID(bob, key: nil)
+                let base = await network.base
+                let record = webhookRecord(url: base + "/hook", scope: "at://\(bob)/app.bsky.feed.post", secret: "plain-secret")
+                await network.putRecord(did: bob, collection: "place.wisp.v2.wh", rkey: "b1", record)
+                let directory = temporaryDirectory("drip-crash")
+                defer { try? FileManager.default.removeItem(atPath: directory) }
+                let (server, url) = try await serveAgainst(network, directory: directory)
+
+                let t: Int64 = 1_700_000_000_000_000
+                // bob's webhook first, so later events have deliveries (which commit the cursor with them).
+                await network.emit(commitEvent(did: bob, time: t, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
+                #expect(try await webhooksActive(url, 1))
+                let change = t + 10_000_000
+                await network.emit(commitEvent(did: alice, time: change, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1",
+                                               record: webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")))
+                #expect(try await eventually { await drip.connections == 1 })
+                await network.emit(commitEvent(did: bob, time: change + 10_000_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
+                kill(server.process.processIdentifier, SIGKILL)
+                _ = try await server.waitForExit()
+
+                let (restarted, _) = try await serveAgainst(network, directory: directory)
+                let resumedFrom = try #require(await network.cursors.last.flatMap { $0 }.flatMap { Int64($0) })
+                #expect(resumedFrom < change, "resumed from \(resumedFrom), past the change at \(change) that was still being read back")
+                #expect(try await eventually(.seconds(20)) { await drip.connections == 2 }, "the change is read back again")
+                kill(restarted.process.processIdentifier, SIGTERM)
+                _ = try await restarted.waitForExit()
             }
         }
     }
