@@ -234,6 +234,25 @@ struct ServiceJWTTests {
         }
     }
 
+    /// An account that moves its #atproto key to the other curve is not locked out until the cache expires:
+    /// a token for the new curve refreshes the document (once; forced refreshes are throttled).
+    @Test func aKeyMovedToTheOtherCurveIsRefetched() async throws {
+        let fixture = Fixture()
+        await fixture.publishAll()
+        try await fixture.plc.serve { (url: String) async throws -> Void in
+            let verifier = fixture.verifier(plcURL: url)
+            #expect(try await verifier.verify(fixture.token(), lxm: lxm) == alice)   // cached: a K-256 key
+            let moved = TestKey.p256(.init())
+            await fixture.plc.publish(alice, key: moved.multikey)
+            #expect(try await verifier.verify(fixture.token(key: moved), lxm: lxm) == alice)
+            #expect(await fixture.plc.fetches[alice] == 2)
+            // The K-256 key is dead now, with the error that says why.
+            await #expect(throws: ServiceAuthError("BadJwtSignature", "alg ES256K does not match the issuer's ES256 key")) {
+                try await verifier.verify(fixture.token(), lxm: lxm)
+            }
+        }
+    }
+
     @Test func concurrentLookupsShareOneFetch() async throws {
         let fixture = Fixture()
         await fixture.publishAll()
