@@ -110,3 +110,24 @@ struct DestinationGuardDNSTests {
         #expect(resolver.failureCount <= 3)
     }
 }
+
+@Suite("Outbound bounds")
+struct OutboundBoundsTests {
+    /// Every re-pin retires a client; retired clients are bounded however many re-pins there are.
+    @Test func retiredClientsAreBounded() async throws {
+        let dns = StandInDNS(["pinned.test": [[93, 184, 216, 34]]])
+        let guardian = DestinationGuard(insecureLoopback: false, pinLifetime: .zero, resolver: dns)
+        for _ in 0..<(guardian.maxRetired * 2) { _ = try await guardian.destination(for: "https://pinned.test/hook") }
+        #expect(dns.lookups.count == guardian.maxRetired * 2, "each expired pin was looked up again")
+        #expect(guardian.clientCount <= guardian.maxRetired + 1)
+        await guardian.shutdown()
+    }
+
+    /// The system resolver holds at most `maxConcurrent` lookups; past that it answers at once, unresolved.
+    @Test func systemLookupsAreBounded() async {
+        #expect(await SystemHostResolver(maxConcurrent: 0).addresses(of: "localhost") == nil)
+        let resolver = SystemHostResolver()
+        #expect(await resolver.addresses(of: "localhost")?.isEmpty == false)
+        #expect(resolver.inFlight == 0)
+    }
+}
