@@ -24,9 +24,13 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
     /// How many bytes of an oversized message are kept, to find its `time_us`.
     static let keptPrefixBytes = 4096
     /// A ping this often; no pong before the next ping closes the connection (a half-open one is noticed).
-    static let pingInterval: Duration = .seconds(20)
+    let pingInterval: Duration
+    /// How long a close waits for the peer's close frame before the connection is dropped anyway.
+    static let closeTimeout: Duration = .seconds(5)
 
-    public init(url: String, processor: EventProcessor, store: any DeliveryStore, logger: Logger, onEnqueue: @escaping @Sendable () -> Void = {}) {
+    public init(url: String, processor: EventProcessor, store: any DeliveryStore, logger: Logger, pingInterval: Duration = .seconds(20),
+                onEnqueue: @escaping @Sendable () -> Void = {}) {
+        self.pingInterval = pingInterval
         self.url = url
         self.processor = processor
         self.store = store
@@ -69,7 +73,8 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
         let processor = self.processor
         let onEnqueue = self.onEnqueue
         let logger = self.logger
-        let configuration = WebSocketClientConfiguration(maxFrameSize: Self.maxFrameBytes, autoPing: .enabled(timePeriod: Self.pingInterval))
+        let configuration = WebSocketClientConfiguration(maxFrameSize: Self.maxFrameBytes, closeTimeout: Self.closeTimeout,
+                                                         autoPing: .enabled(timePeriod: pingInterval))
         try await WebSocketClient.connect(url: target, configuration: configuration, logger: logger) { inbound, _, _ in
             var assembler = MessageAssembler(maxBytes: Self.maxMessageBytes, keptPrefixBytes: Self.keptPrefixBytes)
             for try await frame in inbound {
