@@ -14,12 +14,16 @@ public protocol HostResolver: Sendable {
 public final class SystemHostResolver: HostResolver, @unchecked Sendable {
     public let timeout: Duration
     public let maxConcurrent: Int
+    private let lookup: @Sendable (String) -> [[UInt8]]
     private let lock = NSLock()
     private var running = 0
 
-    public init(timeout: Duration = .seconds(3), maxConcurrent: Int = 16) {
+    /// `lookup` is the blocking resolution (`getaddrinfo` by default; tests pass one that hangs).
+    public init(timeout: Duration = .seconds(3), maxConcurrent: Int = 16,
+                lookup: @escaping @Sendable (String) -> [[UInt8]] = PublicAddress.resolve) {
         self.timeout = timeout
         self.maxConcurrent = maxConcurrent
+        self.lookup = lookup
     }
 
     /// Lookups holding a thread now.
@@ -40,7 +44,7 @@ public final class SystemHostResolver: HostResolver, @unchecked Sendable {
             }
             let result = await withTaskCancellationHandler {
                 DispatchQueue.global().async {
-                    let addresses = PublicAddress.resolve(host)
+                    let addresses = self.lookup(host)
                     self.lock.withLock { self.running -= 1 }
                     answer.resolve(addresses)
                 }

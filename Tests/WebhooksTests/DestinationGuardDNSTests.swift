@@ -123,6 +123,23 @@ struct OutboundBoundsTests {
         await guardian.shutdown()
     }
 
+    /// A lookup that hangs (a DNS server that never answers) is given up at the timeout; the abandoned
+    /// lookup still counts against the bound until it ends, so hanging lookups cannot pile up threads.
+    @Test func aHangingLookupIsAbandonedAtTheTimeout() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let resolver = SystemHostResolver(timeout: .milliseconds(100), maxConcurrent: 1) { _ in
+            release.wait()
+            return [[93, 184, 216, 34]]
+        }
+        #expect(await resolver.addresses(of: "hangs.test") == nil, "given up at the timeout")
+        #expect(resolver.inFlight == 1, "the abandoned lookup still holds its thread")
+        #expect(await resolver.addresses(of: "other.test") == nil, "no room: refused at once")
+        release.signal()
+        #expect(try await waitUntilTrue { resolver.inFlight == 0 })
+        release.signal()
+        #expect(await resolver.addresses(of: "other.test") == [[93, 184, 216, 34]])
+    }
+
     /// The system resolver holds at most `maxConcurrent` lookups; past that it answers at once, unresolved.
     @Test func systemLookupsAreBounded() async {
         #expect(await SystemHostResolver(maxConcurrent: 0).addresses(of: "localhost") == nil)
@@ -130,4 +147,11 @@ struct OutboundBoundsTests {
         #expect(await resolver.addresses(of: "localhost")?.isEmpty == false)
         #expect(resolver.inFlight == 0)
     }
+}
+
+/// Polls a synchronous condition until it holds (10 s at most).
+func waitUntilTrue(_ condition: @Sendable () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    return condition()
 }
