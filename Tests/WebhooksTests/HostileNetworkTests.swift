@@ -111,38 +111,27 @@ struct HostileNetworkTests {
     /// A PDS that drips its getRecord answer holds neither the stream nor other accounts' webhooks, and
     /// is cut off at the read-back's deadline.
     @Test func aDrippingPDSDelaysNoOtherAccount() async throws {
-        let drip = DrippingServer()
-        try await drip.serve { dripBase in
-            let network = StandInNetwork()
-            try await network.serve { () async throws -> Void in
-                await network.publishDID(alice, key: nil, pds: dripBase)
-                await network.publishDID(bob, key: nil)
-                let base = await network.base
-                let record = webhookRecord(url: base + "/hook", scope: "at://\(bob)/app.bsky.feed.post", secret: "plain-secret")
-                await network.putRecord(did: bob, collection: "place.wisp.v2.wh", rkey: "b1", record)
-                let directory = temporaryDirectory("drip")
-                defer { try? FileManager.default.removeItem(atPath: directory) }
-                let (server, url) = try await serveAgainst(network, directory: directory)
+        try await withDrippingAlice(label: "drip") { scene in
+            let (drip, network, base, record, server, url) = (scene.drip, scene.network, scene.base, scene.record, scene.server, scene.url)
 
-                // alice's webhook change is read back from the dripping PDS; bob's right after it from a good one.
-                let aliceRecord = webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")
-                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1", record: aliceRecord))
-                #expect(try await eventually { await drip.connections > 0 })
-                await network.emit(commitEvent(did: bob, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
-                #expect(try await webhooksActive(url, 1))
-                await network.emit(commitEvent(did: bob, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
-                #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
-                #expect(await drip.finished == 0, "bob's delivery came while alice's PDS was still dripping")
-                // And long before the read-back's 10 s deadline: nothing waited for alice's PDS.
-                let dripStarted = try #require(await drip.firstOpened)
-                let arrived = try #require(await network.arrivals.first)
-                #expect(arrived - dripStarted < .seconds(5), "bob's delivery came \(arrived - dripStarted) after alice's read-back began")
-                // The read-back's overall deadline (10 s) ends the drip, which would otherwise go on for a minute.
-                #expect(try await eventually(.seconds(25)) { await drip.finished == 1 })
-                #expect(try await eventually { (await drip.lastDuration ?? .zero) < .seconds(15) })
-                kill(server.process.processIdentifier, SIGTERM)
-                _ = try await server.waitForExit()
-            }
+            // alice's webhook change is read back from the dripping PDS; bob's right after it from a good one.
+            let aliceRecord = webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")
+            await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1", record: aliceRecord))
+            #expect(try await eventually { await drip.connections > 0 })
+            await network.emit(commitEvent(did: bob, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
+            #expect(try await webhooksActive(url, 1))
+            await network.emit(commitEvent(did: bob, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+            #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
+            #expect(await drip.finished == 0, "bob's delivery came while alice's PDS was still dripping")
+            // And long before the read-back's 10 s deadline: nothing waited for alice's PDS.
+            let dripStarted = try #require(await drip.firstOpened)
+            let arrived = try #require(await network.arrivals.first)
+            #expect(arrived - dripStarted < .seconds(5), "bob's delivery came \(arrived - dripStarted) after alice's read-back began")
+            // The read-back's overall deadline (10 s) ends the drip, which would otherwise go on for a minute.
+            #expect(try await eventually(.seconds(25)) { await drip.finished == 1 })
+            #expect(try await eventually { (await drip.lastDuration ?? .zero) < .seconds(15) })
+            kill(server.process.processIdentifier, SIGTERM)
+            _ = try await server.waitForExit()
         }
     }
 
@@ -150,6 +139,38 @@ struct HostileNetworkTests {
     /// restarted consumer asks Jetstream for it again and reads the record back again, although later events
     /// (with deliveries) were committed meanwhile.
     @Test func aCrashDuringARecordReadBackReplaysTheChange() async throws {
+        try await withDrippingAlice(label: "drip-crash") { scene in
+            let (drip, network, base, record, server, url) = (scene.drip, scene.network, scene.base, scene.record, scene.server, scene.url)
+
+            let t: Int64 = 1_700_000_000_000_000
+            // bob's webhook first, so later events have deliveries (which commit the cursor with them).
+            await network.emit(commitEvent(did: bob, time: t, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
+            #expect(try await webhooksActive(url, 1))
+            let change = t + 10_000_000
+            await network.emit(commitEvent(did: alice, time: change, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1",
+                                           record: webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")))
+            #expect(try await eventually { await drip.connections == 1 })
+            await network.emit(commitEvent(did: bob, time: change + 10_000_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+            #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
+            kill(server.process.processIdentifier, SIGKILL)
+            _ = try await server.waitForExit()
+
+            let (restarted, _) = try await serveAgainst(network, directory: scene.directory)
+            let resumedFrom = try #require(await network.cursors.last.flatMap { $0 }.flatMap { Int64($0) })
+            #expect(resumedFrom < change, "resumed from \(resumedFrom), past the change at \(change) that was still being read back")
+            #expect(try await eventually(.seconds(20)) { await drip.connections == 2 }, "the change is read back again")
+            kill(restarted.process.processIdentifier, SIGTERM)
+            _ = try await restarted.waitForExit()
+        }
+    }
+
+    /// alice's PDS drips (a `DrippingServer`); bob's, the stand-in, answers, and holds bob's webhook record
+    /// `b1` (the `record` given to `body`); a `sigil serve` watches the stand-in Jetstream.
+    struct DripScene: @unchecked Sendable {
+        let drip: DrippingServer, network: StandInNetwork, base: String, record: JSONValue, server: ServeProcess, url: String, directory: String
+    }
+
+    func withDrippingAlice(label: String, _ body: @escaping @Sendable (DripScene) async throws -> Void) async throws {
         let drip = DrippingServer()
         try await drip.serve { dripBase in
             let network = StandInNetwork()
@@ -159,29 +180,10 @@ struct HostileNetworkTests {
                 let base = await network.base
                 let record = webhookRecord(url: base + "/hook", scope: "at://\(bob)/app.bsky.feed.post", secret: "plain-secret")
                 await network.putRecord(did: bob, collection: "place.wisp.v2.wh", rkey: "b1", record)
-                let directory = temporaryDirectory("drip-crash")
+                let directory = temporaryDirectory(label)
                 defer { try? FileManager.default.removeItem(atPath: directory) }
                 let (server, url) = try await serveAgainst(network, directory: directory)
-
-                let t: Int64 = 1_700_000_000_000_000
-                // bob's webhook first, so later events have deliveries (which commit the cursor with them).
-                await network.emit(commitEvent(did: bob, time: t, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
-                #expect(try await webhooksActive(url, 1))
-                let change = t + 10_000_000
-                await network.emit(commitEvent(did: alice, time: change, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1",
-                                               record: webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")))
-                #expect(try await eventually { await drip.connections == 1 })
-                await network.emit(commitEvent(did: bob, time: change + 10_000_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
-                #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
-                kill(server.process.processIdentifier, SIGKILL)
-                _ = try await server.waitForExit()
-
-                let (restarted, _) = try await serveAgainst(network, directory: directory)
-                let resumedFrom = try #require(await network.cursors.last.flatMap { $0 }.flatMap { Int64($0) })
-                #expect(resumedFrom < change, "resumed from \(resumedFrom), past the change at \(change) that was still being read back")
-                #expect(try await eventually(.seconds(20)) { await drip.connections == 2 }, "the change is read back again")
-                kill(restarted.process.processIdentifier, SIGTERM)
-                _ = try await restarted.waitForExit()
+                try await body(DripScene(drip: drip, network: network, base: base, record: record, server: server, url: url, directory: directory))
             }
         }
     }
