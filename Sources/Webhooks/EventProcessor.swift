@@ -24,6 +24,11 @@ public final class EventProcessor: @unchecked Sendable {
         self.refresher = refresher ?? WebhookRefresher(registry: registry, logger: registry.logger, clock: clock)
         self.store = store
         self.clock = clock
+        // A held-back cursor moves on as soon as the read-back holding it is applied, not only at the next event.
+        self.refresher.onSettled { [weak self] in
+            guard let self, self.lock.withLock({ self.pendingCursor != nil }) else { return }
+            try? await self.flush()
+        }
     }
 
     /// The cursor to store for an event at `time`: never past a webhook change still being read back, so a
@@ -55,11 +60,15 @@ public final class EventProcessor: @unchecked Sendable {
             return NewDelivery(id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
                                inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
         }
-        try await store.enqueue(deliveries, cursor: (Self.cursorName, durableCursor(event.timeMicroseconds)))
+        let stored = durableCursor(event.timeMicroseconds)
+        try await store.enqueue(deliveries, cursor: (Self.cursorName, stored))
         lock.withLock {
-            pendingCursor = nil
+            // Held back by a read-back: the event's own time stays pending, for the flush when it settles.
+            pendingCursor = stored < event.timeMicroseconds ? event.timeMicroseconds : nil
             lastFlush = .now
         }
+        // The read-back may have settled while the enqueue ran, before the pending cursor was set.
+        if stored < event.timeMicroseconds, durableCursor(event.timeMicroseconds) > stored { try await flush() }
     }
 
     /// Moves the cursor past a message that was skipped (too large, or not JSON), so a reconnect does not
@@ -80,9 +89,10 @@ public final class EventProcessor: @unchecked Sendable {
     /// Writes the latest cursor now (on shutdown, and periodically).
     public func flush() async throws(SecretStoreError) {
         guard let cursor = lock.withLock({ pendingCursor }) else { return }
-        try await store.enqueue([], cursor: (Self.cursorName, durableCursor(cursor)))
+        let stored = durableCursor(cursor)
+        try await store.enqueue([], cursor: (Self.cursorName, stored))
         lock.withLock {
-            if pendingCursor == cursor { pendingCursor = nil }
+            if pendingCursor == cursor, stored == cursor { pendingCursor = nil }
             lastFlush = .now
         }
     }

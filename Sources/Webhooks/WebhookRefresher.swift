@@ -27,6 +27,7 @@ public final class WebhookRefresher: @unchecked Sendable {
     private var chains: [String: (id: UInt64, task: Task<Void, Never>)] = [:]
     private var nextID: UInt64 = 0
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
+    private var settled: (@Sendable () async -> Void)?
 
     public init(registry: WebhookRegistry, maxPending: Int = 10_000, perHost: Int = 2, concurrency: Int = 32, logger: Logger,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
@@ -36,6 +37,11 @@ public final class WebhookRefresher: @unchecked Sendable {
         self.concurrency = max(1, concurrency)
         self.logger = logger
         self.clock = clock
+    }
+
+    /// Sets what runs after each change is applied (the event processor moves a held-back cursor on).
+    public func onSettled(_ action: @escaping @Sendable () async -> Void) {
+        lock.withLock { settled = action }
     }
 
     /// The earliest event time whose change is not applied yet.
@@ -72,6 +78,7 @@ public final class WebhookRefresher: @unchecked Sendable {
             await previous?.value
             await self.apply(event)
             self.finished(event, key: key, id: id)
+            await self.lock.withLock({ self.settled })?()
         }
         chains[key] = (id, task)
         return true

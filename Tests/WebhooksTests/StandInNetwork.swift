@@ -42,6 +42,23 @@ actor StandInNetwork {
     func deleteRecord(did: String, collection: String, rkey: String) { records["\(did)/\(collection)/\(rkey)"] = nil }
 
     func script(statuses: [Int]) { scriptedStatuses = statuses }
+
+    private var heldRecords: Set<String> = []
+    private var heldReaders: [CheckedContinuation<Void, Never>] = []
+    /// Record reads now held back by ``holdRecord(did:collection:rkey:)``.
+    var heldReads: Int { heldReaders.count }
+    /// Makes reads of this record wait until ``releaseRecords()``.
+    func holdRecord(did: String, collection: String, rkey: String) { heldRecords.insert("\(did)/\(collection)/\(rkey)") }
+    /// Lets every held read go on, and stops holding.
+    func releaseRecords() {
+        heldRecords = []
+        for reader in heldReaders { reader.resume() }
+        heldReaders = []
+    }
+    fileprivate func waitIfHeld(_ key: String) async {
+        guard heldRecords.contains(key) else { return }
+        await withCheckedContinuation { heldReaders.append($0) }
+    }
     func setReceiverDelay(_ delay: Duration) { receiverDelay = delay }
 
     /// Sends a Jetstream message to every connected consumer.
@@ -102,6 +119,7 @@ actor StandInNetwork {
         router.get("/xrpc/com.atproto.repo.getRecord") { [self] request, _ in
             let query = request.uri.queryParameters
             let key = "\(query["repo"] ?? "")/\(query["collection"] ?? "")/\(query["rkey"] ?? "")"
+            await self.waitIfHeld(key)
             guard let value = await self.record(key) else {
                 return Response(status: .badRequest, headers: [.contentType: "application/json"],
                                 body: .init(byteBuffer: ByteBuffer(string: #"{"error":"RecordNotFound"}"#)))

@@ -214,6 +214,35 @@ struct WebhookDeliveryTests {
         }
     }
 
+    /// A read-back in flight holds the cursor behind its change; once it is applied the cursor catches up at
+    /// once, without waiting for another event (it used to stay behind until one came).
+    @Test func aHeldBackCursorCatchesUpWhenTheReadBackSettles() async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            await network.publishDID(alice, key: nil)
+            let pipeline = try await Pipeline.make(network: network)
+            try await pipeline.run(network: network) { () async throws -> Void in
+                let base = await network.base
+                let hook = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "plain")
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", hook)
+                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: hook))
+                #expect(try await eventually { pipeline.registry.index.count == 1 })
+                // A second webhook's read-back hangs; an event that queues a delivery comes after it.
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2", hook)
+                await network.holdRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2")
+                await network.emit(commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: hook))
+                #expect(try await eventually { await network.heldReads == 1 })
+                await network.emit(commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                #expect(try await eventually { await network.received.count == 1 })
+                #expect(try await pipeline.store.cursor(EventProcessor.cursorName) == 1_999, "held behind the pending change")
+                await network.releaseRecords()
+                #expect(try await eventually { pipeline.registry.index.count == 2 })
+                #expect(try await eventually { try await pipeline.store.cursor(EventProcessor.cursorName) == 3_000 })
+            }
+            await pipeline.destinations.shutdown()
+        }
+    }
+
     @Test func invalidWebhookRecordsAreIgnoredAndPrivateTargetsRefused() async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
