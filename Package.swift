@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sigil", targets: ["sigil"]),
+        // Fuzz targets: `.ci/fuzz` builds this with libFuzzer; the ordinary build replays files through a target.
+        .executable(name: "sigil-fuzz", targets: ["sigil-fuzz"]),
         .library(name: "Lexicon", targets: ["Lexicon"]),
         // For webhook receivers: verify Sigil's signatures (depends only on Foundation and libsodium).
         .library(name: "WebhookSignature", targets: ["WebhookSignature"]),
@@ -115,6 +117,7 @@ let package = Package(
         .target(
             name: "SigilTestSupport",
             dependencies: [
+                "NetworkPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -144,6 +147,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Fuzz targets for every parser and verifier (JSON, lexicons, values, params, JWT, webhooks, Jetstream).
+        .target(
+            name: "SigilFuzz",
+            dependencies: [
+                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(name: "sigil-fuzz", dependencies: ["SigilFuzz", "Lexicon"]),
         .testTarget(
             name: "LexiconTests",
             dependencies: ["Lexicon", "BundledLexicons", "LexiconCodegen", "SigilTestSupport"]
@@ -151,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: [
-                "Identity", "Secp256k1", "NetworkPolicy", "Lexicon", "SigilService", "XRPC",
+                "Identity", "Secp256k1", "NetworkPolicy", "Lexicon", "SigilService", "XRPC", "SigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -160,19 +172,21 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretsTests",
-            dependencies: ["Secrets", "Sodium"]
+            dependencies: ["Secrets", "Sodium", "SigilTestSupport"]
         ),
         .testTarget(
             name: "SigilServiceTests",
             dependencies: [
-                "SigilService", "Secrets", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity",
+                "SigilService", "Secrets", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SigilTestSupport",
             ]
         ),
-        .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature", "Sodium"]),
+        .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature", "Sodium", "SigilTestSupport"]),
+        // Replays every fuzz target over its seeds and the crashes fuzzing found (fixtures/fuzz/regressions/).
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["SigilFuzz", "SigilTestSupport"]),
         .testTarget(
             name: "WebhooksTests",
             dependencies: [

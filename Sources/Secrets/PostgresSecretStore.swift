@@ -111,6 +111,19 @@ public final class PostgresSecretStore: SecretStore {
 
     // MARK: - Schema
 
+    /// The schema name as given.
+    package var schema: String { tables.schemaName }
+
+    /// Runs one statement as given (tests: `CHECKPOINT`, inspection). Never with outside input.
+    package func execute(unsafeSQL sql: String) async throws(SecretStoreError) -> [PostgresRow] {
+        try await read("execute", PostgresQuery(unsafeSQL: sql))
+    }
+
+    /// Drops the schema with every table in it (tests clean up after themselves with it). Not reversible.
+    package func dropSchema() async throws(SecretStoreError) {
+        _ = try await read("drop schema", PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(tables.schema) CASCADE"))
+    }
+
     /// Creates the schema and its tables, or applies the migrations it lacks; safe to call on every start and
     /// from several replicas at once (they take turns on an advisory lock).
     ///

@@ -5,9 +5,33 @@ import NIOHTTP1
 
 // Shared by the test targets that run `sigil` as a child process. Not part of the product.
 
-/// A `sigil serve` child process on a loopback port it picked itself.
+/// The environment a `sigil` child runs with: this process's, without any `SIGIL_*` variable of the developer's
+/// (a test states the configuration it means), plus `extra`, plus `SIGIL_EXIT_WITH_PARENT` so that the child
+/// ends if the test run dies.
+public func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SIGIL_") }
+    environment["SIGIL_EXIT_WITH_PARENT"] = String(getpid())
+    return environment.merging(extra) { $1 }
+}
+
+/// A fresh empty directory for a child to run in, so nothing it writes by default (`./.sigil`) lands in the
+/// repository; removed by ``removeScratchDirectory(_:)``.
+func makeScratchDirectory() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-child-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+func removeScratchDirectory(_ directory: URL) {
+    try? FileManager.default.removeItem(at: directory)
+}
+
+/// A `sigil serve` child process on a loopback port it picked itself, in a scratch working directory of its own
+/// (removed when this object goes), with ``childEnvironment(_:)``.
 public final class ServeProcess: @unchecked Sendable {
     public let process = Process()
+    /// The child's working directory.
+    public let workingDirectory: URL
     private let errors = Pipe()
     private let lock = NSLock()
     private var stderrText = ""
@@ -22,7 +46,9 @@ public final class ServeProcess: @unchecked Sendable {
     public init(_ arguments: [String], command: String = "serve", environment: [String: String] = [:]) throws {
         process.executableURL = Self.executable
         process.arguments = [command] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = childEnvironment(environment)
+        workingDirectory = try makeScratchDirectory()
+        process.currentDirectoryURL = workingDirectory
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
@@ -72,6 +98,7 @@ public final class ServeProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        removeScratchDirectory(workingDirectory)
     }
 }
 
@@ -93,28 +120,71 @@ public func fetch(_ url: String, method: HTTPMethod = .GET, body: String? = nil,
 }
 
 
-/// Runs the built `sigil` executable (it sits next to the test bundle) and captures its output.
-public func runSigil(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// A `sigil` command that did not end in time (it was killed).
+public struct SigilTimeout: Error, CustomStringConvertible {
+    public let arguments: [String]
+    public let stderr: String
+    public var description: String { "sigil \(arguments.joined(separator: " ")) did not end in time; killed. stderr:\n\(stderr)" }
+}
+
+/// Runs the built `sigil` executable (it sits next to the test bundle) with ``childEnvironment(_:)`` in a
+/// scratch working directory, and captures its output. stdin is fed and stdout and stderr are drained on
+/// threads of their own (no full pipe can deadlock it), the wait happens off the cooperative pool, and a
+/// command still running after `timeout` is killed and reported as ``SigilTimeout``.
+public func runSigil(_ arguments: [String], stdin: String = "", environment: [String: String] = [:],
+                     timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let directory = try makeScratchDirectory()
+    defer { removeScratchDirectory(directory) }
     let process = Process()
     process.executableURL = ServeProcess.executable
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment = childEnvironment(environment)
+    process.currentDirectoryURL = directory
     let input = Pipe(), output = Pipe(), error = Pipe()
     process.standardInput = input
     process.standardOutput = output
     process.standardError = error
+    let ended = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in ended.signal() }
     try process.run()
-    // Feed stdin from another thread so a large input cannot deadlock against a full stdout pipe.
-    let writer = input.fileHandleForWriting
-    let bytes = Data(stdin.utf8)
-    let feeding = Thread {
-        writer.write(bytes)
-        try? writer.close()
+    let collected = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, Data, Bool), any Error>) in
+        let waiter = Thread {
+            let group = DispatchGroup()
+            final class Box: @unchecked Sendable { var out = Data(), err = Data() }
+            let box = Box()
+            let stdinBytes = Data(stdin.utf8)
+            let writer = input.fileHandleForWriting
+            Thread.detachNewThread {
+                try? writer.write(contentsOf: stdinBytes)
+                try? writer.close()
+            }
+            group.enter()
+            Thread.detachNewThread {
+                box.out = output.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+            group.enter()
+            Thread.detachNewThread {
+                box.err = error.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            var timedOut = false
+            if ended.wait(timeout: .now() + seconds) == .timedOut {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                ended.wait()
+            }
+            // The child is gone; its pipes reach end of file unless it left a grandchild holding them.
+            if group.wait(timeout: .now() + 5) == .timedOut {
+                continuation.resume(returning: (Data(), Data("(its output pipes stayed open after it ended)".utf8), true))
+            } else {
+                continuation.resume(returning: (box.out, box.err, timedOut))
+            }
+        }
+        waiter.start()
     }
-    feeding.start()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    let stderr = String(decoding: collected.1, as: UTF8.self)
+    if collected.2 { throw SigilTimeout(arguments: arguments, stderr: stderr) }
+    return (process.terminationStatus, String(decoding: collected.0, as: UTF8.self), stderr)
 }
-

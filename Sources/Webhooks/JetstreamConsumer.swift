@@ -79,21 +79,13 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
             var assembler = MessageAssembler(maxBytes: Self.maxMessageBytes, keptPrefixBytes: Self.keptPrefixBytes)
             for try await frame in inbound {
                 guard let message = assembler.append(frame) else { continue }
-                switch message {
-                case .complete(let bytes):
-                    guard let value = try? JSONValue(parsing: bytes) else {
-                        let time = JetstreamEvent.time(inPrefixOf: bytes)
-                        logger.warning("skipping a message that is not JSON", metadata: ["bytes": .stringConvertible(bytes.count),
-                                                                                          "time_us": .string(time.map(String.init) ?? "unknown")])
-                        if let time { try await processor.skip(to: time) }
-                        continue
-                    }
+                switch JetstreamMessage(message) {
+                case .value(let value):
                     // A store failure ends the connection without moving past this event; it is read again.
                     try await processor.process(value)
                     onEnqueue()
-                case .oversized(let prefix, let size):
-                    let time = JetstreamEvent.time(inPrefixOf: prefix)
-                    logger.warning("skipping a message over the size limit", metadata: [
+                case .skipped(let reason, let size, let time):
+                    logger.warning("skipping a message \(reason)", metadata: [
                         "bytes": .stringConvertible(size), "limit": .stringConvertible(Self.maxMessageBytes),
                         "time_us": .string(time.map(String.init) ?? "unknown"),
                     ])
@@ -101,52 +93,5 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
                 }
             }
         }
-    }
-}
-
-/// Collates WebSocket frames into messages without ever holding more than `maxBytes` of one: a larger
-/// message is reported as `.oversized` with its first bytes, and its remaining frames are dropped as they come.
-struct MessageAssembler {
-    enum Message {
-        case complete([UInt8])
-        case oversized(prefix: [UInt8], size: Int)
-    }
-
-    let maxBytes: Int
-    let keptPrefixBytes: Int
-    private var buffer: [UInt8] = []
-    private var size = 0
-    private var oversized = false
-
-    init(maxBytes: Int, keptPrefixBytes: Int) {
-        self.maxBytes = maxBytes
-        self.keptPrefixBytes = keptPrefixBytes
-    }
-
-    /// Adds a frame; returns a message when `frame` finished one.
-    mutating func append(_ frame: WebSocketDataFrame) -> Message? {
-        if frame.opcode != .continuation {
-            buffer.removeAll(keepingCapacity: true)
-            size = 0
-            oversized = false
-        }
-        let (total, overflow) = size.addingReportingOverflow(frame.data.readableBytes)
-        size = overflow ? Int.max : total
-        if !oversized {
-            if size > maxBytes {
-                oversized = true
-                let room = max(0, keptPrefixBytes - buffer.count)
-                buffer = Array(buffer.prefix(keptPrefixBytes)) + Array(frame.data.readableBytesView.prefix(room))
-            } else {
-                buffer.append(contentsOf: frame.data.readableBytesView)
-            }
-        }
-        guard frame.fin else { return nil }
-        defer {
-            buffer = []
-            size = 0
-            oversized = false
-        }
-        return oversized ? .oversized(prefix: buffer, size: size) : .complete(buffer)
     }
 }

@@ -35,5 +35,10 @@ public final class WebhookIndex: @unchecked Sendable {
         lock.withLock { byScopeDID[did] ?? [] }.filter { $0.fires(on: operation, did: did, collection: collection, rkey: rkey) }
     }
 
+    /// The webhook of `owner` at `rkey`, if indexed (enabled or not).
+    public func webhook(owner: String, rkey: String) -> ActiveWebhook? {
+        lock.withLock { byKey[Self.key(owner, rkey)] }
+    }
+
     public var count: Int { lock.withLock { byKey.count } }
 }

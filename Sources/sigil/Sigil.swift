@@ -29,8 +29,22 @@ struct Sigil: AsyncParsableCommand {
         // execv returned, so it failed: run on; a crash then reports with the runtime's defaults.
     }
 
+    /// `SIGIL_EXIT_WITH_PARENT=PID`: exit once the process PID is no longer the parent (it died, and this process
+    /// was adopted), checked every second. Test harnesses set it so that no child outlives a crashed or killed
+    /// test run. (`prctl(PR_SET_PDEATHSIG)` would be the kernel's way, but Swift cannot call variadic C.)
+    static func exitWithParentIfAsked() {
+        guard let text = ProcessInfo.processInfo.environment["SIGIL_EXIT_WITH_PARENT"], let parent = Int32(text) else { return }
+        let watcher = Thread {
+            while getppid() == parent { sleep(1) }
+            _exit(70)
+        }
+        watcher.stackSize = 64 << 10
+        watcher.start()
+    }
+
     /// Runs the command line. Usage errors exit 2; commands exit with the code they choose.
     static func main() async {
+        exitWithParentIfAsked()
         ensureProductionBacktraces()
         do {
             var command = try parseAsRoot()

@@ -3,25 +3,13 @@ import Foundation
 import Identity
 import Lexicon
 import Secp256k1
+import SigilTestSupport
 import Testing
 
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
+extension Repo {
     static func json(_ relative: String) -> JSONValue {
-        (try? JSONValue(parsing: [UInt8](FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) ?? Data()))) ?? .null
+        (try? JSONValue(parsing: [UInt8](FileManager.default.contents(atPath: path(relative)) ?? Data()))) ?? .null
     }
-}
-
-func hexBytes(_ hex: String) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var index = hex.startIndex
-    while index < hex.endIndex {
-        let next = hex.index(index, offsetBy: 2)
-        bytes.append(UInt8(hex[index..<next], radix: 16)!)
-        index = next
-    }
-    return bytes
 }
 
 /// Standard base64 without padding, as the interop fixtures write it.
@@ -49,7 +37,7 @@ struct KeyVectorTests {
 
     @Test("secp256k1 private key → did:key", arguments: k256)
     func secp256k1DIDKey(_ vector: Vector) throws {
-        let key = try Secp256k1.PrivateKey(bytes: hexBytes(vector.json["privateKeyBytesHex"]!.stringValue!))
+        let key = try Secp256k1.PrivateKey(bytes: hexBytes(vector.json["privateKeyBytesHex"]!.stringValue!)!)
         let expected = vector.json["publicDidKey"]!.stringValue!
         #expect(Multikey.secp256k1(key.publicKey).didKey == expected)
         let parsed = try Multikey(didKey: expected)

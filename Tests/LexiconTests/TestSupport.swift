@@ -1,14 +1,8 @@
 import Foundation
 @testable import Lexicon
+@_exported import SigilTestSupport
 
-/// Paths inside the repository, found from this file's location.
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String {
-        root.appendingPathComponent(relative).path
-    }
-
+extension Repo {
     static func json(_ relative: String) throws -> JSONValue {
         try JSONValue(parsing: [UInt8](FileManager.default.contents(atPath: path(relative))!))
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// What only the PostgreSQL store promises: several replicas (here: several stores on one schema, each with its
 /// own connection pool) writing at once, and its connection URL.
-@Suite("PostgresSecretStore", .disabled(if: StoreKind.skipPostgres, "SIGIL_SKIP_POSTGRES=1"))
+@Suite("PostgresSecretStore", .disabled(if: StoreKind.skipPostgres, "SIGIL_SKIP_POSTGRES=1"), .tags(.postgres))
 struct PostgresSecretStoreTests {
     static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
 
@@ -17,143 +17,144 @@ struct PostgresSecretStoreTests {
     }
 
     @Test func migrateIsIdempotent() async throws {
-        let stores = try await StoreKind.postgresReplicas(2)
-        try await stores[0].migrate()
-        try await stores[1].migrate()
-        _ = try await stores[0].create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
-        try await stores[1].migrate()
-        #expect(try await stores[1].current(owner: Self.alice, name: "a")?.version == 1)
-        await Self.closeAll(stores)
+        try await StoreKind.withPostgresReplicas(2) { (stores) async throws in
+            try await stores[0].migrate()
+            try await stores[1].migrate()
+            _ = try await stores[0].create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
+            try await stores[1].migrate()
+            #expect(try await stores[1].current(owner: Self.alice, name: "a")?.version == 1)
+        }
     }
 
     @Test func rotationsOnSeveralReplicasAreSerialized() async throws {
-        let stores = try await StoreKind.postgresReplicas(3)
-        _ = try await stores[0].create(owner: Self.alice, name: "hook", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
-        let versions = try await withThrowingTaskGroup(of: Int64.self) { group in
-            for i in 0..<60 {
-                let store = stores[i % stores.count]
-                group.addTask { try await store.rotate(owner: Self.alice, name: "hook", at: Int64(10 + i), seal: Self.seal("r")).version }
+        try await StoreKind.withPostgresReplicas(3) { (stores) async throws in
+            _ = try await stores[0].create(owner: Self.alice, name: "hook", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
+            let versions = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for i in 0..<60 {
+                    let store = stores[i % stores.count]
+                    group.addTask { try await store.rotate(owner: Self.alice, name: "hook", at: Int64(10 + i), seal: Self.seal("r")).version }
+                }
+                return try await group.reduce(into: [Int64]()) { $0.append($1) }
             }
-            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+            #expect(versions.sorted() == Array(2...61))
+            let current = try await stores[2].current(owner: Self.alice, name: "hook")
+            #expect(current?.version == 61)
+            #expect(current?.sealed == Array("r-v61".utf8))
+            let audit = try await stores[1].audit(owner: Self.alice, name: "hook")
+            #expect(audit.count == 61)
+            #expect(audit.map(\.version) == Array(1...61))
         }
-        #expect(versions.sorted() == Array(2...61))
-        let current = try await stores[2].current(owner: Self.alice, name: "hook")
-        #expect(current?.version == 61)
-        #expect(current?.sealed == Array("r-v61".utf8))
-        let audit = try await stores[1].audit(owner: Self.alice, name: "hook")
-        #expect(audit.count == 61)
-        #expect(audit.map(\.version) == Array(1...61))
-        await Self.closeAll(stores)
     }
 
     @Test func theLimitHoldsAcrossReplicas() async throws {
-        let stores = try await StoreKind.postgresReplicas(3)
-        let outcomes = await withTaskGroup(of: Result<StoredSecret, SecretStoreError>.self) { group in
-            for i in 0..<30 {
-                let store = stores[i % stores.count]
-                group.addTask {
-                    do throws(SecretStoreError) {
-                        return .success(try await store.create(owner: Self.alice, name: "s\(i)", at: 1, maxPerOwner: 5, seal: Self.seal("x")))
-                    } catch {
-                        return .failure(error)
+        try await StoreKind.withPostgresReplicas(3) { (stores) async throws in
+            let outcomes = await withTaskGroup(of: Result<StoredSecret, SecretStoreError>.self) { group in
+                for i in 0..<30 {
+                    let store = stores[i % stores.count]
+                    group.addTask {
+                        do throws(SecretStoreError) {
+                            return .success(try await store.create(owner: Self.alice, name: "s\(i)", at: 1, maxPerOwner: 5, seal: Self.seal("x")))
+                        } catch {
+                            return .failure(error)
+                        }
                     }
                 }
+                return await group.reduce(into: [Result<StoredSecret, SecretStoreError>]()) { $0.append($1) }
             }
-            return await group.reduce(into: [Result<StoredSecret, SecretStoreError>]()) { $0.append($1) }
+            let created = outcomes.filter { if case .success = $0 { true } else { false } }
+            let refused = outcomes.filter { if case .failure(.limitReached(5)) = $0 { true } else { false } }
+            #expect(created.count == 5)
+            #expect(refused.count == 25)
+            #expect(try await stores[0].list(owner: Self.alice, after: nil, limit: 100).count == 5)
         }
-        let created = outcomes.filter { if case .success = $0 { true } else { false } }
-        let refused = outcomes.filter { if case .failure(.limitReached(5)) = $0 { true } else { false } }
-        #expect(created.count == 5)
-        #expect(refused.count == 25)
-        #expect(try await stores[0].list(owner: Self.alice, after: nil, limit: 100).count == 5)
-        await Self.closeAll(stores)
     }
 
     @Test func oneNameCreatedOnceAcrossReplicas() async throws {
-        let stores = try await StoreKind.postgresReplicas(2)
-        let outcomes = await withTaskGroup(of: Bool.self) { group in
-            for i in 0..<10 {
-                let store = stores[i % stores.count]
-                group.addTask { (try? await store.create(owner: Self.alice, name: "same", at: 1, maxPerOwner: 50, seal: Self.seal("\(i)"))) != nil }
+        try await StoreKind.withPostgresReplicas(2) { (stores) async throws in
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<10 {
+                    let store = stores[i % stores.count]
+                    group.addTask { (try? await store.create(owner: Self.alice, name: "same", at: 1, maxPerOwner: 50, seal: Self.seal("\(i)"))) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await stores[1].audit(owner: Self.alice, name: "same").count == 1)
         }
-        #expect(outcomes.filter { $0 }.count == 1)
-        #expect(try await stores[1].audit(owner: Self.alice, name: "same").count == 1)
-        await Self.closeAll(stores)
     }
 
     @Test func aNonceIsClaimedOnceAcrossReplicas() async throws {
-        let stores = try await StoreKind.postgresReplicas(3)
-        let claims = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for i in 0..<30 {
-                let store = stores[i % stores.count]
-                group.addTask { try await store.claimNonce(issuer: Self.alice, jti: "once", expiresAt: 1_000, now: 100) }
+        try await StoreKind.withPostgresReplicas(3) { (stores) async throws in
+            let claims = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<30 {
+                    let store = stores[i % stores.count]
+                    group.addTask { try await store.claimNonce(issuer: Self.alice, jti: "once", expiresAt: 1_000, now: 100) }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
-            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            #expect(claims.filter { $0 }.count == 1)
+            // Expired: one replica may take it again, and only one.
+            #expect(try await stores[1].claimNonce(issuer: Self.alice, jti: "once", expiresAt: 3_000, now: 1_000))
+            #expect(try await stores[2].claimNonce(issuer: Self.alice, jti: "once", expiresAt: 3_000, now: 1_001) == false)
         }
-        #expect(claims.filter { $0 }.count == 1)
-        // Expired: one replica may take it again, and only one.
-        #expect(try await stores[1].claimNonce(issuer: Self.alice, jti: "once", expiresAt: 3_000, now: 1_000))
-        #expect(try await stores[2].claimNonce(issuer: Self.alice, jti: "once", expiresAt: 3_000, now: 1_001) == false)
-        await Self.closeAll(stores)
     }
 
     @Test func resealAllCoversMoreThanOneBatch() async throws {
-        let stores = try await StoreKind.postgresReplicas(1)
-        let store = stores[0]
-        let owners = ["did:plc:a", "did:plc:b", "did:plc:c"]
-        let count = PostgresSecretStore.resealBatchSize * 2 + 7
-        for i in 0..<count {
-            _ = try await store.create(owner: owners[i % owners.count], name: String(format: "n%04d", i), at: 1,
-                                       maxPerOwner: count, seal: Self.seal("old"))
+        try await StoreKind.withPostgresReplicas(1) { (stores) async throws in
+            let store = stores[0]
+            let owners = ["did:plc:a", "did:plc:b", "did:plc:c"]
+            let count = PostgresSecretStore.resealBatchSize * 2 + 7
+            for i in 0..<count {
+                _ = try await store.create(owner: owners[i % owners.count], name: String(format: "n%04d", i), at: 1,
+                                           maxPerOwner: count, seal: Self.seal("old"))
+            }
+            #expect(try await store.resealAll { secret in Array("new-\(secret.owner)-\(secret.name)-v\(secret.version)".utf8) } == count)
+            for i in [0, 1, PostgresSecretStore.resealBatchSize, count - 1] {
+                let owner = owners[i % owners.count]
+                let name = String(format: "n%04d", i)
+                let secret = try await store.current(owner: owner, name: name)
+                #expect(secret?.sealed == Array("new-\(owner)-\(name)-v1".utf8))
+                #expect(secret?.version == 1)
+            }
         }
-        #expect(try await store.resealAll { secret in Array("new-\(secret.owner)-\(secret.name)-v\(secret.version)".utf8) } == count)
-        for i in [0, 1, PostgresSecretStore.resealBatchSize, count - 1] {
-            let owner = owners[i % owners.count]
-            let name = String(format: "n%04d", i)
-            let secret = try await store.current(owner: owner, name: name)
-            #expect(secret?.sealed == Array("new-\(owner)-\(name)-v1".utf8))
-            #expect(secret?.version == 1)
-        }
-        await Self.closeAll(stores)
     }
 
     @Test func aFailingResealWritesNothingInItsBatch() async throws {
         struct Refused: Error {}
-        let stores = try await StoreKind.postgresReplicas(1)
-        let store = stores[0]
-        _ = try await store.create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
-        _ = try await store.create(owner: Self.alice, name: "b", at: 1, maxPerOwner: 10, seal: Self.seal("b"))
-        await #expect(throws: SecretStoreError.self) {
-            try await store.resealAll { secret in
-                if secret.name == "b" { throw Refused() }
-                return [0]
+        try await StoreKind.withPostgresReplicas(1) { (stores) async throws in
+            let store = stores[0]
+            _ = try await store.create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
+            _ = try await store.create(owner: Self.alice, name: "b", at: 1, maxPerOwner: 10, seal: Self.seal("b"))
+            await #expect(throws: SecretStoreError.self) {
+                try await store.resealAll { secret in
+                    if secret.name == "b" { throw Refused() }
+                    return [0]
+                }
             }
+            #expect(try await store.current(owner: Self.alice, name: "a")?.sealed == Array("a-v1".utf8))
         }
-        #expect(try await store.current(owner: Self.alice, name: "a")?.sealed == Array("a-v1".utf8))
-        await Self.closeAll(stores)
     }
 
     @Test func namesAreOrderedByteWise() async throws {
-        let stores = try await StoreKind.postgresReplicas(1)
-        let store = stores[0]
-        for name in ["b", "B", "a", "_", "A", "é", "z"] {
-            _ = try await store.create(owner: Self.alice, name: name, at: 1, maxPerOwner: 10, seal: Self.seal(name))
+        try await StoreKind.withPostgresReplicas(1) { (stores) async throws in
+            let store = stores[0]
+            for name in ["b", "B", "a", "_", "A", "é", "z"] {
+                _ = try await store.create(owner: Self.alice, name: name, at: 1, maxPerOwner: 10, seal: Self.seal(name))
+            }
+            #expect(try await store.list(owner: Self.alice, after: nil, limit: 10).map(\.name) == ["A", "B", "_", "a", "b", "z", "é"])
+            #expect(try await store.list(owner: Self.alice, after: "_", limit: 2).map(\.name) == ["a", "b"])
         }
-        #expect(try await store.list(owner: Self.alice, after: nil, limit: 10).map(\.name) == ["A", "B", "_", "a", "b", "z", "é"])
-        #expect(try await store.list(owner: Self.alice, after: "_", limit: 2).map(\.name) == ["a", "b"])
-        await Self.closeAll(stores)
     }
 
     @Test func closedStoreAnswersUnavailable() async throws {
-        let stores = try await StoreKind.postgresReplicas(1)
-        await stores[0].close()
-        await #expect {
-            try await stores[0].current(owner: Self.alice, name: "a")
-        } throws: { error in
-            guard case .unavailable = error as? SecretStoreError else { return false }
-            return true
+        try await StoreKind.withPostgresReplicas(1) { (stores) async throws in
+            await stores[0].close()
+            await #expect {
+                try await stores[0].current(owner: Self.alice, name: "a")
+            } throws: { error in
+                guard case .unavailable = error as? SecretStoreError else { return false }
+                return true
+            }
         }
     }
 

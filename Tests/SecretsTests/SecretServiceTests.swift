@@ -51,63 +51,63 @@ struct SecretServiceTests {
 
     @Test(arguments: StoreKind.enabled)
     func rotationReplacesTheTokenAtOnce(_ kind: StoreKind) async throws {
-        let store = try await kind.make()
-        defer { Task { await store.close() } }
-        let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
-        let (first, _) = try await service.create(owner: Self.alice, name: "hook")
-        #expect(try await service.currentToken(owner: Self.alice, name: "hook").token == first)
-        let (second, secret) = try await service.rotate(owner: Self.alice, name: "hook")
-        #expect(secret.version == 2)
-        #expect(second != first)
-        let current = try await service.currentToken(owner: Self.alice, name: "hook")
-        #expect(current.token == second && current.version == 2)
-        _ = try await service.delete(owner: Self.alice, name: "hook")
-        await #expect(throws: SecretServiceError.notFound("hook")) { try await service.currentToken(owner: Self.alice, name: "hook") }
+        try await kind.withStore { (store) async throws in
+            let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+            let (first, _) = try await service.create(owner: Self.alice, name: "hook")
+            #expect(try await service.currentToken(owner: Self.alice, name: "hook").token == first)
+            let (second, secret) = try await service.rotate(owner: Self.alice, name: "hook")
+            #expect(secret.version == 2)
+            #expect(second != first)
+            let current = try await service.currentToken(owner: Self.alice, name: "hook")
+            #expect(current.token == second && current.version == 2)
+            _ = try await service.delete(owner: Self.alice, name: "hook")
+            await #expect(throws: SecretServiceError.notFound("hook")) { try await service.currentToken(owner: Self.alice, name: "hook") }
+        }
     }
 
     @Test(arguments: StoreKind.enabled)
     func wrongMasterKeyFailsLoudly(_ kind: StoreKind) async throws {
-        let store = try await kind.make()
-        defer { Task { await store.close() } }
-        _ = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
-        await #expect(throws: SecretServiceError.wrongMasterKey) {
-            try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        try await kind.withStore { (store) async throws in
+            _ = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+            await #expect(throws: SecretServiceError.wrongMasterKey) {
+                try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+            }
         }
     }
 
     @Test(arguments: StoreKind.enabled)
     func rekeyMovesEverySecretToTheNewKey(_ kind: StoreKind) async throws {
-        let store = try await kind.make()
-        defer { Task { await store.close() } }
-        let old = MasterKey.generate(), new = MasterKey.generate()
-        let before = try await SecretService.open(store: store, keys: MasterKeyRing(current: old))
-        var tokens: [String: SigningToken] = [:]
-        for name in ["a", "b", "c"] { tokens[name] = try await before.create(owner: Self.alice, name: name).token }
-        tokens["b"] = try await before.rotate(owner: Self.alice, name: "b").token
+        try await kind.withStore { (store) async throws in
+            let old = MasterKey.generate(), new = MasterKey.generate()
+            let before = try await SecretService.open(store: store, keys: MasterKeyRing(current: old))
+            var tokens: [String: SigningToken] = [:]
+            for name in ["a", "b", "c"] { tokens[name] = try await before.create(owner: Self.alice, name: name).token }
+            tokens["b"] = try await before.rotate(owner: Self.alice, name: "b").token
 
-        // During the re-key, replicas run with the new key and the old one as previous.
-        let during = try await SecretService.open(store: store, keys: MasterKeyRing(current: new, previous: [old]))
-        #expect(try await during.currentToken(owner: Self.alice, name: "a").token == tokens["a"])
-        #expect(try await during.rekey() == 3)
+            // During the re-key, replicas run with the new key and the old one as previous.
+            let during = try await SecretService.open(store: store, keys: MasterKeyRing(current: new, previous: [old]))
+            #expect(try await during.currentToken(owner: Self.alice, name: "a").token == tokens["a"])
+            #expect(try await during.rekey() == 3)
 
-        let after = try await SecretService.open(store: store, keys: MasterKeyRing(current: new))
-        for (name, token) in tokens { #expect(try await after.currentToken(owner: Self.alice, name: name).token == token) }
-        #expect(try await after.currentToken(owner: Self.alice, name: "b").version == 2)
-        await #expect(throws: SecretServiceError.wrongMasterKey) { try await SecretService.open(store: store, keys: MasterKeyRing(current: old)) }
+            let after = try await SecretService.open(store: store, keys: MasterKeyRing(current: new))
+            for (name, token) in tokens { #expect(try await after.currentToken(owner: Self.alice, name: name).token == token) }
+            #expect(try await after.currentToken(owner: Self.alice, name: "b").version == 2)
+            await #expect(throws: SecretServiceError.wrongMasterKey) { try await SecretService.open(store: store, keys: MasterKeyRing(current: old)) }
+        }
     }
 
     @Test(arguments: StoreKind.enabled)
     func listPagesWithACursorAndNeverShowsTokens(_ kind: StoreKind) async throws {
-        let store = try await kind.make()
-        defer { Task { await store.close() } }
-        let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
-        for name in ["a", "b", "c"] { _ = try await service.create(owner: Self.alice, name: name) }
-        let first = try await service.list(owner: Self.alice, cursor: nil, limit: 2)
-        #expect(first.secrets.map(\.name) == ["a", "b"])
-        #expect(first.cursor == "b")
-        let second = try await service.list(owner: Self.alice, cursor: first.cursor, limit: 2)
-        #expect(second.secrets.map(\.name) == ["c"])
-        #expect(second.cursor == nil)
+        try await kind.withStore { (store) async throws in
+            let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+            for name in ["a", "b", "c"] { _ = try await service.create(owner: Self.alice, name: name) }
+            let first = try await service.list(owner: Self.alice, cursor: nil, limit: 2)
+            #expect(first.secrets.map(\.name) == ["a", "b"])
+            #expect(first.cursor == "b")
+            let second = try await service.list(owner: Self.alice, cursor: first.cursor, limit: 2)
+            #expect(second.secrets.map(\.name) == ["c"])
+            #expect(second.cursor == nil)
+        }
     }
 
     @Test func noPlaintextTokenInTheSQLiteFiles() async throws {
@@ -133,6 +133,50 @@ struct SecretServiceTests {
             }
         }
         await store.close()
+    }
+}
+
+/// PostgreSQL at rest: the cluster's files (tables, indexes, WAL) hold sealed tokens only, once written out.
+@Suite("PostgreSQL at rest", .tags(.postgres))
+struct PostgresAtRestTests {
+    static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
+
+    @Test(.enabled(if: !StoreKind.skipPostgres && ProcessInfo.processInfo.environment["SIGIL_TEST_POSTGRES_DATA"] != nil,
+                   "needs the cluster .ci/test starts (SIGIL_TEST_POSTGRES_DATA)"))
+    func noPlaintextTokenInTheClusterFilesAfterACheckpoint() async throws {
+        let data = ProcessInfo.processInfo.environment["SIGIL_TEST_POSTGRES_DATA"]!
+        try await StoreKind.withPostgresReplicas(1) { (stores) async throws in
+            let service = try await SecretService.open(store: stores[0], keys: MasterKeyRing(current: .generate()))
+            var tokens: [SigningToken] = []
+            for i in 0..<5 {
+                tokens.append(try await service.create(owner: Self.alice, name: "s\(i)").token)
+                tokens.append(try await service.rotate(owner: Self.alice, name: "s\(i)").token)
+            }
+            // Everything reaches the data files and the WAL.
+            _ = try await stores[0].execute(unsafeSQL: "CHECKPOINT")
+            let files = FileManager.default.enumerator(atPath: data)?.compactMap { $0 as? String } ?? []
+            var scanned = 0
+            for file in files {
+                let path = data + "/" + file
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                      let contents = FileManager.default.contents(atPath: path) else { continue }
+                scanned += contents.count
+                for token in tokens {
+                    #expect(!Self.find(Array(token.text.utf8), in: contents), "\(file) holds a token")
+                    #expect(!Self.find(token.standardWebhooksKey, in: contents), "\(file) holds a token's key bytes")
+                }
+            }
+            // The scan saw the cluster (WAL segments alone are 16 MiB each), and the sealed rows are there.
+            #expect(scanned > 16 << 20)
+            let rows = try await stores[0].execute(unsafeSQL: "SELECT count(*) FROM \"\(stores[0].schema)\".secrets")
+            #expect(try rows.first?.decode(Int64.self) == 5)
+        }
+    }
+
+    /// Foundation's search: the cluster is tens of MiB, too much for a byte-by-byte loop in a debug build.
+    static func find(_ needle: [UInt8], in haystack: Data) -> Bool {
+        haystack.range(of: Data(needle)) != nil
     }
 }
 

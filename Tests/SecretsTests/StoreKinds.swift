@@ -14,23 +14,54 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 
     static var enabled: [StoreKind] { skipPostgres ? [.sqlite] : allCases }
 
-    /// A fresh, empty, migrated store (PostgreSQL: a new schema of its own).
-    func make() async throws -> any SecretStore {
+    /// Runs `body` with a fresh, empty, migrated store (PostgreSQL: a new schema of its own), then closes it
+    /// and removes what it made (the temporary directory, the schema), whether `body` returned or threw.
+    func withStore<T>(_ body: (any SecretStore) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-store-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
             let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
             try await store.migrate()
-            return store
+            do {
+                let result = try await body(store)
+                await store.close()
+                return result
+            } catch {
+                await store.close()
+                throw error
+            }
         case .postgres:
-            return try await Self.postgresReplicas(1)[0]
+            return try await Self.withPostgresReplicas(1) { try await body($0[0]) }
+        }
+    }
+
+    /// Runs `body` with `count` PostgreSQL replicas on one new schema (see ``postgresReplicas(_:)``), then
+    /// closes them and drops the schema.
+    static func withPostgresReplicas<T>(_ count: Int, _ body: ([PostgresSecretStore]) async throws -> T) async throws -> T {
+        let stores = try await postgresReplicas(count)
+        func cleanUp() async {
+            for store in stores { await store.close() }
+            // A store of its own drops the schema: the test may have closed the ones it was given.
+            if let url = testDatabaseURL, let dropper = try? PostgresSecretStore(url: url, schema: stores[0].schema) {
+                try? await dropper.dropSchema()
+                await dropper.close()
+            }
+        }
+        do {
+            let result = try await body(stores)
+            await cleanUp()
+            return result
+        } catch {
+            await cleanUp()
+            throw error
         }
     }
 
     /// `count` PostgreSQL stores ("replicas", each with its own pool) on one new schema, migrated
     /// concurrently, as replicas starting together do.
-    static func postgresReplicas(_ count: Int) async throws -> [PostgresSecretStore] {
+    private static func postgresReplicas(_ count: Int) async throws -> [PostgresSecretStore] {
         guard let url = testDatabaseURL else {
             throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
         }

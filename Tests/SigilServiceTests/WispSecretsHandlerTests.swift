@@ -18,8 +18,6 @@ struct TestAuthenticator: XRPCAuthenticator {
     }
 }
 
-let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
-let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
 
 /// The wisp secret methods over a fresh SQLite store, as `sigil serve` wires them.
 func secretsApplication(maxSecrets: Int = 100, rateLimit: Int = 0) async throws -> (some ApplicationProtocol, SecretService) {
@@ -36,11 +34,6 @@ func secretsApplication(maxSecrets: Int = 100, rateLimit: Int = 0) async throws 
     let router = Router()
     service.addRoutes(to: router)
     return (Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))), secrets)
-}
-
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 }
 
 extension TestClientProtocol {

@@ -6,21 +6,6 @@ import SigilTestSupport
 import Testing
 
 /// A DNS stand-in: names map to fixed answers; counts lookups; a name mapped to nil never answers in time.
-final class StandInDNS: HostResolver, @unchecked Sendable {
-    private let lock = NSLock()
-    private let answers: [String: [[UInt8]]?]
-    private var asked: [String] = []
-
-    init(_ answers: [String: [[UInt8]]?]) { self.answers = answers }
-
-    var lookups: [String] { lock.withLock { asked } }
-
-    func addresses(of host: String) async -> [[UInt8]]? {
-        lock.withLock { asked.append(host) }
-        guard let answer = answers[host] else { return [] }  // NXDOMAIN
-        return answer                                          // nil: timed out
-    }
-}
 
 @Suite("SSRF guard with a stand-in DNS")
 struct DestinationGuardDNSTests {

@@ -40,7 +40,7 @@ func serveAgainst(_ network: StandInNetwork, directory: String, extra: [String] 
     let base = await network.base
     let port = await network.port
     let subscriptions = await network.cursors.count
-    let server = try ServeProcess(["--port", "0", "--data-dir", directory, "--log-level", "info", "--insecure-loopback", "--rate-limit", "0",
+    let server = try ServeProcess(["--port", "0", "--data-dir", directory, "--log-level", "trace", "--insecure-loopback", "--rate-limit", "0",
                                    "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc"] + extra)
     let url = "http://127.0.0.1:\(try await server.waitUntilListening())"
     // It subscribed (a killed predecessor's subscription may linger in the stand-in until it next writes).
@@ -58,11 +58,22 @@ func webhooksActive(_ base: String, _ count: Int) async throws -> Bool {
     }
 }
 
+/// Waits until the gauge or counter `name` on `base`'s /metrics reads `value` (the worker updates its queue
+/// gauges every few seconds).
+func metric(_ base: String, _ name: String, is value: Double) async throws -> Bool {
+    try await eventually(.seconds(20)) {
+        let metrics = try await fetch(base + "/metrics").body
+        guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }),
+              let current = Double(line.split(separator: " ").last ?? "") else { return false }
+        return current == value
+    }
+}
+
 func temporaryDirectory(_ label: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("sigil-\(label)-\(UUID().uuidString)").path
 }
 
-@Suite("Hostile networks against sigil serve", .serialized)
+@Suite("Hostile networks against sigil serve", .serialized, .tags(.process, .slow))
 struct HostileNetworkTests {
     /// Real events are often far over WebSocket's usual 16 KiB frame: they are read; one over the message
     /// limit (2 MiB) is skipped and the cursor moves past it; events after either are delivered.
@@ -122,11 +133,8 @@ struct HostileNetworkTests {
             #expect(try await webhooksActive(url, 1))
             await network.emit(commitEvent(did: bob, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
             #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
-            #expect(await drip.finished == 0, "bob's delivery came while alice's PDS was still dripping")
-            // And long before the read-back's 10 s deadline: nothing waited for alice's PDS.
-            let dripStarted = try #require(await drip.firstOpened)
-            let arrived = try #require(await network.arrivals.first)
-            #expect(arrived - dripStarted < .seconds(5), "bob's delivery came \(arrived - dripStarted) after alice's read-back began")
+            // Ordering, not timing: bob's delivery arrived while alice's read-back was still dripping.
+            #expect(await drip.finished == 0, "bob's delivery waited for alice's dripping PDS")
             // The read-back's overall deadline (10 s) ends the drip, which would otherwise go on for a minute.
             #expect(try await eventually(.seconds(25)) { await drip.finished == 1 })
             #expect(try await eventually { (await drip.lastDuration ?? .zero) < .seconds(15) })

@@ -4,29 +4,29 @@ import SigilTestSupport
 import Testing
 import WebhookSignature
 
-@Suite("sigil webhook CLI")
+@Suite("sigil webhook CLI", .tags(.process))
 struct WebhookCLITests {
-    @Test func verifyExitCodes() throws {
+    @Test func verifyExitCodes() async throws {
         let token = SigningToken.generate().text
         let body = #"{"event":"create"}"#
         let now = Int64(Date().timeIntervalSince1970)
         let headers = try WebhookSigner(token: token).headers(body: Array(body.utf8), id: "msg_1", timestamp: now)
         let flags = headers.flatMap { ["--header", "\($0.name): \($0.value)"] }
 
-        let valid = try runSigil(["webhook", "verify", "--secret", token] + flags, stdin: body)
+        let valid = try await runSigil(["webhook", "verify", "--secret", token] + flags, stdin: body)
         #expect(valid.status == 0, "\(valid.stderr)")
         #expect(valid.stdout.hasPrefix("valid"))
 
-        let tampered = try runSigil(["webhook", "verify", "--secret", token] + flags, stdin: body + " ")
+        let tampered = try await runSigil(["webhook", "verify", "--secret", token] + flags, stdin: body + " ")
         #expect(tampered.status == 1)
         #expect(!tampered.stderr.isEmpty && !tampered.stderr.contains(token))
 
-        let otherSecret = try runSigil(["webhook", "verify", "--secret", SigningToken.generate().text] + flags, stdin: body)
+        let otherSecret = try await runSigil(["webhook", "verify", "--secret", SigningToken.generate().text] + flags, stdin: body)
         #expect(otherSecret.status == 1)
 
-        let noHeaders = try runSigil(["webhook", "verify", "--secret", token], stdin: body)
+        let noHeaders = try await runSigil(["webhook", "verify", "--secret", token], stdin: body)
         #expect(noHeaders.status == 2)
-        let badHeader = try runSigil(["webhook", "verify", "--secret", token, "--header", "no colon"], stdin: body)
+        let badHeader = try await runSigil(["webhook", "verify", "--secret", token, "--header", "no colon"], stdin: body)
         #expect(badHeader.status == 2)
     }
 
@@ -42,14 +42,14 @@ struct WebhookCLITests {
         #expect(try await store.markDead(id: "d1", lease: 1_500, attempts: 1, error: "secret s was deleted; not sent unsigned", at: 2_000))
         await store.close()
 
-        let listed = try runSigil(["webhook", "deliveries", "--data-dir", directory])
+        let listed = try await runSigil(["webhook", "deliveries", "--data-dir", directory])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains(#""id":"d1""#) && listed.stdout.contains(#""status":"dead""#))
         #expect(listed.stdout.contains("secret s was deleted"))
         #expect(listed.stderr.contains("dead: 1"))
-        let filtered = try runSigil(["webhook", "deliveries", "--data-dir", directory, "--status", "pending"])
+        let filtered = try await runSigil(["webhook", "deliveries", "--data-dir", directory, "--status", "pending"])
         #expect(filtered.status == 0 && filtered.stdout.isEmpty)
-        let bad = try runSigil(["webhook", "deliveries", "--data-dir", directory, "--status", "lost"])
+        let bad = try await runSigil(["webhook", "deliveries", "--data-dir", directory, "--status", "lost"])
         #expect(bad.status == 2)
     }
 }

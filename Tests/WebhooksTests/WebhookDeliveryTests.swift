@@ -10,76 +10,9 @@ import Testing
 import WebhookSignature
 @testable import Webhooks
 
-let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
-let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
 
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-}
-
-/// Polls `condition` until it holds or `timeout` passes.
-func eventually(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
 
 /// The Python interpreter of the test virtual environment (`.ci/test` makes it), or `SIGIL_TEST_PYTHON`.
-func testPython() -> String {
-    ProcessInfo.processInfo.environment["SIGIL_TEST_PYTHON"] ?? Repo.path(".build/python-venv/bin/python3")
-}
-
-/// The Python harness itself failed (no interpreter, no package, a crash): neither a yes nor a no.
-struct PythonHarnessError: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Verifies with the stock Python `standardwebhooks` package: true (valid), false (the library refused the
-/// signature with its own `WebhookVerificationError`), or throws when the harness could not say either.
-func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) throws -> Bool {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-py-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let standard = headers.filter { $0.key.hasPrefix("webhook-") }
-    try Data(JSONValue.object(standard.mapValues { .string($0) }).serialized()).write(to: directory.appendingPathComponent("headers.json"))
-    try Data(body).write(to: directory.appendingPathComponent("body"))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: testPython())
-    process.arguments = ["-c", """
-        import json, sys
-        from standardwebhooks.webhooks import Webhook, WebhookVerificationError
-        headers = json.load(open(sys.argv[2]))
-        try:
-            Webhook(sys.argv[1]).verify(open(sys.argv[3], 'rb').read(), headers)
-        except WebhookVerificationError:
-            print("invalid")
-        else:
-            print("valid")
-        """, token, directory.appendingPathComponent("headers.json").path, directory.appendingPathComponent("body").path]
-    process.environment = ["PATH": "/usr/bin:/bin"]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    do {
-        try process.run()
-    } catch {
-        throw PythonHarnessError(description: "cannot run \(testPython()) (.ci/test creates it): \(error)")
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard process.terminationStatus == 0 else { throw PythonHarnessError(description: "python failed: \(text)") }
-    switch text {
-    case "valid": return true
-    case "invalid": return false
-    default: throw PythonHarnessError(description: "unexpected python output: \(text)")
-    }
-}
-
 /// The delivery pipeline of `sigil serve`, in process, against the stand-in network.
 struct Pipeline {
     let store: SQLiteSecretStore
@@ -87,7 +20,11 @@ struct Pipeline {
     let registry: WebhookRegistry
     let worker: DeliveryWorker
     let consumer: JetstreamConsumer
+    /// The consumer's processor: ``settled(at:)`` flushes its cursor.
+    let processor: EventProcessor
     let destinations: DestinationGuard
+    /// The store's directory, removed when ``run(network:_:)`` ends.
+    let directory: URL
 
     static func make(network: StandInNetwork) async throws -> Pipeline {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-wh-\(UUID().uuidString)")
@@ -107,10 +44,11 @@ struct Pipeline {
         configuration.schedule = RetrySchedule(delays: [.seconds(1), .seconds(1), .seconds(1)])
         configuration.pollInterval = .milliseconds(20)
         let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration, logger: logger)
-        let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe",
-                                         processor: EventProcessor(registry: registry, store: store), store: store, logger: logger,
+        let processor = EventProcessor(registry: registry, store: store)
+        let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
                                          onEnqueue: { worker.nudge() })
-        return Pipeline(store: store, secrets: secrets, registry: registry, worker: worker, consumer: consumer, destinations: destinations)
+        return Pipeline(store: store, secrets: secrets, registry: registry, worker: worker, consumer: consumer, processor: processor,
+                        destinations: destinations, directory: directory)
     }
 
     func run<T: Sendable>(network: StandInNetwork, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
@@ -118,10 +56,36 @@ struct Pipeline {
             group.addTask { try await worker.run(); return nil }
             group.addTask { try await consumer.run(); return nil }
             #expect(try await eventually { await network.subscriberCount > 0 })
-            let result = try await body()
-            group.cancelAll()
-            return result
+            do {
+                let result = try await body()
+                group.cancelAll()
+                await cleanUp()
+                return result
+            } catch {
+                group.cancelAll()
+                await cleanUp()
+                throw error
+            }
         }
+    }
+
+    private func cleanUp() async {
+        await store.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Waits until every event up to `time` was processed: the cursor, flushed on request, reaches it. Events
+    /// that queue nothing store their cursor lazily; this is the condition to wait for instead of sleeping.
+    func settled(at time: Int64) async throws -> Bool {
+        try await eventually {
+            try await processor.flush()
+            return try await store.cursor(EventProcessor.cursorName) == time
+        }
+    }
+
+    /// Deliveries queued so far, in any state.
+    func queued() async throws -> Int {
+        try await store.deliveryCounts().values.reduce(0, +)
     }
 }
 
@@ -171,8 +135,8 @@ struct WebhookDeliveryTests {
                 await network.emit(commitEvent(did: bob, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 await network.emit(commitEvent(did: alice, time: next(), operation: "delete", collection: "app.bsky.feed.post", rkey: "p1"))
                 await network.emit(commitEvent(did: alice, time: next(), operation: "update", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
-                try await Task.sleep(for: .milliseconds(400))
-                #expect(await network.received.count == 1)
+                #expect(try await pipeline.settled(at: time))
+                #expect(try await pipeline.queued() == 1, "a filtered-out event queued a delivery")
 
                 // A delivery that fails, then the secret rotates: the retry carries only the new signature.
                 await network.script(statuses: [503])
@@ -203,8 +167,11 @@ struct WebhookDeliveryTests {
                 pausedFields["enabled"] = false
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", .object(pausedFields))
                 await network.emit(commitEvent(did: alice, time: next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: .object(pausedFields)))
+                #expect(try await eventually { pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
+                let queuedBefore = try await pipeline.queued()
                 await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p4", record: [:]))
-                try await Task.sleep(for: .milliseconds(400))
+                #expect(try await pipeline.settled(at: time))
+                #expect(try await pipeline.queued() == queuedBefore, "a paused webhook queued a delivery")
                 #expect(await network.received.count == 3)
                 await network.deleteRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1")
                 await network.emit(commitEvent(did: alice, time: next(), operation: "delete", collection: "place.wisp.v2.wh", rkey: "w1"))

@@ -5,14 +5,6 @@ import HummingbirdTesting
 import Lexicon
 import XRPC
 
-enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String {
-        root.appendingPathComponent(relative).path
-    }
-}
-
 /// Accepts `Bearer good:<did>`, rejects any other credentials, and reports none when there is no header.
 struct StubAuthenticator: XRPCAuthenticator {
     func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {

@@ -1,0 +1,88 @@
+import Foundation
+import Lexicon
+import Secrets
+import Testing
+import WebhookSignature
+
+/// Two `sigil serve` replicas on one PostgreSQL database, as operators run them.
+@Suite("Two replicas on one PostgreSQL", .serialized, .tags(.postgres, .process, .slow))
+struct ReplicaTests {
+    static var databaseURL: String? { ProcessInfo.processInfo.environment["SIGIL_TEST_DATABASE_URL"] }
+    static var skip: Bool { ProcessInfo.processInfo.environment["SIGIL_SKIP_POSTGRES"] == "1" }
+
+    /// Rotate on one replica, then at once (no pause) cause a delivery: whichever replica sends it signs with
+    /// the token rotate just returned, never the one before, each event exactly once. A service JWT used on
+    /// one replica is refused as a replay by the other.
+    @Test(.enabled(if: !skip))
+    func rotateOnOneSignOnTheOtherAndNoReplayAcrossThem() async throws {
+        let url = try #require(Self.databaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            let account = TestAccount("did:plc:replicaaaaaaaaaaaaaaaaaaa")
+            await network.publishDID(account.did, key: account.multikey)
+            let base = await network.base
+            let schema = "replicas_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let directories = [temporaryDirectory("replica-a"), temporaryDirectory("replica-b")]
+            try FileManager.default.createDirectory(atPath: directories[0], withIntermediateDirectories: true)
+            let keyFile = directories[0] + "/master.key"
+            try MasterKey.generate().write(to: keyFile)
+            defer { for directory in directories { try? FileManager.default.removeItem(atPath: directory) } }
+            let shared = ["--database-url", url, "--database-schema", schema, "--master-key-file", keyFile]
+            let (first, a) = try await serveAgainst(network, directory: directories[0], extra: shared)
+            let (second, b) = try await serveAgainst(network, directory: directories[1], extra: shared)
+            let replicas = [a, b]
+
+            // A replayed JWT: accepted by one replica, refused by the other.
+            let token = try account.token(lxm: "place.wisp.v2.secret.list")
+            let once = try await fetch(a + "/xrpc/place.wisp.v2.secret.list", headers: [("Authorization", "Bearer " + token)])
+            #expect(once.status == 200, "\(once.body)")
+            let replay = try await fetch(b + "/xrpc/place.wisp.v2.secret.list", headers: [("Authorization", "Bearer " + token)])
+            #expect(replay.status == 401)
+            #expect(replay.body.contains("NonceNotUnique"), "\(replay.body)")
+
+            let created = try await account.call(a, "place.wisp.v2.secret.create", ["name": "hook"])
+            var current = try #require(created.body?["token"]?.stringValue)
+            var earlier: [String] = []
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(account.did)/app.bsky.feed.post", secretId: "hook")
+            await network.putRecord(did: account.did, collection: "place.wisp.v2.wh", rkey: "w1", record)
+            await network.emit(commitEvent(did: account.did, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+            #expect(try await webhooksActive(a, 1))
+            #expect(try await webhooksActive(b, 1))
+
+            for round in 0..<6 {
+                let rotated = try await account.call(replicas[round % 2], "place.wisp.v2.secret.rotate", ["name": "hook"])
+                #expect(rotated.status == 200)
+                earlier.append(current)
+                current = try #require(rotated.body?["token"]?.stringValue)
+                let rkey = "p\(round)"
+                await network.emit(commitEvent(did: account.did, time: 2_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
+                                               rkey: rkey, record: [:]))
+                #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == rkey } })
+                let delivery = try #require(await network.received.first { Self.rkey(of: $0) == rkey })
+                #expect((try? WebhookVerifier(token: current).verify(body: delivery.body, headers: delivery.headers)) != nil,
+                        "round \(round): not signed with the token rotate returned")
+                for old in earlier {
+                    #expect((try? WebhookVerifier(token: old, policy: .acceptEither).verify(body: delivery.body, headers: delivery.headers)) == nil,
+                            "round \(round): signed with an earlier token")
+                }
+            }
+            // Both replicas queue every event (the same ids); one of them sends each.
+            let received = await network.received
+            #expect(received.count == 6, "\(received.count) deliveries for 6 events")
+            #expect(Set(received.map(\.id)).count == 6)
+
+            for server in [first, second] {
+                kill(server.process.processIdentifier, SIGTERM)
+                _ = try await server.waitForExit()
+                for secret in [current] + earlier { #expect(!server.stderr.contains(secret), "a token was logged") }
+            }
+            let dropper = try PostgresSecretStore(url: url, schema: schema)
+            try await dropper.dropSchema()
+            await dropper.close()
+        }
+    }
+
+    static func rkey(of delivery: StandInNetwork.Received) -> String? {
+        (try? JSONValue(parsing: delivery.body))?["rkey"]?.stringValue
+    }
+}
