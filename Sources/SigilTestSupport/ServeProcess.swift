@@ -120,6 +120,19 @@ public func fetch(_ url: String, method: HTTPMethod = .GET, body: String? = nil,
 }
 
 
+/// Runs `process` to its end without blocking a thread: its exit status.
+public func runToExit(_ process: Process) async throws -> Int32 {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+}
+
 /// A `sigil` command that did not end in time (it was killed).
 public struct SigilTimeout: Error, CustomStringConvertible {
     public let arguments: [String]

@@ -120,7 +120,7 @@ struct OutboundBoundsTests {
         #expect(resolver.inFlight == 1, "the abandoned lookup still holds its thread")
         #expect(await resolver.addresses(of: "other.test") == nil, "no room: refused at once")
         release.signal()
-        #expect(try await waitUntilTrue { resolver.inFlight == 0 })
+        #expect(try await eventually { resolver.inFlight == 0 })
         release.signal()
         #expect(await resolver.addresses(of: "other.test") == [[93, 184, 216, 34]])
     }
@@ -134,9 +134,3 @@ struct OutboundBoundsTests {
     }
 }
 
-/// Polls a synchronous condition until it holds (10 s at most).
-func waitUntilTrue(_ condition: @Sendable () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-    return condition()
-}

@@ -12,8 +12,17 @@ struct PythonHarnessError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Runs `script` with the stock library's interpreter; its stdout, trimmed. A non-zero exit is a harness error.
-func runPython(_ script: String, _ arguments: [String]) throws -> String {
+/// Runs `script` with the stock library's interpreter on a thread of its own (its blocking reads and wait stay
+/// off the cooperative pool); its stdout, trimmed. A non-zero exit is a harness error.
+func runPython(_ script: String, _ arguments: [String]) async throws -> String {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try runPythonBlocking(script, arguments) })
+        }.start()
+    }
+}
+
+private func runPythonBlocking(_ script: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: testPython())
     process.arguments = ["-c", script] + arguments
@@ -42,21 +51,21 @@ func runPython(_ script: String, _ arguments: [String]) throws -> String {
 }
 
 /// A scratch directory for files handed to Python, removed after `body`.
-func withPythonFiles<T>(_ body: (URL) throws -> T) throws -> T {
+func withPythonFiles<T>(_ body: (URL) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-py-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    return try body(directory)
+    return try await body(directory)
 }
 
 /// Verifies with the stock Python `standardwebhooks` package: true (valid), false (the library refused the
 /// signature with its own `WebhookVerificationError`), or throws when the harness could not say either.
-func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) throws -> Bool {
-    try withPythonFiles { directory in
+func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) async throws -> Bool {
+    try await withPythonFiles { directory in
         let standard = headers.filter { $0.key.hasPrefix("webhook-") }
         try Data(JSONValue.object(standard.mapValues { .string($0) }).serialized()).write(to: directory.appendingPathComponent("headers.json"))
         try Data(body).write(to: directory.appendingPathComponent("body"))
-        let text = try runPython("""
+        let text = try await runPython("""
             import json, sys
             from standardwebhooks.webhooks import Webhook, WebhookVerificationError
             headers = json.load(open(sys.argv[2]))
@@ -76,10 +85,10 @@ func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) t
 }
 
 /// The `webhook-signature` value the stock Python library makes for `body` (it signs text: UTF-8 only).
-func signedByPython(token: String, id: String, timestamp: Int64, body: [UInt8]) throws -> String {
-    try withPythonFiles { directory in
+func signedByPython(token: String, id: String, timestamp: Int64, body: [UInt8]) async throws -> String {
+    try await withPythonFiles { directory in
         try Data(body).write(to: directory.appendingPathComponent("body"))
-        return try runPython("""
+        return try await runPython("""
             import sys
             from datetime import datetime, timezone
             from standardwebhooks.webhooks import Webhook

@@ -23,22 +23,22 @@ struct StandardWebhooksInteropTests {
     static let otherToken = "whsec_" + Data((0..<32).map { UInt8($0 * 11 % 256) }).base64EncodedString()
 
     @Test(arguments: bodies)
-    func sigilSignsTheLibraryVerifies(_ body: Body) throws {
+    func sigilSignsTheLibraryVerifies(_ body: Body) async throws {
         let now = Int64(Date().timeIntervalSince1970)
         var headers: [String: String] = [:]
         for (name, value) in try WebhookSigner(token: Self.token).headers(body: body.bytes, id: "msg_2Lx1", timestamp: now) { headers[name] = value }
-        #expect(try verifiedByPython(token: Self.token, headers: headers, body: body.bytes))
-        #expect(try !verifiedByPython(token: Self.otherToken, headers: headers, body: body.bytes))
-        #expect(try !verifiedByPython(token: Self.token, headers: headers, body: body.bytes + [0x20]))
+        #expect(try await verifiedByPython(token: Self.token, headers: headers, body: body.bytes))
+        #expect(try await !verifiedByPython(token: Self.otherToken, headers: headers, body: body.bytes))
+        #expect(try await !verifiedByPython(token: Self.token, headers: headers, body: body.bytes + [0x20]))
         var otherID = headers
         otherID["webhook-id"] = "msg_2Lx2"
-        #expect(try !verifiedByPython(token: Self.token, headers: otherID, body: body.bytes))
+        #expect(try await !verifiedByPython(token: Self.token, headers: otherID, body: body.bytes))
     }
 
     @Test(arguments: bodies)
-    func theLibrarySignsSigilVerifies(_ body: Body) throws {
+    func theLibrarySignsSigilVerifies(_ body: Body) async throws {
         let now = Int64(Date().timeIntervalSince1970)
-        let signature = try signedByPython(token: Self.token, id: "msg_py", timestamp: now, body: body.bytes)
+        let signature = try await signedByPython(token: Self.token, id: "msg_py", timestamp: now, body: body.bytes)
         #expect(signature.hasPrefix("v1,"))
         let headers = ["webhook-id": "msg_py", "webhook-timestamp": String(now), "webhook-signature": signature]
         let verifier = try WebhookVerifier(token: Self.token, now: { now })
@@ -55,12 +55,12 @@ struct StandardWebhooksInteropTests {
 
     /// Bodies that are not UTF-8: Sigil signs and verifies the exact bytes; the stock library cannot take them
     /// at all (it decodes the body as text), which the harness reports as its own failure, not as "invalid".
-    @Test func nonUTF8BodiesAreSigilsAlone() throws {
+    @Test func nonUTF8BodiesAreSigilsAlone() async throws {
         let body: [UInt8] = [0xFF, 0xFE, 0x00, 0xC3, 0x28]
         let now = Int64(Date().timeIntervalSince1970)
         var headers: [String: String] = [:]
         for (name, value) in try WebhookSigner(token: Self.token).headers(body: body, id: "msg_bin", timestamp: now) { headers[name] = value }
         #expect(try WebhookVerifier(token: Self.token, now: { now }).verify(body: body, headers: headers).count == 2)
-        #expect(throws: PythonHarnessError.self) { try verifiedByPython(token: Self.token, headers: headers, body: body) }
+        await #expect(throws: PythonHarnessError.self) { try await verifiedByPython(token: Self.token, headers: headers, body: body) }
     }
 }

@@ -124,7 +124,7 @@ struct WebhookDeliveryTests {
                 #expect(delivery.headers["content-type"] == "application/json")
                 #expect(delivery.headers["user-agent"]?.hasPrefix("sigil-webhook/") == true)
                 #expect(try WebhookVerifier(token: first.text).verify(body: delivery.body, headers: delivery.headers).count == 2)
-                #expect(try verifiedByPython(token: first.text, headers: delivery.headers, body: delivery.body))
+                #expect(try await verifiedByPython(token: first.text, headers: delivery.headers, body: delivery.body))
                 let payload = try JSONValue(parsing: delivery.body)
                 #expect(payload["event"] == "create" && payload["did"] == .string(alice) && payload["collection"] == "app.bsky.feed.post")
                 #expect(payload["rkey"] == "p1" && payload["record"] == ["text": "hi"] && payload["id"] == .string(delivery.id))
@@ -150,8 +150,8 @@ struct WebhookDeliveryTests {
                 #expect(retried.id == failed.id, "the id is stable across retries")
                 #expect(try WebhookVerifier(token: second.text).verify(body: retried.body, headers: retried.headers).count == 2)
                 #expect(throws: WebhookVerificationError.self) { try WebhookVerifier(token: first.text).verify(body: retried.body, headers: retried.headers) }
-                #expect(try verifiedByPython(token: second.text, headers: retried.headers, body: retried.body))
-                #expect(try !verifiedByPython(token: first.text, headers: retried.headers, body: retried.body))
+                #expect(try await verifiedByPython(token: second.text, headers: retried.headers, body: retried.body))
+                #expect(try await !verifiedByPython(token: first.text, headers: retried.headers, body: retried.body))
 
                 // A deleted secret: the delivery fails with a reason and is never sent unsigned.
                 _ = try await pipeline.secrets.delete(owner: alice, name: "deploy")
