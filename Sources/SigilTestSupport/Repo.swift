@@ -54,6 +54,23 @@ public func eventually(_ timeout: Duration = .seconds(10), _ condition: @Sendabl
     return try await condition()
 }
 
+/// Kinds of test a developer may leave out locally: `SIGIL_TEST_SKIP=slow,process` (CI sets nothing and runs all).
+public enum TestKind: String, Sendable {
+    case slow, process, postgres
+
+    /// The kinds SIGIL_TEST_SKIP names.
+    public static let skipped: Set<String> = Set(
+        (ProcessInfo.processInfo.environment["SIGIL_TEST_SKIP"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs unless SIGIL_TEST_SKIP names one of `kinds` (pair it with the matching `.tags`).
+    public static func kinds(_ kinds: TestKind...) -> Self {
+        let skipped = kinds.filter { TestKind.skipped.contains($0.rawValue) }
+        return .disabled(if: !skipped.isEmpty, "SIGIL_TEST_SKIP includes \(skipped.map(\.rawValue).joined(separator: ", "))")
+    }
+}
+
 extension Tag {
     /// Needs the PostgreSQL server `.ci/test` starts (skip with `SIGIL_SKIP_POSTGRES=1`).
     @Tag public static var postgres: Self

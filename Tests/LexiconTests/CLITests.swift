@@ -2,7 +2,7 @@ import Foundation
 import SigilTestSupport
 import Testing
 
-@Suite("sigil lexicon CLI", .tags(.process))
+@Suite("sigil lexicon CLI", .tags(.process), .kinds(.process))
 struct CLITests {
     @Test func checkPassesOnTheRepoLexicons() async throws {
         let result = try await runSigil(["lexicon", "check", Repo.path("lexicons")])

@@ -4,7 +4,7 @@ import Testing
 
 /// What only the PostgreSQL store promises: several replicas (here: several stores on one schema, each with its
 /// own connection pool) writing at once, and its connection URL.
-@Suite("PostgresSecretStore", .disabled(if: StoreKind.skipPostgres, "SIGIL_SKIP_POSTGRES=1"), .tags(.postgres))
+@Suite("PostgresSecretStore", .disabled(if: StoreKind.skipPostgres, "SIGIL_SKIP_POSTGRES=1"), .tags(.postgres), .kinds(.postgres))
 struct PostgresSecretStoreTests {
     static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
 

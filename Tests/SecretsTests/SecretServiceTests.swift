@@ -100,13 +100,26 @@ struct SecretServiceTests {
     func listPagesWithACursorAndNeverShowsTokens(_ kind: StoreKind) async throws {
         try await kind.withStore { (store) async throws in
             let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
-            for name in ["a", "b", "c"] { _ = try await service.create(owner: Self.alice, name: name) }
+            var tokens: [SigningToken] = []
+            for name in ["a", "b", "c"] { tokens.append(try await service.create(owner: Self.alice, name: name).token) }
+            tokens.append(try await service.rotate(owner: Self.alice, name: "b").token)
             let first = try await service.list(owner: Self.alice, cursor: nil, limit: 2)
             #expect(first.secrets.map(\.name) == ["a", "b"])
             #expect(first.cursor == "b")
             let second = try await service.list(owner: Self.alice, cursor: first.cursor, limit: 2)
             #expect(second.secrets.map(\.name) == ["c"])
             #expect(second.cursor == nil)
+            // No page carries a token, a token's key bytes or a sealed token: not in any field, not when printed.
+            for summary in first.secrets + second.secrets {
+                let shown = "\(summary) \(String(reflecting: summary))"
+                let fields = Mirror(reflecting: summary).children.map { "\($0.label ?? ""):\($0.value)" }.joined(separator: " ")
+                for token in tokens {
+                    let secret = String(token.text.dropFirst("whsec_".count))
+                    #expect(!shown.contains(secret) && !fields.contains(secret), "\(summary.name) shows a token")
+                }
+                #expect(!fields.contains("whsec_") && !fields.lowercased().contains("sealed"), "\(fields)")
+            }
+            #expect(first.secrets.first { $0.name == "b" }?.rotatedAt != nil, "the page shows the rotation, not its token")
         }
     }
 
@@ -137,7 +150,7 @@ struct SecretServiceTests {
 }
 
 /// PostgreSQL at rest: the cluster's files (tables, indexes, WAL) hold sealed tokens only, once written out.
-@Suite("PostgreSQL at rest", .tags(.postgres))
+@Suite("PostgreSQL at rest", .tags(.postgres), .kinds(.postgres))
 struct PostgresAtRestTests {
     static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
 

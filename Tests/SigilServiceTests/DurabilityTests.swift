@@ -25,7 +25,7 @@ actor Acknowledgements {
     var rotations: Int { tokens.values.reduce(0) { $0 + $1.count - 1 } }
 }
 
-@Suite("Rotation durability", .serialized, .tags(.process, .slow))
+@Suite("Rotation durability", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
 struct DurabilityTests {
     /// Rotates the secrets of `names` in a loop, one sequential client per name, until cancelled or the
     /// connection fails (the kill). Any non-200 answer is recorded as a failure and stops that client.
@@ -55,7 +55,7 @@ struct DurabilityTests {
     /// After each restart every secret's current token is the last acknowledged one (or the one whose answer
     /// the kill cut off), and a signature made now by the signing path (`sigil secrets sign`, against the
     /// store the restarted server serves) verifies under that token and under no earlier one.
-    @Test(.tags(.process, .slow))
+    @Test(.tags(.process, .slow), .kinds(.process, .slow))
     func killNineNeverResurrectsATokenNorLosesAnAcknowledgedRotation() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-crash-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -168,7 +168,6 @@ struct DurabilityTests {
             storeArguments += ["--data-dir", directory]
         }
         try await store.migrate()
-        defer { Task { await store.close() } }
         let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: key))
         let owner = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
         let old = try await service.create(owner: owner, name: "hook").token
@@ -192,5 +191,7 @@ struct DurabilityTests {
         let afterDelete = try await runSigil(["secrets", "sign", "--did", owner, "--name", "hook"] + storeArguments, stdin: body)
         #expect(afterDelete.status != 0)
         #expect(afterDelete.stdout.isEmpty)
+        if let postgres = store as? PostgresSecretStore { try await postgres.dropSchema() }
+        await store.close()
     }
 }

@@ -23,7 +23,7 @@ func cpuSeconds(of pid: Int32) throws -> Double {
     return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
 }
 
-@Suite("Hostile callers against sigil serve", .serialized, .tags(.process, .slow))
+@Suite("Hostile callers against sigil serve", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
 struct HostileCallerTests {
     /// One `sigil serve --dev` for a test, in its own data directory.
     static func withServer(_ extra: [String] = [], _ body: (String, DevelopmentIdentity, ServeProcess) async throws -> Void) async throws {

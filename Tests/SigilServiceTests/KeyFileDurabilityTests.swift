@@ -2,7 +2,7 @@ import Foundation
 import SigilTestSupport
 import Testing
 
-@Suite("Key files are durable")
+@Suite("Key files are durable", .tags(.process), .kinds(.process))
 struct KeyFileDurabilityTests {
     static let strace = "/usr/bin/strace"
 

@@ -5,7 +5,7 @@ import Testing
 import WebhookSignature
 
 /// `sigil secrets audit | new-master-key | rekey | sign`, run as a user would, against a store made here.
-@Suite("sigil secrets", .tags(.process))
+@Suite("sigil secrets", .tags(.process), .kinds(.process))
 struct SecretsCLITests {
     static func scratch() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-cli-\(UUID().uuidString)").path

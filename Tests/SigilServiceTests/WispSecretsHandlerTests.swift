@@ -19,10 +19,13 @@ struct TestAuthenticator: XRPCAuthenticator {
 }
 
 
-/// The wisp secret methods over a fresh SQLite store, as `sigil serve` wires them.
-func secretsApplication(maxSecrets: Int = 100, rateLimit: Int = 0) async throws -> (some ApplicationProtocol, SecretService) {
+/// Runs `body` with a test client of the wisp secret methods over a fresh SQLite store, as `sigil serve` wires
+/// them; the store is closed and its directory removed afterwards.
+func withSecretsClient(maxSecrets: Int = 100, rateLimit: Int = 0,
+                       _ body: @escaping @Sendable (any TestClientProtocol, SecretService) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-handler-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
     let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
     try await store.migrate()
     let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: maxSecrets)
@@ -33,7 +36,14 @@ func secretsApplication(maxSecrets: Int = 100, rateLimit: Int = 0) async throws 
                               authenticator: TestAuthenticator(), rateLimiter: limiter)
     let router = Router()
     service.addRoutes(to: router)
-    return (Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))), secrets)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    do {
+        try await app.test(.router) { client in try await body(client, secrets) }
+    } catch {
+        await store.close()
+        throw error
+    }
+    await store.close()
 }
 
 extension TestClientProtocol {
@@ -50,8 +60,7 @@ extension TestClientProtocol {
 @Suite("place.wisp.v2.secret.* handlers")
 struct WispSecretsHandlerTests {
     @Test func createListRotateDelete() async throws {
-        let (app, secrets) = try await secretsApplication()
-        try await app.test(.router) { client in
+        try await withSecretsClient() { client, secrets in
             let (status, created, _) = try await client.call("create", as: alice, #"{"name":"deploy"}"#)
             #expect(status == .ok)
             let token = created["token"]?.stringValue ?? ""
@@ -83,8 +92,7 @@ struct WispSecretsHandlerTests {
     }
 
     @Test func accountsAreIsolated() async throws {
-        let (app, secrets) = try await secretsApplication()
-        try await app.test(.router) { client in
+        try await withSecretsClient() { client, secrets in
             let (_, created, _) = try await client.call("create", as: alice, #"{"name":"mine"}"#)
             // Bob sees nothing, and alice's secret looks exactly like a missing one to him.
             let (_, listed, _) = try await client.call("list", as: bob)
@@ -105,8 +113,7 @@ struct WispSecretsHandlerTests {
     }
 
     @Test func errors() async throws {
-        let (app, _) = try await secretsApplication(maxSecrets: 2)
-        try await app.test(.router) { client in
+        try await withSecretsClient(maxSecrets: 2) { client, _ in
             let (noAuth, noAuthError, noAuthHeaders) = try await client.call("create", as: nil, #"{"name":"a"}"#)
             #expect(noAuth == .unauthorized && noAuthError["error"] == "AuthenticationRequired")
             #expect(noAuthHeaders[.wwwAuthenticate] != nil)
@@ -129,8 +136,7 @@ struct WispSecretsHandlerTests {
     }
 
     @Test func mutatingCallsAreRateLimitedPerAccount() async throws {
-        let (app, _) = try await secretsApplication(rateLimit: 3)
-        try await app.test(.router) { client in
+        try await withSecretsClient(rateLimit: 3) { client, _ in
             for name in ["a", "b", "c"] {
                 let (status, _, _) = try await client.call("create", as: alice, #"{"name":"\#(name)"}"#)
                 #expect(status == .ok)

@@ -5,13 +5,13 @@ import SigilTestSupport
 import Testing
 import WebhookSignature
 
-@Suite("Delivery queue survives SIGKILL", .serialized, .tags(.process, .slow))
+@Suite("Delivery queue survives SIGKILL", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
 struct CrashDeliveryTests {
     /// Events flow in, `sigil serve` is killed mid-queue, restarted. The promise is at-least-once with stable ids:
     /// every accepted event arrives, each under one id only (a receiver that dedupes by `webhook-id` sees it
     /// exactly once), each copy correctly signed; the only repeats are the attempts in flight at the kill (at
     /// most the per-host limit, 4).
-    @Test(.tags(.process, .slow))
+    @Test(.tags(.process, .slow), .kinds(.process, .slow))
     func everyAcceptedEventIsDeliveredAfterARestart() async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in

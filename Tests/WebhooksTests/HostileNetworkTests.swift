@@ -73,7 +73,7 @@ func temporaryDirectory(_ label: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("sigil-\(label)-\(UUID().uuidString)").path
 }
 
-@Suite("Hostile networks against sigil serve", .serialized, .tags(.process, .slow))
+@Suite("Hostile networks against sigil serve", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
 struct HostileNetworkTests {
     /// Real events are often far over WebSocket's usual 16 KiB frame: they are read; one over the message
     /// limit (2 MiB) is skipped and the cursor moves past it; events after either are delivered.

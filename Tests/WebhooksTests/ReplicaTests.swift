@@ -5,7 +5,7 @@ import Testing
 import WebhookSignature
 
 /// Two `sigil serve` replicas on one PostgreSQL database, as operators run them.
-@Suite("Two replicas on one PostgreSQL", .serialized, .tags(.postgres, .process, .slow))
+@Suite("Two replicas on one PostgreSQL", .serialized, .tags(.postgres, .process, .slow), .kinds(.postgres, .process, .slow))
 struct ReplicaTests {
     static var databaseURL: String? { ProcessInfo.processInfo.environment["SIGIL_TEST_DATABASE_URL"] }
     static var skip: Bool { ProcessInfo.processInfo.environment["SIGIL_SKIP_POSTGRES"] == "1" }

@@ -4,7 +4,7 @@ import SigilTestSupport
 import Testing
 import WebhookSignature
 
-@Suite("sigil webhook CLI", .tags(.process))
+@Suite("sigil webhook CLI", .tags(.process), .kinds(.process))
 struct WebhookCLITests {
     @Test func verifyExitCodes() async throws {
         let token = SigningToken.generate().text

@@ -4,7 +4,7 @@ import NIOHTTP1
 import SigilTestSupport
 import Testing
 
-@Suite("sigil serve (child process)", .serialized, .tags(.process))
+@Suite("sigil serve (child process)", .serialized, .tags(.process), .kinds(.process))
 struct ServeProcessTests {
     @Test func servesHealthMethodsAndMetricsThenStopsOnSIGTERM() async throws {
         let server = try ServeProcess(["--port", "0", "--lexicons", Repo.path("fixtures/xrpc-lexicons")])
