@@ -81,5 +81,6 @@ struct HalfOpenJetstreamTests {
         running.cancel()
         _ = try? await running.value
         await pipeline.destinations.shutdown()
+        await pipeline.cleanUp()
     }
 }

@@ -69,7 +69,8 @@ struct Pipeline {
         }
     }
 
-    private func cleanUp() async {
+    /// Closes the store and removes its directory (``run(network:_:)`` does it; call it when not running).
+    func cleanUp() async {
         await store.close()
         try? FileManager.default.removeItem(at: directory)
     }
