@@ -153,9 +153,10 @@ public struct ServiceJWTVerifier: Sendable {
                 guard case .string(let l) = value else { throw .init("BadJwtLexiconMethod", "lxm is not a string") }
                 lxm = l
             }
-            guard case .string(let jti)? = payload["jti"], !jti.isEmpty, jti.utf8.count <= 256 else {
+            guard case .string(let jti)? = payload["jti"], !jti.isEmpty else {
                 throw .badJwt("jti is missing (a unique id of up to 256 bytes is required)")
             }
+            guard jti.utf8.count <= 256 else { throw .badJwt("jti is longer than 256 bytes (\(jti.utf8.count))") }
             (self.iss, self.aud, self.exp, self.iat, self.nbf, self.lxm, self.jti) = (iss, aud, exp, iat, nbf, lxm, jti)
         }
     }

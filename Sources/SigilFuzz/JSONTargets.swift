@@ -59,15 +59,26 @@ enum JSONTargets {
         return deepest
     }
 
-    /// Whether a `\u` escape names a UTF-16 surrogate (the parsers treat unpaired ones differently).
+    /// Whether some `\u` escape is a UTF-16 surrogate that is not half of a high–low pair (the parsers treat
+    /// those differently; well-formed pairs are compared like anything else). Escaped backslashes are skipped.
     static func hasUnpairedSurrogateEscape(_ bytes: [UInt8]) -> Bool {
+        func unit(at index: Int) -> UInt16? {
+            guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
+                  let value = UInt16(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16) else { return nil }
+            return value
+        }
         var index = 0
-        while index + 5 < bytes.count {
-            if bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-               bytes[index + 2] | 0x20 == UInt8(ascii: "d"), (bytes[index + 3] | 0x20) >= UInt8(ascii: "8") {
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\\") else { index += 1; continue }
+            guard let value = unit(at: index) else { index += 2; continue }   // another escape, e.g. \\ or \n
+            if (0xD800...0xDBFF).contains(value) {
+                guard let low = unit(at: index + 6), (0xDC00...0xDFFF).contains(low) else { return true }
+                index += 12
+            } else if (0xDC00...0xDFFF).contains(value) {
                 return true
+            } else {
+                index += 6
             }
-            index += 1
         }
         return false
     }

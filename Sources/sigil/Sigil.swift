@@ -34,8 +34,11 @@ struct Sigil: AsyncParsableCommand {
     /// test run. (`prctl(PR_SET_PDEATHSIG)` would be the kernel's way, but Swift cannot call variadic C.)
     static func exitWithParentIfAsked() {
         guard let text = ProcessInfo.processInfo.environment["SIGIL_EXIT_WITH_PARENT"], let parent = Int32(text) else { return }
+        // Not for this process's own children (`sigil bench` starts `sigil serve`): their parent is this one.
+        unsetenv("SIGIL_EXIT_WITH_PARENT")
         let watcher = Thread {
             while getppid() == parent { sleep(1) }
+            FileHandle.standardError.write(Data("sigil: parent process \(parent) ended (SIGIL_EXIT_WITH_PARENT); exiting\n".utf8))
             _exit(70)
         }
         watcher.stackSize = 64 << 10

@@ -30,7 +30,7 @@ struct FuzzRegressionTests {
         var inputs = target.seeds()
         let folders: [String] = switch name {
         case "json", "json-differential": ["fixtures/JSONTestSuite/test_parsing"]
-        case "lexicon": ["fixtures/fuzz/lexicons", "lexicons", "fixtures/fuzz/seeds/lexicon"]
+        case "lexicon": ["fixtures/fuzz/lexicons", "lexicons", "fixtures/xrpc-lexicons", "fixtures/fuzz/seeds/lexicon"]
         default: []
         }
         for path in (folders + ["fixtures/fuzz/regressions/" + name]).flatMap(Self.files) {

@@ -113,6 +113,7 @@ struct ServiceJWTTests {
         .init("missing lxm", "BadJwtLexiconMethod", mayResolve: false) { $0.token(claims: ["lxm": nil]) },
         .init("wrong lxm", "BadJwtLexiconMethod", mayResolve: false) { $0.token(claims: ["lxm": "com.example.other"]) },
         .init("missing jti", "BadJwt", mayResolve: false) { $0.token(claims: ["jti": nil]) },
+        .init("jti over 256 bytes", "BadJwt", mayResolve: false) { $0.token(claims: ["jti": .string(String(repeating: "j", count: 257))]) },
         .init("unknown DID (404)", "BadJwtIss") { $0.token(iss: nobody) },
         .init("DID document without #atproto", "BadJwtIss") { $0.token(iss: carol) },
         .init("kid naming another key", "BadJwt", mayResolve: false) { $0.token(header: ["kid": "#atproto_label"]) },
@@ -157,6 +158,8 @@ struct ServiceJWTTests {
             #expect(try await verifier.verify(fixture.token(), lxm: lxm) == alice)
             #expect(try await verifier.verify(fixture.token(key: fixture.bobKey, iss: bob), lxm: lxm) == bob)
             #expect(try await verifier.verify(fixture.token(header: ["kid": "#atproto"]), lxm: lxm) == alice)
+            // The longest jti accepted: 256 bytes (one more is refused, see the forgeries).
+            #expect(try await verifier.verify(fixture.token(claims: ["jti": .string(String(repeating: "j", count: 256))]), lxm: lxm) == alice)
             #expect(try await verifier.verify(fixture.token(header: ["typ": nil]), lxm: lxm) == alice)
             // Bare service DID as aud: accepted by default, refused when switched off.
             let bare = fixture.token(claims: ["aud": .string(serviceDID)])

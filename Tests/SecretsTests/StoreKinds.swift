@@ -10,7 +10,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     /// PostgreSQL tests need `SIGIL_TEST_DATABASE_URL` (`.ci/test` starts a server and sets it). Without it
     /// they fail, unless `SIGIL_SKIP_POSTGRES=1` says to skip them on purpose.
     static var testDatabaseURL: String? { ProcessInfo.processInfo.environment["SIGIL_TEST_DATABASE_URL"] }
-    static var skipPostgres: Bool { ProcessInfo.processInfo.environment["SIGIL_SKIP_POSTGRES"] == "1" }
+    static var skipPostgres: Bool { ProcessInfo.processInfo.environment["SIGIL_SKIP_POSTGRES"] == "1" || TestKind.skipped.contains("postgres") }
 
     static var enabled: [StoreKind] { skipPostgres ? [.sqlite] : allCases }
 

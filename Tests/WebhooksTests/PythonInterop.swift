@@ -35,14 +35,23 @@ private func runPythonBlocking(_ script: String, _ arguments: [String]) throws -
     } catch {
         throw PythonHarnessError(description: "cannot run \(testPython()) (.ci/test creates it): \(error)")
     }
-    // stderr on a thread of its own: neither pipe can fill up and stall the other.
+    // stderr on a thread of its own: neither pipe can fill up and stall the other. A harness that hangs is
+    // killed after a minute.
     final class Box: @unchecked Sendable { var data = Data() }
     let errorText = Box()
-    let reader = Thread { errorText.data = errors.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
+    let readersDone = DispatchGroup()
+    readersDone.enter()
+    Thread {
+        errorText.data = errors.fileHandleForReading.readDataToEndOfFile()
+        readersDone.leave()
+    }.start()
+    let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: killer)
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while reader.isExecuting { usleep(1000) }
+    killer.cancel()
+    readersDone.wait()
+    if process.terminationReason == .uncaughtSignal { throw PythonHarnessError(description: "python did not finish within 60 s; killed") }
     let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     guard process.terminationStatus == 0 else {
         throw PythonHarnessError(description: "python failed: \(text) \(String(decoding: errorText.data, as: UTF8.self))")
