@@ -65,49 +65,55 @@ enum WebhookTargets {
         }
     }
 
-    /// Input: frame lengths (first byte: how many frames), then the bytes. Frames are assembled as the consumer
-    /// does; a complete message never exceeds the limit and equals the frames' concatenation; whatever is
-    /// decoded (an event, a skip with a time) has a time within range.
-    static let jetstream = FuzzTarget(name: "jetstream", summary: "Jetstream frames → message → event: limits hold; times in range",
+    /// Input: a frame count, then per frame a flags byte (bit 0: starts a message, bit 1: final) and a length
+    /// byte, then the payload bytes. The assembler is compared, frame by frame, with a plain model (a start
+    /// resets, a final frame ends the message; over the limit only the first bytes are kept); every finished
+    /// message is then decoded as the consumer does, and times stay in range.
+    static let jetstream = FuzzTarget(name: "jetstream", summary: "Jetstream frames → messages → events: the assembler matches a model; times in range",
                                       seeds: { jetstreamSeeds() }) { input in
         let bytes = Array(input)
-        guard let count = bytes.first else { return }
-        let frames = Int(count % 8) + 1
-        var cuts: [Int] = []
-        var rest = Array(bytes.dropFirst())
-        for index in 0..<(frames - 1) where index < rest.count { cuts.append(Int(rest[index])) }
-        rest = Array(rest.dropFirst(frames - 1))
-        let limit = 512
-        var assembler = MessageAssembler(maxBytes: limit, keptPrefixBytes: 64)
-        var offset = 0
-        var message: MessageAssembler.Message?
+        guard let first = bytes.first else { return }
+        let frames = Int(first % 16) + 1
+        guard bytes.count >= 1 + 2 * frames else { return }
+        var payload = bytes[(1 + 2 * frames)...]
+        let limit = 512, kept = 64
+        var assembler = MessageAssembler(maxBytes: limit, keptPrefixBytes: kept)
+        var model: [UInt8] = [], modelSize = 0
         for index in 0..<frames {
-            let length = index == frames - 1 ? rest.count - offset : min(cuts[safe: index] ?? 0, rest.count - offset)
-            message = assembler.append(startsMessage: index == 0, fin: index == frames - 1, rest[offset..<(offset + length)])
-            offset += length
-            if index < frames - 1, message != nil { fuzzFailure("jetstream", "a message ended before its last frame", input: input) }
-        }
-        guard let message else { fuzzFailure("jetstream", "the last frame ended no message", input: input) }
-        switch message {
-        case .complete(let whole):
-            guard whole == rest, whole.count <= limit else { fuzzFailure("jetstream", "a complete message is not the frames' bytes", input: input) }
-        case .oversized(let prefix, let size):
-            guard rest.count > limit, size == rest.count, prefix == Array(rest.prefix(64)) else {
-                fuzzFailure("jetstream", "an oversized message was misreported", input: input)
+            let flags = bytes[1 + 2 * index], length = Int(bytes[2 + 2 * index]) * (flags & 4 == 0 ? 1 : 8)
+            let starts = flags & 1 == 1 || index == 0, fin = flags & 2 == 2 || index == frames - 1
+            let data = payload.prefix(length)
+            payload = payload.dropFirst(data.count)
+            if starts { model = []; modelSize = 0 }
+            modelSize += data.count
+            model += data
+            let message = assembler.append(startsMessage: starts, fin: fin, data)
+            guard fin else {
+                if message != nil { fuzzFailure("jetstream", "a message ended on a frame that was not final", input: input) }
+                continue
             }
-        }
-        switch JetstreamMessage(message) {
-        case .value(let value):
-            if let time = JetstreamEvent.time(of: value), !(0...JetstreamEvent.maxTimeMicroseconds).contains(time) {
-                fuzzFailure("jetstream", "time_us out of range", input: input)
-            }
-            if let event = JetstreamEvent(value) {
-                guard DID.isValid(event.did), NSID.isValid(event.collection), RecordKey.isValid(event.rkey) else {
-                    fuzzFailure("jetstream", "an event with an invalid did, collection or rkey", input: input)
+            guard let message else { fuzzFailure("jetstream", "a final frame ended no message", input: input) }
+            switch message {
+            case .complete(let whole):
+                guard modelSize <= limit, whole == model else { fuzzFailure("jetstream", "a complete message is not its frames' bytes", input: input) }
+            case .oversized(let prefix, let size):
+                guard modelSize > limit, size == modelSize, prefix == Array(model.prefix(kept)) else {
+                    fuzzFailure("jetstream", "an oversized message was misreported", input: input)
                 }
             }
-        case .skipped(_, _, let time):
-            if let time, !(0...JetstreamEvent.maxTimeMicroseconds).contains(time) { fuzzFailure("jetstream", "a skipped time out of range", input: input) }
+            switch JetstreamMessage(message) {
+            case .value(let value):
+                if let time = JetstreamEvent.time(of: value), !(0...JetstreamEvent.maxTimeMicroseconds).contains(time) {
+                    fuzzFailure("jetstream", "time_us out of range", input: input)
+                }
+                if let event = JetstreamEvent(value), !(DID.isValid(event.did) && NSID.isValid(event.collection) && RecordKey.isValid(event.rkey)) {
+                    fuzzFailure("jetstream", "an event with an invalid did, collection or rkey", input: input)
+                }
+            case .skipped(_, _, let time):
+                if let time, !(0...JetstreamEvent.maxTimeMicroseconds).contains(time) { fuzzFailure("jetstream", "a skipped time out of range", input: input) }
+            }
+            model = []
+            modelSize = 0
         }
     }
 }
@@ -123,17 +129,22 @@ extension WebhookTargets {
         }
     }
 
-    /// Jetstream events (commit, identity, a webhook record) cut into one to three frames.
+    /// Jetstream events (commit, identity, a webhook record), whole and cut into frames, and two in a row.
     static func jetstreamSeeds() -> [[UInt8]] {
         let events = [
             #"{"did":"did:plc:abc","time_us":1732300000000000,"kind":"commit","commit":{"rev":"3l","operation":"create","collection":"app.bsky.feed.post","rkey":"3lbc","record":{"text":"hi"},"cid":"bafy"}}"#,
             #"{"did":"did:plc:abc","time_us":1732300000000001,"kind":"commit","commit":{"rev":"3l","operation":"delete","collection":"place.wisp.v2.wh","rkey":"w1"}}"#,
             #"{"did":"did:plc:abc","time_us":1732300000000002,"kind":"identity","identity":{"did":"did:plc:abc","handle":"a.test"}}"#,
-        ]
-        return events.flatMap { event -> [[UInt8]] in
-            let bytes = Array(event.utf8)
-            return [[0] + bytes, [1, 40] + bytes, [2, 10, 90] + bytes]
+        ].map { Array($0.utf8) }
+        var seeds: [[UInt8]] = []
+        for event in events {
+            let count = UInt8(min(event.count, 255))
+            seeds.append([0, 3, count] + event)                                   // one frame
+            seeds.append([1, 1, 40, 2, 255] + event)                              // two frames
+            seeds.append([1, 3, count, 3, count] + event + event)                 // two messages
+            seeds.append([0, 3 | 4, 255] + Array(repeating: event, count: 14).flatMap { $0 })  // over the limit
         }
+        return seeds
     }
 }
 
