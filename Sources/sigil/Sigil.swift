@@ -47,8 +47,9 @@ struct Sigil: AsyncParsableCommand {
 
     /// Runs the command line. Usage errors exit 2; commands exit with the code they choose.
     static func main() async {
-        exitWithParentIfAsked()
+        // Backtraces first: `serve` re-executes itself, and the watcher must start in the process that stays.
         ensureProductionBacktraces()
+        exitWithParentIfAsked()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
