@@ -137,7 +137,7 @@ public func runToExit(_ process: Process) async throws -> Int32 {
 public struct SigilTimeout: Error, CustomStringConvertible {
     public let arguments: [String]
     public let stderr: String
-    public var description: String { "sigil \(arguments.joined(separator: " ")) did not end in time; killed. stderr:\n\(stderr)" }
+    public var description: String { "\(arguments.joined(separator: " ")) did not end in time; killed. stderr:\n\(stderr)" }
 }
 
 /// Runs the built `sigil` executable (it sits next to the test bundle) with ``childEnvironment(_:)`` in a
@@ -153,6 +153,14 @@ public func runSigil(_ arguments: [String], stdin: String = "", environment: [St
     process.arguments = arguments
     process.environment = childEnvironment(environment)
     process.currentDirectoryURL = directory
+    return try await run(process, stdin: stdin, timeout: timeout)
+}
+
+/// Runs a configured `process` to its end: stdin fed and stdout and stderr drained on threads of their own
+/// (no full pipe can deadlock it), the wait off the cooperative pool, and a process still running after
+/// `timeout` killed and reported as ``SigilTimeout``.
+public func run(_ process: Process, stdin: String = "", timeout: Duration) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let arguments = [process.executableURL?.lastPathComponent ?? "process"] + (process.arguments ?? [])
     let input = Pipe(), output = Pipe(), error = Pipe()
     process.standardInput = input
     process.standardOutput = output

@@ -12,50 +12,24 @@ struct PythonHarnessError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Runs `script` with the stock library's interpreter on a thread of its own (its blocking reads and wait stay
-/// off the cooperative pool); its stdout, trimmed. A non-zero exit is a harness error.
+/// Runs `script` with the stock library's interpreter (through the harness's ``run(_:stdin:timeout:)``: pipes
+/// drained on their own threads, the wait off the cooperative pool, killed after a minute); its stdout, trimmed.
+/// Not starting, a non-zero exit and a timeout are harness errors.
 func runPython(_ script: String, _ arguments: [String]) async throws -> String {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { try runPythonBlocking(script, arguments) })
-        }.start()
-    }
-}
-
-private func runPythonBlocking(_ script: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: testPython())
     process.arguments = ["-c", script] + arguments
     process.environment = ["PATH": "/usr/bin:/bin"]
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
+    let result: (status: Int32, stdout: String, stderr: String)
     do {
-        try process.run()
+        result = try await run(process, timeout: .seconds(60))
+    } catch let timeout as SigilTimeout {
+        throw PythonHarnessError(description: "python did not finish within 60 s; killed: \(timeout.stderr)")
     } catch {
         throw PythonHarnessError(description: "cannot run \(testPython()) (.ci/test creates it): \(error)")
     }
-    // stderr on a thread of its own: neither pipe can fill up and stall the other. A harness that hangs is
-    // killed after a minute.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errorText = Box()
-    let readersDone = DispatchGroup()
-    readersDone.enter()
-    Thread {
-        errorText.data = errors.fileHandleForReading.readDataToEndOfFile()
-        readersDone.leave()
-    }.start()
-    let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: killer)
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    killer.cancel()
-    readersDone.wait()
-    if process.terminationReason == .uncaughtSignal { throw PythonHarnessError(description: "python did not finish within 60 s; killed") }
-    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    guard process.terminationStatus == 0 else {
-        throw PythonHarnessError(description: "python failed: \(text) \(String(decoding: errorText.data, as: UTF8.self))")
-    }
+    let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard result.status == 0 else { throw PythonHarnessError(description: "python failed: \(text) \(result.stderr)") }
     return text
 }
 
