@@ -179,7 +179,7 @@ public struct HandlerSourceWriter {
             return name
         case .ref(let reference):
             return referencedType(reference)
-        case .null, .bytes, .cidLink, .blob, .union, .unknown:
+        case .bytes, .cidLink, .blob, .union, .unknown:
             // Kept as validated JSON; typed wrappers for these come with the methods that need them.
             return "JSONValue"
         }

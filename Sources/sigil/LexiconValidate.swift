@@ -31,6 +31,12 @@ struct LexiconValidate: ParsableCommand {
     @Flag(help: "Print the value with schema defaults filled in (single-value mode).")
     var applyDefaults = false
 
+    @Flag(help: "Lenient reading of old data: accept legacy blobs {cid, mimeType}.")
+    var allowLegacyBlob = false
+
+    @Flag(help: "Lenient reading of old data: accept datetimes without a timezone (read as UTC) or with -00:00/+0000.")
+    var lenientDatetime = false
+
     @Argument(help: "File holding the JSON value; '-' or nothing for standard input.")
     var file: String?
 
@@ -43,9 +49,9 @@ struct LexiconValidate: ParsableCommand {
             throw ExitCode(2)
         }
         let target = try resolveTarget(in: catalog)
-        let options = ValidationOptions(applyDefaults: applyDefaults)
+        let options = ValidationOptions(applyDefaults: applyDefaults, allowLegacyBlob: allowLegacyBlob, lenientDatetime: lenientDatetime)
         if jsonl {
-            try runLines(catalog: catalog, target: target)
+            try runLines(catalog: catalog, target: target, options: ValidationOptions(allowLegacyBlob: allowLegacyBlob, lenientDatetime: lenientDatetime))
             return
         }
         let bytes = try readInput()
@@ -107,7 +113,7 @@ struct LexiconValidate: ParsableCommand {
     }
 
     /// JSON Lines: stream stdin (or the file) line by line; never stop at an invalid line.
-    private func runLines(catalog: LexiconCatalog, target: Target) throws {
+    private func runLines(catalog: LexiconCatalog, target: Target, options: ValidationOptions) throws {
         let input: FileHandle
         if file == nil || file == "-" {
             input = .standardInput
@@ -124,7 +130,7 @@ struct LexiconValidate: ParsableCommand {
             if line.last == 0x0D { line = line.dropLast() }
             let result: ValidationResult
             do {
-                result = target.validate(try JSONValue(parsing: line), in: catalog, options: .init())
+                result = target.validate(try JSONValue(parsing: line), in: catalog, options: options)
             } catch {
                 output.append(#"{"valid":false,"error":"# + JSONValue.string(error.description).jsonString + #","path":""}"#)
                 return

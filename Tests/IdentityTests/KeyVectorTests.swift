@@ -32,7 +32,11 @@ struct KeyVectorTests {
     @Test func fixturesArePresent() {
         #expect(Self.k256.count == 5)
         #expect(Self.p256.count == 1)
-        #expect(Self.signatures.count == 4)
+        #expect(Self.signatures.count == 6)
+        // Both kinds of invalid signature the current vectors tag, for both curves.
+        let tags = Self.signatures.flatMap { $0.json["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        #expect(tags.filter { $0 == "high-s" }.count == 2)
+        #expect(tags.filter { $0 == "der-encoded" }.count == 2)
     }
 
     @Test("secp256k1 private key → did:key", arguments: k256)
@@ -58,11 +62,16 @@ struct KeyVectorTests {
         #expect(parsed.jwtAlgorithm == "ES256")
     }
 
-    @Test("interop signatures: low-S valid, high-S invalid", arguments: signatures)
+    @Test("interop signatures: low-S valid; high-S and DER invalid", arguments: signatures)
     func interopSignature(_ vector: Vector) throws {
         let key = try Multikey(didKey: vector.json["publicKeyDid"]!.stringValue!)
-        let valid = key.isValidSignature(base64(vector.json["signatureBase64"]!.stringValue!),
-                                         for: base64(vector.json["messageBase64"]!.stringValue!))
+        #expect(key.jwtAlgorithm == vector.json["algorithm"]!.stringValue!)
+        let signature = base64(vector.json["signatureBase64"]!.stringValue!)
+        let tags = vector.json["tags"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // The tags say why a vector is invalid; the bytes must look like it (a DER sequence is not 64 raw bytes).
+        if tags.contains("der-encoded") { #expect(signature.first == 0x30 && signature.count != 64) }
+        if tags.contains("high-s") { #expect(signature.count == 64) }
+        let valid = key.isValidSignature(signature, for: base64(vector.json["messageBase64"]!.stringValue!))
         #expect(valid == vector.json["validSignature"]!.boolValue!)
     }
 

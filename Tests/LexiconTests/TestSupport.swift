@@ -27,6 +27,13 @@ func problems(_ documents: String...) -> [LexiconProblem] {
     }
 }
 
+/// The warnings a successful load of these documents reports (`nil` when loading fails).
+func warnings(_ documents: String...) -> [LexiconProblem]? {
+    try? LexiconCatalog(sources: documents.enumerated().map { i, text in
+        LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
+    }).warnings
+}
+
 /// A one-definition document `com.example.test` whose `main` is the given JSON.
 func document(main: String, extra: String = "") -> String {
     """

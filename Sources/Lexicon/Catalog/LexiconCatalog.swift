@@ -2,11 +2,22 @@
 public struct LexiconCatalog: Sendable {
     /// Documents by NSID.
     public let documents: [String: LexiconDocument]
-    /// Every definition of every document; ``DefinitionReference/index`` points in here.
+    /// Every definition of every document, then one ``LexiconDefinition/Kind/unresolved`` placeholder per
+    /// reference to a definition no loaded document has; ``DefinitionReference/index`` points in here.
     public let definitions: [LexiconDefinition]
+    /// What loading noticed but did not refuse: references to definitions not loaded, unknown schema fields.
+    public let warnings: [LexiconProblem]
     private let indexByURI: [String: Int]
 
-    /// Loads documents together (so they may refer to each other); throws every problem found.
+    /// The definitions that documents refer to but no loaded document defines, by normalized URI.
+    public var unresolvedReferences: [String] {
+        definitions.lazy.filter { if case .unresolved = $0.kind { true } else { false } }.map(\.uri)
+    }
+
+    /// Loads documents together (so they may refer to each other); throws every error found.
+    ///
+    /// Warnings (see ``warnings``) never make loading fail: a catalog may be partial, and a field this
+    /// engine does not know is ignored. Callers that want them to (`sigil lexicon check --strict`) decide so.
     public init(sources: [LexiconSource]) throws(LexiconLoadError) {
         var problems: [LexiconProblem] = []
         var headers: [(source: LexiconSource, id: NSID, json: JSONValue, defs: [String: JSONValue])] = []
@@ -34,8 +45,10 @@ public struct LexiconCatalog: Sendable {
         var kinds = [LexiconDefinition.Kind?](repeating: nil, count: slots.count)
         var pending: [SchemaReader.PendingReference] = []
         var documents: [String: LexiconDocument] = [:]
+        var unresolved: [String: Int] = [:]
         for header in headers {
-            var reader = SchemaReader(file: header.source.name, nsid: header.id, index: indexByURI)
+            var reader = SchemaReader(file: header.source.name, nsid: header.id, index: indexByURI,
+                                      unresolved: unresolved, firstUnresolvedIndex: slots.count)
             var indices: [String: Int] = [:]
             for name in header.defs.keys.sorted() {
                 let uri = name == "main" ? header.id.rawValue : "\(header.id)#\(name)"
@@ -45,6 +58,7 @@ public struct LexiconCatalog: Sendable {
             }
             problems += reader.problems
             pending += reader.pendingReferences
+            unresolved = reader.unresolved
             documents[header.id.rawValue] = LexiconDocument(
                 id: header.id, description: header.json["description"]?.stringValue,
                 revision: header.json["revision"]?.integerValue.map(Int.init),
@@ -57,16 +71,25 @@ public struct LexiconCatalog: Sendable {
                 problems.append(LexiconProblem(file: reference.file, path: reference.path, message: reason))
             }
         }
-        guard problems.isEmpty else { throw LexiconLoadError(problems: problems) }
+        guard !problems.contains(where: { $0.severity == .error }) else {
+            throw LexiconLoadError(problems: problems.filter { $0.severity == .error }, warnings: problems.filter { $0.severity == .warning })
+        }
 
         self.documents = documents
         self.indexByURI = indexByURI
-        self.definitions = slots.enumerated().map { index, slot in
+        self.warnings = problems
+        let loaded = slots.enumerated().map { index, slot in
             let uri = slot.name == "main" ? slot.id.rawValue : "\(slot.id)#\(slot.name)"
             let json = documents[slot.id.rawValue]!.json["defs"]?[slot.name]
             return LexiconDefinition(uri: uri, nsid: slot.id, name: slot.name,
                                      description: json?["description"]?.stringValue, kind: kinds[index]!)
         }
+        let placeholders = unresolved.sorted { $0.value < $1.value }.map { uri, _ in
+            let parts = uri.split(separator: "#", maxSplits: 1)
+            return LexiconDefinition(uri: uri, nsid: NSID(String(parts[0]))!, name: parts.count == 2 ? String(parts[1]) : "main",
+                                     description: nil, kind: .unresolved)
+        }
+        self.definitions = loaded + placeholders
     }
 
     /// The definition a reference names: `nsid`, `nsid#main` or `nsid#name`.
@@ -100,9 +123,11 @@ public struct LexiconCatalog: Sendable {
         }
         guard case .object(let top) = json else { return fail("", "a lexicon document must be a JSON object, not \(json.typeName)") }
         var ok = true
-        for key in top.keys.sorted() where !["lexicon", "id", "revision", "description", "defs", "$type"].contains(key) {
-            problems.append(LexiconProblem(file: source.name, path: JSONPointer.appending("", key), message: "unknown top-level field \"\(key)\""))
-            ok = false
+        let fields: Set<String> = ["lexicon", "id", "revision", "description", "defs", "$type"]
+        for key in top.keys.sorted() where !fields.contains(key) {
+            let suggestion = FieldNameSuggestion.closest(to: key, among: fields).map { " (did you mean \"\($0)\"?)" } ?? ""
+            problems.append(LexiconProblem(file: source.name, path: JSONPointer.appending("", key),
+                                           message: "unknown top-level field \"\(key)\", ignored\(suggestion)", severity: .warning, rule: "unknown-field"))
         }
         switch top["lexicon"] {
         case .integer(1)?: break

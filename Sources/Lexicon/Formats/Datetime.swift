@@ -23,6 +23,31 @@ public struct Datetime: Sendable, Hashable, CustomStringConvertible {
 
     static let maxLength = 64
 
+    /// Whether `string` is a datetime once read leniently, as the Go tools' lenient mode does for old data:
+    /// valid as it is; or with a `-00:00`, `-0000` or `+0000` suffix read as `+00:00`; or, with no timezone
+    /// at all, read as UTC (`Z` appended). Never for data about to be written.
+    public static func isValidLenient(_ string: String) -> Bool {
+        if isValid(string) { return true }
+        guard string.utf8.count <= maxLength else { return false }
+        for suffix in ["-00:00", "-0000", "+0000"] where string.hasSuffix(suffix) {
+            return isValid(String(string.dropLast(suffix.count)) + "+00:00")
+        }
+        let bytes = Array(string.utf8)
+        let hasZone: Bool = {
+            guard let last = bytes.last else { return false }
+            if (last | 0x20) >= 0x61 && (last | 0x20) <= 0x7A { return true }
+            // [+-]HH:MM or [+-]HHMM at the end.
+            for length in [6, 5] where bytes.count >= length {
+                let tail = bytes.suffix(length)
+                guard tail.first == UInt8(ascii: "+") || tail.first == UInt8(ascii: "-") else { continue }
+                let digits = tail.dropFirst().filter { $0 != UInt8(ascii: ":") }
+                if digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return true }
+            }
+            return false
+        }()
+        return !hasZone && isValid(string + "Z")
+    }
+
     /// Byte-level check.
     static func isValid(bytes p: FormatBytes.Buffer) -> Bool {
         let n = p.count

@@ -69,6 +69,13 @@ extension JSONValue {
         return nil
     }
 
+    /// Whether this is `.number` (a JSON number that is not a plain 64-bit integer literal).
+    @inlinable
+    public var isNumber: Bool {
+        if case .number = self { return true }
+        return false
+    }
+
     /// Whether this is `.null`.
     @inlinable
     public var isNull: Bool {

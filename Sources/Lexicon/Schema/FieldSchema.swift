@@ -2,7 +2,6 @@
 ///
 /// `ref` and `union` carry resolved ``DefinitionReference``s, so validation never looks a name up.
 public indirect enum FieldSchema: Sendable {
-    case null
     case boolean(BooleanSchema)
     case integer(IntegerSchema)
     case string(StringSchema)
@@ -18,7 +17,6 @@ public indirect enum FieldSchema: Sendable {
     /// The Lexicon `type` name of this schema.
     public var typeName: String {
         switch self {
-        case .null: "null"
         case .boolean: "boolean"
         case .integer: "integer"
         case .string: "string"
@@ -114,10 +112,18 @@ public final class ObjectSchema: Sendable {
     public let required: Set<String>
     public let nullable: Set<String>
 
+    private let names: Set<String>
+
     public init(properties: [(name: String, schema: FieldSchema)], required: Set<String>, nullable: Set<String>) {
         self.properties = properties
         self.required = required
         self.nullable = nullable
+        self.names = Set(properties.map(\.name))
+    }
+
+    /// Whether `name` is a declared property.
+    public func declares(_ name: String) -> Bool {
+        names.contains(name)
     }
 
     /// An object with no properties.

@@ -10,11 +10,17 @@ extension SchemaReader {
             problem(path, object["type"] == nil ? "a schema needs a \"type\"" : "\"type\" must be a string")
             return nil
         }
-        let known = ["null", "boolean", "integer", "string", "bytes", "cid-link", "blob", "array", "object",
-                     "ref", "union", "unknown", "params", "token", "permission",
-                     "record", "query", "procedure", "subscription", "permission-set"]
+        let known: Set<String> = ["boolean", "integer", "string", "bytes", "cid-link", "blob", "array", "object",
+                                  "ref", "union", "unknown", "params", "token", "permission",
+                                  "record", "query", "procedure", "subscription", "permission-set"]
+        if type == "null" {
+            problem(JSONPointer.appending(path, "type"),
+                    "null is no longer a Lexicon type; list the property in its object's \"nullable\" instead")
+            return nil
+        }
         guard known.contains(type) else {
-            problem(JSONPointer.appending(path, "type"), "unknown type \"\(type)\"")
+            let suggestion = FieldNameSuggestion.closest(to: type, among: known).map { " (did you mean \"\($0)\"?)" } ?? ""
+            problem(JSONPointer.appending(path, "type"), "unknown type \"\(type)\"\(suggestion)")
             return nil
         }
         if let reason = Self.placeRejects(type, place) {
@@ -22,9 +28,6 @@ extension SchemaReader {
             return nil
         }
         switch type {
-        case "null":
-            checkKeys(object, allowed: [], at: path, type: type)
-            return .null
         case "boolean": return boolean(object, at: path).map { .boolean($0) }
         case "integer": return integer(object, at: path).map { .integer($0) }
         case "string": return string(object, at: path).map { .string($0) }
@@ -243,8 +246,16 @@ extension SchemaReader {
             return nil
         }
         guard let target = index[uri] else {
-            problem(path, "reference \"\(raw)\" points to no loaded definition")
-            return nil
+            // Lazy like the reference implementations: loads, and fails only if validation reaches it.
+            let placeholder: Int
+            if let known = unresolved[uri] {
+                placeholder = known
+            } else {
+                placeholder = firstUnresolvedIndex + unresolved.count
+                unresolved[uri] = placeholder
+            }
+            warn(path, "reference \"\(raw)\" points to no loaded definition; validation that reaches it fails", rule: "unresolved-ref")
+            return DefinitionReference(uri: uri, index: placeholder)
         }
         let reference = DefinitionReference(uri: uri, index: target)
         pendingReferences.append(PendingReference(reference: reference, file: file, path: path, role: role))
@@ -294,10 +305,17 @@ extension SchemaReader {
 
     // MARK: - Typed field access
 
-    /// Reports keys that the type does not define (`type` and `description` are always allowed).
+    /// Warns about keys that the type does not define (`type` and `description` are always allowed): the spec keeps
+    /// adding fields, so an unknown one never makes a document unloadable, but a likely typo names its correction.
     mutating func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, at path: String, type: String) {
         for key in object.keys.sorted() where key != "type" && key != "description" && !allowed.contains(key) {
-            problem(JSONPointer.appending(path, key), "unknown field \"\(key)\" for type \(type)")
+            var message = "unknown field \"\(key)\" for type \(type), ignored"
+            if let suggestion = FieldNameSuggestion.closest(to: key, among: allowed.union(["type", "description"])) {
+                message += " (did you mean \"\(suggestion)\"?)"
+            } else if let owners = FieldNameSuggestion.typesDefining(key) {
+                message += " (it belongs to \(owners))"
+            }
+            warn(JSONPointer.appending(path, key), message, rule: "unknown-field")
         }
         if let description = object["description"], description.stringValue == nil {
             problem(JSONPointer.appending(path, "description"), "\"description\" must be a string")

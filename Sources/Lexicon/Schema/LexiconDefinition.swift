@@ -33,6 +33,9 @@ public final class LexiconDefinition: Sendable {
         case token
         /// A reusable value schema (object, string, array, …).
         case field(FieldSchema)
+        /// A placeholder for a definition that a loaded lexicon refers to but no loaded lexicon defines
+        /// (a partial catalog). Never found by name; validation that reaches it fails, naming it.
+        case unresolved
     }
 
     /// The Lexicon `type` of this definition.
@@ -45,6 +48,7 @@ public final class LexiconDefinition: Sendable {
         case .permissionSet: "permission-set"
         case .token: "token"
         case .field(let schema): schema.typeName
+        case .unresolved: "unresolved"
         }
     }
 }
@@ -87,6 +91,8 @@ public struct SubscriptionSchema: Sendable {
     /// The message schema: a union of refs.
     public let message: FieldSchema?
     public let errors: [ErrorDeclaration]
+    /// The WebSocket subprotocol the stream speaks, when declared.
+    public let subprotocol: String?
 }
 
 /// A `permission-set` definition.

@@ -2,12 +2,17 @@
 ///
 /// References are resolved against `index`, the URIs of every definition being loaded together;
 /// what a reference points *at* is checked afterwards by the catalog (`pendingReferences`).
+/// A reference to a definition that is not loaded is a warning, not an error: it gets a placeholder
+/// index (from `unresolved`, numbered from `firstUnresolvedIndex`) and fails only when validation reaches it.
 struct SchemaReader {
     let file: String
     let nsid: NSID
     let index: [String: Int]
     var problems: [LexiconProblem] = []
     var pendingReferences: [PendingReference] = []
+    /// Placeholder indices of references to definitions not loaded, shared across the documents of one load.
+    var unresolved: [String: Int]
+    let firstUnresolvedIndex: Int
 
     /// A reference whose target's type must be checked once every definition is read.
     struct PendingReference {
@@ -24,14 +29,21 @@ struct SchemaReader {
         case paramsProperty, paramsArrayItem
     }
 
-    init(file: String, nsid: NSID, index: [String: Int]) {
+    init(file: String, nsid: NSID, index: [String: Int], unresolved: [String: Int] = [:], firstUnresolvedIndex: Int? = nil) {
         self.file = file
         self.nsid = nsid
         self.index = index
+        self.unresolved = unresolved
+        self.firstUnresolvedIndex = firstUnresolvedIndex ?? index.count
     }
 
     mutating func problem(_ path: String, _ message: String) {
         problems.append(LexiconProblem(file: file, path: path, message: message))
+    }
+
+    /// Something a lexicon author should look at that does not stop the document from loading.
+    mutating func warn(_ path: String, _ message: String, rule: String) {
+        problems.append(LexiconProblem(file: file, path: path, message: message, severity: .warning, rule: rule))
     }
 
     // MARK: - Definitions
@@ -100,9 +112,13 @@ struct SchemaReader {
     }
 
     private mutating func subscription(_ object: [String: JSONValue], at path: String) -> SubscriptionSchema? {
-        checkKeys(object, allowed: ["parameters", "message", "errors"], at: path, type: "subscription")
+        checkKeys(object, allowed: ["parameters", "message", "errors", "subprotocol"], at: path, type: "subscription")
         let parameters = object["parameters"].flatMap { params($0, at: JSONPointer.appending(path, "parameters")) }
+        let subprotocol = subprotocolName(object, at: path)
         var message: FieldSchema?
+        if object["message"] == nil {
+            problem(path, "a subscription needs a \"message\" ({\"schema\": a union of refs})")
+        }
         if let value = object["message"] {
             let messagePath = JSONPointer.appending(path, "message")
             if let messageObject = value.objectValue {
@@ -117,7 +133,25 @@ struct SchemaReader {
             }
         }
         let errors = object["errors"].map { errorList($0, at: JSONPointer.appending(path, "errors")) } ?? []
-        return SubscriptionSchema(parameters: parameters, message: message, errors: errors)
+        return SubscriptionSchema(parameters: parameters, message: message, errors: errors, subprotocol: subprotocol)
+    }
+
+    /// `subprotocol`: one WebSocket subprotocol token (RFC 6455), e.g. `xrpc.v1.json`; absent means the default.
+    private mutating func subprotocolName(_ object: [String: JSONValue], at path: String) -> String? {
+        guard let value = object["subprotocol"] else { return nil }
+        let fieldPath = JSONPointer.appending(path, "subprotocol")
+        guard case .string(let name) = value else {
+            problem(fieldPath, "\"subprotocol\" must be a string, not \(value.typeName)")
+            return nil
+        }
+        // An HTTP token: visible ASCII except separators.
+        let separators = Set("()<>@,;:\\\"/[]?={} ".utf8)
+        guard !name.isEmpty, name.utf8.count <= 256,
+              name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !separators.contains($0) }) else {
+            problem(fieldPath, "\"subprotocol\" must be one WebSocket subprotocol token such as xrpc.v1.json")
+            return nil
+        }
+        return name
     }
 
     private mutating func permissionSet(_ object: [String: JSONValue], at path: String) -> PermissionSetSchema? {

@@ -6,6 +6,34 @@ enum DataModel {
         let size: Int64
     }
 
+    /// The integer a JSON number stands for in the data model: an `.integer`, or an integral `.number`
+    /// such as `123.0` or `1e2` inside the signed 64-bit range. `nil` for `123.5`, `1e19` and non-numbers.
+    @inline(__always)
+    static func integer(_ value: JSONValue) -> Int64? {
+        switch value {
+        case .integer(let i): return i
+        case .number(let d):
+            // -2^63 is exact as a Double; 2^63 is the first value out of range.
+            guard d.isFinite, d == d.rounded(.towardZero), d >= -9_223_372_036_854_775_808.0, d < 9_223_372_036_854_775_808.0 else { return nil }
+            return Int64(d)
+        default: return nil
+        }
+    }
+
+    /// A legacy blob, `{"cid": "<cid>", "mimeType": "<type>"}` (exactly those keys), or `nil` if `value` is not one.
+    static func legacyBlob(_ value: JSONValue) throws(ValidationFailure) -> (cid: String, mimeType: String)? {
+        guard case .object(let object) = value, object.count == 2, let cidValue = object["cid"], let typeValue = object["mimeType"] else {
+            return nil
+        }
+        guard case .string(let cid) = cidValue, CIDString.isValid(cid) else {
+            throw ValidationFailure("must be a valid cid").prefixed("cid")
+        }
+        guard case .string(let mimeType) = typeValue, MIMEPattern(mimeType) != nil, !mimeType.contains("*") else {
+            throw ValidationFailure("must be a MIME type like image/png").prefixed("mimeType")
+        }
+        return (cid, mimeType)
+    }
+
     /// Checks `{"$bytes": "<base64>"}` and returns the decoded length.
     static func bytesLength(_ value: JSONValue) throws(ValidationFailure) -> Int {
         guard case .object(let object) = value, object.count == 1, case .string(let encoded)? = object["$bytes"] else {
@@ -38,8 +66,10 @@ enum DataModel {
         guard MIMEPattern(mimeType) != nil, !mimeType.contains("*") else {
             throw ValidationFailure("must be a MIME type like image/png").prefixed("mimeType")
         }
-        guard case .integer(let size)? = object["size"] else {
-            throw ValidationFailure(object["size"] == nil ? "must have the property \"size\"" : "must be an integer").prefixedIf(object["size"] != nil, "size")
+        guard let sizeValue = object["size"] else { throw ValidationFailure("must have the property \"size\"") }
+        guard let size = integer(sizeValue) else { throw ValidationFailure("must be an integer").prefixed("size") }
+        for key in object.keys where !["$type", "ref", "mimeType", "size"].contains(key) {
+            throw ValidationFailure("must be a blob with exactly $type, ref, mimeType and size, not also \(StringSchema.literal(key))")
         }
         guard size >= 0 else { throw ValidationFailure("can not be less than 0").prefixed("size") }
         return Blob(mimeType: mimeType, size: size)
@@ -60,7 +90,9 @@ enum DataModel {
         case .null, .bool, .integer, .string:
             return
         case .number:
-            throw ValidationFailure("must not be a floating-point number (the atproto data model has integers only)")
+            guard integer(value) != nil else {
+                throw ValidationFailure("must not be a floating-point number (the atproto data model has integers only)")
+            }
         case .array(let items):
             for (i, item) in items.enumerated() {
                 do { try checkData(item) } catch { throw error.prefixed(String(i)) }

@@ -12,14 +12,26 @@ public enum MethodPart: String, Sendable, CaseIterable {
     }
 }
 
-/// What validation may do besides checking.
+/// What validation may do besides checking, and how strict it is.
+///
+/// The defaults are the atproto rules as written. The two lenient switches exist for reading old data,
+/// as the Go and TypeScript tools offer: never turn them on for data you are about to write.
 public struct ValidationOptions: Sendable {
     /// Fill in missing properties that declare a `default`, returning the completed value.
     public var applyDefaults: Bool
+    /// Accept legacy blobs, `{"cid": "<cid>", "mimeType": "<type>"}` (size unknown, so `maxSize` cannot apply).
+    public var allowLegacyBlob: Bool
+    /// Accept datetimes that only miss the timezone (read as UTC) or write UTC as `-00:00`, `-0000` or `+0000`.
+    public var lenientDatetime: Bool
 
-    public init(applyDefaults: Bool = false) {
+    public init(applyDefaults: Bool = false, allowLegacyBlob: Bool = false, lenientDatetime: Bool = false) {
         self.applyDefaults = applyDefaults
+        self.allowLegacyBlob = allowLegacyBlob
+        self.lenientDatetime = lenientDatetime
     }
+
+    /// Both lenient switches: what `--allow-legacy-blob --lenient-datetime` turns on.
+    public static let lenient = ValidationOptions(allowLegacyBlob: true, lenientDatetime: true)
 }
 
 /// Why a value could not even be checked: the schema it names is not there.
@@ -47,7 +59,10 @@ public enum ValidationResult: Sendable {
 
 extension LexiconCatalog {
     /// Validates any value against a definition (`nsid` or `nsid#name`): a record when it names a record type,
-    /// the value schema otherwise. Returns the value (with defaults applied if asked).
+    /// the value schema otherwise. Returns the value, with defaults applied if asked and integer-like numbers
+    /// (`123.0`) in integer fields written as integers; otherwise exactly the value given.
+    ///
+    /// Every part of a valid value is valid atproto data, fields the schema does not declare included.
     public func validate(_ value: JSONValue, against reference: String, options: ValidationOptions = .init())
         throws(SchemaLookupError) -> ValidationResult {
         guard let index = index(of: reference) else { throw .unknownDefinition(reference) }
@@ -109,7 +124,7 @@ extension LexiconCatalog {
 
     private func run(root: String, value: JSONValue, options: ValidationOptions,
                      _ body: (ValueChecker, JSONValue) throws(ValidationFailure) -> JSONValue?) -> ValidationResult {
-        let checker = ValueChecker(definitions: definitions, applyDefaults: options.applyDefaults)
+        let checker = ValueChecker(definitions: definitions, options: options)
         do {
             return .valid(try body(checker, value) ?? value)
         } catch {

@@ -34,6 +34,15 @@ extension IntegerSchema: ScalarSchema {
 
 extension StringSchema: ScalarSchema {
     func constraintViolation(_ value: String, ignoringValueSets: Bool, ignoringConst: Bool) -> String? {
+        constraintViolation(value, ignoringValueSets: ignoringValueSets, ignoringConst: ignoringConst, checkingFormat: true)
+    }
+
+    /// Every constraint but, optionally, the format (for lenient datetimes, checked separately).
+    func constraintViolation(_ value: String, checkingFormat: Bool) -> String? {
+        constraintViolation(value, ignoringValueSets: false, ignoringConst: false, checkingFormat: checkingFormat)
+    }
+
+    func constraintViolation(_ value: String, ignoringValueSets: Bool, ignoringConst: Bool, checkingFormat: Bool) -> String? {
         if !ignoringConst, let constValue, value != constValue { return "must be \(Self.literal(constValue))" }
         if !ignoringValueSets, let enumValues, !enumValues.contains(value) {
             return "must be one of \(enumValues.map(Self.literal).joined(separator: ", "))"
@@ -55,7 +64,7 @@ extension StringSchema: ScalarSchema {
                 if let maxGraphemes, graphemes > maxGraphemes { return "must not be longer than \(maxGraphemes) graphemes" }
             }
         }
-        if let format, !format.isValid(value) { return "must be a valid \(format.rawValue)" }
+        if checkingFormat, let format, !format.isValid(value) { return "must be a valid \(format.rawValue)" }
         return nil
     }
 

@@ -4,24 +4,30 @@
 /// never copies the input.
 struct ValueChecker {
     let definitions: [LexiconDefinition]
-    let applyDefaults: Bool
+    let options: ValidationOptions
+    var applyDefaults: Bool { options.applyDefaults }
 
     func check(_ value: JSONValue, _ schema: FieldSchema) throws(ValidationFailure) -> JSONValue? {
         switch schema {
-        case .null:
-            guard case .null = value else { throw ValidationFailure("must be null") }
-            return nil
         case .boolean(let s):
             guard case .bool(let b) = value else { throw ValidationFailure("must be a boolean") }
             if let c = s.constValue, b != c { throw ValidationFailure("must be \(c)") }
             return nil
         case .integer(let s):
-            guard case .integer(let i) = value else { throw ValidationFailure("must be an integer") }
+            guard let i = DataModel.integer(value) else {
+                throw ValidationFailure(value.isNumber ? "must be an integer (\(value.jsonString) is not integral or not in the 64-bit range)" : "must be an integer")
+            }
             if let violation = s.constraintViolation(i) { throw ValidationFailure(violation) }
+            // 123.0 is the integer 123: hand it on as one.
+            if case .number = value { return .integer(i) }
             return nil
         case .string(let s):
             guard case .string(let string) = value else { throw ValidationFailure("must be a string") }
-            if let violation = s.constraintViolation(string) { throw ValidationFailure(violation) }
+            if let violation = s.constraintViolation(string) {
+                // Lenient reading of old data: a datetime that only misses its timezone, or writes UTC oddly.
+                guard options.lenientDatetime, s.format == .datetime, Datetime.isValidLenient(string),
+                      s.constraintViolation(string, checkingFormat: false) == nil else { throw ValidationFailure(violation) }
+            }
             return nil
         case .bytes(let s):
             let length = try DataModel.bytesLength(value)
@@ -56,6 +62,8 @@ struct ValueChecker {
             return try check(value, schema)
         case .record(let record):
             return try checkRecord(value, record, nsid: definition.uri)
+        case .unresolved:
+            throw ValidationFailure("refers to \(definition.uri), which no loaded lexicon defines")
         default:
             // The loader only lets refs point at value schemas and records.
             throw ValidationFailure("refers to \(definition.uri), a \(definition.typeName), which describes no value")
@@ -73,17 +81,33 @@ struct ValueChecker {
 
     func checkObject(_ object: [String: JSONValue], _ schema: ObjectSchema) throws(ValidationFailure) -> JSONValue? {
         var replacements: [(String, JSONValue)] = []
+        var declaredPresent = 0
         for (name, propertySchema) in schema.properties {
             guard let value = object[name] else {
                 if schema.required.contains(name) { throw ValidationFailure("must have the property \"\(name)\"") }
                 if applyDefaults, let defaultValue = propertySchema.defaultValue { replacements.append((name, defaultValue)) }
                 continue
             }
+            declaredPresent += 1
             if case .null = value, schema.nullable.contains(name) { continue }
             do {
                 if let replaced = try check(value, propertySchema) { replacements.append((name, replaced)) }
             } catch {
                 throw error.prefixed(name)
+            }
+        }
+        // Fields the schema does not declare are allowed, but they must still be valid data.
+        if declaredPresent < object.count {
+            for (name, value) in object where !schema.declares(name) {
+                do throws(ValidationFailure) {
+                    if name == "$type" {
+                        guard case .string(let type) = value, !type.isEmpty else { throw ValidationFailure("must be a non-empty string") }
+                    } else {
+                        try DataModel.checkData(value)
+                    }
+                } catch {
+                    throw error.prefixed(name)
+                }
             }
         }
         guard !replacements.isEmpty else { return nil }
@@ -129,6 +153,12 @@ struct ValueChecker {
     }
 
     private func checkBlob(_ value: JSONValue, _ schema: BlobSchema) throws(ValidationFailure) {
+        if options.allowLegacyBlob, let legacy = try DataModel.legacyBlob(value) {
+            if let accept = schema.accept, !accept.contains(where: { $0.matches(legacy.mimeType) }) {
+                throw ValidationFailure("mimeType \(StringSchema.literal(legacy.mimeType)) is not accepted (accepted: \(accept.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return
+        }
         let blob = try DataModel.checkBlob(value)
         if let accept = schema.accept, !accept.contains(where: { $0.matches(blob.mimeType) }) {
             throw ValidationFailure("mimeType \(StringSchema.literal(blob.mimeType)) is not accepted (accepted: \(accept.map(\.rawValue).joined(separator: ", ")))")
