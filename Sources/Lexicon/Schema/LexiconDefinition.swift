@@ -94,11 +94,3 @@ public struct SubscriptionSchema: Sendable {
     /// The WebSocket subprotocol the stream speaks, when declared.
     public let subprotocol: String?
 }
-
-/// A `permission-set` definition.
-public struct PermissionSetSchema: Sendable {
-    public let title: String?
-    public let detail: String?
-    /// Each permission as declared (`resource` plus resource-specific fields).
-    public let permissions: [[String: JSONValue]]
-}
