@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "Lexicon"),
         // The repo's lexicons/ embedded as source, so an installed binary needs no checkout.
         .target(name: "BundledLexicons"),
+        // For lexicon authors: lint rules, breaking-change checks, the conformance runner (examples, JUnit).
+        .target(name: "LexiconAuthoring", dependencies: ["Lexicon"]),
         // Lexicon → Swift source: the embedded lexicon bundle (and, later, typed handlers).
         .target(name: "LexiconCodegen", dependencies: ["Lexicon"]),
         // XRPC server: routing by NSID, the request pipeline, params coercion, XRPC errors.
@@ -130,6 +132,7 @@ let package = Package(
             dependencies: [
                 "Lexicon",
                 "BundledLexicons",
+                "LexiconAuthoring",
                 "LexiconCodegen",
                 "XRPC",
                 "WispAPI",
@@ -158,7 +161,7 @@ let package = Package(
         .executableTarget(name: "sigil-fuzz", dependencies: ["SigilFuzz", "Lexicon"]),
         .testTarget(
             name: "LexiconTests",
-            dependencies: ["Lexicon", "BundledLexicons", "LexiconCodegen", "SigilTestSupport"]
+            dependencies: ["Lexicon", "BundledLexicons", "LexiconAuthoring", "LexiconCodegen", "SigilTestSupport"]
         ),
         .testTarget(
             name: "IdentityTests",

@@ -6,7 +6,10 @@ extension LexiconCatalog {
         try LexiconCatalog(sources: sources(inDirectory: directory))
     }
 
-    /// Reads the `*.json` files below `directory`, in path order.
+    /// The suffix of conformance example files (`rotate.examples.json` beside `rotate.json`), which are not lexicons.
+    public static let examplesSuffix = ".examples.json"
+
+    /// Reads the `*.json` files below `directory`, in path order; `*.examples.json` files (conformance examples) are skipped.
     public static func sources(inDirectory directory: String) throws(LexiconLoadError) -> [LexiconSource] {
         let root = URL(fileURLWithPath: directory).standardizedFileURL
         var isDirectory: ObjCBool = false
@@ -18,7 +21,7 @@ extension LexiconCatalog {
         }
         var relativePaths: [String] = []
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        for case let url as URL in walker where url.pathExtension == "json" {
+        for case let url as URL in walker where url.pathExtension == "json" && !url.lastPathComponent.hasSuffix(examplesSuffix) {
             let path = url.standardizedFileURL.path
             guard path.hasPrefix(prefix) else { continue }
             relativePaths.append(String(path.dropFirst(prefix.count)))

@@ -32,6 +32,16 @@ public struct MIMEPattern: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
+    /// Whether every MIME type `other` matches is matched by this pattern (`image/*` covers `image/png`).
+    public func covers(_ other: MIMEPattern) -> Bool {
+        if rawValue == "*/*" { return true }
+        if rawValue.hasSuffix("/*") {
+            let prefix = rawValue.dropLast(1).lowercased()
+            return other.rawValue != "*/*" && other.rawValue.lowercased().hasPrefix(prefix)
+        }
+        return !other.rawValue.contains("*") && matches(other.rawValue)
+    }
+
     private static func isToken(_ part: Substring) -> Bool {
         part.utf8.allSatisfy { byte in
             // RFC 6838 restricted-name characters, plus the glob star.

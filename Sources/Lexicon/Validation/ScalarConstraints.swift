@@ -32,6 +32,13 @@ extension IntegerSchema: ScalarSchema {
     static func literal(_ value: Int64) -> String { String(value) }
 }
 
+extension StringSchema {
+    /// Why `value` breaks this schema (`must be a valid did`, …), or `nil` when it meets every constraint.
+    public func violation(of value: String) -> String? {
+        constraintViolation(value)
+    }
+}
+
 extension StringSchema: ScalarSchema {
     func constraintViolation(_ value: String, ignoringValueSets: Bool, ignoringConst: Bool) -> String? {
         constraintViolation(value, ignoringValueSets: ignoringValueSets, ignoringConst: ignoringConst, checkingFormat: true)

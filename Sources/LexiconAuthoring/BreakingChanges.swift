@@ -1,0 +1,201 @@
+import Lexicon
+
+/// `sigil lexicon breaking OLD NEW`: the changes between two versions of a set of lexicons that break data
+/// already written or callers already deployed, each under a stable rule id (``BreakingChanges/rules``).
+///
+/// Direction matters. Data flows *in* through inputs and params (a narrower schema refuses what callers send),
+/// *out* through outputs and subscription messages (a wider schema surprises readers), and both ways in records
+/// and shared definitions (existing records must stay valid, and readers must understand new ones). A change is
+/// reported only where it breaks someone.
+public struct BreakingChanges: Sendable {
+    /// A rule id, its severity and the break it describes.
+    public struct Rule: Sendable, Hashable {
+        public let id: String
+        public let severity: LexiconProblem.Severity
+        public let summary: String
+    }
+
+    public static let rules: [Rule] = [
+        Rule(id: "lexicon-removed", severity: .error, summary: "a lexicon document is gone"),
+        Rule(id: "def-removed", severity: .error, summary: "a definition is gone (refs and callers to it break)"),
+        Rule(id: "type-changed", severity: .error, summary: "a definition or field changed its type"),
+        Rule(id: "record-key-changed", severity: .error, summary: "a record's key type changed"),
+        Rule(id: "encoding-changed", severity: .error, summary: "a method's input or output encoding changed"),
+        Rule(id: "input-added", severity: .error, summary: "a procedure now requires a body it did not take"),
+        Rule(id: "input-removed", severity: .error, summary: "a procedure no longer takes the body callers send"),
+        Rule(id: "output-removed", severity: .error, summary: "a method no longer returns the body callers read"),
+        Rule(id: "property-removed", severity: .error, summary: "a property readers rely on is gone (a warning where data only flows in)"),
+        Rule(id: "required-added", severity: .error, summary: "a property became required: existing data and callers lack it"),
+        Rule(id: "required-removed", severity: .error, summary: "a property readers rely on may now be absent"),
+        Rule(id: "nullable-removed", severity: .error, summary: "null is no longer accepted where it was"),
+        Rule(id: "nullable-added", severity: .error, summary: "readers may now receive null"),
+        Rule(id: "length-narrowed", severity: .error, summary: "a maxLength/maxGraphemes shrank or a minLength/minGraphemes grew (strings, bytes, arrays)"),
+        Rule(id: "range-narrowed", severity: .error, summary: "an integer's minimum grew or maximum shrank"),
+        Rule(id: "format-changed", severity: .error, summary: "a string gained or changed its format"),
+        Rule(id: "format-removed", severity: .error, summary: "a string readers parse by format lost it"),
+        Rule(id: "enum-narrowed", severity: .error, summary: "an enum lost values, or a field gained an enum"),
+        Rule(id: "enum-widened", severity: .error, summary: "an enum gained values (or was removed) where readers switch over it"),
+        Rule(id: "const-changed", severity: .error, summary: "a const was added, removed or changed"),
+        Rule(id: "blob-accept-narrowed", severity: .error, summary: "a blob accepts fewer MIME types"),
+        Rule(id: "blob-size-narrowed", severity: .error, summary: "a blob's maxSize shrank or was added"),
+        Rule(id: "union-closed", severity: .error, summary: "an open union became closed"),
+        Rule(id: "union-opened", severity: .error, summary: "a closed union became open: readers may get any type"),
+        Rule(id: "union-member-removed", severity: .error, summary: "a closed union lost a member (a warning for open unions: the type is then unchecked)"),
+        Rule(id: "union-member-added", severity: .error, summary: "a closed union gained a member readers do not know"),
+        Rule(id: "ref-changed", severity: .warning, summary: "a ref points at another definition"),
+        Rule(id: "permission-removed", severity: .error, summary: "a permission set grants less than before (apps relying on it break)"),
+    ]
+
+    public init() {}
+
+    /// Every breaking change from `old` to `new`.
+    public func compare(old: LexiconCatalog, new: LexiconCatalog) -> [LexiconProblem] {
+        var walk = BreakingWalk(old: old, new: new)
+        for nsid in old.documents.keys.sorted() {
+            let before = old.documents[nsid]!
+            guard let after = new.documents[nsid] else {
+                walk.report("lexicon-removed", file: before.source, "", "\(nsid) is gone")
+                continue
+            }
+            walk.compareDocuments(before, after)
+        }
+        return walk.findings
+    }
+}
+
+/// Where a schema's data flows, which decides whether narrowing or widening breaks anyone.
+enum Flow {
+    case into, outOf, both
+
+    var narrowingBreaks: Bool { self != .outOf }
+    var wideningBreaks: Bool { self != .into }
+}
+
+struct BreakingWalk {
+    let old: LexiconCatalog
+    let new: LexiconCatalog
+    var findings: [LexiconProblem] = []
+    /// The document being compared: its file (for findings) and NSID (for local refs).
+    var file = ""
+    var currentDocument = ""
+
+    init(old: LexiconCatalog, new: LexiconCatalog) {
+        self.old = old
+        self.new = new
+    }
+
+    mutating func report(_ rule: String, file: String? = nil, _ path: String, _ message: String, severity: LexiconProblem.Severity? = nil) {
+        let severity = severity ?? BreakingChanges.rules.first { $0.id == rule }?.severity ?? .error
+        findings.append(LexiconProblem(file: file ?? self.file, path: path, message: message, severity: severity, rule: rule))
+    }
+
+    mutating func compareDocuments(_ before: LexiconDocument, _ after: LexiconDocument) {
+        file = after.source
+        currentDocument = after.id.rawValue
+        let oldDefs = before.json["defs"]?.objectValue ?? [:]
+        let newDefs = after.json["defs"]?.objectValue ?? [:]
+        for name in oldDefs.keys.sorted() {
+            let path = Pointer.appending("/defs", name)
+            let uri = name == "main" ? before.id.rawValue : "\(before.id)#\(name)"
+            guard let newDef = newDefs[name] else {
+                report("def-removed", path, "\(uri) is gone")
+                continue
+            }
+            compareDefinition(oldDefs[name]!, newDef, at: path, uri: uri)
+        }
+    }
+
+    private mutating func compareDefinition(_ a: JSONValue, _ b: JSONValue, at path: String, uri: String) {
+        let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
+        guard typeA == typeB else {
+            report("type-changed", Pointer.appending(path, "type"), "\(uri) changed from \(typeA) to \(typeB)")
+            return
+        }
+        switch typeA {
+        case "record":
+            if a["key"] != b["key"] {
+                report("record-key-changed", Pointer.appending(path, "key"), "\(uri)'s key changed from \(a["key"]?.stringValue ?? "?") to \(b["key"]?.stringValue ?? "?")")
+            }
+            compareSchemas(a["record"], b["record"], at: Pointer.appending(path, "record"), flow: .both)
+        case "query", "procedure":
+            compareSchemas(a["parameters"], b["parameters"], at: Pointer.appending(path, "parameters"), flow: .into)
+            compareBody(a["input"], b["input"], at: Pointer.appending(path, "input"), isInput: true)
+            compareBody(a["output"], b["output"], at: Pointer.appending(path, "output"), isInput: false)
+        case "subscription":
+            compareSchemas(a["parameters"], b["parameters"], at: Pointer.appending(path, "parameters"), flow: .into)
+            compareSchemas(a["message"]?["schema"], b["message"]?["schema"], at: Pointer.appending(Pointer.appending(path, "message"), "schema"), flow: .outOf)
+        case "permission-set":
+            comparePermissions(uri: uri, at: path)
+        case "token":
+            break
+        default:
+            compareSchemas(a, b, at: path, flow: .both)
+        }
+    }
+
+    private mutating func compareBody(_ a: JSONValue?, _ b: JSONValue?, at path: String, isInput: Bool) {
+        switch (a, b) {
+        case (nil, nil): return
+        case (nil, _?):
+            if isInput { report("input-added", path, "the procedure now takes a body; existing callers send none") }
+            return
+        case (_?, nil):
+            report(isInput ? "input-removed" : "output-removed", path, isInput ? "the procedure no longer takes a body" : "the method no longer returns a body")
+            return
+        case (let a?, let b?):
+            if a["encoding"] != b["encoding"] {
+                report("encoding-changed", Pointer.appending(path, "encoding"),
+                       "encoding changed from \(a["encoding"]?.stringValue ?? "?") to \(b["encoding"]?.stringValue ?? "?")")
+            }
+            compareSchemas(a["schema"], b["schema"], at: Pointer.appending(path, "schema"), flow: isInput ? .into : .outOf)
+        }
+    }
+
+    /// Compares two schemas at the same place; `path` points into the new document.
+    mutating func compareSchemas(_ a: JSONValue?, _ b: JSONValue?, at path: String, flow: Flow) {
+        guard let a = a?.objectValue, let b = b?.objectValue else { return }
+        let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
+        guard typeA == typeB else {
+            report("type-changed", Pointer.appending(path, "type"), "changed from \(typeA) to \(typeB)")
+            return
+        }
+        switch typeA {
+        case "string":
+            compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength"), ("maxGraphemes", "minGraphemes")])
+            compareValueSets(a, b, at: path, flow: flow)
+            if a["format"] != b["format"] {
+                if b["format"] == nil {
+                    if flow.wideningBreaks { report("format-removed", path, "the format \(a["format"]!.stringValue ?? "") was removed") }
+                } else if flow.narrowingBreaks {
+                    report("format-changed", Pointer.appending(path, "format"), a["format"] == nil
+                           ? "a format (\(b["format"]!.stringValue ?? "")) was added" : "the format changed from \(a["format"]!.stringValue ?? "") to \(b["format"]!.stringValue ?? "")")
+                }
+            }
+        case "integer":
+            if flow.narrowingBreaks {
+                if let narrowed = Self.narrowedBound(a["minimum"], b["minimum"], isMaximum: false) { report("range-narrowed", Pointer.appending(path, "minimum"), narrowed) }
+                if let narrowed = Self.narrowedBound(a["maximum"], b["maximum"], isMaximum: true) { report("range-narrowed", Pointer.appending(path, "maximum"), narrowed) }
+            }
+            compareValueSets(a, b, at: path, flow: flow)
+        case "boolean":
+            if a["const"] != b["const"] { report("const-changed", path, "const changed from \(a["const"]?.jsonString ?? "none") to \(b["const"]?.jsonString ?? "none")") }
+        case "bytes":
+            compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength")])
+        case "array":
+            compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength")])
+            compareSchemas(a["items"], b["items"], at: Pointer.appending(path, "items"), flow: flow)
+        case "blob":
+            compareBlob(a, b, at: path, flow: flow)
+        case "object", "params":
+            compareObject(a, b, at: path, flow: flow)
+        case "ref":
+            if a["ref"] != b["ref"] {
+                report("ref-changed", Pointer.appending(path, "ref"), "the ref changed from \(a["ref"]?.stringValue ?? "?") to \(b["ref"]?.stringValue ?? "?")")
+            }
+        case "union":
+            compareUnion(a, b, at: path, flow: flow)
+        default:
+            break
+        }
+    }
+}
