@@ -36,11 +36,24 @@ let package = Package(
         .target(name: "LexiconAuthoring", dependencies: ["Lexicon"]),
         // Lexicon → Swift source: the embedded lexicon bundle (and, later, typed handlers).
         .target(name: "LexiconCodegen", dependencies: ["Lexicon"]),
+        // What generated method types conform to (XRPCMethod, XRPCNothing, declared errors): shared by server and client.
+        .target(name: "XRPCMethods"),
+        // XRPC client over AsyncHTTPClient: typed calls, declared errors as Swift errors, service auth, atproto-proxy.
+        .target(
+            name: "XRPCClient",
+            dependencies: [
+                "XRPCMethods", "Lexicon", "Secp256k1", "Identity",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // XRPC server: routing by NSID, the request pipeline, params coercion, XRPC errors.
         .target(
             name: "XRPC",
             dependencies: [
-                "Lexicon",
+                "Lexicon", "XRPCMethods",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +139,7 @@ let package = Package(
             ]
         ),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
-        .target(name: "WispAPI", dependencies: ["XRPC", "Lexicon"]),
+        .target(name: "WispAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
         .executableTarget(
             name: "sigil",
             dependencies: [

@@ -23,8 +23,10 @@ enum SwiftNames {
         return keywords.contains(lowered) ? "`\(lowered)`" : lowered
     }
 
-    static func needsCodingKey(_ name: String) -> Bool {
-        sanitized(name) != name
+    /// A `CodingKeys` case name for a property (never back-quoted: `default` becomes `default_`).
+    static func codingKey(_ name: String) -> String {
+        let clean = sanitized(name)
+        return keywords.contains(clean) || clean == "lexiconType" ? clean + "_" : clean
     }
 
     private static func sanitized(_ name: String) -> String {

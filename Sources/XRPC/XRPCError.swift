@@ -68,12 +68,5 @@ public struct XRPCError: Error, Sendable, Equatable {
     }
 }
 
-/// An error declared in a method's lexicon `errors`; thrown by a handler it answers 400 with that name.
-public protocol XRPCDeclaredError: Error, Sendable {
-    /// The lexicon error name, e.g. `NotFound`.
-    var errorName: String { get }
-    /// A human message for the `message` field.
-    var errorMessage: String? { get }
-}
 
 import Lexicon

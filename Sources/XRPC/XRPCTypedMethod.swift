@@ -3,19 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Lexicon
 import Logging
-
-/// A method described by generated code: its NSID and its typed parameters, input and output.
-public protocol XRPCMethod: Sendable {
-    static var nsid: String { get }
-    associatedtype Parameters: Decodable & Sendable
-    associatedtype Input: Decodable & Sendable
-    associatedtype Output: Encodable & Sendable
-}
-
-/// Stands for "no parameters", "no input" or "no output".
-public struct XRPCNothing: Codable, Sendable, Equatable {
-    public init() {}
-}
+@_exported import XRPCMethods
 
 /// A typed, validated call.
 public struct XRPCRequest<Method: XRPCMethod>: Sendable {

@@ -7,8 +7,8 @@ import LexiconCodegen
 struct LexiconGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
-        abstract: "Generate typed Swift handlers and I/O types from lexicons.",
-        discussion: "Writes one file per lexicon and one handler protocol per NSID group; removes generated files that no longer have a lexicon."
+        abstract: "Generate typed Swift from lexicons: types, handler protocols and typed clients.",
+        discussion: "Writes one file per lexicon and, per NSID group with methods, a handler protocol and a client; removes generated files that no longer have a lexicon."
     )
 
     @Option(help: "Directory of lexicon JSON files (default: the bundled lexicons).")
@@ -25,7 +25,9 @@ struct LexiconGen: ParsableCommand {
             for problem in error.problems { printError(problem.description) }
             throw ExitCode(1)
         }
-        let files = HandlerSourceWriter(catalog: catalog).files()
+        // The header names the command that reproduces these files.
+        let command = "swift run sigil lexicon gen" + (lexicons.map { " --lexicons \($0)" } ?? "") + " --output \(output)"
+        let files = SwiftSourceWriter(catalog: catalog, regenerateCommand: command, lexiconRoot: lexicons ?? "lexicons").files()
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: output, withIntermediateDirectories: true)

@@ -66,13 +66,13 @@ struct GeneratedHandlerTests {
     /// The committed generated code must be exactly what `sigil lexicon gen` writes from lexicons/ today.
     @Test func generatedCodeMatchesLexicons() throws {
         let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
-        let expected = HandlerSourceWriter(catalog: catalog).files()
+        let expected = SwiftSourceWriter(catalog: catalog).files()
         let directory = Repo.path("Sources/WispAPI/Generated")
         let committed = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") }
-        #expect(Set(committed) == Set(expected.keys), "run \(HandlerSourceWriter.regenerateCommand)")
+        #expect(Set(committed) == Set(expected.keys), "run \(SwiftSourceWriter.regenerateCommand)")
         for (name, source) in expected {
             let onDisk = try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
-            #expect(onDisk == source, "\(name) drifted from lexicons/: run \(HandlerSourceWriter.regenerateCommand)")
+            #expect(onDisk == source, "\(name) drifted from lexicons/: run \(SwiftSourceWriter.regenerateCommand)")
         }
     }
 }

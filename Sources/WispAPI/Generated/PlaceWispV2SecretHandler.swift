@@ -1,6 +1,6 @@
 // GENERATED from the place.wisp.v2.secret.* lexicons — do not edit.
 // Regenerate with: swift run sigil lexicon gen --output Sources/WispAPI/Generated
-// A test fails when this file and lexicons/ disagree.
+// A test fails when this file and the lexicons disagree.
 import XRPC
 
 /// Implements the `place.wisp.v2.secret.*` methods; one requirement per method, called only with validated input.

@@ -1,13 +1,15 @@
 // GENERATED from lexicons/place/wisp/v2/wh.json — do not edit.
 // Regenerate with: swift run sigil lexicon gen --output Sources/WispAPI/Generated
-// A test fails when this file and lexicons/ disagree.
+// A test fails when this file and the lexicons disagree.
 import Lexicon
-import XRPC
 
 /// A webhook: POST matching record events under an AT-URI scope to an HTTPS endpoint.
 public enum PlaceWispV2Wh {
     /// `AtUri`.
-    public struct AtUri: Codable, Sendable, Equatable {
+    public struct AtUri: Codable, Sendable, Hashable {
+        /// The `$type` that names this shape in unions.
+        public static let lexiconType = "place.wisp.v2.wh#atUri"
+
         public var aturi: String
         public var backlinks: Bool?
 
@@ -15,14 +17,32 @@ public enum PlaceWispV2Wh {
             self.aturi = aturi
             self.backlinks = backlinks
         }
+
+        enum CodingKeys: String, CodingKey {
+            case aturi
+            case backlinks
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.aturi = try container.decode(String.self, forKey: .aturi)
+            self.backlinks = try container.decodeIfPresent(Bool.self, forKey: .backlinks)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(aturi, forKey: .aturi)
+            try container.encodeIfPresent(backlinks, forKey: .backlinks)
+        }
     }
 
     public static let nsid = "place.wisp.v2.wh"
 
     /// A `place.wisp.v2.wh` record.
-    public struct Record: Codable, Sendable, Equatable {
-        /// Always `place.wisp.v2.wh`.
-        public var type: String = "place.wisp.v2.wh"
+    public struct Record: Codable, Sendable, Hashable {
+        /// The `$type` that names this shape in unions and records.
+        public static let lexiconType = "place.wisp.v2.wh"
+
         public var createdAt: String
         public var enabled: Bool?
         public var events: [String]?
@@ -42,7 +62,7 @@ public enum PlaceWispV2Wh {
         }
 
         enum CodingKeys: String, CodingKey {
-            case type = "$type"
+            case lexiconType = "$type"
             case createdAt
             case enabled
             case events
@@ -50,6 +70,29 @@ public enum PlaceWispV2Wh {
             case secret
             case secretId
             case url
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.createdAt = try container.decode(String.self, forKey: .createdAt)
+            self.enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
+            self.events = try container.decodeIfPresent([String].self, forKey: .events)
+            self.scope = try container.decode(PlaceWispV2Wh.AtUri.self, forKey: .scope)
+            self.secret = try container.decodeIfPresent(String.self, forKey: .secret)
+            self.secretId = try container.decodeIfPresent(String.self, forKey: .secretId)
+            self.url = try container.decode(String.self, forKey: .url)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("place.wisp.v2.wh", forKey: .lexiconType)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encodeIfPresent(enabled, forKey: .enabled)
+            try container.encodeIfPresent(events, forKey: .events)
+            try container.encode(scope, forKey: .scope)
+            try container.encodeIfPresent(secret, forKey: .secret)
+            try container.encodeIfPresent(secretId, forKey: .secretId)
+            try container.encode(url, forKey: .url)
         }
     }
 }
