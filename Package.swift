@@ -194,6 +194,8 @@ let package = Package(
             name: "SigilServiceTests",
             dependencies: [
                 "SigilService", "Secrets", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
+                "XRPCClient", "XRPCMethods", "Secp256k1",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
