@@ -35,7 +35,7 @@ public enum FuzzTargets {
         let auth = AuthFixture()
         return [
             JSONTargets.parser, JSONTargets.differential,
-            LexiconTargets.loader, LexiconTargets.validator(lexicons), LexiconTargets.params(lexicons),
+            LexiconTargets.loader, LexiconTargets.validator(lexicons), LexiconTargets.params(lexicons), PermissionTargets.scope(lexicons),
             AuthTargets.verifier(auth), AuthTargets.signerDifferential(auth),
             WebhookTargets.verifier, WebhookTargets.signerDifferential, WebhookTargets.jetstream,
         ]

@@ -126,6 +126,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port,
                                                  services: services, idleTimeout: .seconds(Int64(configuration.idleTimeout)), logger: logger)
+        if !catalog.warnings.isEmpty {
+            let unresolved = catalog.unresolvedReferences.count
+            logger.warning("the lexicons loaded with \(catalog.warnings.count) warnings (\(unresolved) unresolved references; validation that reaches one fails); see sigil lexicon check")
+        }
         logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
         do {
             try await application.runService()
