@@ -174,7 +174,7 @@ let package = Package(
         .executableTarget(name: "sigil-fuzz", dependencies: ["SigilFuzz", "Lexicon"]),
         .testTarget(
             name: "LexiconTests",
-            dependencies: ["Lexicon", "BundledLexicons", "LexiconAuthoring", "LexiconCodegen", "SigilTestSupport"]
+            dependencies: ["Lexicon", "BundledLexicons", "LexiconAuthoring", "LexiconCodegen", "XRPC", "XRPCMethods", "XRPCClient", "SigilTestSupport"]
         ),
         .testTarget(
             name: "IdentityTests",

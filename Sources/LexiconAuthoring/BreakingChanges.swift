@@ -42,6 +42,8 @@ public struct BreakingChanges: Sendable {
         Rule(id: "union-opened", severity: .error, summary: "a closed union became open: readers may get any type"),
         Rule(id: "union-member-removed", severity: .error, summary: "a closed union lost a member (a warning for open unions: the type is then unchecked)"),
         Rule(id: "union-member-added", severity: .error, summary: "a closed union gained a member readers do not know"),
+        Rule(id: "schema-added", severity: .error, summary: "a body, params or message that took anything now has a schema"),
+        Rule(id: "schema-removed", severity: .error, summary: "a body or message readers relied on lost its schema"),
         Rule(id: "ref-changed", severity: .warning, summary: "a ref points at another definition"),
         Rule(id: "permission-removed", severity: .error, summary: "a permission set grants less than before (apps relying on it break)"),
     ]
@@ -153,6 +155,25 @@ struct BreakingWalk {
 
     /// Compares two schemas at the same place; `path` points into the new document.
     mutating func compareSchemas(_ a: JSONValue?, _ b: JSONValue?, at path: String, flow: Flow) {
+        switch (a?.objectValue, b?.objectValue) {
+        case (nil, nil):
+            return
+        case (nil, let added?):
+            // New parameters only break callers if some are required; a new body schema constrains what was free.
+            if added["type"]?.stringValue == "params" {
+                for name in Self.names(added["required"]).sorted() where flow.narrowingBreaks {
+                    report("required-added", Pointer.appending(path, "required"), "\"\(name)\" is now required")
+                }
+            } else if flow.narrowingBreaks {
+                report("schema-added", path, "a schema now constrains what was free")
+            }
+            return
+        case (let removed?, nil):
+            if removed["type"]?.stringValue != "params", flow.wideningBreaks { report("schema-removed", path, "the schema readers relied on is gone") }
+            return
+        case (_?, _?):
+            break
+        }
         guard let a = a?.objectValue, let b = b?.objectValue else { return }
         let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
         guard typeA == typeB else {
@@ -163,13 +184,16 @@ struct BreakingWalk {
         case "string":
             compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength"), ("maxGraphemes", "minGraphemes")])
             compareValueSets(a, b, at: path, flow: flow)
-            if a["format"] != b["format"] {
-                if b["format"] == nil {
-                    if flow.wideningBreaks { report("format-removed", path, "the format \(a["format"]!.stringValue ?? "") was removed") }
-                } else if flow.narrowingBreaks {
-                    report("format-changed", Pointer.appending(path, "format"), a["format"] == nil
-                           ? "a format (\(b["format"]!.stringValue ?? "")) was added" : "the format changed from \(a["format"]!.stringValue ?? "") to \(b["format"]!.stringValue ?? "")")
-                }
+            switch (a["format"]?.stringValue, b["format"]?.stringValue) {
+            case (let old?, nil):
+                if flow.wideningBreaks { report("format-removed", path, "the format \(old) was removed") }
+            case (nil, let new?):
+                if flow.narrowingBreaks { report("format-changed", Pointer.appending(path, "format"), "a format (\(new)) was added") }
+            case (let old?, let new?) where old != new:
+                // Another format breaks both ways: writers' old values, readers' parsing.
+                report("format-changed", Pointer.appending(path, "format"), "the format changed from \(old) to \(new)")
+            default:
+                break
             }
         case "integer":
             if flow.narrowingBreaks {

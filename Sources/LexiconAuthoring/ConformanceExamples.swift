@@ -87,6 +87,7 @@ extension ConformanceExample {
                 part = parsed
             }
             if object["error"] != nil, valid { throw fail("\"error\" only applies to invalid examples") }
+            if let error = object["error"], error.stringValue?.isEmpty ?? true { throw fail("\"error\" must be non-empty text the validation error contains") }
             result.append(ConformanceExample(file: file, lexicon: lexicon, name: name, part: part,
                                              definition: object["definition"]?.stringValue, valid: valid, value: value,
                                              expectedError: object["error"]?.stringValue, recordKey: object["rkey"]?.stringValue))

@@ -4,8 +4,8 @@ import Lexicon
 struct ClientSourceWriter {
     let catalog: LexiconCatalog
 
-    func source(group: String, methods: [SwiftSourceWriter.GroupMethod]) -> String {
-        let name = SwiftNames.typeName(nsid: group) + "Client"
+    func source(group: String, name: String, methods: [SwiftSourceWriter.GroupMethod]) -> String {
+        let types = TypeSourceWriter(catalog: catalog)
         let property = SwiftNames.caseName(SwiftNames.typeName(nsid: group))
         var out = "import XRPCClient\nimport XRPCMethods\n\n"
         out += "/// Calls the `\(group).*` methods of a service; declared errors are thrown as each method's `DeclaredError`.\n"
@@ -13,7 +13,7 @@ struct ClientSourceWriter {
         out += "    public let client: XRPCClient\n\n"
         out += "    public init(_ client: XRPCClient) {\n        self.client = client\n    }\n"
         for entry in methods {
-            let type = entry.typeName
+            let type = types.namespace(entry.nsid)
             let description = catalog.definition(entry.nsid)?.description ?? "`\(entry.nsid)`."
             let hasParameters = !(entry.method.parameters?.properties.isEmpty ?? true)
             let hasInput = entry.isProcedure && entry.method.input != nil
@@ -21,7 +21,9 @@ struct ClientSourceWriter {
             var arguments: [String] = []
             if hasParameters { arguments.append("_ parameters: \(type).Parameters") }
             if hasInput { arguments.append("\(hasParameters ? "input" : "_ input"): \(type).Input") }
-            out += "    public func \(entry.functionName)(\(arguments.joined(separator: ", "))) async throws -> \(type).Output {\n"
+            // `client` is the stored property's name.
+            let function = entry.functionName == "client" ? "client_" : entry.functionName
+            out += "    public func \(function)(\(arguments.joined(separator: ", "))) async throws -> \(type).Output {\n"
             out += "        try await client.call(\(type).self, parameters: \(hasParameters ? "parameters" : "XRPCNothing()"), input: \(hasInput ? "input" : "XRPCNothing()"))\n"
             out += "    }\n"
         }

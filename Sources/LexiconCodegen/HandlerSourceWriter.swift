@@ -5,21 +5,22 @@ import Lexicon
 struct HandlerSourceWriter {
     let catalog: LexiconCatalog
 
-    func source(group: String, methods: [SwiftSourceWriter.GroupMethod]) -> String {
-        let name = SwiftNames.typeName(nsid: group) + "Handler"
+    func source(group: String, name: String, methods: [SwiftSourceWriter.GroupMethod]) -> String {
+        let types = TypeSourceWriter(catalog: catalog)
         var out = "import XRPC\n\n"
         out += "/// Implements the `\(group).*` methods; one requirement per method, called only with validated input.\n"
         out += "public protocol \(name): Sendable {\n"
         for entry in methods {
             let description = catalog.definition(entry.nsid)?.description ?? "`\(entry.nsid)` (\(entry.isProcedure ? "procedure" : "query"))."
             out += SwiftText.docComment(description, indent: "    ")
-            out += "    func \(entry.functionName)(_ request: XRPCRequest<\(entry.typeName)>) async throws -> \(entry.typeName).Output\n"
+            let type = types.namespace(entry.nsid)
+            out += "    func \(entry.functionName)(_ request: XRPCRequest<\(type)>) async throws -> \(type).Output\n"
         }
         out += "}\n\nextension XRPCMethodTable {\n"
         out += "    /// Serves every `\(group).*` method with `handler`.\n"
         out += "    public mutating func register(_ handler: some \(name), auth: XRPCAuthRequirement = .required) throws {\n"
         for entry in methods {
-            out += "        try register(\(entry.typeName).self, auth: auth) { try await handler.\(entry.functionName)($0) }\n"
+            out += "        try register(\(types.namespace(entry.nsid)).self, auth: auth) { try await handler.\(entry.functionName)($0) }\n"
         }
         out += "    }\n}\n"
         return out

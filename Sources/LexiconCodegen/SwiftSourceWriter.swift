@@ -25,7 +25,6 @@ public struct SwiftSourceWriter {
         let nsid: String
         let method: MethodSchema
         let isProcedure: Bool
-        var typeName: String { SwiftNames.typeName(nsid: nsid) }
         var functionName: String { SwiftNames.identifier(String(nsid.split(separator: ".").last!)) }
     }
 
@@ -36,7 +35,7 @@ public struct SwiftSourceWriter {
         let types = TypeSourceWriter(catalog: catalog)
         for nsid in catalog.documents.keys.sorted() {
             let document = catalog.documents[nsid]!
-            files["\(SwiftNames.typeName(nsid: nsid)).swift"] = header("\(lexiconRoot)/\(nsid.replacingDots()).json") + types.documentSource(document)
+            files["\(types.namespace(nsid)).swift"] = header("\(lexiconRoot)/\(nsid.replacingDots()).json") + types.documentSource(document)
             if let main = document.definitionIndices["main"] {
                 switch catalog.definitions[main].kind {
                 case .query(let method): groups[group(of: nsid), default: []].append(GroupMethod(nsid: nsid, method: method, isProcedure: false))
@@ -47,9 +46,13 @@ public struct SwiftSourceWriter {
         }
         for (group, methods) in groups {
             let sorted = methods.sorted { $0.nsid < $1.nsid }
+            // `<Group>Handler` and `<Group>Client`, unless a lexicon of the group is itself named `handler` or `client`.
             let base = SwiftNames.typeName(nsid: group)
-            files["\(base)Handler.swift"] = header("the \(group).* lexicons") + HandlerSourceWriter(catalog: catalog).source(group: group, methods: sorted)
-            files["\(base)Client.swift"] = header("the \(group).* lexicons") + ClientSourceWriter(catalog: catalog).source(group: group, methods: sorted)
+            let documents = Set(types.namespaces.values)
+            let handler = documents.contains(base + "Handler") ? base + "MethodsHandler" : base + "Handler"
+            let client = documents.contains(base + "Client") ? base + "MethodsClient" : base + "Client"
+            files["\(handler).swift"] = header("the \(group).* lexicons") + HandlerSourceWriter(catalog: catalog).source(group: group, name: handler, methods: sorted)
+            files["\(client).swift"] = header("the \(group).* lexicons") + ClientSourceWriter(catalog: catalog).source(group: group, name: client, methods: sorted)
         }
         return files
     }

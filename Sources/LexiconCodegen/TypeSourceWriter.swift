@@ -9,9 +9,32 @@ import Lexicon
 /// and records carry their `$type`. Properties the schema does not declare are not kept.
 struct TypeSourceWriter {
     let catalog: LexiconCatalog
+    /// NSID → the Swift namespace enum of its document (distinct even where two NSIDs spell alike).
+    let namespaces: [String: String]
+
+    init(catalog: LexiconCatalog) {
+        self.catalog = catalog
+        var byName: [String: [String]] = [:]
+        for nsid in catalog.documents.keys { byName[SwiftNames.typeName(nsid: nsid), default: []].append(nsid) }
+        var namespaces: [String: String] = [:]
+        for (name, nsids) in byName {
+            for nsid in nsids { namespaces[nsid] = nsids.count == 1 ? name : SwiftNames.distinctTypeName(nsid: nsid) }
+        }
+        self.namespaces = namespaces
+    }
+
+    func namespace(_ nsid: String) -> String {
+        namespaces[nsid] ?? SwiftNames.typeName(nsid: nsid)
+    }
+
+    /// The Swift name of a named definition's type inside its document's namespace.
+    func definitionTypeName(_ name: String) -> String {
+        let type = SwiftNames.typeName(definition: name)
+        return SwiftNames.reservedTypeNames.contains(type) ? type + "Def" : type
+    }
 
     func documentSource(_ document: LexiconDocument) -> String {
-        let name = SwiftNames.typeName(nsid: document.id.rawValue)
+        let name = namespace(document.id.rawValue)
         var kind: String?
         if let main = document.definitionIndices["main"] {
             switch catalog.definitions[main].kind {
@@ -32,15 +55,19 @@ struct TypeSourceWriter {
                 body.append(methodTypes(method, in: document))
             case .record(let record):
                 body.append("    public static let nsid = \(SwiftText.literal(document.id.rawValue))")
-                body.append(structSource("Record", record.object, description: "A `\(document.id)` record.", indent: "    ", lexiconType: document.id.rawValue, isRecord: true))
+                body.append(structSource("Record", record.object, description: "A `\(document.id)` record.", indent: "    ",
+                                         lexiconType: document.id.rawValue, isRecord: true, owner: document.definitionIndices[definitionName]))
             case .field(.object(let object)):
-                body.append(structSource(SwiftNames.typeName(definition: definitionName), object, description: definition.description, indent: "    ", lexiconType: definition.uri))
+                body.append(structSource(definitionTypeName(definitionName), object, description: definition.description, indent: "    ",
+                                         lexiconType: definition.uri, owner: document.definitionIndices[definitionName]))
             case .field(.string(let string)) where string.knownValues != nil:
-                body.append(knownValuesSource(SwiftNames.typeName(definition: definitionName) + "KnownValues", string.knownValues!,
+                body.append(knownValuesSource(definitionTypeName(definitionName) + "KnownValues", string.knownValues!,
                                               description: definition.description ?? "Suggested values of `\(definition.uri)`.", indent: "    "))
             case .token:
+                var identifier = SwiftNames.identifier(definitionName)
+                if ["nsid", "kind"].contains(identifier) { identifier += "Token" }
                 body.append(SwiftText.docComment(definition.description ?? "Token `\(definition.uri)`.", indent: "    ")
-                            + "    public static let \(SwiftNames.identifier(definitionName)) = \(SwiftText.literal(definition.uri))")
+                            + "    public static let \(identifier) = \(SwiftText.literal(definition.uri))")
             default:
                 continue
             }
@@ -55,7 +82,7 @@ struct TypeSourceWriter {
     private func methodTypes(_ method: MethodSchema, in document: LexiconDocument) -> String {
         var parts: [String] = []
         if let parameters = method.parameters, !parameters.properties.isEmpty {
-            parts.append(structSource("Parameters", parameters, description: "Query parameters.", indent: "    "))
+            parts.append(structSource("Parameters", parameters, description: "Query parameters.", indent: "    ", owner: nil))
         } else {
             parts.append("    public typealias Parameters = XRPCNothing")
         }
@@ -81,13 +108,18 @@ struct TypeSourceWriter {
         guard let body else { return "    public typealias \(name) = XRPCNothing" }
         switch body.schema {
         case .object(let object)?:
-            return structSource(name, object, description: body.description ?? "\(name) body (\(body.encoding)).", indent: "    ")
+            return structSource(name, object, description: body.description ?? "\(name) body (\(body.encoding)).", indent: "    ", owner: nil)
+        case .union(let union)?:
+            return UnionSourceWriter(types: self).source(name, union, indent: "    ")
         case let schema?:
             var nested: [String] = []
-            let type = swiftType(schema, property: name, nested: &nested, indent: "    ")
+            var taken: Set<String> = [name]
+            let type = swiftType(schema, property: name, nested: &nested, taken: &taken, indent: "    ", owner: nil)
             return "    public typealias \(name) = \(type)" + nested.map { "\n\n" + $0 }.joined()
+        case nil where body.encoding == "application/json":
+            return "    /// JSON body without a schema.\n    public typealias \(name) = JSONValue"
         case nil:
-            return "    /// \(body.encoding) body without a schema.\n    public typealias \(name) = JSONValue"
+            return "    /// \(body.encoding) body, passed through as bytes.\n    public typealias \(name) = XRPCRawBody"
         }
     }
 
@@ -100,6 +132,8 @@ struct TypeSourceWriter {
         let required: Bool
         let nullable: Bool
         let defaultLiteral: String?
+        /// Stored out of line (`@Indirect`): the property's type can contain the struct that holds it.
+        let boxed: Bool
 
         /// The Swift type of the stored property.
         var storedType: String {
@@ -108,15 +142,22 @@ struct TypeSourceWriter {
         }
     }
 
+    /// - Parameter owner: the named definition this struct is (or is nested in), for finding reference cycles.
     func structSource(_ name: String, _ object: ObjectSchema, description: String?, indent: String,
-                      lexiconType: String? = nil, isRecord: Bool = false) -> String {
+                      lexiconType: String? = nil, isRecord: Bool = false, owner: Int?) -> String {
         var nested: [String] = []
         var fields: [Field] = []
+        var identifiers: Set<String> = ["lexiconType"]
+        var nestedNames: Set<String> = [name]
         for (property, schema) in object.properties {
-            let type = swiftType(schema, property: property, nested: &nested, indent: indent + "    ")
-            fields.append(Field(name: property, identifier: SwiftNames.identifier(property), type: type,
+            let type = swiftType(schema, property: property, nested: &nested, taken: &nestedNames, indent: indent + "    ", owner: owner)
+            var boxed = false
+            if case .ref(let reference) = schema, let owner, isStruct(reference.index) {
+                boxed = reference.index == owner || reaches(reference.index, owner)
+            }
+            fields.append(Field(name: property, identifier: SwiftNames.identifier(property, taken: &identifiers), type: type,
                                 required: object.required.contains(property), nullable: object.nullable.contains(property),
-                                defaultLiteral: schema.defaultValue.map(Self.swiftLiteral)))
+                                defaultLiteral: schema.defaultValue.map(Self.swiftLiteral), boxed: boxed))
         }
         let inner = indent + "    "
         var out = SwiftText.docComment(description ?? "`\(name)`.", indent: indent)
@@ -126,7 +167,7 @@ struct TypeSourceWriter {
             out += "\(inner)public static let lexiconType = \(SwiftText.literal(lexiconType))\n\n"
         }
         for field in fields {
-            out += "\(inner)public var \(field.identifier): \(field.storedType)\n"
+            out += "\(inner)\(field.boxed ? "@Indirect " : "")public var \(field.identifier): \(field.storedType)\n"
         }
         let parameters = fields.map { field -> String in
             let defaultValue = field.storedType.hasSuffix("?") ? " = nil" : field.defaultLiteral.map { " = \($0)" } ?? ""
@@ -146,14 +187,14 @@ struct TypeSourceWriter {
         var out = "\n\(indent)enum CodingKeys: String, CodingKey {\n"
         if recordType != nil { out += "\(indent)    case lexiconType = \"$type\"\n" }
         for field in fields {
-            let key = SwiftNames.codingKey(field.name)
+            let key = SwiftNames.codingKey(field.identifier)
             out += "\(indent)    case \(key)\(key == field.name ? "" : " = \(SwiftText.literal(field.name))")\n"
         }
         out += "\(indent)}\n\n"
         out += "\(indent)public init(from decoder: any Decoder) throws {\n"
         out += "\(indent)    let container = try decoder.container(keyedBy: CodingKeys.self)\n"
         for field in fields {
-            let key = SwiftNames.codingKey(field.name)
+            let key = SwiftNames.codingKey(field.identifier)
             let base = field.nullable ? "Nullable<\(field.type)>" : field.type
             let value: String
             if field.required {
@@ -173,7 +214,7 @@ struct TypeSourceWriter {
         out += "\(indent)    var container = encoder.container(keyedBy: CodingKeys.self)\n"
         if let recordType { out += "\(indent)    try container.encode(\(SwiftText.literal(recordType)), forKey: .lexiconType)\n" }
         for field in fields {
-            let key = SwiftNames.codingKey(field.name)
+            let key = SwiftNames.codingKey(field.identifier)
             let optional = field.storedType.hasSuffix("?")
             out += "\(indent)    try container.\(optional ? "encodeIfPresent" : "encode")(\(field.identifier), forKey: .\(key))\n"
         }
@@ -192,15 +233,15 @@ struct TypeSourceWriter {
 
     // MARK: - Types
 
-    /// The Swift type for a schema; inline objects, unions and known values become nested declarations in `nested`.
-    func swiftType(_ schema: FieldSchema, property: String, nested: inout [String], indent: String) -> String {
+    /// The Swift type for a schema; inline objects, unions and known values become nested declarations in
+    /// `nested`, named distinctly within `taken`.
+    func swiftType(_ schema: FieldSchema, property: String, nested: inout [String], taken: inout Set<String>,
+                   indent: String, owner: Int?) -> String {
         switch schema {
         case .string(let string):
             if let known = string.knownValues {
-                let name = SwiftNames.typeName(definition: property) + "KnownValues"
-                if !nested.contains(where: { $0.contains("public enum \(name) ") }) {
-                    nested.append(knownValuesSource(name, known, description: "Suggested values of `\(property)` (others are allowed).", indent: indent))
-                }
+                let name = SwiftNames.nestedTypeName(property, suffix: "KnownValues", taken: &taken)
+                nested.append(knownValuesSource(name, known, description: "Suggested values of `\(property)` (others are allowed).", indent: indent))
             }
             return "String"
         case .integer: return "Int"
@@ -210,26 +251,66 @@ struct TypeSourceWriter {
         case .blob: return "BlobRef"
         case .unknown: return "JSONValue"
         case .array(let array):
-            return "[\(swiftType(array.items, property: property, nested: &nested, indent: indent))]"
+            return "[\(swiftType(array.items, property: property, nested: &nested, taken: &taken, indent: indent, owner: owner))]"
         case .object(let object):
-            let name = SwiftNames.typeName(definition: property)
-            nested.append(structSource(name, object, description: nil, indent: indent))
+            let name = SwiftNames.nestedTypeName(property, taken: &taken)
+            nested.append(structSource(name, object, description: nil, indent: indent, owner: owner))
             return name
         case .ref(let reference):
             return referencedType(reference)
         case .union(let union):
-            let name = SwiftNames.typeName(definition: property)
+            let name = SwiftNames.nestedTypeName(property, taken: &taken)
             nested.append(UnionSourceWriter(types: self).source(name, union, indent: indent))
             return name
         }
     }
 
+    // MARK: - Reference cycles
+
+    /// Whether a definition is generated as a struct (a record or an object).
+    func isStruct(_ index: Int) -> Bool {
+        switch catalog.definitions[index].kind {
+        case .record, .field(.object): true
+        default: false
+        }
+    }
+
+    /// The struct definitions a definition holds by value: through refs, and inline objects' refs. Arrays and
+    /// unions (indirect enums) hold theirs out of line already.
+    func heldByValue(_ index: Int) -> [Int] {
+        func walk(_ schema: FieldSchema) -> [Int] {
+            switch schema {
+            case .ref(let reference): isStruct(reference.index) ? [reference.index] : []
+            case .object(let object): object.properties.flatMap { walk($0.schema) }
+            default: []
+            }
+        }
+        switch catalog.definitions[index].kind {
+        case .record(let record): return record.object.properties.flatMap { walk($0.schema) }
+        case .field(.object(let object)): return object.properties.flatMap { walk($0.schema) }
+        default: return []
+        }
+    }
+
+    /// Whether `start` holds `target` by value, directly or through others.
+    func reaches(_ start: Int, _ target: Int) -> Bool {
+        var seen: Set<Int> = [start]
+        var frontier = [start]
+        while let next = frontier.popLast() {
+            for held in heldByValue(next) {
+                if held == target { return true }
+                if seen.insert(held).inserted { frontier.append(held) }
+            }
+        }
+        return false
+    }
+
     func referencedType(_ reference: DefinitionReference) -> String {
         let definition = catalog.definitions[reference.index]
-        let namespace = SwiftNames.typeName(nsid: definition.nsid.rawValue)
+        let namespace = namespace(definition.nsid.rawValue)
         switch definition.kind {
         case .record: return "\(namespace).Record"
-        case .field(.object): return "\(namespace).\(SwiftNames.typeName(definition: definition.name))"
+        case .field(.object): return "\(namespace).\(definitionTypeName(definition.name))"
         case .field(.string): return "String"
         case .field(.integer): return "Int"
         case .field(.boolean): return "Bool"
@@ -247,7 +328,7 @@ struct TypeSourceWriter {
         var used: Set<String> = []
         for value in values {
             let base = value.split(separator: "#").last.map(String.init) ?? value
-            var identifier = SwiftNames.caseName(SwiftNames.typeName(definition: base))
+            var identifier = base.isEmpty ? "empty" : SwiftNames.caseName(SwiftNames.typeName(definition: base))
             while !used.insert(identifier).inserted { identifier += "_" }
             out += "\(indent)    public static let \(identifier) = \(SwiftText.literal(value))\n"
         }

@@ -23,10 +23,16 @@ extension XRPCMethodTable {
     ) throws(SchemaLookupError) {
         try register(Method.nsid, auth: auth) { call in
             let params: Method.Parameters = try Self.decode(call.params, as: Method.Parameters.self)
-            let input: Method.Input = try Self.decode(call.input?.json ?? .object([:]), as: Method.Input.self)
+            let input: Method.Input
+            if Method.Input.self == XRPCRawBody.self {
+                input = XRPCRawBody(encoding: call.input?.encoding ?? "application/octet-stream", bytes: call.input?.bytes ?? []) as! Method.Input
+            } else {
+                input = try Self.decode(call.input?.json ?? .object([:]), as: Method.Input.self)
+            }
             let output = try await handler(XRPCRequest(params: params, input: input, principal: call.principal,
                                                        headers: call.headers, logger: call.logger))
             if Method.Output.self == XRPCNothing.self { return .empty }
+            if let raw = output as? XRPCRawBody { return XRPCReply(encoding: raw.encoding, body: raw.bytes) }
             return XRPCReply(encoding: "application/json", body: [UInt8](try Self.encoder.encode(output)))
         }
     }

@@ -50,9 +50,13 @@ public struct XRPCClient: Sendable {
         request.method = Method.kind == .query ? .GET : .POST
         request.headers.add(name: "Accept", value: "application/json")
         if Method.kind == .procedure, !(input is XRPCNothing) {
-            let body = try Self.encoder.encode(input)
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: body))
+            if let raw = input as? XRPCRawBody {
+                request.headers.add(name: "Content-Type", value: raw.encoding)
+                request.body = .bytes(ByteBuffer(bytes: raw.bytes))
+            } else {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(data: try Self.encoder.encode(input)))
+            }
         }
         switch authorization {
         case .none: break
@@ -62,16 +66,21 @@ public struct XRPCClient: Sendable {
         if let proxy { request.headers.add(name: "atproto-proxy", value: proxy) }
 
         let prepared = request
-        let (status, body) = try await withDeadline { [http, maxResponseBytes, timeout] in
-            let response = try await http.execute(prepared, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+        // AsyncHTTPClient's own deadline is a backstop a second later: the one that fires is ours.
+        let backstop = TimeAmount.seconds(min(timeout.components.seconds, 86_400 * 365) + 1)
+        let (status, contentType, body) = try await withDeadline { [http, maxResponseBytes] in
+            let response = try await http.execute(prepared, timeout: backstop)
             do {
-                return (response.status.code, try await response.body.collect(upTo: maxResponseBytes))
+                return (response.status.code, response.headers.first(name: "Content-Type"), try await response.body.collect(upTo: maxResponseBytes))
             } catch is NIOTooManyBytesError {
                 throw XRPCClientError.responseTooLarge(limit: maxResponseBytes)
             }
         }
         guard (200..<300).contains(status) else { throw Self.failure(Method.self, status: Int(status), body: body) }
         if let nothing = XRPCNothing() as? Method.Output { return nothing }
+        if Method.Output.self == XRPCRawBody.self {
+            return XRPCRawBody(encoding: contentType ?? "application/octet-stream", bytes: Array(buffer: body)) as! Method.Output
+        }
         do {
             return try JSONDecoder().decode(Method.Output.self, from: Data(buffer: body))
         } catch {

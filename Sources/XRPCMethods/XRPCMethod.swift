@@ -35,3 +35,17 @@ public protocol XRPCMethodError: XRPCDeclaredError, Equatable {
     static var declaredNames: [String] { get }
     init(errorName: String, errorMessage: String?)
 }
+
+/// A body that is not JSON (a blob upload, a CAR file, …): its bytes and MIME type, passed through as they are.
+///
+/// `Codable` only to satisfy ``XRPCMethod``: the server and the client send and receive it raw, never as JSON.
+public struct XRPCRawBody: Codable, Sendable, Hashable {
+    /// The MIME type, e.g. `image/png`.
+    public var encoding: String
+    public var bytes: [UInt8]
+
+    public init(encoding: String, bytes: [UInt8]) {
+        self.encoding = encoding
+        self.bytes = bytes
+    }
+}

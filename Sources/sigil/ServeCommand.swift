@@ -129,6 +129,8 @@ struct ServeCommand: AsyncParsableCommand {
         if !catalog.warnings.isEmpty {
             let unresolved = catalog.unresolvedReferences.count
             logger.warning("the lexicons loaded with \(catalog.warnings.count) warnings (\(unresolved) unresolved references; validation that reaches one fails); see sigil lexicon check")
+            // Each one, so a misspelt constraint (ignored, hence not enforced) is seen at start.
+            for warning in catalog.warnings.prefix(20) { logger.warning("lexicon: \(warning.description)") }
         }
         logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
         do {

@@ -20,7 +20,7 @@ struct FuzzRegressionTests {
     }
 
     @Test func everyTargetLoads() {
-        #expect(Self.targets.map(\.name) == ["json", "json-differential", "lexicon", "validate", "params", "jwt", "jwt-differential",
+        #expect(Self.targets.map(\.name) == ["json", "json-differential", "lexicon", "validate", "params", "scope", "jwt", "jwt-differential",
                                             "webhook-verify", "webhook-differential", "jetstream"])
     }
 

@@ -73,6 +73,14 @@ struct BreakingChangeTests {
         // Permission sets: a set that grants less breaks the apps that asked for it.
         ("permission set grants less", #"{"lexicon":1,"id":"com.example.auth","defs":{"main":{"type":"permission-set","permissions":[{"type":"permission","resource":"repo","collection":["com.example.post","com.example.like"]}]}}}"#,
          #"{"lexicon":1,"id":"com.example.auth","defs":{"main":{"type":"permission-set","permissions":[{"type":"permission","resource":"repo","collection":["com.example.post"],"action":["create"]}]}}}"#, "permission-removed", "/defs/main/permissions"),
+        ("output format changed (readers break)", procedure(input: object(""), output: object(#""a":{"type":"string","format":"did"}"#)), procedure(input: object(""), output: object(#""a":{"type":"string","format":"at-uri"}"#)), "format-changed", "/defs/main/output/schema/properties/a/format"),
+        ("output format added: fine", procedure(input: object(""), output: object(#""a":{"type":"string"}"#)), procedure(input: object(""), output: object(#""a":{"type":"string","format":"did"}"#)), nil, ""),
+        ("params added with a required one", #"{"lexicon":1,"id":"com.example.get","defs":{"main":{"type":"query"}}}"#,
+         #"{"lexicon":1,"id":"com.example.get","defs":{"main":{"type":"query","parameters":{"type":"params","required":["q"],"properties":{"q":{"type":"string"}}}}}}"#, "required-added", "/defs/main/parameters/required"),
+        ("optional params added: fine", #"{"lexicon":1,"id":"com.example.get","defs":{"main":{"type":"query"}}}"#,
+         #"{"lexicon":1,"id":"com.example.get","defs":{"main":{"type":"query","parameters":{"type":"params","properties":{"q":{"type":"string"}}}}}}"#, nil, ""),
+        ("input schema added", #"{"lexicon":1,"id":"com.example.do","defs":{"main":{"type":"procedure","input":{"encoding":"application/json"}}}}"#, procedure(input: object("")).replacingOccurrences(of: #","output":{"encoding":"application/json","schema":{"type":"object","properties":{}}}"#, with: ""), "schema-added", "/defs/main/input/schema"),
+        ("output schema removed", procedure(input: object("")), procedure(input: object("")).replacingOccurrences(of: #""output":{"encoding":"application/json","schema":{"type":"object","properties":{}}}"#, with: #""output":{"encoding":"application/json"}"#), "schema-removed", "/defs/main/output/schema"),
         ("unchanged", record(#""a":{"type":"integer"}"#), record(#""a":{"type":"integer"}"#), nil, ""),
         ("new optional record field: fine", record(#""a":{"type":"integer"}"#), record(#""a":{"type":"integer"},"b":{"type":"string"}"#), nil, ""),
     ]
@@ -83,6 +91,8 @@ struct BreakingChangeTests {
         let findings = try Self.compare([old], [new])
         if let rule {
             #expect(findings.contains { $0.rule == rule && $0.path == path }, "\(label): \(findings.map(\.description))")
+            // Nothing else fires: a rule reported in the wrong direction would show up here.
+            #expect(findings.count == 1, "\(label): \(findings.map(\.description))")
             #expect(BreakingChanges.rules.contains { $0.id == rule })
         } else {
             #expect(findings.isEmpty, "\(label): \(findings.map(\.description))")

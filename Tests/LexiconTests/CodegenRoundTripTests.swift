@@ -2,6 +2,7 @@ import Foundation
 import LexiconCodegen
 import Testing
 @testable import Lexicon
+import XRPCMethods
 
 /// Generated types hold real data: decode → encode reproduces every record shape byte for byte (canonical form),
 /// unions pick their member by `$type`, open unions keep unknown members, `null` survives.
@@ -89,5 +90,69 @@ struct CodegenRoundTripTests {
         for (name, source) in expected {
             #expect((try? String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)) == source, "\(name) drifted: run \(command)")
         }
+    }
+}
+
+/// Lexicon shapes that trip generators up: self-reference, reserved names, union bodies, partial catalogs,
+/// hyphenated authorities. That this file compiles is half the test; the other half round-trips them.
+@Suite("Generated types for hostile shapes")
+struct CodegenHostileShapesTests {
+    static func roundTrip<T: Codable>(_ type: T.Type, _ json: String) throws -> (T, String) {
+        let value = try JSONDecoder().decode(T.self, from: Data(json.utf8))
+        let encoded = try JSONValue(parsing: CodegenRoundTripTests.encode(value))
+        return (value, String(decoding: encoded.serialized(sortedKeys: true), as: UTF8.self))
+    }
+
+    static func canonical(_ json: String) throws -> String {
+        String(decoding: try JSONValue(parsing: Array(json.utf8)).serialized(sortedKeys: true), as: UTF8.self)
+    }
+
+    @Test func aThreadThatContainsItself() throws {
+        let json = #"""
+        {"uri": "at://did:plc:a/app.x/1", "root": {"uri": "at://did:plc:a/app.x/0"},
+         "parent": {"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/0",
+                    "parent": {"$type": "com.example.codegen.thread#notFound", "notFound": true}},
+         "replies": [{"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/2",
+                      "replies": [{"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/3"}]}]}
+        """#
+        let (view, encoded) = try Self.roundTrip(ComExampleCodegenThread.View.self, json)
+        #expect(encoded == (try Self.canonical(json)))
+        guard case .view(let parent)? = view.parent, case .notFound? = parent.parent else { Issue.record("parent chain lost"); return }
+        #expect(view.root?.uri == "at://did:plc:a/app.x/0")
+        // Mutually and directly recursive structs hold their values out of line and still read like values.
+        var node = ComExampleCodegenThread.Node(next: .init(next: .init(value: 3), value: 2), value: 1)
+        node.next?.next?.value = 4
+        #expect(node.next?.next?.value == 4)
+        let (_, nodeJSON) = try Self.roundTrip(ComExampleCodegenThread.Node.self, #"{"value": 1, "next": {"value": 2, "next": {}}}"#)
+        #expect(nodeJSON == #"{"next":{"next":{},"value":2},"value":1}"#)
+    }
+
+    @Test func aUnionMemberNoLoadedLexiconDefinesKeepsItsType() throws {
+        let json = #"{"partial": {"$type": "com.unloaded.thing", "a": [1, "b"]}}"#
+        let (pong, encoded) = try Self.roundTrip(ComExampleCodegenThread.Pong.self, json)
+        #expect(encoded == (try Self.canonical(json)))
+        guard case .thing(let raw)? = pong.partial else { Issue.record("not the unresolved member"); return }
+        #expect(raw["a"] == [1, "b"])
+    }
+
+    @Test func reservedNamesAndAUnionOutput() throws {
+        let json = #"""
+        {"type": {"a": 1}, "self": {"$type": "com.example.codegen.names#input", "i": 2}, "string": {"s": "x"}, "codingKeys": 3,
+         "lexiconType": "l", "foo-bar": 4, "foo_bar": 5, "default": true, "kind": "a-b"}
+        """#
+        let (input, encoded) = try Self.roundTrip(ComExampleCodegenNames.Input.self, json)
+        #expect(encoded == (try Self.canonical(json)))
+        #expect(input.foo_bar == 4 && input.foo_bar_ == 5 && input.codingKeys == 3 && input.`default`)
+        #expect(ComExampleCodegenNames.Input.KindKnownValues.empty == "" && ComExampleCodegenNames.nsidToken == "com.example.codegen.names#nsid")
+        let (output, outputJSON) = try Self.roundTrip(ComExampleCodegenNames.Output.self, #"{"$type": "com.example.codegen.names#record", "r": 1}"#)
+        #expect(output == .record(.init(r: 1)))
+        #expect(outputJSON == #"{"$type":"com.example.codegen.names#record","r":1}"#)
+        #expect(ComExampleCodegenNames.kind == .procedure && ComExampleCodegenUpload.Input.self == XRPCMethods.XRPCRawBody.self)
+    }
+
+    @Test func aHyphenatedAuthorityIsAnIdentifier() throws {
+        let (item, _) = try Self.roundTrip(ComMyAppCodegenItem.Record.self, #"{"$type": "com.my-app.codegen.item", "thread": {"uri": "at://did:plc:a/x.y/1"}}"#)
+        #expect(item.thread?.uri == "at://did:plc:a/x.y/1")
+        #expect(ComMyAppCodegenItem.Record.lexiconType == "com.my-app.codegen.item")
     }
 }

@@ -53,6 +53,7 @@ struct ConformanceRunnerTests {
         (#"{"examples": [{"name": "a", "valid": true, "value": 1, "error": "x"}]}"#, "/examples/0: \"error\" only applies to invalid examples"),
         (#"{"examples": [{"name": "a", "valid": true, "value": 1}, {"name": "a", "valid": true, "value": 1}]}"#, "/examples/1: the name \"a\" is used twice"),
         (#"{"examples": [{"name": "a", "valid": true, "value": 1, "vaild": false}]}"#, "/examples/0: unknown field \"vaild\""),
+        (#"{"examples": [{"name": "a", "valid": false, "value": 1, "error": ""}]}"#, "/examples/0: \"error\" must be non-empty text the validation error contains"),
     ]
 
     @Test(arguments: malformedFiles.indices)

@@ -24,6 +24,16 @@ enum EchoQuery: XRPCMethod {
     typealias DeclaredError = PlaceWispV2SecretRotate.DeclaredError
 }
 
+/// A procedure whose input and output are bytes, not JSON (like a blob upload).
+enum RawUpload: XRPCMethod {
+    static let nsid = "com.example.upload"
+    static let kind = XRPCMethodKind.procedure
+    typealias Parameters = XRPCNothing
+    typealias Input = XRPCRawBody
+    typealias Output = XRPCRawBody
+    typealias DeclaredError = PlaceWispV2SecretRotate.DeclaredError
+}
+
 /// Opens once; what a hanging peer waits on until the test has seen the client give up.
 actor Gate {
     private var open = false
@@ -55,6 +65,13 @@ struct XRPCClientTests {
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let output = EchoQuery.Output(query: request.uri.query ?? "", headers: headers)
             return json(.ok, String(decoding: try JSONEncoder().encode(output), as: UTF8.self))
+        }
+        router.post("/xrpc/com.example.upload") { request, _ in
+            // Echo the bytes reversed, under a content type derived from the one sent.
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let type = request.headers[.contentType] ?? "none"
+            return Response(status: .ok, headers: [.contentType: "application/x-echo+" + type.replacingOccurrences(of: "/", with: ".")],
+                            body: .init(byteBuffer: ByteBuffer(bytes: Array(buffer: body).reversed())))
         }
         router.post("/xrpc/place.wisp.v2.secret.rotate") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 16)
@@ -93,6 +110,15 @@ struct XRPCClientTests {
         }
     }
 
+    @Test func rawBodiesGoAndComeAsBytes() async throws {
+        try await Self.withStandIn { base, _ in
+            let bytes: [UInt8] = [0, 1, 2, 0xFF, 0x7B]
+            let answer = try await XRPCClient(service: base).call(RawUpload.self, input: XRPCRawBody(encoding: "image/png", bytes: bytes))
+            #expect(answer.bytes == bytes.reversed())
+            #expect(answer.encoding == "application/x-echo+image.png")
+        }
+    }
+
     @Test func declaredErrorsComeBackAsTheMethodsOwnErrors() async throws {
         try await Self.withStandIn { base, _ in
             let secrets = XRPCClient(service: base).placeWispV2Secret
@@ -113,12 +139,15 @@ struct XRPCClientTests {
 
     @Test func aHostileServiceCannotHangOrFloodTheCaller() async throws {
         try await Self.withStandIn { base, _ in
-            let client = XRPCClient(service: base, timeout: .milliseconds(500), maxResponseBytes: 10_000)
+            // The limit, not the clock, stops an oversized answer: a generous deadline here.
+            let client = XRPCClient(service: base, timeout: .seconds(60), maxResponseBytes: 10_000)
             await #expect(throws: XRPCClientError.responseTooLarge(limit: 10_000)) {
                 try await client.placeWispV2Secret.rotate(.init(name: "huge"))
             }
+            // A peer that never finishes its body: only the deadline ends the call.
+            let impatient = XRPCClient(service: base, timeout: .milliseconds(500))
             await #expect(throws: XRPCClientError.timedOut(.milliseconds(500))) {
-                try await client.placeWispV2Secret.rotate(.init(name: "drip"))
+                try await impatient.placeWispV2Secret.rotate(.init(name: "drip"))
             }
             do {
                 _ = try await client.placeWispV2Secret.rotate(.init(name: "lies"))

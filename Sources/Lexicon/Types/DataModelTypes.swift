@@ -119,3 +119,28 @@ public enum Nullable<Wrapped: Codable & Sendable & Hashable>: Codable, Sendable,
         }
     }
 }
+
+/// Holds a value out of line, so a generated struct can contain (through a ref) a value of its own type,
+/// as `app.bsky.feed.defs#threadViewPost` does. Reads and writes like the value itself.
+@propertyWrapper
+public struct Indirect<Value: Sendable & Hashable>: Sendable, Hashable {
+    private final class Storage: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    private var storage: Storage
+
+    public init(wrappedValue: Value) {
+        storage = Storage(wrappedValue)
+    }
+
+    public var wrappedValue: Value {
+        get { storage.value }
+        set { storage = Storage(newValue) }
+    }
+
+    public static func == (a: Indirect, b: Indirect) -> Bool { a.wrappedValue == b.wrappedValue }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(wrappedValue) }
+}

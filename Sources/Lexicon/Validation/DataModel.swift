@@ -6,15 +6,18 @@ enum DataModel {
         let size: Int64
     }
 
+    /// The largest magnitude an integer-like float may have: beyond 2^53 a double no longer holds every
+    /// integer, so `9007199254740993.0` would silently become another number.
+    static let largestExactFloatInteger = 9_007_199_254_740_992.0
+
     /// The integer a JSON number stands for in the data model: an `.integer`, or an integral `.number`
-    /// such as `123.0` or `1e2` inside the signed 64-bit range. `nil` for `123.5`, `1e19` and non-numbers.
+    /// such as `123.0` or `1e2` of magnitude at most 2^53. `nil` for `123.5`, `1e19` and non-numbers.
     @inline(__always)
     static func integer(_ value: JSONValue) -> Int64? {
         switch value {
         case .integer(let i): return i
         case .number(let d):
-            // -2^63 is exact as a Double; 2^63 is the first value out of range.
-            guard d.isFinite, d == d.rounded(.towardZero), d >= -9_223_372_036_854_775_808.0, d < 9_223_372_036_854_775_808.0 else { return nil }
+            guard d.isFinite, d == d.rounded(.towardZero), abs(d) <= largestExactFloatInteger else { return nil }
             return Int64(d)
         default: return nil
         }
@@ -76,39 +79,69 @@ enum DataModel {
     }
 
     /// `unknown`: an object that is not a bytes, link or blob in disguise, holding only valid data-model values.
-    static func checkUnknown(_ value: JSONValue) throws(ValidationFailure) {
+    /// Returns the value with integer-like floats written as integers, when there were any.
+    static func checkUnknown(_ value: JSONValue) throws(ValidationFailure) -> JSONValue? {
         guard case .object(let object) = value else { throw ValidationFailure("must be an object") }
+        try checkPlainObject(object)
+        return try checkData(value)
+    }
+
+    /// An object schema's value must not be a bytes, cid-link or blob value in disguise.
+    static func checkPlainObject(_ object: [String: JSONValue]) throws(ValidationFailure) {
         if object["$bytes"] != nil || object["$link"] != nil || object["$type"] == .string("blob") {
             throw ValidationFailure("must be an object, not a bytes, cid-link or blob value")
         }
-        try checkData(value)
     }
 
-    /// Data-model validity at any depth: no floats, well-formed `$bytes`/`$link`/blob objects, string `$type`s.
-    static func checkData(_ value: JSONValue) throws(ValidationFailure) {
+    /// Data-model validity at any depth: no non-integral numbers, well-formed `$bytes`/`$link`/blob objects,
+    /// non-empty string `$type`s. Returns the value with integer-like floats (`2.0`) written as integers
+    /// (`2`) when there were any, `nil` when it is unchanged.
+    static func checkData(_ value: JSONValue) throws(ValidationFailure) -> JSONValue? {
         switch value {
         case .null, .bool, .integer, .string:
-            return
+            return nil
         case .number:
-            guard integer(value) != nil else {
+            guard let integer = integer(value) else {
                 throw ValidationFailure("must not be a floating-point number (the atproto data model has integers only)")
             }
+            return .integer(integer)
         case .array(let items):
+            var updated: [JSONValue]?
             for (i, item) in items.enumerated() {
-                do { try checkData(item) } catch { throw error.prefixed(String(i)) }
+                do throws(ValidationFailure) {
+                    if let replaced = try checkData(item) {
+                        if updated == nil { updated = items }
+                        updated![i] = replaced
+                    }
+                } catch {
+                    throw error.prefixed(String(i))
+                }
             }
+            return updated.map(JSONValue.array)
         case .object(let object):
-            if object["$bytes"] != nil { _ = try bytesLength(value); return }
-            if object["$link"] != nil { try checkLink(value); return }
+            if object["$bytes"] != nil { _ = try bytesLength(value); return nil }
+            if object["$link"] != nil { try checkLink(value); return nil }
             if let type = object["$type"] {
                 guard case .string(let name) = type, !name.isEmpty else {
                     throw ValidationFailure("must be a non-empty string").prefixed("$type")
                 }
-                if name == "blob" { _ = try checkBlob(value); return }
+                if name == "blob" {
+                    _ = try checkBlob(value)
+                    return object["size"]?.isNumber == true ? .object(object.merging(["size": .integer(integer(object["size"]!)!)]) { $1 }) : nil
+                }
             }
+            var updated: [String: JSONValue]?
             for (key, item) in object {
-                do { try checkData(item) } catch { throw error.prefixed(key) }
+                do throws(ValidationFailure) {
+                    if let replaced = try checkData(item) {
+                        if updated == nil { updated = object }
+                        updated![key] = replaced
+                    }
+                } catch {
+                    throw error.prefixed(key)
+                }
             }
+            return updated.map(JSONValue.object)
         }
     }
 }

@@ -15,7 +15,7 @@ struct ValueChecker {
             return nil
         case .integer(let s):
             guard let i = DataModel.integer(value) else {
-                throw ValidationFailure(value.isNumber ? "must be an integer (\(value.jsonString) is not integral or not in the 64-bit range)" : "must be an integer")
+                throw ValidationFailure(value.isNumber ? "must be an integer (\(value.jsonString) is not integral or beyond 2^53)" : "must be an integer")
             }
             if let violation = s.constraintViolation(i) { throw ValidationFailure(violation) }
             // 123.0 is the integer 123: hand it on as one.
@@ -39,19 +39,24 @@ struct ValueChecker {
             return nil
         case .blob(let s):
             try checkBlob(value, s)
+            // A size of 10.0 is the integer 10.
+            if case .object(var blob) = value, case .number? = blob["size"], let size = DataModel.integer(blob["size"]!) {
+                blob["size"] = .integer(size)
+                return .object(blob)
+            }
             return nil
         case .array(let s):
             return try checkArray(value, s)
         case .object(let s):
             guard case .object(let object) = value else { throw ValidationFailure("must be an object") }
+            try DataModel.checkPlainObject(object)
             return try checkObject(object, s)
         case .ref(let reference):
             return try checkDefinition(value, definitions[reference.index])
         case .union(let s):
             return try checkUnion(value, s)
         case .unknown:
-            try DataModel.checkUnknown(value)
-            return nil
+            return try DataModel.checkUnknown(value)
         }
     }
 
@@ -76,6 +81,7 @@ struct ValueChecker {
         guard case .string(let name) = type, name == nsid else {
             throw ValidationFailure("must be \(StringSchema.literal(nsid))").prefixed("$type")
         }
+        try DataModel.checkPlainObject(object)
         return try checkObject(object, record.object)
     }
 
@@ -102,8 +108,8 @@ struct ValueChecker {
                 do throws(ValidationFailure) {
                     if name == "$type" {
                         guard case .string(let type) = value, !type.isEmpty else { throw ValidationFailure("must be a non-empty string") }
-                    } else {
-                        try DataModel.checkData(value)
+                    } else if let replaced = try DataModel.checkData(value) {
+                        replacements.append((name, replaced))
                     }
                 } catch {
                     throw error.prefixed(name)
@@ -148,8 +154,7 @@ struct ValueChecker {
             throw ValidationFailure("must be one of \(schema.refs.map { StringSchema.literal($0.uri) }.joined(separator: ", "))").prefixed("$type")
         }
         // Open union, unknown variant: accepted, but it must still be valid data.
-        try DataModel.checkUnknown(value)
-        return nil
+        return try DataModel.checkUnknown(value)
     }
 
     private func checkBlob(_ value: JSONValue, _ schema: BlobSchema) throws(ValidationFailure) {

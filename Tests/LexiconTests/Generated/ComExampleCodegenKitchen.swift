@@ -182,7 +182,7 @@ public enum ComExampleCodegenKitchen {
         }
 
         /// A closed union of `com.example.codegen.kitchen#a`, `com.example.codegen.kitchen#b`, chosen by `$type`.
-        public enum ClosedEmbed: Codable, Sendable, Hashable {
+        public indirect enum ClosedEmbed: Codable, Sendable, Hashable {
             case a(ComExampleCodegenKitchen.A)
             case b(ComExampleCodegenKitchen.B)
 
@@ -226,7 +226,7 @@ public enum ComExampleCodegenKitchen {
             public static let plain = "plain"
         }
         /// An open union of `com.example.codegen.kitchen#a`, `com.example.codegen.post`, chosen by `$type`.
-        public enum Embed: Codable, Sendable, Hashable {
+        public indirect enum Embed: Codable, Sendable, Hashable {
             case a(ComExampleCodegenKitchen.A)
             case post(ComExampleCodegenPost.Record)
             /// A member this lexicon does not list, kept as it came.
@@ -269,7 +269,7 @@ public enum ComExampleCodegenKitchen {
             }
         }
         /// An open union of `com.example.codegen.kitchen#a`, `com.example.codegen.kitchen#b`, chosen by `$type`.
-        public enum Embeds: Codable, Sendable, Hashable {
+        public indirect enum Embeds: Codable, Sendable, Hashable {
             case a(ComExampleCodegenKitchen.A)
             case b(ComExampleCodegenKitchen.B)
             /// A member this lexicon does not list, kept as it came.
