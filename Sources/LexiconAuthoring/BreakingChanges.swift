@@ -8,44 +8,38 @@ import Lexicon
 /// and shared definitions (existing records must stay valid, and readers must understand new ones). A change is
 /// reported only where it breaks someone.
 public struct BreakingChanges: Sendable {
-    /// A rule id, its severity and the break it describes.
-    public struct Rule: Sendable, Hashable {
-        public let id: String
-        public let severity: LexiconProblem.Severity
-        public let summary: String
-    }
-
-    public static let rules: [Rule] = [
-        Rule(id: "lexicon-removed", severity: .error, summary: "a lexicon document is gone"),
-        Rule(id: "def-removed", severity: .error, summary: "a definition is gone (refs and callers to it break)"),
-        Rule(id: "type-changed", severity: .error, summary: "a definition or field changed its type"),
-        Rule(id: "record-key-changed", severity: .error, summary: "a record's key type changed"),
-        Rule(id: "encoding-changed", severity: .error, summary: "a method's input or output encoding changed"),
-        Rule(id: "input-added", severity: .error, summary: "a procedure now requires a body it did not take"),
-        Rule(id: "input-removed", severity: .error, summary: "a procedure no longer takes the body callers send"),
-        Rule(id: "output-removed", severity: .error, summary: "a method no longer returns the body callers read"),
-        Rule(id: "property-removed", severity: .error, summary: "a property readers rely on is gone (a warning where data only flows in)"),
-        Rule(id: "required-added", severity: .error, summary: "a property became required: existing data and callers lack it"),
-        Rule(id: "required-removed", severity: .error, summary: "a property readers rely on may now be absent"),
-        Rule(id: "nullable-removed", severity: .error, summary: "null is no longer accepted where it was"),
-        Rule(id: "nullable-added", severity: .error, summary: "readers may now receive null"),
-        Rule(id: "length-narrowed", severity: .error, summary: "a maxLength/maxGraphemes shrank or a minLength/minGraphemes grew (strings, bytes, arrays)"),
-        Rule(id: "range-narrowed", severity: .error, summary: "an integer's minimum grew or maximum shrank"),
-        Rule(id: "format-changed", severity: .error, summary: "a string gained or changed its format"),
-        Rule(id: "format-removed", severity: .error, summary: "a string readers parse by format lost it"),
-        Rule(id: "enum-narrowed", severity: .error, summary: "an enum lost values, or a field gained an enum"),
-        Rule(id: "enum-widened", severity: .error, summary: "an enum gained values (or was removed) where readers switch over it"),
-        Rule(id: "const-changed", severity: .error, summary: "a const was added, removed or changed"),
-        Rule(id: "blob-accept-narrowed", severity: .error, summary: "a blob accepts fewer MIME types"),
-        Rule(id: "blob-size-narrowed", severity: .error, summary: "a blob's maxSize shrank or was added"),
-        Rule(id: "union-closed", severity: .error, summary: "an open union became closed"),
-        Rule(id: "union-opened", severity: .error, summary: "a closed union became open: readers may get any type"),
-        Rule(id: "union-member-removed", severity: .error, summary: "a closed union lost a member (a warning for open unions: the type is then unchecked)"),
-        Rule(id: "union-member-added", severity: .error, summary: "a closed union gained a member readers do not know"),
-        Rule(id: "schema-added", severity: .error, summary: "a body, params or message that took anything now has a schema"),
-        Rule(id: "schema-removed", severity: .error, summary: "a body or message readers relied on lost its schema"),
-        Rule(id: "ref-changed", severity: .warning, summary: "a ref points at another definition"),
-        Rule(id: "permission-removed", severity: .error, summary: "a permission set grants less than before (apps relying on it break)"),
+    /// Every rule, in the order they are documented.
+    public static let rules: [LexiconRule] = [
+        LexiconRule(id: "lexicon-removed", severity: .error, summary: "a lexicon document is gone"),
+        LexiconRule(id: "def-removed", severity: .error, summary: "a definition is gone (refs and callers to it break)"),
+        LexiconRule(id: "type-changed", severity: .error, summary: "a definition or field changed its type"),
+        LexiconRule(id: "record-key-changed", severity: .error, summary: "a record's key type changed"),
+        LexiconRule(id: "encoding-changed", severity: .error, summary: "a method's input or output encoding changed"),
+        LexiconRule(id: "input-added", severity: .error, summary: "a procedure now requires a body it did not take"),
+        LexiconRule(id: "input-removed", severity: .error, summary: "a procedure no longer takes the body callers send"),
+        LexiconRule(id: "output-removed", severity: .error, summary: "a method no longer returns the body callers read"),
+        LexiconRule(id: "property-removed", severity: .error, summary: "a property readers rely on is gone (a warning where data only flows in)"),
+        LexiconRule(id: "required-added", severity: .error, summary: "a property became required: existing data and callers lack it"),
+        LexiconRule(id: "required-removed", severity: .error, summary: "a property readers rely on may now be absent"),
+        LexiconRule(id: "nullable-removed", severity: .error, summary: "null is no longer accepted where it was"),
+        LexiconRule(id: "nullable-added", severity: .error, summary: "readers may now receive null"),
+        LexiconRule(id: "length-narrowed", severity: .error, summary: "a maxLength/maxGraphemes shrank or a minLength/minGraphemes grew (strings, bytes, arrays)"),
+        LexiconRule(id: "range-narrowed", severity: .error, summary: "an integer's minimum grew or maximum shrank"),
+        LexiconRule(id: "format-changed", severity: .error, summary: "a string gained or changed its format"),
+        LexiconRule(id: "format-removed", severity: .error, summary: "a string readers parse by format lost it"),
+        LexiconRule(id: "enum-narrowed", severity: .error, summary: "an enum lost values, or a field gained an enum"),
+        LexiconRule(id: "enum-widened", severity: .error, summary: "an enum gained values (or was removed) where readers switch over it"),
+        LexiconRule(id: "const-changed", severity: .error, summary: "a const was added, removed or changed"),
+        LexiconRule(id: "blob-accept-narrowed", severity: .error, summary: "a blob accepts fewer MIME types"),
+        LexiconRule(id: "blob-size-narrowed", severity: .error, summary: "a blob's maxSize shrank or was added"),
+        LexiconRule(id: "union-closed", severity: .error, summary: "an open union became closed"),
+        LexiconRule(id: "union-opened", severity: .error, summary: "a closed union became open: readers may get any type"),
+        LexiconRule(id: "union-member-removed", severity: .error, summary: "a closed union lost a member (a warning for open unions: the type is then unchecked)"),
+        LexiconRule(id: "union-member-added", severity: .error, summary: "a closed union gained a member readers do not know"),
+        LexiconRule(id: "schema-added", severity: .error, summary: "a body, params or message that took anything now has a schema"),
+        LexiconRule(id: "schema-removed", severity: .error, summary: "a body or message readers relied on lost its schema"),
+        LexiconRule(id: "ref-changed", severity: .warning, summary: "a ref points at another definition"),
+        LexiconRule(id: "permission-removed", severity: .error, summary: "a permission set grants less than before (apps relying on it break)"),
     ]
 
     public init() {}

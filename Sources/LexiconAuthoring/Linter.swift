@@ -1,7 +1,7 @@
 import Lexicon
 
 /// `sigil lexicon lint`: style and correctness rules beyond what makes a document loadable, each with a
-/// stable rule id (``LintRule``). The loader's own warnings are findings too, under their rule ids.
+/// stable rule id (``LexiconRule``). The loader's own warnings are findings too, under their rule ids.
 public struct Linter: Sendable {
     /// Rule ids to skip.
     public var disabled: Set<String>
@@ -49,7 +49,7 @@ private struct DocumentLint {
     }
 
     mutating func report(_ rule: String, _ path: String, _ message: String) {
-        let severity = LintRule.named(rule)?.severity ?? .warning
+        let severity = LexiconRule.lintRule(named: rule)?.severity ?? .warning
         findings.append(LexiconProblem(file: document.source, path: path, message: message, severity: severity, rule: rule))
     }
 

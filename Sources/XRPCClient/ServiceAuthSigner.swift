@@ -53,17 +53,6 @@ public struct ServiceAuthSigner: Sendable {
     static func lowS(_ signature: [UInt8], order: [UInt8], half: [UInt8]) -> [UInt8] {
         guard signature.count == 64 else { return signature }
         let s = Array(signature[32...])
-        guard s.lexicographicallyPrecedes(half) || s == half else {
-            var result = [UInt8](repeating: 0, count: 32)
-            var borrow = 0
-            for i in stride(from: 31, through: 0, by: -1) {
-                var difference = Int(order[i]) - Int(s[i]) - borrow
-                borrow = difference < 0 ? 1 : 0
-                if difference < 0 { difference += 256 }
-                result[i] = UInt8(difference)
-            }
-            return Array(signature[..<32]) + result
-        }
-        return signature
+        return CurveOrder.isLowS(s, halfOrder: half) ? signature : Array(signature[..<32]) + CurveOrder.negate(s, order: order)
     }
 }

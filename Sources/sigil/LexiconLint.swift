@@ -27,10 +27,10 @@ struct LexiconLint: ParsableCommand {
 
     func run() throws {
         if listRules {
-            for rule in LintRule.all { print("\(rule.id)\t\(rule.severity.rawValue)\t\(rule.summary)") }
+            for rule in LexiconRule.lint { print("\(rule.id)\t\(rule.severity.rawValue)\t\(rule.summary)") }
             return
         }
-        for id in disabled where LintRule.named(id) == nil {
+        for id in disabled where LexiconRule.lintRule(named: id) == nil {
             throw ValidationError("no lint rule \"\(id)\" (see --list-rules)")
         }
         let sources: [LexiconSource]

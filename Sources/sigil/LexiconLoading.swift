@@ -1,3 +1,4 @@
+import ArgumentParser
 import BundledLexicons
 import Lexicon
 
@@ -26,5 +27,15 @@ enum LexiconLocation {
     /// The loaded, checked catalog.
     func catalog() throws(LexiconLoadError) -> LexiconCatalog {
         try LexiconCatalog(sources: sources())
+    }
+
+    /// The catalog, or every load error on stderr and exit 2 (for commands whose input is something else).
+    func catalogOrExit() throws -> LexiconCatalog {
+        do {
+            return try catalog()
+        } catch {
+            printError("cannot load lexicons:\n\(error)")
+            throw ExitCode(2)
+        }
     }
 }

@@ -34,13 +34,7 @@ struct LexiconScope: ParsableCommand {
     var scopes: [String]
 
     func run() throws {
-        let catalog: LexiconCatalog
-        do {
-            catalog = try LexiconLocation(lexicons).catalog()
-        } catch {
-            printError("cannot load lexicons:\n\(error)")
-            throw ExitCode(2)
-        }
+        let catalog = try LexiconLocation(lexicons).catalogOrExit()
         let grants: PermissionGrants
         do {
             grants = try catalog.grants(scope: scopes.joined(separator: " "))

@@ -41,13 +41,7 @@ struct LexiconValidate: ParsableCommand {
     var file: String?
 
     func run() throws {
-        let catalog: LexiconCatalog
-        do {
-            catalog = try LexiconLocation(lexicons).catalog()
-        } catch {
-            printError("cannot load lexicons:\n\(error)")
-            throw ExitCode(2)
-        }
+        let catalog = try LexiconLocation(lexicons).catalogOrExit()
         let target = try resolveTarget(in: catalog)
         let options = ValidationOptions(applyDefaults: applyDefaults, allowLegacyBlob: allowLegacyBlob, lenientDatetime: lenientDatetime)
         if jsonl {

@@ -52,8 +52,8 @@ struct LintTests {
         let findings = Self.lint(json, Self.tokens)
         #expect(findings.contains { $0.rule == rule && $0.path == path && $0.file == "doc0.json" },
                 "\(label): \(findings.map(\.description))")
-        #expect(LintRule.named(rule) != nil, "\(rule) is not a documented rule")
-        if let finding = findings.first(where: { $0.rule == rule }) { #expect(finding.severity == LintRule.named(rule)?.severity) }
+        #expect(LexiconRule.lintRule(named: rule) != nil, "\(rule) is not a documented rule")
+        if let finding = findings.first(where: { $0.rule == rule }) { #expect(finding.severity == LexiconRule.lintRule(named: rule)?.severity) }
     }
 
     @Test func aCleanDocumentHasNoFindings() {
@@ -73,7 +73,7 @@ struct LintTests {
     }
 
     @Test func ruleIdsAreUniqueAndStable() {
-        let ids = LintRule.all.map(\.id)
+        let ids = LexiconRule.lint.map(\.id)
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
     }
