@@ -49,7 +49,6 @@ struct ValueChecker {
             return try checkArray(value, s)
         case .object(let s):
             guard case .object(let object) = value else { throw ValidationFailure("must be an object") }
-            try DataModel.checkPlainObject(object)
             return try checkObject(object, s)
         case .ref(let reference):
             return try checkDefinition(value, definitions[reference.index])
@@ -81,11 +80,11 @@ struct ValueChecker {
         guard case .string(let name) = type, name == nsid else {
             throw ValidationFailure("must be \(StringSchema.literal(nsid))").prefixed("$type")
         }
-        try DataModel.checkPlainObject(object)
-        return try checkObject(object, record.object)
+        return try checkObject(object, record.object, typeChecked: true)
     }
 
-    func checkObject(_ object: [String: JSONValue], _ schema: ObjectSchema) throws(ValidationFailure) -> JSONValue? {
+    /// - Parameter typeChecked: the object's `$type` was already checked (a record's, or a union member's).
+    func checkObject(_ object: [String: JSONValue], _ schema: ObjectSchema, typeChecked: Bool = false) throws(ValidationFailure) -> JSONValue? {
         var replacements: [(String, JSONValue)] = []
         var declaredPresent = 0
         for (name, propertySchema) in schema.properties {
@@ -102,11 +101,16 @@ struct ValueChecker {
                 throw error.prefixed(name)
             }
         }
-        // Fields the schema does not declare are allowed, but they must still be valid data.
-        if declaredPresent < object.count {
+        // Fields the schema does not declare are allowed, but they must still be valid data; and an object
+        // is no bytes, cid-link or blob in disguise. (Only an object with undeclared keys can be either.)
+        if declaredPresent + (typeChecked ? 1 : 0) < object.count {
             for (name, value) in object where !schema.declares(name) {
+                if name == "$bytes" || name == "$link" || (name == "$type" && value == .string("blob")) {
+                    throw ValidationFailure("must be an object, not a bytes, cid-link or blob value")
+                }
                 do throws(ValidationFailure) {
                     if name == "$type" {
+                        if typeChecked { continue }
                         guard case .string(let type) = value, !type.isEmpty else { throw ValidationFailure("must be a non-empty string") }
                     } else if let replaced = try DataModel.checkData(value) {
                         replacements.append((name, replaced))
@@ -148,7 +152,10 @@ struct ValueChecker {
             throw ValidationFailure("must name a main definition without \"#main\" (\(StringSchema.literal(String(type.dropLast(5)))))").prefixed("$type")
         }
         for reference in schema.refs where reference.uri == type {
-            return try checkDefinition(value, definitions[reference.index])
+            let definition = definitions[reference.index]
+            // The member's `$type` is the one just matched.
+            if case .field(.object(let member)) = definition.kind { return try checkObject(object, member, typeChecked: true) }
+            return try checkDefinition(value, definition)
         }
         if schema.closed {
             throw ValidationFailure("must be one of \(schema.refs.map { StringSchema.literal($0.uri) }.joined(separator: ", "))").prefixed("$type")
