@@ -18,9 +18,16 @@ public enum BundledLexicons {
         "encoding": "application/json",
         "schema": {
           "type": "object",
-          "required": ["name"],
+          "required": [
+            "name"
+          ],
           "properties": {
-            "name": { "type": "string", "format": "record-key", "description": "The secret's name, referenced by secretId in place.wisp.v2.wh records." }
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "maxLength": 64,
+              "description": "Unique 1–64 character secret ID scoped to the caller DID. Use ASCII letters, digits, dots, underscores, and hyphens only."
+            }
           }
         }
       },
@@ -28,18 +35,36 @@ public enum BundledLexicons {
         "encoding": "application/json",
         "schema": {
           "type": "object",
-          "required": ["name", "token", "createdAt"],
+          "required": [
+            "name",
+            "token",
+            "createdAt"
+          ],
           "properties": {
-            "name": { "type": "string" },
-            "token": { "type": "string", "description": "The signing token. Only returned here — store it now." },
-            "createdAt": { "type": "string", "format": "datetime" }
+            "name": {
+              "type": "string"
+            },
+            "token": {
+              "type": "string",
+              "description": "The signing token. Only returned here — store it now."
+            },
+            "createdAt": {
+              "type": "string",
+              "format": "datetime"
+            }
           }
         }
       },
       "errors": [
-        { "name": "AuthenticationRequired" },
-        { "name": "InvalidRequest" },
-        { "name": "AlreadyExists" }
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "AlreadyExists"
+        }
       ]
     }
   }
@@ -52,31 +77,33 @@ public enum BundledLexicons {
   "defs": {
     "main": {
       "type": "procedure",
-      "description": "Delete a webhook signing secret. Deliveries that name it stop being signed with it at once.",
+      "description": "Delete a webhook signing secret by name. Deliveries that name it stop being signed with it at once.",
       "input": {
         "encoding": "application/json",
         "schema": {
           "type": "object",
-          "required": ["name"],
+          "required": [
+            "name"
+          ],
           "properties": {
-            "name": { "type": "string", "format": "record-key" }
-          }
-        }
-      },
-      "output": {
-        "encoding": "application/json",
-        "schema": {
-          "type": "object",
-          "required": ["name", "deleted"],
-          "properties": {
-            "name": { "type": "string" },
-            "deleted": { "type": "boolean", "const": true }
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name (longer than 64 characters only for secrets created before wisp.place's limit)."
+            }
           }
         }
       },
       "errors": [
-        { "name": "AuthenticationRequired" },
-        { "name": "NotFound" }
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
       ]
     }
   }
@@ -93,32 +120,65 @@ public enum BundledLexicons {
       "parameters": {
         "type": "params",
         "properties": {
-          "limit": { "type": "integer", "minimum": 1, "maximum": 100, "default": 50 },
-          "cursor": { "type": "string" }
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 50
+          },
+          "cursor": {
+            "type": "string"
+          }
         }
       },
       "output": {
         "encoding": "application/json",
         "schema": {
           "type": "object",
-          "required": ["secrets"],
+          "required": [
+            "secrets"
+          ],
           "properties": {
-            "secrets": { "type": "array", "items": { "type": "ref", "ref": "#secretView" } },
-            "cursor": { "type": "string" }
+            "secrets": {
+              "type": "array",
+              "items": {
+                "type": "ref",
+                "ref": "#secretMeta"
+              }
+            },
+            "cursor": {
+              "type": "string"
+            }
           }
         }
       },
       "errors": [
-        { "name": "AuthenticationRequired" }
+        {
+          "name": "AuthenticationRequired"
+        }
       ]
     },
-    "secretView": {
+    "secretMeta": {
       "type": "object",
-      "required": ["name", "createdAt"],
+      "description": "A secret's metadata; never its token.",
+      "required": [
+        "name",
+        "createdAt"
+      ],
       "properties": {
-        "name": { "type": "string", "format": "record-key" },
-        "createdAt": { "type": "string", "format": "datetime" },
-        "rotatedAt": { "type": "string", "format": "datetime" }
+        "name": {
+          "type": "string",
+          "format": "record-key"
+        },
+        "createdAt": {
+          "type": "string",
+          "format": "datetime"
+        },
+        "lastRotatedAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the secret was last rotated; absent if never."
+        }
       }
     }
   }
@@ -136,9 +196,15 @@ public enum BundledLexicons {
         "encoding": "application/json",
         "schema": {
           "type": "object",
-          "required": ["name"],
+          "required": [
+            "name"
+          ],
           "properties": {
-            "name": { "type": "string", "format": "record-key" }
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name. wisp.place caps names at 64 characters; Sigil accepts longer names here so secrets created before that rule stay rotatable."
+            }
           }
         }
       },
@@ -146,17 +212,36 @@ public enum BundledLexicons {
         "encoding": "application/json",
         "schema": {
           "type": "object",
-          "required": ["name", "token", "rotatedAt"],
+          "required": [
+            "name",
+            "token",
+            "rotatedAt"
+          ],
           "properties": {
-            "name": { "type": "string" },
-            "token": { "type": "string", "description": "The new signing token. Only returned here — store it now." },
-            "rotatedAt": { "type": "string", "format": "datetime" }
+            "name": {
+              "type": "string"
+            },
+            "token": {
+              "type": "string",
+              "description": "The new signing token. Only returned here — store it now."
+            },
+            "rotatedAt": {
+              "type": "string",
+              "format": "datetime"
+            }
           }
         }
       },
       "errors": [
-        { "name": "AuthenticationRequired" },
-        { "name": "NotFound" }
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
       ]
     }
   }

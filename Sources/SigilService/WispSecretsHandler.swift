@@ -15,6 +15,10 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
 
     public func create(_ request: XRPCRequest<PlaceWispV2SecretCreate>) async throws -> PlaceWispV2SecretCreate.Output {
         let owner = try Self.owner(request.principal)
+        guard Self.isWispSecretName(request.input.name) else {
+            throw PlaceWispV2SecretCreate.DeclaredError.invalidRequest(
+                "a new secret's name is 1–64 ASCII letters, digits, dots, underscores or hyphens (wisp.place's secretId rule)")
+        }
         do {
             let (token, secret) = try await service.create(owner: owner, name: request.input.name)
             request.logger.info("secret created", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
@@ -45,7 +49,7 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
         do {
             _ = try await service.delete(owner: owner, name: request.input.name)
             request.logger.info("secret deleted", metadata: ["owner": .string(owner), "secret": .string(request.input.name)])
-            return .init(deleted: true, name: request.input.name)
+            return XRPCNothing()
         } catch {
             if case .notFound = error { throw PlaceWispV2SecretDelete.DeclaredError.notFound(error.description) }
             throw error
@@ -56,9 +60,17 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
         let owner = try Self.owner(request.principal)
         let page = try await service.list(owner: owner, cursor: request.params.cursor, limit: request.params.limit)
         return .init(cursor: page.cursor, secrets: page.secrets.map { secret in
-            .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt), name: secret.name,
-                  rotatedAt: secret.rotatedAt.map { Timestamp.iso8601(milliseconds: $0) })
+            .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt),
+                  lastRotatedAt: secret.rotatedAt.map { Timestamp.iso8601(milliseconds: $0) }, name: secret.name)
         })
+    }
+
+    /// wisp.place's rule for secret names (a `secretId` in a `place.wisp.v2.wh` record): 1–64 of `[A-Za-z0-9._-]`,
+    /// and a valid record key (so not `.` or `..`). Secrets named before the rule keep working; new ones follow it.
+    static func isWispSecretName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard (1...64).contains(bytes.count), name != ".", name != ".." else { return false }
+        return bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
     }
 
     /// The pipeline only calls these with a principal (they are registered with `auth: .required`).

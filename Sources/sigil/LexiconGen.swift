@@ -26,7 +26,9 @@ struct LexiconGen: ParsableCommand {
             throw ExitCode(1)
         }
         // The header names the command that reproduces these files.
-        let command = "swift run sigil lexicon gen" + (lexicons.map { " --lexicons \($0)" } ?? "") + " --output \(output)"
+        // (`lexicons/` is what the binary bundles, so naming it changes nothing.)
+        let named = lexicons.flatMap { $0 == "lexicons" || $0 == "lexicons/" ? nil : $0 }
+        let command = "swift run sigil lexicon gen" + (named.map { " --lexicons \($0)" } ?? "") + " --output \(output)"
         let files = SwiftSourceWriter(catalog: catalog, regenerateCommand: command, lexiconRoot: lexicons ?? "lexicons").files()
         let manager = FileManager.default
         do {

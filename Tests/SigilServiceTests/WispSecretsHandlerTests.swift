@@ -81,13 +81,40 @@ struct WispSecretsHandlerTests {
             #expect(Datetime.isValid(rotated["rotatedAt"]?.stringValue ?? ""))
             #expect(try await secrets.currentToken(owner: alice, name: "deploy").token.text == newToken)
             let (_, relisted, _) = try await client.call("list", as: alice)
-            #expect(relisted["secrets"]?.arrayValue?.first?["rotatedAt"] == rotated["rotatedAt"])
+            // wisp's field name: a wisp client reads lastRotatedAt.
+            #expect(relisted["secrets"]?.arrayValue?.first?["lastRotatedAt"] == rotated["rotatedAt"])
 
+            // As wisp's lexicon has it, delete has no output: 200 with an empty body.
             let (deleteStatus, deleted, _) = try await client.call("delete", as: alice, #"{"name":"deploy"}"#)
             #expect(deleteStatus == .ok)
-            #expect(deleted == ["name": "deploy", "deleted": true])
+            #expect(deleted == .null)
             let (_, empty, _) = try await client.call("list", as: alice)
             #expect(empty == ["secrets": []])
+        }
+    }
+
+    /// New names follow wisp.place's secretId rule; secrets named before it keep working.
+    @Test func newNamesFollowWispsRuleAndOldNamesKeepWorking() async throws {
+        try await withSecretsClient() { client, secrets in
+            let alice = "did:plc:alicealicealicealicealic"
+            for name in [String(repeating: "a", count: 65), "a~b", "a:b", "é", "."] {
+                let (status, body, _) = try await client.call("create", as: alice, JSONValue.object(["name": .string(name)]).jsonString)
+                #expect(status == .badRequest, "\(name)")
+                #expect(body["error"] == "InvalidRequest", "\(name): \(body)")
+            }
+            for name in [String(repeating: "a", count: 64), "A.b_c-9"] {
+                let (status, _, _) = try await client.call("create", as: alice, JSONValue.object(["name": .string(name)]).jsonString)
+                #expect(status == .ok, "\(name)")
+            }
+            // A secret created before the rule (here: straight through the service) is still listed, rotated and deleted.
+            let old = String(repeating: "o", count: 100) + "~legacy"
+            _ = try await secrets.create(owner: alice, name: old)
+            let (rotated, _, _) = try await client.call("rotate", as: alice, JSONValue.object(["name": .string(old)]).jsonString)
+            #expect(rotated == .ok)
+            let (_, listed, _) = try await client.call("list", as: alice)
+            #expect(listed["secrets"]?.arrayValue?.contains { $0["name"] == .string(old) } == true)
+            let (deleted, _, _) = try await client.call("delete", as: alice, JSONValue.object(["name": .string(old)]).jsonString)
+            #expect(deleted == .ok)
         }
     }
 

@@ -17,7 +17,7 @@ public struct PlaceWispV2SecretClient: Sendable {
         try await client.call(PlaceWispV2SecretCreate.self, parameters: XRPCNothing(), input: input)
     }
 
-    /// Delete a webhook signing secret. Deliveries that name it stop being signed with it at once.
+    /// Delete a webhook signing secret by name. Deliveries that name it stop being signed with it at once.
     public func delete(_ input: PlaceWispV2SecretDelete.Input) async throws -> PlaceWispV2SecretDelete.Output {
         try await client.call(PlaceWispV2SecretDelete.self, parameters: XRPCNothing(), input: input)
     }

@@ -4,7 +4,7 @@
 import Lexicon
 import XRPCMethods
 
-/// Delete a webhook signing secret. Deliveries that name it stop being signed with it at once.
+/// Delete a webhook signing secret by name. Deliveries that name it stop being signed with it at once.
 public enum PlaceWispV2SecretDelete: XRPCMethod {
     public static let nsid = "place.wisp.v2.secret.delete"
     public static let kind = XRPCMethodKind.procedure
@@ -34,40 +34,14 @@ public enum PlaceWispV2SecretDelete: XRPCMethod {
         }
     }
 
-    /// Output body (application/json).
-    public struct Output: Codable, Sendable, Hashable {
-        public var deleted: Bool
-        public var name: String
-
-        public init(deleted: Bool, name: String) {
-            self.deleted = deleted
-            self.name = name
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case deleted
-            case name
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.deleted = try container.decode(Bool.self, forKey: .deleted)
-            self.name = try container.decode(String.self, forKey: .name)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(deleted, forKey: .deleted)
-            try container.encode(name, forKey: .name)
-        }
-    }
+    public typealias Output = XRPCNothing
 
     /// Errors this method declares: thrown by a handler they answer 400 with their name; a client throws them back.
     public struct DeclaredError: XRPCMethodError {
         public let errorName: String
         public let errorMessage: String?
 
-        public static let declaredNames: [String] = ["AuthenticationRequired", "NotFound"]
+        public static let declaredNames: [String] = ["AuthenticationRequired", "InvalidRequest", "NotFound"]
 
         public init(errorName: String, errorMessage: String?) {
             self.errorName = errorName
@@ -77,6 +51,11 @@ public enum PlaceWispV2SecretDelete: XRPCMethod {
         /// `AuthenticationRequired`.
         public static func authenticationRequired(_ message: String? = nil) -> DeclaredError {
             DeclaredError(errorName: "AuthenticationRequired", errorMessage: message)
+        }
+
+        /// `InvalidRequest`.
+        public static func invalidRequest(_ message: String? = nil) -> DeclaredError {
+            DeclaredError(errorName: "InvalidRequest", errorMessage: message)
         }
 
         /// `NotFound`.

@@ -7,7 +7,7 @@ import XRPC
 public protocol PlaceWispV2SecretHandler: Sendable {
     /// Create a named webhook signing secret for the calling account. The token is only returned in this response.
     func create(_ request: XRPCRequest<PlaceWispV2SecretCreate>) async throws -> PlaceWispV2SecretCreate.Output
-    /// Delete a webhook signing secret. Deliveries that name it stop being signed with it at once.
+    /// Delete a webhook signing secret by name. Deliveries that name it stop being signed with it at once.
     func delete(_ request: XRPCRequest<PlaceWispV2SecretDelete>) async throws -> PlaceWispV2SecretDelete.Output
     /// List the calling account's webhook signing secrets. Never returns tokens.
     func list(_ request: XRPCRequest<PlaceWispV2SecretList>) async throws -> PlaceWispV2SecretList.Output

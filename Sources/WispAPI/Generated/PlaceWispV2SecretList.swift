@@ -42,9 +42,9 @@ public enum PlaceWispV2SecretList: XRPCMethod {
     /// Output body (application/json).
     public struct Output: Codable, Sendable, Hashable {
         public var cursor: String?
-        public var secrets: [PlaceWispV2SecretList.SecretView]
+        public var secrets: [PlaceWispV2SecretList.SecretMeta]
 
-        public init(cursor: String? = nil, secrets: [PlaceWispV2SecretList.SecretView]) {
+        public init(cursor: String? = nil, secrets: [PlaceWispV2SecretList.SecretMeta]) {
             self.cursor = cursor
             self.secrets = secrets
         }
@@ -57,7 +57,7 @@ public enum PlaceWispV2SecretList: XRPCMethod {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.cursor = try container.decodeIfPresent(String.self, forKey: .cursor)
-            self.secrets = try container.decode([PlaceWispV2SecretList.SecretView].self, forKey: .secrets)
+            self.secrets = try container.decode([PlaceWispV2SecretList.SecretMeta].self, forKey: .secrets)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -85,39 +85,39 @@ public enum PlaceWispV2SecretList: XRPCMethod {
         }
     }
 
-    /// `SecretView`.
-    public struct SecretView: Codable, Sendable, Hashable {
+    /// A secret's metadata; never its token.
+    public struct SecretMeta: Codable, Sendable, Hashable {
         /// The `$type` that names this shape in unions.
-        public static let lexiconType = "place.wisp.v2.secret.list#secretView"
+        public static let lexiconType = "place.wisp.v2.secret.list#secretMeta"
 
         public var createdAt: String
+        public var lastRotatedAt: String?
         public var name: String
-        public var rotatedAt: String?
 
-        public init(createdAt: String, name: String, rotatedAt: String? = nil) {
+        public init(createdAt: String, lastRotatedAt: String? = nil, name: String) {
             self.createdAt = createdAt
+            self.lastRotatedAt = lastRotatedAt
             self.name = name
-            self.rotatedAt = rotatedAt
         }
 
         enum CodingKeys: String, CodingKey {
             case createdAt
+            case lastRotatedAt
             case name
-            case rotatedAt
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.createdAt = try container.decode(String.self, forKey: .createdAt)
+            self.lastRotatedAt = try container.decodeIfPresent(String.self, forKey: .lastRotatedAt)
             self.name = try container.decode(String.self, forKey: .name)
-            self.rotatedAt = try container.decodeIfPresent(String.self, forKey: .rotatedAt)
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(createdAt, forKey: .createdAt)
+            try container.encodeIfPresent(lastRotatedAt, forKey: .lastRotatedAt)
             try container.encode(name, forKey: .name)
-            try container.encodeIfPresent(rotatedAt, forKey: .rotatedAt)
         }
     }
 }

@@ -72,7 +72,7 @@ public enum PlaceWispV2SecretRotate: XRPCMethod {
         public let errorName: String
         public let errorMessage: String?
 
-        public static let declaredNames: [String] = ["AuthenticationRequired", "NotFound"]
+        public static let declaredNames: [String] = ["AuthenticationRequired", "InvalidRequest", "NotFound"]
 
         public init(errorName: String, errorMessage: String?) {
             self.errorName = errorName
@@ -82,6 +82,11 @@ public enum PlaceWispV2SecretRotate: XRPCMethod {
         /// `AuthenticationRequired`.
         public static func authenticationRequired(_ message: String? = nil) -> DeclaredError {
             DeclaredError(errorName: "AuthenticationRequired", errorMessage: message)
+        }
+
+        /// `InvalidRequest`.
+        public static func invalidRequest(_ message: String? = nil) -> DeclaredError {
+            DeclaredError(errorName: "InvalidRequest", errorMessage: message)
         }
 
         /// `NotFound`.
