@@ -68,12 +68,25 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // The only Swift door to libsodium: random bytes, AEAD, HMAC, constant-time compare.
         .target(name: "Sodium", dependencies: ["CSodium"]),
-        // Webhook signing secrets: token format, sealing, the service, and its SQLite and PostgreSQL stores.
+        // Webhook signing secrets: token format, sealing, master keys, the service, and the store protocols
+        // (secrets, nonces, the delivery queue) that the backends below implement.
         .target(
             name: "Secrets",
             dependencies: [
                 "Sodium",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The SQLite backend (GRDB): every store protocol, its schema and migrations in one place.
+        .target(
+            name: "SQLiteStore",
+            dependencies: ["Secrets", "Webhooks", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The PostgreSQL backend (PostgresNIO), for replicas: every store protocol, its schema and migrations.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Secrets", "Webhooks",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -152,6 +165,8 @@ let package = Package(
                 "Identity",
                 "SigilService",
                 "Secrets",
+                "SQLiteStore",
+                "PostgresStore",
                 "Sodium",
                 "WebhookSignature",
                 "Webhooks",
@@ -188,12 +203,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretsTests",
-            dependencies: ["Secrets", "Sodium", "SigilTestSupport"]
+            dependencies: ["Secrets", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport"]
         ),
         .testTarget(
             name: "SigilServiceTests",
             dependencies: [
-                "SigilService", "Secrets", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
+                "SigilService", "Secrets", "SQLiteStore", "PostgresStore", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
                 "XRPCClient", "XRPCMethods", "Secp256k1",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -208,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "WebhookSignature", "Secrets", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "Secp256k1",
+                "Webhooks", "WebhookSignature", "Secrets", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "Secp256k1",
                 "NetworkPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

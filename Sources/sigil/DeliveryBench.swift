@@ -8,6 +8,7 @@ import ServiceLifecycle
 import Sodium
 import WebhookSignature
 import Webhooks
+import SQLiteStore
 
 /// `sigil bench deliveries`: signed deliveries per second to a local receiver, and the signing cost.
 struct DeliveryBench: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Secrets
+import SQLiteStore
+import PostgresStore
 
 /// Where secrets live and the key that seals them; shared by `serve` and `secrets`. Flags, else `SIGIL_*`.
 struct StoreOptions: ParsableArguments {

@@ -3,6 +3,7 @@ import Foundation
 import Lexicon
 import Logging
 import Secrets
+import Webhooks
 
 /// `sigil webhook deliveries`: the delivery queue as operators need to see it.
 struct WebhookDeliveries: AsyncParsableCommand {

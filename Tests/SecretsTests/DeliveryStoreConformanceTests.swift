@@ -1,6 +1,7 @@
 import Foundation
 import Secrets
 import Testing
+import Webhooks
 
 /// One suite, every store: what the webhook registry, the event consumer and the delivery workers rely on.
 @Suite("DeliveryStore conformance")

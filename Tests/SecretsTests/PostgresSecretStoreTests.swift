@@ -1,6 +1,7 @@
 import Foundation
 @testable import Secrets
 import Testing
+@testable import PostgresStore
 
 /// What only the PostgreSQL store promises: several replicas (here: several stores on one schema, each with its
 /// own connection pool) writing at once, and its connection URL.

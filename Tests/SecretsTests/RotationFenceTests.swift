@@ -1,5 +1,6 @@
 import Foundation
 @testable import Secrets
+@testable import PostgresStore
 import Testing
 
 /// Lets a test see, from another task, that something happened.

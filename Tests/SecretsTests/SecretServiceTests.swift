@@ -2,6 +2,7 @@ import Foundation
 import Secrets
 import Sodium
 import Testing
+import SQLiteStore
 
 @Suite("Signing tokens and sealing")
 struct SealingTests {

@@ -1,5 +1,7 @@
 import Foundation
 import Secrets
+import SQLiteStore
+import PostgresStore
 
 /// The store implementations every conformance test runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {

@@ -8,6 +8,8 @@ import SigilTestSupport
 import Sodium
 import Testing
 import WebhookSignature
+import SQLiteStore
+import PostgresStore
 
 /// What a client saw acknowledged for one secret: each rotation's version and token, in order; and any answer
 /// that was neither a 200 nor a connection cut by the kill (a server answering 500 must fail the test).

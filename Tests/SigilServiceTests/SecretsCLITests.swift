@@ -3,6 +3,7 @@ import Lexicon
 import Secrets
 import Testing
 import WebhookSignature
+import SQLiteStore
 
 /// `sigil secrets audit | new-master-key | rekey | sign`, run as a user would, against a store made here.
 @Suite("sigil secrets", .tags(.process), .kinds(.process))

@@ -8,6 +8,7 @@ import SigilService
 import Testing
 import WispAPI
 import XRPC
+import SQLiteStore
 
 /// Trusts `Authorization: Test <did>`; tests of real JWTs live in IdentityTests and the serve tests.
 struct TestAuthenticator: XRPCAuthenticator {

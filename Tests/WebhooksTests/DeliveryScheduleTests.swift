@@ -6,6 +6,7 @@ import NetworkPolicy
 import Secrets
 import Testing
 @testable import Webhooks
+import SQLiteStore
 
 /// A clock the test moves by hand (milliseconds).
 final class ManualClock: @unchecked Sendable {

@@ -3,6 +3,7 @@ import Lexicon
 import Secrets
 import Testing
 import WebhookSignature
+import PostgresStore
 
 /// Two `sigil serve` replicas on one PostgreSQL database, as operators run them.
 @Suite("Two replicas on one PostgreSQL", .serialized, .tags(.postgres, .process, .slow), .kinds(.postgres, .process, .slow))

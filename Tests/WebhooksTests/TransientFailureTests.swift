@@ -4,6 +4,7 @@ import NetworkPolicy
 @testable import Secrets
 import Testing
 @testable import Webhooks
+import SQLiteStore
 
 @Suite("Transient delivery failures")
 struct TransientFailureTests {

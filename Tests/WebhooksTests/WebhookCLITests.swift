@@ -3,6 +3,8 @@ import Secrets
 import SigilTestSupport
 import Testing
 import WebhookSignature
+import SQLiteStore
+import Webhooks
 
 @Suite("sigil webhook CLI", .tags(.process), .kinds(.process))
 struct WebhookCLITests {

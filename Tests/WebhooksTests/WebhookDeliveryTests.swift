@@ -9,6 +9,7 @@ import Secrets
 import Testing
 import WebhookSignature
 @testable import Webhooks
+import SQLiteStore
 
 
 

@@ -1,4 +1,6 @@
 import Foundation
+import Secrets
+import Webhooks
 import GRDB
 
 extension SQLiteSecretStore: DeliveryStore {

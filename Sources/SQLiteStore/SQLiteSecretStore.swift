@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 import GRDB
 
 /// The embedded default store: one SQLite file (WAL, `synchronous = FULL`), writes batched by group commit.

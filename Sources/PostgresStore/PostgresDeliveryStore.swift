@@ -1,4 +1,6 @@
 import Foundation
+import Secrets
+import Webhooks
 import Logging
 import PostgresNIO
 

@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 import GRDB
 
 /// Batches concurrent SQLite writes into one transaction, so many durable mutations share one fsync.

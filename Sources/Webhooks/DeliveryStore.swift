@@ -1,3 +1,5 @@
+import Secrets
+
 /// A `place.wisp.v2.wh` webhook as last read from its owner's repository.
 public struct WebhookRegistration: Sendable, Equatable {
     public let owner: String

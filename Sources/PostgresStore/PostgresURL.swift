@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 import PostgresNIO
 
 /// Turns a libpq-style connection URL into a `PostgresClient.Configuration`.

@@ -1,4 +1,6 @@
 import Foundation
+import Secrets
+import Webhooks
 import Logging
 import PostgresNIO
 
@@ -20,19 +22,19 @@ import PostgresNIO
 ///
 /// Connections come from a `PostgresClient` pool that runs in a background task from `init` until ``close()``.
 public final class PostgresSecretStore: SecretStore {
-    private let client: PostgresClient
+    let client: PostgresClient
     /// A separate pool for ``withCurrent(owner:name:_:)``: signers hold its connections while their request
     /// is being connected, which must never starve the main pool (XRPC calls, nonce claims, the queue).
-    private let signingClient: PostgresClient
+    let signingClient: PostgresClient
     /// For ``migrate()``'s own connection.
-    private let connectionConfiguration: PostgresConnection.Configuration
-    private let runTask: Task<Void, Never>
-    private let signingRunTask: Task<Void, Never>
-    private let logger: Logger
+    let connectionConfiguration: PostgresConnection.Configuration
+    let runTask: Task<Void, Never>
+    let signingRunTask: Task<Void, Never>
+    let logger: Logger
     let tables: Tables
     /// First key of the advisory locks this store takes, so that two schemas in one database do not contend.
-    private let lockSpace: String
-    private let nonceSweep = NonceSweep()
+    let lockSpace: String
+    let nonceSweep = NonceSweep()
 
     /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
     static let schemaVersion: Int64 = 2
@@ -107,137 +109,6 @@ public final class PostgresSecretStore: SecretStore {
         signingRunTask.cancel()
         await runTask.value
         await signingRunTask.value
-    }
-
-    // MARK: - Schema
-
-    /// The schema name as given.
-    package var schema: String { tables.schemaName }
-
-    /// Runs one statement as given (tests: `CHECKPOINT`, inspection). Never with outside input.
-    package func execute(unsafeSQL sql: String) async throws(SecretStoreError) -> [PostgresRow] {
-        try await read("execute", PostgresQuery(unsafeSQL: sql))
-    }
-
-    /// Drops the schema with every table in it (tests clean up after themselves with it). Not reversible.
-    package func dropSchema() async throws(SecretStoreError) {
-        _ = try await read("drop schema", PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(tables.schema) CASCADE"))
-    }
-
-    /// Creates the schema and its tables, or applies the migrations it lacks; safe to call on every start and
-    /// from several replicas at once (they take turns on an advisory lock).
-    ///
-    /// It runs on a connection of its own rather than the pool's, so that a server that cannot be reached (or
-    /// refuses the password) is reported at once and with its reason; the pool would keep retrying for a minute.
-    public func migrate() async throws(SecretStoreError) {
-        let t = tables
-        let space = lockSpace
-        let migrations = Self.migrations(t)
-        let logger = self.logger
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 0, logger: logger)
-        } catch {
-            throw Self.storeError(error, operation: "migrate")
-        }
-        let outcome: Result<Void, SecretStoreError>
-        do {
-            try await Self.transaction("migrate", on: connection, logger: logger) { connection, logger in
-                try await Self.applyMigrations(migrations, tables: t, lockSpace: space, connection, logger)
-            }
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
-        try? await connection.close()
-        try outcome.get()
-    }
-
-    private static func applyMigrations(_ migrations: [(Int64, [String])], tables t: Tables, lockSpace space: String,
-                                        _ connection: PostgresConnection, _ logger: Logger) async throws {
-        try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext('migrate'))", logger)
-        // Durability is the server's `synchronous_commit`; this store never changes it, but says when it is off.
-        if let row = try await connection.rows("SELECT current_setting('synchronous_commit')", logger).first,
-           try row.decode(String.self) == "off" {
-            logger.warning("synchronous_commit is off for this database or role: a crash can lose the last committed secret changes")
-        }
-        // Only what is missing: CREATE … IF NOT EXISTS still needs the CREATE privilege (on the database, on the
-        // schema), which a role that only uses an up-to-date schema may lack.
-        let existing = try await connection.rows("SELECT 1 FROM pg_namespace WHERE nspname = \(t.schemaName)", logger)
-        if existing.isEmpty {
-            try await connection.rows(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(t.schema)"), logger)
-        }
-        let ledger = try await connection.rows("SELECT 1 WHERE to_regclass(\(t.migrations)) IS NOT NULL", logger)
-        if ledger.isEmpty {
-            try await connection.rows(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(t.migrations) (
-                    version bigint PRIMARY KEY,
-                    applied_at bigint NOT NULL
-                )
-                """), logger)
-        }
-        let rows = try await connection.rows("SELECT coalesce(max(version), 0) FROM \(unescaped: t.migrations)", logger)
-        var current: Int64 = 0
-        if let row = rows.first { current = try row.decode(Int64.self) }
-        if current > Self.schemaVersion {
-            logger.warning("PostgreSQL secrets schema is newer than this build", metadata: [
-                "schema.version": "\(current)", "supported.version": "\(Self.schemaVersion)",
-            ])
-            return
-        }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        for (version, statements) in migrations where version > current {
-            for statement in statements {
-                try await connection.rows(PostgresQuery(unsafeSQL: statement), logger)
-            }
-            try await connection.rows("INSERT INTO \(unescaped: t.migrations) (version, applied_at) VALUES (\(version), \(now))", logger)
-        }
-    }
-
-    /// Every migration, in order: its version and its statements (run in the `migrate` transaction).
-    private static func migrations(_ t: Tables) -> [(Int64, [String])] {
-        [
-            (1, [
-                """
-                CREATE TABLE \(t.secrets) (
-                    owner text COLLATE "C" NOT NULL,
-                    name text COLLATE "C" NOT NULL,
-                    version bigint NOT NULL CHECK (version >= 1),
-                    sealed bytea NOT NULL,
-                    created_at bigint NOT NULL,
-                    rotated_at bigint NULL,
-                    PRIMARY KEY (owner, name)
-                )
-                """,
-                """
-                CREATE TABLE \(t.audit) (
-                    id bigserial PRIMARY KEY,
-                    owner text COLLATE "C" NOT NULL,
-                    name text COLLATE "C" NOT NULL,
-                    action text NOT NULL CHECK (action IN ('created', 'rotated', 'deleted')),
-                    version bigint NOT NULL,
-                    at bigint NOT NULL
-                )
-                """,
-                "CREATE INDEX secret_audit_owner_name_id ON \(t.audit) (owner, name, id)",
-                """
-                CREATE TABLE \(t.metadata) (
-                    key text PRIMARY KEY,
-                    value bytea NOT NULL
-                )
-                """,
-                """
-                CREATE TABLE \(t.nonces) (
-                    issuer text NOT NULL,
-                    jti text NOT NULL,
-                    expires_at bigint NOT NULL,
-                    PRIMARY KEY (issuer, jti)
-                )
-                """,
-                "CREATE INDEX nonces_expires_at ON \(t.nonces) (expires_at)",
-            ]),
-            (2, deliveryMigration(t)),
-        ]
     }
 
     // MARK: - Secrets
@@ -319,7 +190,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// A row of `version, sealed, created_at, rotated_at`, as the secret it is.
-    private static func storedSecret(owner: String, name: String, _ row: PostgresRow) throws -> StoredSecret {
+    static func storedSecret(owner: String, name: String, _ row: PostgresRow) throws -> StoredSecret {
         let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
         return StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
                             createdAt: createdAt, rotatedAt: rotatedAt)
@@ -352,7 +223,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// Carries an error of a caller's closure through the store's error mapping untouched.
-    private struct BodyError: Error {
+    struct BodyError: Error {
         let underlying: any Error
         static func wrapping<T>(_ body: () async throws -> T) async throws -> T {
             do { return try await body() } catch { throw BodyError(underlying: error) }
@@ -508,171 +379,11 @@ public final class PostgresSecretStore: SecretStore {
         return !rows.isEmpty
     }
 
-    // MARK: - Plumbing
-
-    /// Runs `body` in a transaction on one pooled connection: `BEGIN`, then `COMMIT` if it returns, `ROLLBACK`
-    /// if it throws (a connection whose rollback fails is closed, so the pool never hands out a broken
-    /// transaction). Every error comes out as a ``SecretStoreError``.
-    func transaction<Value: Sendable>(
-        _ operation: String,
-        _ body: (PostgresConnection, Logger) async throws -> Value
-    ) async throws(SecretStoreError) -> Value {
-        let logger = self.logger
-        do {
-            return try await client.withConnection { connection in
-                try await Self.inTransaction(connection, logger, body)
-            }
-        } catch {
-            throw Self.storeError(error, operation: operation)
-        }
-    }
-
-    /// ``transaction(_:_:)`` on a given connection.
-    private static func transaction<Value: Sendable>(
-        _ operation: String,
-        on connection: PostgresConnection,
-        logger: Logger,
-        _ body: (PostgresConnection, Logger) async throws -> Value
-    ) async throws(SecretStoreError) -> Value {
-        do {
-            return try await inTransaction(connection, logger, body)
-        } catch {
-            throw storeError(error, operation: operation)
-        }
-    }
-
-    nonisolated(nonsending) private static func inTransaction<Value: Sendable>(
-        _ connection: PostgresConnection,
-        _ logger: Logger,
-        _ body: (PostgresConnection, Logger) async throws -> Value
-    ) async throws -> Value {
-        try await connection.rows("BEGIN", logger)
-        let value: Value
-        do {
-            value = try await body(connection, logger)
-        } catch {
-            do {
-                try await connection.rows("ROLLBACK", logger)
-            } catch {
-                try? await connection.close()
-            }
-            throw error
-        }
-        try await connection.rows("COMMIT", logger)
-        return value
-    }
-
-    /// One statement in its own (auto-committed) transaction; its rows.
-    func read(_ operation: String, _ query: PostgresQuery) async throws(SecretStoreError) -> [PostgresRow] {
-        do {
-            return try await client.query(query, logger: logger).collect()
-        } catch {
-            throw Self.storeError(error, operation: operation)
-        }
-    }
-
-    /// Runs row decoding, turning its errors into ``SecretStoreError``s.
-    func decoding<T>(_ operation: String, _ body: () throws -> T) throws(SecretStoreError) -> T {
-        do {
-            return try body()
-        } catch {
-            throw Self.storeError(error, operation: operation)
-        }
-    }
-
-    private static func appendAudit(_ t: Tables, owner: String, name: String, action: AuditEvent.Action, version: Int64,
-                                    at: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws {
-        try await connection.rows("""
-            INSERT INTO \(unescaped: t.audit) (owner, name, action, version, at)
-            VALUES (\(owner), \(name), \(action.rawValue), \(version), \(at))
-            """, logger)
-    }
-
-    private static func callSeal(_ seal: @Sendable (Int64) throws -> [UInt8], version: Int64,
-                                 operation: String) throws(SecretStoreError) -> [UInt8] {
-        do {
-            return try seal(version)
-        } catch {
-            throw .unavailable("\(operation): sealing failed (\(type(of: error)))")
-        }
-    }
-
-    /// A ``SecretStoreError`` for any error: store errors pass through; database errors become `unavailable`
-    /// with the SQLSTATE and the server's message, never the query's parameters (tokens, sealed bytes).
-    static func storeError(_ error: any Error, operation: String) -> SecretStoreError {
-        if let error = error as? SecretStoreError { return error }
-        if let error = error as? PSQLError {
-            if let server = error.serverInfo {
-                let state = server[.sqlState] ?? "?????"
-                let message = server[.message] ?? "no message"
-                return .unavailable("\(operation): PostgreSQL error \(state): \(message)")
-            }
-            switch error.code {
-            case .connectionError, .sslUnsupported, .failedToAddSSLHandler:
-                // Network and TLS errors name the address, never the credentials.
-                let reason = error.underlying.map { ": \(String(describing: $0))" } ?? ""
-                return .unavailable("\(operation): cannot connect to PostgreSQL (\(error.code))\(reason)")
-            default:
-                return .unavailable("\(operation): PostgreSQL client error (\(error.code))")
-            }
-        }
-        if error is PostgresDecodingError {
-            return .unavailable("\(operation): unexpected data in the database")
-        }
-        if error is CancellationError {
-            return .unavailable("\(operation): cancelled")
-        }
-        // The pool's own errors (`_ConnectionPoolModule.ConnectionPoolError`), told apart by name only: that
-        // module is not a declared dependency.
-        let description = String(describing: error)
-        if description.contains("connectionCreationCircuitBreakerTripped") {
-            return .unavailable("\(operation): cannot connect to PostgreSQL (every attempt for a minute failed; see the log)")
-        }
-        if description.contains("poolShutdown") {
-            return .unavailable("\(operation): the store is closed")
-        }
-        if description.contains("requestCancelled") {
-            return .unavailable("\(operation): cancelled")
-        }
-        return .unavailable("\(operation): \(type(of: error))")
-    }
-
-    static func isValidSchemaName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard let first = bytes.first, bytes.count <= 63 else { return false }
-        func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F }
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        return isLetter(first) && bytes.allSatisfy { isLetter($0) || isDigit($0) }
-    }
-
-    /// The schema-qualified, quoted names of the tables (the schema name is checked to need no escaping).
-    struct Tables: Sendable {
-        /// The name as given.
-        let schemaName: String
-        /// The name quoted for SQL.
-        let schema: String
-        let secrets: String
-        let audit: String
-        let metadata: String
-        let nonces: String
-        let migrations: String
-
-        init(schema: String) {
-            let quoted = "\"\(schema)\""
-            self.schemaName = schema
-            self.schema = quoted
-            self.secrets = "\(quoted).secrets"
-            self.audit = "\(quoted).secret_audit"
-            self.metadata = "\(quoted).metadata"
-            self.nonces = "\(quoted).nonces"
-            self.migrations = "\(quoted).schema_migrations"
-        }
-    }
 }
 
 /// When this replica last deleted expired nonces (Unix seconds).
-private final class NonceSweep: @unchecked Sendable {
-    private let lock = NSLock()
+final class NonceSweep: @unchecked Sendable {
+    let lock = NSLock()
     private var last: Int64 = .min
 
     /// True at most once per `interval` (and on the first call); records `now` when it says true.
@@ -688,7 +399,7 @@ private final class NonceSweep: @unchecked Sendable {
 extension PostgresConnection {
     /// Runs one statement and collects its rows.
     @discardableResult
-    fileprivate func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
+    func rows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
         try await self.query(query, logger: logger).collect()
     }
 }
