@@ -6,6 +6,550 @@
 public enum BundledLexicons {
     /// Each document's path below `lexicons/` and its JSON text, in path order.
     public static let files: [(path: String, json: String)] = [
+        ("dev/sigil/secret/defs.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.defs",
+  "description": "Shared definitions of Sigil's secret rotation methods.",
+  "defs": {
+    "policy": {
+      "type": "object",
+      "description": "How a secret rotates. An absent field is no such rule.",
+      "properties": {
+        "overlapSeconds": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 86400,
+          "description": "Default overlap of a rotation: how long the previous token keeps signing alongside the new one."
+        },
+        "rotationPeriodSeconds": {
+          "type": "integer",
+          "minimum": 60,
+          "maximum": 31536000,
+          "description": "A secret not rotated within this long after its last rotation (or creation) expires."
+        },
+        "expiresAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "An absolute expiry that rotation never extends."
+        }
+      }
+    },
+    "rotation": {
+      "type": "object",
+      "description": "A rotation's result.",
+      "required": [
+        "name",
+        "token",
+        "rotatedAt"
+      ],
+      "properties": {
+        "name": {
+          "type": "string",
+          "format": "record-key",
+          "description": "The secret's name."
+        },
+        "token": {
+          "type": "string",
+          "maxLength": 256,
+          "description": "The new signing token. Only returned here — store it now."
+        },
+        "rotatedAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the new token took over."
+        },
+        "previousValidUntil": {
+          "type": "string",
+          "format": "datetime",
+          "description": "With an overlap: until when the previous token still signs."
+        }
+      }
+    },
+    "event": {
+      "type": "object",
+      "description": "One entry of a secret's audit trail.",
+      "required": [
+        "action",
+        "version",
+        "at",
+        "by"
+      ],
+      "properties": {
+        "action": {
+          "type": "string",
+          "maxLength": 32,
+          "knownValues": [
+            "created",
+            "rotated",
+            "previousRevoked",
+            "overlapEnded",
+            "expired",
+            "deleted",
+            "policySet"
+          ],
+          "description": "What happened."
+        },
+        "version": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "The token version after the event."
+        },
+        "at": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When it happened."
+        },
+        "by": {
+          "type": "string",
+          "maxLength": 32,
+          "knownValues": [
+            "account",
+            "token",
+            "schedule",
+            "operator"
+          ],
+          "description": "By which means: the owner's service auth, the token itself, a policy, or an operator command."
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/secret/get.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.get",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "A secret's rotation state: versions, times, policy and status. Never a token.",
+      "parameters": {
+        "type": "params",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "format": "record-key",
+            "description": "The secret's name (as in place.wisp.v2.secret.*)."
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name",
+            "version",
+            "createdAt",
+            "lastRotationManual",
+            "policy",
+            "status"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name."
+            },
+            "version": {
+              "type": "integer",
+              "minimum": 1,
+              "description": "The current token's version."
+            },
+            "createdAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "When the secret was created."
+            },
+            "lastRotatedAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "When it was last rotated; absent if never."
+            },
+            "lastRotationManual": {
+              "type": "boolean",
+              "description": "Whether the last rotation was asked for (not scheduled)."
+            },
+            "lastRotationBy": {
+              "type": "string",
+              "maxLength": 32,
+              "knownValues": [
+                "account",
+                "token",
+                "schedule",
+                "operator"
+              ],
+              "description": "How the last rotation was authorized."
+            },
+            "policy": {
+              "type": "ref",
+              "ref": "dev.sigil.secret.defs#policy"
+            },
+            "previousValidUntil": {
+              "type": "string",
+              "format": "datetime",
+              "description": "During an overlap: until when the previous token signs."
+            },
+            "rotationDueAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "With a rotation period: when the secret expires unless rotated."
+            },
+            "expiresAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "When the secret expires (the earlier of the absolute expiry and the rotation deadline)."
+            },
+            "status": {
+              "type": "string",
+              "maxLength": 32,
+              "knownValues": [
+                "active",
+                "overlapping",
+                "expired"
+              ],
+              "description": "Whether it signs, signs with two tokens, or signs nothing."
+            },
+            "lastMessage": {
+              "type": "string",
+              "maxLength": 512,
+              "description": "Why the status is what it is, when there is something to say (e.g. why it expired)."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/secret/history.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.history",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "A secret's audit trail, newest first, paginated.",
+      "parameters": {
+        "type": "params",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "format": "record-key",
+            "description": "The secret's name (as in place.wisp.v2.secret.*)."
+          },
+          "cursor": {
+            "type": "string",
+            "maxLength": 128,
+            "description": "From a previous page's cursor."
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 50,
+            "description": "Events per page."
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "events"
+          ],
+          "properties": {
+            "events": {
+              "type": "array",
+              "maxLength": 100,
+              "items": {
+                "type": "ref",
+                "ref": "dev.sigil.secret.defs#event"
+              },
+              "description": "The events of this page."
+            },
+            "cursor": {
+              "type": "string",
+              "maxLength": 128,
+              "description": "Present when there are more events."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/secret/revokePrevious.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.revokePrevious",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "End a secret's overlap now: from the moment this returns, nothing is signed with the previous token, on any replica.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name (as in place.wisp.v2.secret.*)."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name",
+            "revokedAt"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name."
+            },
+            "revokedAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "When the previous token stopped signing."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        },
+        {
+          "name": "NoPreviousToken"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/secret/rotate.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.rotate",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Rotate a secret, optionally keeping the previous token signing for an overlap. Only two tokens are ever alive: a rotation inside a live overlap is refused unless forced, which first kills the older token.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name (as in place.wisp.v2.secret.*)."
+            },
+            "overlapSeconds": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 86400,
+              "description": "How long the previous token keeps signing (default: the secret's policy, else 0)."
+            },
+            "force": {
+              "type": "boolean",
+              "description": "Rotate even inside a live overlap, killing the older token first."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "ref",
+          "ref": "dev.sigil.secret.defs#rotation"
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        },
+        {
+          "name": "RotationInProgress"
+        },
+        {
+          "name": "Expired"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/secret/rotateWithToken.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.rotateWithToken",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. A wrong, previous or expired token answers 401.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "properties": {}
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "ref",
+          "ref": "dev.sigil.secret.defs#rotation"
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "RotationInProgress"
+        },
+        {
+          "name": "Expired"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/secret/setPolicy.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.secret.setPolicy",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Set a secret's rotation policy; a field left out clears that rule.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name (as in place.wisp.v2.secret.*)."
+            },
+            "overlapSeconds": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 86400,
+              "description": "Default overlap of rotations."
+            },
+            "rotationPeriodSeconds": {
+              "type": "integer",
+              "minimum": 60,
+              "maximum": 31536000,
+              "description": "Expire the secret if not rotated within this long."
+            },
+            "expiresAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "Absolute expiry; rotation never extends it."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name",
+            "policy"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The secret's name."
+            },
+            "policy": {
+              "type": "ref",
+              "ref": "dev.sigil.secret.defs#policy"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
         ("place/wisp/v2/secret/create.json", #"""
 {
   "lexicon": 1,

@@ -184,7 +184,8 @@ struct TypeSourceWriter {
 
     /// `CodingKeys`, `init(from:)` and `encode(to:)` for a struct's fields.
     private func codingSource(_ fields: [Field], indent: String, recordType: String?) -> String {
-        var out = "\n\(indent)enum CodingKeys: String, CodingKey {\n"
+        // An object with no properties gets keys without a raw type (an empty enum cannot declare one).
+        var out = "\n\(indent)enum CodingKeys: \(fields.isEmpty && recordType == nil ? "" : "String, ")CodingKey {\n"
         if recordType != nil { out += "\(indent)    case lexiconType = \"$type\"\n" }
         for field in fields {
             let key = SwiftNames.codingKey(field.identifier)

@@ -147,6 +147,8 @@ struct CodegenHostileShapesTests {
         let (output, outputJSON) = try Self.roundTrip(ComExampleCodegenNames.Output.self, #"{"$type": "com.example.codegen.names#record", "r": 1}"#)
         #expect(output == .record(.init(r: 1)))
         #expect(outputJSON == #"{"$type":"com.example.codegen.names#record","r":1}"#)
+        let (_, emptyJSON) = try Self.roundTrip(ComExampleCodegenNames.Empty.self, #"{}"#)
+        #expect(emptyJSON == "{}")
         #expect(ComExampleCodegenNames.kind == .procedure && ComExampleCodegenUpload.Input.self == XRPCMethods.XRPCRawBody.self)
     }
 

@@ -6,6 +6,27 @@ import XRPCMethods
 
 /// A union output and reserved property names.
 public enum ComExampleCodegenNames: XRPCMethod {
+    /// An object with no properties at all.
+    public struct Empty: Codable, Sendable, Hashable {
+        /// The `$type` that names this shape in unions.
+        public static let lexiconType = "com.example.codegen.names#empty"
+
+
+        public init() {
+        }
+
+        enum CodingKeys: CodingKey {
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+        }
+    }
+
     /// `InputDef`.
     public struct InputDef: Codable, Sendable, Hashable {
         /// The `$type` that names this shape in unions.
