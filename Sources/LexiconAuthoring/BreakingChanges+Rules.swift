@@ -6,9 +6,9 @@ extension BreakingWalk {
         let oldProperties = a["properties"]?.objectValue ?? [:], newProperties = b["properties"]?.objectValue ?? [:]
         let oldRequired = Self.names(a["required"]), newRequired = Self.names(b["required"])
         let oldNullable = Self.names(a["nullable"]), newNullable = Self.names(b["nullable"])
-        let propertiesPath = Pointer.appending(path, "properties")
+        let propertiesPath = JSONPointer.appending(path, "properties")
         for name in oldProperties.keys.sorted() {
-            let propertyPath = Pointer.appending(propertiesPath, name)
+            let propertyPath = JSONPointer.appending(propertiesPath, name)
             guard let newProperty = newProperties[name] else {
                 report("property-removed", propertiesPath, "\"\(name)\" is gone", severity: flow.wideningBreaks ? .error : .warning)
                 continue
@@ -17,18 +17,18 @@ extension BreakingWalk {
         }
         if flow.narrowingBreaks {
             for name in newRequired.subtracting(oldRequired).sorted() {
-                report("required-added", Pointer.appending(path, "required"), "\"\(name)\" is now required")
+                report("required-added", JSONPointer.appending(path, "required"), "\"\(name)\" is now required")
             }
             for name in oldNullable.subtracting(newNullable).sorted() where newProperties[name] != nil {
-                report("nullable-removed", Pointer.appending(path, "nullable"), "\"\(name)\" is no longer nullable")
+                report("nullable-removed", JSONPointer.appending(path, "nullable"), "\"\(name)\" is no longer nullable")
             }
         }
         if flow.wideningBreaks {
             for name in oldRequired.subtracting(newRequired).sorted() where newProperties[name] != nil {
-                report("required-removed", Pointer.appending(path, "required"), "\"\(name)\" is no longer required")
+                report("required-removed", JSONPointer.appending(path, "required"), "\"\(name)\" is no longer required")
             }
             for name in newNullable.subtracting(oldNullable).sorted() where oldProperties[name] != nil {
-                report("nullable-added", Pointer.appending(path, "nullable"), "\"\(name)\" may now be null")
+                report("nullable-added", JSONPointer.appending(path, "nullable"), "\"\(name)\" may now be null")
             }
         }
     }
@@ -36,8 +36,8 @@ extension BreakingWalk {
     mutating func compareLengths(_ a: [String: JSONValue], _ b: [String: JSONValue], at path: String, flow: Flow, keys: [(max: String, min: String)]) {
         guard flow.narrowingBreaks else { return }
         for (maxKey, minKey) in keys {
-            if let narrowed = Self.narrowedBound(a[maxKey], b[maxKey], isMaximum: true) { report("length-narrowed", Pointer.appending(path, maxKey), narrowed) }
-            if let narrowed = Self.narrowedBound(a[minKey], b[minKey], isMaximum: false) { report("length-narrowed", Pointer.appending(path, minKey), narrowed) }
+            if let narrowed = Self.narrowedBound(a[maxKey], b[maxKey], isMaximum: true) { report("length-narrowed", JSONPointer.appending(path, maxKey), narrowed) }
+            if let narrowed = Self.narrowedBound(a[minKey], b[minKey], isMaximum: false) { report("length-narrowed", JSONPointer.appending(path, minKey), narrowed) }
         }
     }
 
@@ -54,7 +54,7 @@ extension BreakingWalk {
             report("const-changed", path, "const changed from \(a["const"]?.jsonString ?? "none") to \(b["const"]?.jsonString ?? "none")")
         }
         let oldEnum = a["enum"]?.arrayValue.map(Set.init), newEnum = b["enum"]?.arrayValue.map(Set.init)
-        let enumPath = Pointer.appending(path, "enum")
+        let enumPath = JSONPointer.appending(path, "enum")
         switch (oldEnum, newEnum) {
         case (nil, let new?):
             if flow.narrowingBreaks { report("enum-narrowed", enumPath, "an enum (\(new.count) values) was added") }
@@ -76,21 +76,21 @@ extension BreakingWalk {
         if let newAccept {
             // Every old pattern must still be covered by some new one.
             let lost = (oldAccept ?? [MIMEPattern("*/*")!]).filter { old in !newAccept.contains { $0.covers(old) } }
-            if !lost.isEmpty { report("blob-accept-narrowed", Pointer.appending(path, "accept"), "no longer accepts \(lost.map(\.rawValue).joined(separator: ", "))") }
+            if !lost.isEmpty { report("blob-accept-narrowed", JSONPointer.appending(path, "accept"), "no longer accepts \(lost.map(\.rawValue).joined(separator: ", "))") }
         }
         if let narrowed = Self.narrowedBound(a["maxSize"], b["maxSize"], isMaximum: true) {
-            report("blob-size-narrowed", Pointer.appending(path, "maxSize"), narrowed)
+            report("blob-size-narrowed", JSONPointer.appending(path, "maxSize"), narrowed)
         }
     }
 
     mutating func compareUnion(_ a: [String: JSONValue], _ b: [String: JSONValue], at path: String, flow: Flow) {
         let wasClosed = a["closed"]?.boolValue ?? false, isClosed = b["closed"]?.boolValue ?? false
-        if !wasClosed && isClosed && flow.narrowingBreaks { report("union-closed", Pointer.appending(path, "closed"), "the union is now closed") }
-        if wasClosed && !isClosed && flow.wideningBreaks { report("union-opened", Pointer.appending(path, "closed"), "the union is now open: any $type may arrive") }
+        if !wasClosed && isClosed && flow.narrowingBreaks { report("union-closed", JSONPointer.appending(path, "closed"), "the union is now closed") }
+        if wasClosed && !isClosed && flow.wideningBreaks { report("union-opened", JSONPointer.appending(path, "closed"), "the union is now open: any $type may arrive") }
         let oldRefs = Set(a["refs"]?.arrayValue?.compactMap(\.stringValue) ?? []).map { normalize($0, in: currentDocument) }
         let newRefs = Set(b["refs"]?.arrayValue?.compactMap(\.stringValue) ?? []).map { normalize($0, in: currentDocument) }
         let removed = Set(oldRefs).subtracting(newRefs), added = Set(newRefs).subtracting(oldRefs)
-        let refsPath = Pointer.appending(path, "refs")
+        let refsPath = JSONPointer.appending(path, "refs")
         if !removed.isEmpty, flow.narrowingBreaks {
             report("union-member-removed", refsPath, "no longer includes \(Self.list(removed))", severity: isClosed ? .error : .warning)
         }
@@ -104,9 +104,9 @@ extension BreakingWalk {
         let scope = "include:\(uri)?aud=did:web:audience.invalid%23svc"
         guard let before = try? old.grants(scope: scope), let after = try? new.grants(scope: scope) else { return }
         let calls = before.calls.subtracting(after.calls), writes = before.writes.subtracting(after.writes)
-        if !calls.isEmpty { report("permission-removed", Pointer.appending(path, "permissions"), "no longer grants calls to \(calls.map(\.method).sorted().joined(separator: ", "))") }
+        if !calls.isEmpty { report("permission-removed", JSONPointer.appending(path, "permissions"), "no longer grants calls to \(calls.map(\.method).sorted().joined(separator: ", "))") }
         if !writes.isEmpty {
-            report("permission-removed", Pointer.appending(path, "permissions"),
+            report("permission-removed", JSONPointer.appending(path, "permissions"),
                    "no longer grants \(writes.sorted().map { "\($0.action.rawValue) \($0.collection)" }.joined(separator: ", "))")
         }
     }

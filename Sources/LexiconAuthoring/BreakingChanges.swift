@@ -91,7 +91,7 @@ struct BreakingWalk {
         let oldDefs = before.json["defs"]?.objectValue ?? [:]
         let newDefs = after.json["defs"]?.objectValue ?? [:]
         for name in oldDefs.keys.sorted() {
-            let path = Pointer.appending("/defs", name)
+            let path = JSONPointer.appending("/defs", name)
             let uri = name == "main" ? before.id.rawValue : "\(before.id)#\(name)"
             guard let newDef = newDefs[name] else {
                 report("def-removed", path, "\(uri) is gone")
@@ -104,22 +104,22 @@ struct BreakingWalk {
     private mutating func compareDefinition(_ a: JSONValue, _ b: JSONValue, at path: String, uri: String) {
         let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
         guard typeA == typeB else {
-            report("type-changed", Pointer.appending(path, "type"), "\(uri) changed from \(typeA) to \(typeB)")
+            report("type-changed", JSONPointer.appending(path, "type"), "\(uri) changed from \(typeA) to \(typeB)")
             return
         }
         switch typeA {
         case "record":
             if a["key"] != b["key"] {
-                report("record-key-changed", Pointer.appending(path, "key"), "\(uri)'s key changed from \(a["key"]?.stringValue ?? "?") to \(b["key"]?.stringValue ?? "?")")
+                report("record-key-changed", JSONPointer.appending(path, "key"), "\(uri)'s key changed from \(a["key"]?.stringValue ?? "?") to \(b["key"]?.stringValue ?? "?")")
             }
-            compareSchemas(a["record"], b["record"], at: Pointer.appending(path, "record"), flow: .both)
+            compareSchemas(a["record"], b["record"], at: JSONPointer.appending(path, "record"), flow: .both)
         case "query", "procedure":
-            compareSchemas(a["parameters"], b["parameters"], at: Pointer.appending(path, "parameters"), flow: .into)
-            compareBody(a["input"], b["input"], at: Pointer.appending(path, "input"), isInput: true)
-            compareBody(a["output"], b["output"], at: Pointer.appending(path, "output"), isInput: false)
+            compareSchemas(a["parameters"], b["parameters"], at: JSONPointer.appending(path, "parameters"), flow: .into)
+            compareBody(a["input"], b["input"], at: JSONPointer.appending(path, "input"), isInput: true)
+            compareBody(a["output"], b["output"], at: JSONPointer.appending(path, "output"), isInput: false)
         case "subscription":
-            compareSchemas(a["parameters"], b["parameters"], at: Pointer.appending(path, "parameters"), flow: .into)
-            compareSchemas(a["message"]?["schema"], b["message"]?["schema"], at: Pointer.appending(Pointer.appending(path, "message"), "schema"), flow: .outOf)
+            compareSchemas(a["parameters"], b["parameters"], at: JSONPointer.appending(path, "parameters"), flow: .into)
+            compareSchemas(a["message"]?["schema"], b["message"]?["schema"], at: JSONPointer.appending(JSONPointer.appending(path, "message"), "schema"), flow: .outOf)
         case "permission-set":
             comparePermissions(uri: uri, at: path)
         case "token":
@@ -140,10 +140,10 @@ struct BreakingWalk {
             return
         case (let a?, let b?):
             if a["encoding"] != b["encoding"] {
-                report("encoding-changed", Pointer.appending(path, "encoding"),
+                report("encoding-changed", JSONPointer.appending(path, "encoding"),
                        "encoding changed from \(a["encoding"]?.stringValue ?? "?") to \(b["encoding"]?.stringValue ?? "?")")
             }
-            compareSchemas(a["schema"], b["schema"], at: Pointer.appending(path, "schema"), flow: isInput ? .into : .outOf)
+            compareSchemas(a["schema"], b["schema"], at: JSONPointer.appending(path, "schema"), flow: isInput ? .into : .outOf)
         }
     }
 
@@ -156,7 +156,7 @@ struct BreakingWalk {
             // New parameters only break callers if some are required; a new body schema constrains what was free.
             if added["type"]?.stringValue == "params" {
                 for name in Self.names(added["required"]).sorted() where flow.narrowingBreaks {
-                    report("required-added", Pointer.appending(path, "required"), "\"\(name)\" is now required")
+                    report("required-added", JSONPointer.appending(path, "required"), "\"\(name)\" is now required")
                 }
             } else if flow.narrowingBreaks {
                 report("schema-added", path, "a schema now constrains what was free")
@@ -171,7 +171,7 @@ struct BreakingWalk {
         guard let a = a?.objectValue, let b = b?.objectValue else { return }
         let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
         guard typeA == typeB else {
-            report("type-changed", Pointer.appending(path, "type"), "changed from \(typeA) to \(typeB)")
+            report("type-changed", JSONPointer.appending(path, "type"), "changed from \(typeA) to \(typeB)")
             return
         }
         switch typeA {
@@ -182,17 +182,17 @@ struct BreakingWalk {
             case (let old?, nil):
                 if flow.wideningBreaks { report("format-removed", path, "the format \(old) was removed") }
             case (nil, let new?):
-                if flow.narrowingBreaks { report("format-changed", Pointer.appending(path, "format"), "a format (\(new)) was added") }
+                if flow.narrowingBreaks { report("format-changed", JSONPointer.appending(path, "format"), "a format (\(new)) was added") }
             case (let old?, let new?) where old != new:
                 // Another format breaks both ways: writers' old values, readers' parsing.
-                report("format-changed", Pointer.appending(path, "format"), "the format changed from \(old) to \(new)")
+                report("format-changed", JSONPointer.appending(path, "format"), "the format changed from \(old) to \(new)")
             default:
                 break
             }
         case "integer":
             if flow.narrowingBreaks {
-                if let narrowed = Self.narrowedBound(a["minimum"], b["minimum"], isMaximum: false) { report("range-narrowed", Pointer.appending(path, "minimum"), narrowed) }
-                if let narrowed = Self.narrowedBound(a["maximum"], b["maximum"], isMaximum: true) { report("range-narrowed", Pointer.appending(path, "maximum"), narrowed) }
+                if let narrowed = Self.narrowedBound(a["minimum"], b["minimum"], isMaximum: false) { report("range-narrowed", JSONPointer.appending(path, "minimum"), narrowed) }
+                if let narrowed = Self.narrowedBound(a["maximum"], b["maximum"], isMaximum: true) { report("range-narrowed", JSONPointer.appending(path, "maximum"), narrowed) }
             }
             compareValueSets(a, b, at: path, flow: flow)
         case "boolean":
@@ -201,14 +201,14 @@ struct BreakingWalk {
             compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength")])
         case "array":
             compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength")])
-            compareSchemas(a["items"], b["items"], at: Pointer.appending(path, "items"), flow: flow)
+            compareSchemas(a["items"], b["items"], at: JSONPointer.appending(path, "items"), flow: flow)
         case "blob":
             compareBlob(a, b, at: path, flow: flow)
         case "object", "params":
             compareObject(a, b, at: path, flow: flow)
         case "ref":
             if a["ref"] != b["ref"] {
-                report("ref-changed", Pointer.appending(path, "ref"), "the ref changed from \(a["ref"]?.stringValue ?? "?") to \(b["ref"]?.stringValue ?? "?")")
+                report("ref-changed", JSONPointer.appending(path, "ref"), "the ref changed from \(a["ref"]?.stringValue ?? "?") to \(b["ref"]?.stringValue ?? "?")")
             }
         case "union":
             compareUnion(a, b, at: path, flow: flow)

@@ -61,7 +61,7 @@ private struct DocumentLint {
             report("defs-with-main", "/defs/main", "\(id) is a defs lexicon but has a main definition")
         }
         for name in defs.keys.sorted() {
-            let path = Pointer.appending("/defs", name)
+            let path = JSONPointer.appending("/defs", name)
             let definition = defs[name]!
             let type = definition["type"]?.stringValue ?? ""
             let described = !(definition["description"]?.stringValue ?? "").isEmpty
@@ -100,11 +100,11 @@ private struct DocumentLint {
             let properties = node.object["properties"]?.objectValue ?? [:]
             let required = Set(node.object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             for name in properties.keys.sorted() where !Self.isCamelCase(name) {
-                report("name-syntax", Pointer.appending(Pointer.appending(node.path, "properties"), name),
+                report("name-syntax", JSONPointer.appending(JSONPointer.appending(node.path, "properties"), name),
                        "property name \"\(name)\" is not lowerCamelCase letters and digits")
             }
             for name in node.object["nullable"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !required.contains(name) {
-                report("nullable-and-optional", Pointer.appending(Pointer.appending(node.path, "properties"), name),
+                report("nullable-and-optional", JSONPointer.appending(JSONPointer.appending(node.path, "properties"), name),
                        "\"\(name)\" is nullable but optional: absent and null then mean the same")
             }
         case "string":
@@ -136,11 +136,11 @@ private struct DocumentLint {
             }
         }
         guard let known = object["knownValues"]?.arrayValue?.compactMap(\.stringValue) else { return }
-        let knownPath = Pointer.appending(node.path, "knownValues")
+        let knownPath = JSONPointer.appending(node.path, "knownValues")
         let schema = StringSchema(format: format.flatMap(StringFormat.init(rawValue:)), minLength: minLength.map(Int.init), maxLength: maxLength.map(Int.init),
                                   minGraphemes: object["minGraphemes"]?.integerValue.map(Int.init), maxGraphemes: maxGraphemes.map(Int.init))
         for (i, value) in known.enumerated() {
-            let path = Pointer.appending(knownPath, String(i))
+            let path = JSONPointer.appending(knownPath, String(i))
             if let reason = schema.violation(of: value) {
                 report("never-valid", path, "known value \(JSONValue.string(value).jsonString) \(reason), so it can never be sent")
             }

@@ -23,32 +23,25 @@ struct SchemaNode {
         nodes.append(SchemaNode(object: object, path: path, propertyName: property))
         switch object["type"]?.stringValue {
         case "record":
-            if let record = object["record"] { visit(record, Pointer.appending(path, "record"), property: nil, into: &nodes) }
+            if let record = object["record"] { visit(record, JSONPointer.appending(path, "record"), property: nil, into: &nodes) }
         case "object", "params":
             for (name, schema) in (object["properties"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                visit(schema, Pointer.appending(Pointer.appending(path, "properties"), name), property: name, into: &nodes)
+                visit(schema, JSONPointer.appending(JSONPointer.appending(path, "properties"), name), property: name, into: &nodes)
             }
         case "array":
-            if let items = object["items"] { visit(items, Pointer.appending(path, "items"), property: property, into: &nodes) }
+            if let items = object["items"] { visit(items, JSONPointer.appending(path, "items"), property: property, into: &nodes) }
         case "query", "procedure", "subscription":
-            if let parameters = object["parameters"] { visit(parameters, Pointer.appending(path, "parameters"), property: nil, into: &nodes) }
+            if let parameters = object["parameters"] { visit(parameters, JSONPointer.appending(path, "parameters"), property: nil, into: &nodes) }
             for body in ["input", "output"] {
                 if let schema = object[body]?["schema"] {
-                    visit(schema, Pointer.appending(Pointer.appending(path, body), "schema"), property: nil, into: &nodes)
+                    visit(schema, JSONPointer.appending(JSONPointer.appending(path, body), "schema"), property: nil, into: &nodes)
                 }
             }
             if let schema = object["message"]?["schema"] {
-                visit(schema, Pointer.appending(Pointer.appending(path, "message"), "schema"), property: nil, into: &nodes)
+                visit(schema, JSONPointer.appending(JSONPointer.appending(path, "message"), "schema"), property: nil, into: &nodes)
             }
         default:
             break
         }
-    }
-}
-
-/// JSON Pointer building (RFC 6901).
-enum Pointer {
-    static func appending(_ path: String, _ key: String) -> String {
-        path + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

@@ -2,10 +2,11 @@ import Lexicon
 
 /// Writes, per NSID group, a typed client: one async method per query and procedure of the group, over `XRPCClient`.
 struct ClientSourceWriter {
-    let catalog: LexiconCatalog
+    /// The document type names come from here, so clients and handlers name what the type writer wrote.
+    let types: TypeSourceWriter
+    var catalog: LexiconCatalog { types.catalog }
 
     func source(group: String, name: String, methods: [SwiftSourceWriter.GroupMethod]) -> String {
-        let types = TypeSourceWriter(catalog: catalog)
         let property = SwiftNames.caseName(SwiftNames.typeName(nsid: group))
         var out = "import XRPCClient\nimport XRPCMethods\n\n"
         out += "/// Calls the `\(group).*` methods of a service; declared errors are thrown as each method's `DeclaredError`.\n"

@@ -3,10 +3,11 @@ import Lexicon
 /// Writes, per NSID group, the handler protocol a server implements (one requirement per method) and the
 /// `register` that wires an implementation into an `XRPCMethodTable`.
 struct HandlerSourceWriter {
-    let catalog: LexiconCatalog
+    /// The document type names come from here, so clients and handlers name what the type writer wrote.
+    let types: TypeSourceWriter
+    var catalog: LexiconCatalog { types.catalog }
 
     func source(group: String, name: String, methods: [SwiftSourceWriter.GroupMethod]) -> String {
-        let types = TypeSourceWriter(catalog: catalog)
         var out = "import XRPC\n\n"
         out += "/// Implements the `\(group).*` methods; one requirement per method, called only with validated input.\n"
         out += "public protocol \(name): Sendable {\n"

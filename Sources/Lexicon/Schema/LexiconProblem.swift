@@ -56,12 +56,14 @@ public struct LexiconLoadError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Builds JSON Pointer strings.
-enum JSONPointer {
-    static func appending(_ path: String, _ key: String) -> String {
+public enum JSONPointer {
+    /// `path` with one more object key, escaped (`~` → `~0`, `/` → `~1`).
+    public static func appending(_ path: String, _ key: String) -> String {
         path + "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
-    static func appending(_ path: String, _ index: Int) -> String {
+    /// `path` with one more array index.
+    public static func appending(_ path: String, _ index: Int) -> String {
         path + "/" + String(index)
     }
 }

@@ -23,6 +23,11 @@ enum DataModel {
         }
     }
 
+    /// A blob's concrete MIME type: a type/subtype, not a `type/*` pattern.
+    static func isMIMEType(_ text: String) -> Bool {
+        MIMEPattern(text) != nil && !text.contains("*")
+    }
+
     /// A legacy blob, `{"cid": "<cid>", "mimeType": "<type>"}` (exactly those keys), or `nil` if `value` is not one.
     static func legacyBlob(_ value: JSONValue) throws(ValidationFailure) -> (cid: String, mimeType: String)? {
         guard case .object(let object) = value, object.count == 2, let cidValue = object["cid"], let typeValue = object["mimeType"] else {
@@ -31,7 +36,7 @@ enum DataModel {
         guard case .string(let cid) = cidValue, CIDString.isValid(cid) else {
             throw ValidationFailure("must be a valid cid").prefixed("cid")
         }
-        guard case .string(let mimeType) = typeValue, MIMEPattern(mimeType) != nil, !mimeType.contains("*") else {
+        guard case .string(let mimeType) = typeValue, isMIMEType(mimeType) else {
             throw ValidationFailure("must be a MIME type like image/png").prefixed("mimeType")
         }
         return (cid, mimeType)
@@ -66,7 +71,7 @@ enum DataModel {
         guard case .string(let mimeType)? = object["mimeType"] else {
             throw ValidationFailure(object["mimeType"] == nil ? "must have the property \"mimeType\"" : "must be a string").prefixedIf(object["mimeType"] != nil, "mimeType")
         }
-        guard MIMEPattern(mimeType) != nil, !mimeType.contains("*") else {
+        guard isMIMEType(mimeType) else {
             throw ValidationFailure("must be a MIME type like image/png").prefixed("mimeType")
         }
         guard let sizeValue = object["size"] else { throw ValidationFailure("must have the property \"size\"") }
