@@ -77,14 +77,6 @@ extension PostgresSecretStore {
         }
     }
 
-    static func appendAudit(_ t: Tables, owner: String, name: String, action: AuditEvent.Action, version: Int64,
-                                    at: Int64, _ connection: PostgresConnection, _ logger: Logger) async throws {
-        try await connection.rows("""
-            INSERT INTO \(unescaped: t.audit) (owner, name, action, version, at)
-            VALUES (\(owner), \(name), \(action.rawValue), \(version), \(at))
-            """, logger)
-    }
-
     static func callSeal(_ seal: @Sendable (Int64) throws -> [UInt8], version: Int64,
                                  operation: String) throws(SecretStoreError) -> [UInt8] {
         do {

@@ -133,6 +133,7 @@ extension PostgresSecretStore {
                 "CREATE INDEX nonces_expires_at ON \(t.nonces) (expires_at)",
             ]),
             (2, deliveryMigration(t)),
+            (3, rotationMigration(t)),
         ]
     }
 

@@ -8,8 +8,9 @@ import PostgresNIO
 ///
 /// Every table lives in one schema (`public` unless told otherwise), created by ``migrate()``:
 ///
-/// - `secrets(owner, name, version, sealed, created_at, rotated_at)`, keyed by `(owner, name)`;
-/// - `secret_audit(id, owner, name, action, version, at)`, in `id` order;
+/// - `secrets(owner, name, version, sealed, created_at, rotated_at, previous_…, policy columns, last_rotation_by,
+///   expired_at, fingerprint)`, keyed by `(owner, name)`, indexed by `fingerprint`;
+/// - `secret_audit(id, owner, name, action, version, at, actor)`, in `id` order;
 /// - `metadata(key, value)`;
 /// - `nonces(issuer, jti, expires_at)`, the service-JWT replay cache shared by the replicas;
 /// - `webhooks`, `cursors` and `deliveries`, the ``DeliveryStore`` tables (see `PostgresDeliveryStore.swift`);
@@ -37,7 +38,7 @@ public final class PostgresSecretStore: SecretStore {
     let nonceSweep = NonceSweep()
 
     /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
-    static let schemaVersion: Int64 = 2
+    static let schemaVersion: Int64 = 3
     /// How many secrets `resealAll` locks and rewrites per transaction.
     static let resealBatchSize = 100
     /// How often (Unix seconds) each replica deletes expired nonces.
@@ -115,7 +116,7 @@ public final class PostgresSecretStore: SecretStore {
 
     /// Inserts version 1 of `name` for `owner`, with its audit event, in one transaction. An advisory lock per
     /// owner makes the count-then-insert atomic against other creations by the same owner on any replica.
-    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int,
+    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
                        seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
         let t = tables
         let space = lockSpace
@@ -131,51 +132,14 @@ public final class PostgresSecretStore: SecretStore {
 
             let sealed = try Self.callSeal(seal, version: 1, operation: "create")
             let inserted = try await connection.rows("""
-                INSERT INTO \(unescaped: t.secrets) (owner, name, version, sealed, created_at, rotated_at)
-                VALUES (\(owner), \(name), \(Int64(1)), \(ByteBuffer(bytes: sealed)), \(at), NULL)
+                INSERT INTO \(unescaped: t.secrets) (owner, name, version, sealed, created_at, rotated_at, fingerprint)
+                VALUES (\(owner), \(name), \(Int64(1)), \(ByteBuffer(bytes: sealed)), \(at), NULL, \(fingerprint.map { ByteBuffer(bytes: $0) }))
                 ON CONFLICT (owner, name) DO NOTHING
                 RETURNING 1
                 """, logger)
             if inserted.isEmpty { throw SecretStoreError.alreadyExists }
-            try await Self.appendAudit(t, owner: owner, name: name, action: .created, version: 1, at: at, connection, logger)
-            return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil)
-        }
-    }
-
-    /// Locks the secret's row (`FOR UPDATE`: concurrent rotations on any replica wait their turn), stores
-    /// `seal(v + 1)` as version v + 1 and its audit event, in one transaction.
-    public func rotate(owner: String, name: String, at: Int64,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        let t = tables
-        return try await transaction("rotate") { connection, logger in
-            let rows = try await connection.rows("""
-                SELECT version, created_at FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
-                """, logger)
-            guard let row = rows.first else { throw SecretStoreError.notFound }
-            let (version, createdAt) = try row.decode((Int64, Int64).self)
-            guard version < Int64.max else { throw SecretStoreError.unavailable("rotate: version out of range") }
-            let next = version + 1
-            let sealed = try Self.callSeal(seal, version: next, operation: "rotate")
-            try await connection.rows("""
-                UPDATE \(unescaped: t.secrets) SET version = \(next), sealed = \(ByteBuffer(bytes: sealed)), rotated_at = \(at)
-                WHERE owner = \(owner) AND name = \(name)
-                """, logger)
-            try await Self.appendAudit(t, owner: owner, name: name, action: .rotated, version: next, at: at, connection, logger)
-            return StoredSecret(owner: owner, name: name, version: next, sealed: sealed, createdAt: createdAt, rotatedAt: at)
-        }
-    }
-
-    /// Deletes the row (and so its sealed token) and writes the audit event, in one transaction.
-    public func delete(owner: String, name: String, at: Int64) async throws(SecretStoreError) -> Int64 {
-        let t = tables
-        return try await transaction("delete") { connection, logger in
-            let rows = try await connection.rows("""
-                DELETE FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) RETURNING version
-                """, logger)
-            guard let row = rows.first else { throw SecretStoreError.notFound }
-            let version = try row.decode(Int64.self)
-            try await Self.appendAudit(t, owner: owner, name: name, action: .deleted, version: version, at: at, connection, logger)
-            return version
+            try await Self.append(t, AuditEvent(owner: owner, name: name, action: .created, version: 1, at: at, by: .account), connection, logger)
+            return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil, fingerprint: fingerprint)
         }
     }
 
@@ -183,17 +147,10 @@ public final class PostgresSecretStore: SecretStore {
     public func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret? {
         let t = tables
         let rows = try await read("current", """
-            SELECT version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name)
+            SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name)
             """)
         guard let row = rows.first else { return nil }
-        return try decoding("current") { try Self.storedSecret(owner: owner, name: name, row) }
-    }
-
-    /// A row of `version, sealed, created_at, rotated_at`, as the secret it is.
-    static func storedSecret(owner: String, name: String, _ row: PostgresRow) throws -> StoredSecret {
-        let (version, sealed, createdAt, rotatedAt) = try row.decode((Int64, ByteBuffer, Int64, Int64?).self)
-        return StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
-                            createdAt: createdAt, rotatedAt: rotatedAt)
+        return try decoding("current") { try Self.storedSecret(row) }
     }
 
     /// Reads the secret `FOR SHARE` in a transaction on the signing pool and runs `body` inside it: a rotation
@@ -208,10 +165,10 @@ public final class PostgresSecretStore: SecretStore {
             return try await signingClient.withConnection { connection in
                 try await Self.inTransaction(connection, logger) { connection, logger in
                     let rows = try await connection.rows("""
-                        SELECT version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
+                        SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets)
                         WHERE owner = \(owner) AND name = \(name) FOR SHARE
                         """, logger)
-                    let secret = try rows.first.map { try Self.storedSecret(owner: owner, name: name, $0) }
+                    let secret = try rows.first.map { try Self.storedSecret($0) }
                     return try await BodyError.wrapping { try await body(secret) }
                 }
             }
@@ -260,80 +217,14 @@ public final class PostgresSecretStore: SecretStore {
         let rows: [PostgresRow]
         if let name {
             rows = try await read("audit", """
-                SELECT name, action, version, at FROM \(unescaped: t.audit) WHERE owner = \(owner) AND name = \(name) ORDER BY id
+                SELECT \(unescaped: Self.auditColumns) FROM \(unescaped: t.audit) WHERE owner = \(owner) AND name = \(name) ORDER BY id
                 """)
         } else {
             rows = try await read("audit", """
-                SELECT name, action, version, at FROM \(unescaped: t.audit) WHERE owner = \(owner) ORDER BY id
+                SELECT \(unescaped: Self.auditColumns) FROM \(unescaped: t.audit) WHERE owner = \(owner) ORDER BY id
                 """)
         }
-        return try decoding("audit") {
-            try rows.map { row in
-                let (name, actionName, version, at) = try row.decode((String, String, Int64, Int64).self)
-                guard let action = AuditEvent.Action(rawValue: actionName) else {
-                    throw SecretStoreError.unavailable("audit: unknown action in the database")
-                }
-                return AuditEvent(owner: owner, name: name, action: action, version: version, at: at)
-            }
-        }
-    }
-
-    /// Reseals every secret, keeping its version, in transactions of ``resealBatchSize`` rows ordered by
-    /// `(owner, name)`. Each batch's rows are locked (`FOR UPDATE`) while they are read, resealed and written,
-    /// so no rotation or deletion can slip in between (one that started first is waited for, and its result is
-    /// what gets resealed). A failing `reseal` rolls back its batch; the batches before it stay committed, and
-    /// running `resealAll` again goes over every row again.
-    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> [UInt8]) async throws(SecretStoreError) -> Int {
-        let t = tables
-        let batchSize = Int64(Self.resealBatchSize)
-        var total = 0
-        var position: (owner: String, name: String)? = nil
-        while true {
-            let after = position
-            let (count, last) = try await transaction("resealAll") { connection, logger -> (Int, (owner: String, name: String)?) in
-                let rows: [PostgresRow]
-                if let after {
-                    rows = try await connection.rows("""
-                        SELECT owner, name, version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
-                        WHERE (owner, name) > (\(after.owner), \(after.name))
-                        ORDER BY owner, name LIMIT \(batchSize) FOR UPDATE
-                        """, logger)
-                } else {
-                    rows = try await connection.rows("""
-                        SELECT owner, name, version, sealed, created_at, rotated_at FROM \(unescaped: t.secrets)
-                        ORDER BY owner, name LIMIT \(batchSize) FOR UPDATE
-                        """, logger)
-                }
-                var last: (owner: String, name: String)? = nil
-                for row in rows {
-                    let (owner, name, version, sealed, createdAt, rotatedAt) =
-                        try row.decode((String, String, Int64, ByteBuffer, Int64, Int64?).self)
-                    let secret = StoredSecret(owner: owner, name: name, version: version, sealed: Array(sealed.readableBytesView),
-                                              createdAt: createdAt, rotatedAt: rotatedAt)
-                    let resealed: [UInt8]
-                    do {
-                        resealed = try reseal(secret)
-                    } catch {
-                        throw SecretStoreError.unavailable("resealAll: reseal failed (\(type(of: error)))")
-                    }
-                    let updated = try await connection.rows("""
-                        UPDATE \(unescaped: t.secrets) SET sealed = \(ByteBuffer(bytes: resealed))
-                        WHERE owner = \(owner) AND name = \(name) AND version = \(version)
-                        RETURNING 1
-                        """, logger)
-                    // The row is locked, so it cannot have changed; if it somehow did, nothing is overwritten.
-                    guard !updated.isEmpty else {
-                        throw SecretStoreError.unavailable("resealAll: a locked secret changed")
-                    }
-                    last = (owner, name)
-                }
-                return (rows.count, last)
-            }
-            total += count
-            guard let last, count == Self.resealBatchSize else { break }
-            position = last
-        }
-        return total
+        return try decoding("audit") { try rows.map(Self.auditEvent) }
     }
 
     // MARK: - Metadata and nonces

@@ -41,6 +41,7 @@ public final class SQLiteSecretStore: SecretStore {
                 """)
         }
         Self.registerDeliveryMigrations(&migrator)
+        Self.registerRotationMigrations(&migrator)
         do {
             try migrator.migrate(pool)
         } catch {
@@ -48,12 +49,14 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int,
+    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
                        seal: @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        try await Self.escaping(seal) { seal throws(SecretStoreError) in try await self.insert(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, seal: seal) }
+        try await Self.escaping(seal) { seal throws(SecretStoreError) in
+            try await self.insert(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: fingerprint, seal: seal)
+        }
     }
 
-    private func insert(owner: String, name: String, at: Int64, maxPerOwner: Int,
+    private func insert(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
                         seal: @escaping @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
         try await committer.write { db throws(SecretStoreError) in
             try Self.guarded {
@@ -63,44 +66,10 @@ public final class SQLiteSecretStore: SecretStore {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE owner = ?", arguments: [owner]) ?? 0
                 guard count < maxPerOwner else { throw SecretStoreError.limitReached(maxPerOwner) }
                 let sealed = try Self.sealing { try seal(1) }
-                try db.execute(sql: "INSERT INTO secrets (owner, name, version, sealed, created_at) VALUES (?, ?, 1, ?, ?)",
-                               arguments: [owner, name, Data(sealed), at])
-                try Self.audit(db, owner, name, .created, 1, at)
-                return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil)
-            }
-        }
-    }
-
-    public func rotate(owner: String, name: String, at: Int64,
-                       seal: @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        try await Self.escaping(seal) { seal throws(SecretStoreError) in try await self.replace(owner: owner, name: name, at: at, seal: seal) }
-    }
-
-    private func replace(owner: String, name: String, at: Int64,
-                         seal: @escaping @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        try await committer.write { db throws(SecretStoreError) in
-            try Self.guarded {
-                guard let row = try Row.fetchOne(db, sql: "SELECT version, created_at FROM secrets WHERE owner = ? AND name = ?",
-                                                 arguments: [owner, name]) else { throw SecretStoreError.notFound }
-                let version: Int64 = row["version"] + 1
-                let createdAt: Int64 = row["created_at"]
-                let sealed = try Self.sealing { try seal(version) }
-                try db.execute(sql: "UPDATE secrets SET version = ?, sealed = ?, rotated_at = ? WHERE owner = ? AND name = ?",
-                               arguments: [version, Data(sealed), at, owner, name])
-                try Self.audit(db, owner, name, .rotated, version, at)
-                return StoredSecret(owner: owner, name: name, version: version, sealed: sealed, createdAt: createdAt, rotatedAt: at)
-            }
-        }
-    }
-
-    public func delete(owner: String, name: String, at: Int64) async throws(SecretStoreError) -> Int64 {
-        try await committer.write { db throws(SecretStoreError) in
-            try Self.guarded {
-                guard let version = try Int64.fetchOne(db, sql: "SELECT version FROM secrets WHERE owner = ? AND name = ?",
-                                                       arguments: [owner, name]) else { throw SecretStoreError.notFound }
-                try db.execute(sql: "DELETE FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name])
-                try Self.audit(db, owner, name, .deleted, version, at)
-                return version
+                try db.execute(sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES (?, ?, 1, ?, ?, ?)",
+                               arguments: [owner, name, Data(sealed), at, fingerprint.map { Data($0) }])
+                try Self.append(db, AuditEvent(owner: owner, name: name, action: .created, version: 1, at: at, by: .account))
+                return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil, fingerprint: fingerprint)
             }
         }
     }
@@ -129,43 +98,7 @@ public final class SQLiteSecretStore: SecretStore {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM secret_audit WHERE owner = ? ORDER BY id", arguments: [owner])
             }
             return rows.compactMap { row in
-                AuditEvent.Action(rawValue: row["action"]).map {
-                    AuditEvent(owner: row["owner"], name: row["name"], action: $0, version: row["version"], at: row["at"])
-                }
-            }
-        }
-    }
-
-    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> [UInt8]) async throws(SecretStoreError) -> Int {
-        try await Self.escaping(reseal) { reseal throws(SecretStoreError) in try await self.resealEach(reseal) }
-    }
-
-    private func resealEach(_ reseal: @escaping @Sendable (StoredSecret) throws -> [UInt8]) async throws(SecretStoreError) -> Int {
-        var count = 0
-        var cursor: (String, String) = ("", "")
-        while true {
-            let after = cursor
-            let page: [StoredSecret] = try await read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM secrets WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT 200",
-                                 arguments: [after.0, after.1]).map(Self.secret)
-            }
-            guard let last = page.last else { return count }
-            cursor = (last.owner, last.name)
-            // Each row is resealed inside its write job from the row as it is then, so a concurrent
-            // rotation can never be overwritten by a stale reseal.
-            for secret in page {
-                let done: Bool = try await committer.write { db throws(SecretStoreError) in
-                    try Self.guarded {
-                        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?",
-                                                         arguments: [secret.owner, secret.name]) else { return false }
-                        let fresh = Self.secret(row)
-                        let sealed = try Self.sealing { try reseal(fresh) }
-                        try db.execute(sql: "UPDATE secrets SET sealed = ? WHERE owner = ? AND name = ? AND version = ?",
-                                       arguments: [Data(sealed), fresh.owner, fresh.name, fresh.version])
-                        return true
-                    }
-                }
-                if done { count += 1 }
+                Self.event(row)
             }
         }
     }
@@ -212,16 +145,6 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    private static func secret(_ row: Row) -> StoredSecret {
-        let sealed: Data = row["sealed"]
-        return StoredSecret(owner: row["owner"], name: row["name"], version: row["version"], sealed: [UInt8](sealed),
-                            createdAt: row["created_at"], rotatedAt: row["rotated_at"])
-    }
-
-    private static func audit(_ db: Database, _ owner: String, _ name: String, _ action: AuditEvent.Action, _ version: Int64, _ at: Int64) throws {
-        try db.execute(sql: "INSERT INTO secret_audit (owner, name, action, version, at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [owner, name, action.rawValue, version, at])
-    }
 
     /// Maps database errors to ``SecretStoreError`` (store errors pass through).
     static func guarded<T>(_ body: () throws -> T) throws(SecretStoreError) -> T {
@@ -234,7 +157,7 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    private static func sealing(_ body: () throws -> [UInt8]) throws -> [UInt8] {
+    static func sealing<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch {

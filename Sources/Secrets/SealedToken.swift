@@ -22,6 +22,13 @@ public enum SealedToken {
         return SigningToken(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// A sealed token of `owner`'s `name` at `version` (a previous token), or `nil` if it does not open.
+    public static func open(_ sealed: [UInt8], owner: String, name: String, version: Int64, keys: MasterKeyRing) -> SigningToken? {
+        guard var bytes = open(sealed, associatedData: associatedData(owner: owner, name: name, version: version), keys: keys) else { return nil }
+        defer { Sodium.wipe(&bytes) }
+        return SigningToken(String(decoding: bytes, as: UTF8.self))
+    }
+
     static func seal(_ message: [UInt8], associatedData: [UInt8], key: MasterKey) -> [UInt8] {
         key.id + Sodium.AEAD.seal(message, associatedData: associatedData, key: key.bytes)
     }

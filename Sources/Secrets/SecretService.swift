@@ -10,6 +10,16 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
     case wrongMasterKey
     /// A stored token would not open (tampered or moved row); it is never used.
     case undecryptable(String)
+    /// A rotation inside a live overlap without `force`: the previous token signs until `until` (ms).
+    case rotationInProgress(String, until: Int64)
+    /// The secret signs nothing since `at` (ms); `reason` says why.
+    case expired(String, at: Int64, reason: String)
+    /// `revokePrevious` of a secret without a live previous token.
+    case noPreviousToken(String)
+    /// A presented token is not the current, unexpired token of any secret (the same answer for every way it can be wrong).
+    case invalidToken
+    /// A policy or rotation parameter out of range; the message names it.
+    case invalidRequest(String)
     case unavailable(String)
 
     public var description: String {
@@ -19,6 +29,12 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
         case .limitReached(let limit): "this account already has the maximum of \(limit) secrets; delete one first"
         case .wrongMasterKey: "the master key does not match the one this database was sealed with"
         case .undecryptable(let name): "the stored token of \(name) cannot be opened"
+        case .rotationInProgress(let name, let until):
+            "\(name) is in an overlap until \(iso8601(until)): revoke the previous token first, or rotate with force"
+        case .expired(let name, let at, let reason): "\(name) expired at \(iso8601(at)) (\(reason))"
+        case .noPreviousToken(let name): "\(name) has no previous token that still signs"
+        case .invalidToken: "the token is not the current token of an active secret"
+        case .invalidRequest(let message): message
         case .unavailable(let reason): "storage unavailable: \(reason)"
         }
     }
@@ -28,6 +44,10 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
         case .notFound: self = .notFound(name)
         case .alreadyExists: self = .alreadyExists(name)
         case .limitReached(let limit): self = .limitReached(limit)
+        case .rotationInProgress(let until): self = .rotationInProgress(name, until: until)
+        case .expired(let at): self = .expired(name, at: at, reason: "its absolute expiry, which rotation never extends")
+        case .noPreviousToken: self = .noPreviousToken(name)
+        case .stale: self = .invalidToken
         case .unavailable(let reason): self = .unavailable(reason)
         }
     }
@@ -61,6 +81,10 @@ public struct SecretService: Sendable {
             } else {
                 try await store.setMetadata(checkKey, SealedToken.seal(checkText, associatedData: checkAssociatedData, key: keys.current))
             }
+            // Rows written before fingerprints existed get theirs (rotation by token needs it).
+            _ = try await store.fillMissingFingerprints { secret in
+                SealedToken.open(secret, keys: keys).map { TokenFingerprint.of($0, key: keys.current) }
+            }
         } catch let error as SecretServiceError {
             throw error
         } catch {
@@ -74,7 +98,8 @@ public struct SecretService: Sendable {
         let token = SigningToken.generate()
         let keys = self.keys
         do {
-            let secret = try await store.create(owner: owner, name: name, at: clock(), maxPerOwner: maxPerOwner) { version in
+            let secret = try await store.create(owner: owner, name: name, at: clock(), maxPerOwner: maxPerOwner,
+                                                fingerprint: TokenFingerprint.of(token, key: keys.current)) { version in
                 SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
             }
             return (token, secret)
@@ -83,36 +108,57 @@ public struct SecretService: Sendable {
         }
     }
 
-    /// Replaces the token of `name`; returns only after the new token is durably committed, from which moment
-    /// the old one is never used again: the commit waits (in this process, through the ``fence``; on other
-    /// replicas, through the store's row lock) until every request already signed with the old token has
-    /// started being written, and every signing after it reads the new one.
-    public func rotate(owner: String, name: String) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
+    /// wisp.place's rotation: replaces the token of `name`, killing every earlier one (no overlap, and a live
+    /// overlap is ended). Returns only after the new token is durably committed, from which moment the old one
+    /// is never used again (see ``rotate(owner:name:request:)``).
+    public func rotate(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
+        try await rotate(owner: owner, name: name, request: RotationRequest(overlapSeconds: 0, force: true, by: by))
+    }
+
+    /// Rotates `name` under ``SecretRules/rotate(_:_:at:fingerprint:seal:)``; returns only after the new token is
+    /// durably committed. The commit waits (in this process, through the ``fence``; on other replicas, through
+    /// the store's row lock) until every request already signed with a token this rotation ends has started
+    /// being written, and every signing after it reads the new state.
+    public func rotate(owner: String, name: String, request: RotationRequest) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
+        if let overlap = request.overlapSeconds, !RotationPolicy.overlapRange.contains(overlap) {
+            throw .invalidRequest("overlapSeconds must be 0 to \(RotationPolicy.overlapRange.upperBound)")
+        }
         let token = SigningToken.generate()
         let keys = self.keys
-        let (store, at) = (self.store, clock())
+        let at = clock()
+        let fingerprint = TokenFingerprint.of(token, key: keys.current)
+        let secret = try await write(owner: owner, name: name) { secret throws(SecretStoreError) in
+            try SecretRules.rotate(secret, request, at: at, fingerprint: fingerprint) { version in
+                SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
+            }
+        }
+        return (token, secret)
+    }
+
+    /// Runs one fenced store update of `name`.
+    func write(owner: String, name: String,
+               _ change: @escaping @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretServiceError) -> StoredSecret {
+        let store = self.store
         let result: Result<StoredSecret, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
             do throws(SecretStoreError) {
-                return .success(try await store.rotate(owner: owner, name: name, at: at) { version in
-                    SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
-                })
+                return .success(try await store.update(owner: owner, name: name, change))
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let secret): return (token, secret)
+        case .success(let secret): return secret
         case .failure(let error): throw SecretServiceError(error, name: name)
         }
     }
 
     /// Deletes `name`; returns the version it had. Fenced like ``rotate(owner:name:)``: once it returns,
     /// nothing is signed with the deleted token.
-    public func delete(owner: String, name: String) async throws(SecretServiceError) -> Int64 {
+    public func delete(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> Int64 {
         let (store, at) = (self.store, clock())
         let result: Result<Int64, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
             do throws(SecretStoreError) {
-                return .success(try await store.delete(owner: owner, name: name, at: at))
+                return .success(try await store.delete(owner: owner, name: name, at: at, by: by) { SecretRules.settle($0, at: at).events })
             } catch {
                 return .failure(error)
             }
@@ -123,18 +169,28 @@ public struct SecretService: Sendable {
         }
     }
 
-    /// Runs `body` with the token to sign with now, and holds it until `body` returns: no rotation or
-    /// deletion of the secret commits meanwhile, in this process (the ``fence``) or on any replica (the store's
-    /// ``SecretStore/withCurrent(owner:name:_:)``). Keep `body` short and bounded: a rotation waits for it.
+    /// Runs `body` with the tokens to sign with now (the current one, and during an overlap the previous one),
+    /// and holds them until `body` returns: no write of the secret commits meanwhile, in this process (the
+    /// ``fence``) or on any replica (the store's ``SecretStore/withCurrent(owner:name:_:)``). Keep `body` short
+    /// and bounded: a rotation waits for it. An expired secret signs nothing: ``SecretServiceError/expired(_:at:reason:)``.
     /// Throws ``SecretServiceError`` for the secret; errors of `body` pass through.
     public func withSigningToken<T: Sendable>(owner: String, name: String,
-                                              _ body: @Sendable (SigningToken, Int64) async throws -> T) async throws -> T {
-        let (store, keys) = (self.store, self.keys)
+                                              _ body: @Sendable (SigningKeys) async throws -> T) async throws -> T {
+        let (store, keys, clock) = (self.store, self.keys, self.clock)
         return try await fence.withShared(owner: owner, name: name) {
             try await store.withCurrent(owner: owner, name: name) { secret in
                 guard let secret else { throw SecretServiceError.notFound(name) }
+                let now = clock()
+                if secret.isExpired(at: now), let at = secret.expiresAt {
+                    throw SecretServiceError.expired(name, at: at, reason: Self.expiryReason(secret))
+                }
                 guard let token = SealedToken.open(secret, keys: keys) else { throw SecretServiceError.undecryptable(name) }
-                return try await body(token, secret.version)
+                var previous: SigningToken?
+                if let live = secret.livePrevious(at: now) {
+                    previous = SealedToken.open(live.sealed, owner: owner, name: name, version: live.version, keys: keys)
+                    // A previous token that will not open is left out (the current one still signs), never fatal.
+                }
+                return try await body(SigningKeys(current: token, version: secret.version, previous: previous))
             }
         }
     }
@@ -179,7 +235,15 @@ public struct SecretService: Sendable {
         do {
             let count = try await store.resealAll { secret in
                 guard let token = SealedToken.open(secret, keys: keys) else { throw SecretServiceError.undecryptable(secret.name) }
-                return SealedToken.seal(token, owner: secret.owner, name: secret.name, version: secret.version, key: keys.current)
+                let sealed = SealedToken.seal(token, owner: secret.owner, name: secret.name, version: secret.version, key: keys.current)
+                var previousSealed: [UInt8]?
+                if let previous = secret.previous {
+                    guard let old = SealedToken.open(previous.sealed, owner: secret.owner, name: secret.name, version: previous.version, keys: keys) else {
+                        throw SecretServiceError.undecryptable(secret.name)
+                    }
+                    previousSealed = SealedToken.seal(old, owner: secret.owner, name: secret.name, version: previous.version, key: keys.current)
+                }
+                return ResealedSecret(sealed: sealed, previousSealed: previousSealed, fingerprint: TokenFingerprint.of(token, key: keys.current))
             }
             try await store.setMetadata(Self.checkKey, SealedToken.seal(Self.checkText, associatedData: Self.checkAssociatedData, key: keys.current))
             return count

@@ -41,3 +41,28 @@ public struct SigningToken: Sendable, Equatable, CustomStringConvertible, Custom
         Sodium.constantTimeEqual(Array(lhs.text.utf8), Array(rhs.text.utf8))
     }
 }
+
+/// The tokens a delivery is signed with now: the current one and, during an overlap, the previous one.
+public struct SigningKeys: Sendable {
+    public let current: SigningToken
+    /// The current token's version.
+    public let version: Int64
+    /// The previous token while its overlap window is open.
+    public let previous: SigningToken?
+
+    public init(current: SigningToken, version: Int64, previous: SigningToken? = nil) {
+        self.current = current
+        self.version = version
+        self.previous = previous
+    }
+
+    /// Current first, then the previous one if any.
+    public var all: [SigningToken] { [current] + (previous.map { [$0] } ?? []) }
+}
+
+/// RFC 3339 UTC with milliseconds, for messages.
+func iso8601(_ milliseconds: Int64) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+}

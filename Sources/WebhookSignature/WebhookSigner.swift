@@ -110,6 +110,21 @@ public struct WebhookSigner: Sendable, CustomStringConvertible, CustomDebugStrin
         ]
     }
 
+    /// The headers of a delivery signed by several tokens at once (a rotation's overlap, newest token first):
+    /// `X-Webhook-Signature` by the first signer only (wisp's header holds one signature), and one `v1,` entry per
+    /// signer in `webhook-signature`, space-separated in the same order, as Standard Webhooks allows so that a
+    /// receiver holding either token verifies. `signers` must not be empty.
+    public static func headers(body: some Collection<UInt8>, id: String, timestamp: Int64,
+                               signers: [WebhookSigner]) -> [(name: String, value: String)] {
+        guard let first = signers.first else { return [] }
+        return [
+            (WebhookHeaderName.wispSignature, first.wispSignature(body: body)),
+            (WebhookHeaderName.id, id),
+            (WebhookHeaderName.timestamp, String(timestamp)),
+            (WebhookHeaderName.signature, signers.map { $0.standardSignature(body: body, id: id, timestamp: timestamp) }.joined(separator: " ")),
+        ]
+    }
+
     /// The `X-Webhook-Signature` value: `sha256=` + lowercase hex HMAC-SHA256 of `body`, keyed by the token's UTF-8 bytes.
     public func wispSignature(body: some Collection<UInt8>) -> String {
         "sha256=" + Hex.lowercase(secret.wispMAC(body: body))

@@ -171,10 +171,13 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         do {
             let clock = self.clock
             let base = baseHeaders
-            try await secrets.withSigningToken(owner: item.owner, name: name) { token, _ in
-                let signer = try WebhookSigner(token: token.text)
+            try await secrets.withSigningToken(owner: item.owner, name: name) { keys in
+                // During an overlap: one Standard Webhooks signature per live token, newest first.
+                let signers = try keys.all.map { token in try WebhookSigner(token: token.text) }
                 var headers = base
-                for (field, value) in signer.headers(body: item.body, id: item.id, timestamp: clock() / 1000) { headers.add(name: field, value: value) }
+                for (field, value) in WebhookSigner.headers(body: item.body, id: item.id, timestamp: clock() / 1000, signers: signers) {
+                    headers.add(name: field, value: value)
+                }
                 signed.resolve(.success(headers))
                 await written.wait()
             }
@@ -182,6 +185,9 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             switch error {
             case .notFound:
                 signed.resolve(.failure(SigningFailure(description: "secret \(name) was deleted; not sent unsigned", isTransient: false)))
+            case .expired:
+                // Rotating the secret revives it: wait for that (with the retry schedule), never send unsigned.
+                signed.resolve(.failure(SigningFailure(description: "secret \(error.description); not sent unsigned", isTransient: true)))
             case .unavailable, .undecryptable, .wrongMasterKey:
                 // A store outage, or a token sealed under a master key this replica does not have yet: wait.
                 signed.resolve(.failure(SigningFailure(description: "cannot use secret \(name) now: \(error.description)", isTransient: true)))

@@ -109,7 +109,9 @@ struct PostgresSecretStoreTests {
                 _ = try await store.create(owner: owners[i % owners.count], name: String(format: "n%04d", i), at: 1,
                                            maxPerOwner: count, seal: Self.seal("old"))
             }
-            #expect(try await store.resealAll { secret in Array("new-\(secret.owner)-\(secret.name)-v\(secret.version)".utf8) } == count)
+            #expect(try await store.resealAll { secret in
+                ResealedSecret(sealed: Array("new-\(secret.owner)-\(secret.name)-v\(secret.version)".utf8), previousSealed: nil, fingerprint: [1])
+            } == count)
             for i in [0, 1, PostgresSecretStore.resealBatchSize, count - 1] {
                 let owner = owners[i % owners.count]
                 let name = String(format: "n%04d", i)
@@ -129,7 +131,7 @@ struct PostgresSecretStoreTests {
             await #expect(throws: SecretStoreError.self) {
                 try await store.resealAll { secret in
                     if secret.name == "b" { throw Refused() }
-                    return [0]
+                    return ResealedSecret(sealed: [0], previousSealed: nil, fingerprint: [0])
                 }
             }
             #expect(try await store.current(owner: Self.alice, name: "a")?.sealed == Array("a-v1".utf8))

@@ -24,7 +24,8 @@ struct RotationFenceTests {
             let holding = Flag(), rotated = Flag(), lateStarted = Flag()
             let release = AsyncStream<Void>.makeStream()
             let holder = Task {
-                try await service.withSigningToken(owner: Self.owner, name: "hook") { token, version in
+                try await service.withSigningToken(owner: Self.owner, name: "hook") { keys in
+                    let (token, version) = (keys.current, keys.version)
                     await holding.set()
                     for await _ in release.stream { break }
                     return (token, version)
@@ -38,7 +39,8 @@ struct RotationFenceTests {
             }
             #expect(try await eventually { service.fence.waitingWriters(owner: Self.owner, name: "hook") == 1 })
             let late = Task {
-                try await service.withSigningToken(owner: Self.owner, name: "hook") { token, version in
+                try await service.withSigningToken(owner: Self.owner, name: "hook") { keys in
+                    let (token, version) = (keys.current, keys.version)
                     await lateStarted.set()
                     return (token, version, await rotated.isSet)
                 }
@@ -71,7 +73,8 @@ struct RotationFenceTests {
             let holding = Flag(), rotated = Flag()
             let release = AsyncStream<Void>.makeStream()
             let holder = Task {
-                try await signer.withSigningToken(owner: Self.owner, name: "hook") { token, _ in
+                try await signer.withSigningToken(owner: Self.owner, name: "hook") { keys in
+                    let token = keys.current
                     await holding.set()
                     for await _ in release.stream { break }
                     return token
@@ -97,7 +100,7 @@ struct RotationFenceTests {
             release.continuation.yield()
             #expect(try await holder.value == first)
             let second = try await rotation.value
-            let after = try await signer.withSigningToken(owner: Self.owner, name: "hook") { token, version in (token, version) }
+            let after = try await signer.withSigningToken(owner: Self.owner, name: "hook") { keys in (keys.current, keys.version) }
             #expect(after.0 == second && after.1 == 2)
         }
     }

@@ -24,3 +24,51 @@ public enum Timestamp {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
+
+extension Timestamp {
+    /// Milliseconds since the Unix epoch of a valid atproto datetime (`Datetime.isValid`), any offset, digits
+    /// past the millisecond truncated; nil for anything else. Years 0000–9999 only, so it never overflows.
+    public static func milliseconds(parsing text: String) -> Int64? {
+        guard Datetime.isValid(text) else { return nil }
+        let b = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard i < b.count, b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int64(b[i] - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        var index = 19
+        var millis: Int64 = 0
+        if index < b.count, b[index] == UInt8(ascii: ".") {
+            index += 1
+            var digits = 0
+            while index < b.count, b[index] >= 0x30, b[index] <= 0x39 {
+                if digits < 3 { millis = millis * 10 + Int64(b[index] - 0x30) }
+                digits += 1
+                index += 1
+            }
+            for _ in digits..<max(digits, 3) { millis *= 10 }
+        }
+        var offset: Int64 = 0
+        if index < b.count, b[index] == UInt8(ascii: "+") || b[index] == UInt8(ascii: "-") {
+            guard let h = number(index + 1..<index + 3), let m = number(index + 4..<index + 6) else { return nil }
+            offset = (h * 60 + m) * 60 * (b[index] == UInt8(ascii: "-") ? -1 : 1)
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return ((days * 86_400 + hour * 3600 + minute * 60 + second) - offset) * 1000 + millis
+    }
+
+    /// Howard Hinnant's days-from-civil (proleptic Gregorian), the inverse of ``civil(fromDays:)``.
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

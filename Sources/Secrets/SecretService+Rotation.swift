@@ -1,0 +1,146 @@
+import Sodium
+
+/// What `get` shows of a secret at one moment: never a token.
+public struct SecretState: Sendable, Equatable {
+    public let secret: StoredSecret
+    public let status: SecretStatus
+    /// Until when the previous token signs (during an overlap).
+    public let previousValidUntil: Int64?
+    /// Why the status is what it is, when there is something to say.
+    public let message: String?
+}
+
+/// One page of a secret's audit trail, newest first.
+public struct HistoryPage: Sendable, Equatable {
+    public let events: [AuditEvent]
+    /// Pass back to get the next (older) page; nil on the last.
+    public let cursor: String?
+}
+
+extension SecretService {
+    /// Longest page of ``history(owner:name:cursor:limit:)``.
+    public static let maxHistoryPage = 100
+
+    /// Ends `name`'s overlap now: from the moment this returns nothing is signed with the previous token, in
+    /// this process or on any replica (the same fence as a rotation). Returns the secret and when it happened.
+    public func revokePrevious(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (secret: StoredSecret, revokedAt: Int64) {
+        let at = clock()
+        let secret = try await write(owner: owner, name: name) { secret throws(SecretStoreError) in
+            try SecretRules.revokePrevious(secret, at: at, by: by)
+        }
+        return (secret, at)
+    }
+
+    /// Replaces `name`'s policy. Ranges: overlap 0–86,400 s, rotation period 60–31,536,000 s, an absolute
+    /// expiry in the future. Fenced like a rotation: a policy that expires the secret now holds from its return.
+    public func setPolicy(owner: String, name: String, _ policy: RotationPolicy, by: RotationActor = .account) async throws(SecretServiceError) -> StoredSecret {
+        let at = clock()
+        if let overlap = policy.overlapSeconds, !RotationPolicy.overlapRange.contains(overlap) {
+            throw .invalidRequest("overlapSeconds must be 0 to \(RotationPolicy.overlapRange.upperBound)")
+        }
+        if let period = policy.rotationPeriodSeconds, !RotationPolicy.rotationPeriodRange.contains(period) {
+            throw .invalidRequest("rotationPeriodSeconds must be \(RotationPolicy.rotationPeriodRange.lowerBound) to \(RotationPolicy.rotationPeriodRange.upperBound)")
+        }
+        if let expiresAt = policy.expiresAt, expiresAt <= at {
+            throw .invalidRequest("expiresAt must be in the future")
+        }
+        return try await write(owner: owner, name: name) { secret in
+            SecretRules.setPolicy(secret, policy, at: at, by: by)
+        }
+    }
+
+    /// `name`'s state now, read from the store.
+    public func state(owner: String, name: String) async throws(SecretServiceError) -> SecretState {
+        let secret: StoredSecret?
+        do {
+            secret = try await store.current(owner: owner, name: name)
+        } catch {
+            throw SecretServiceError(error, name: name)
+        }
+        guard let secret else { throw .notFound(name) }
+        return Self.state(of: secret, at: clock())
+    }
+
+    static func state(of secret: StoredSecret, at now: Int64) -> SecretState {
+        let status = secret.status(at: now)
+        let previous = secret.livePrevious(at: now)
+        let message: String? = switch status {
+        case .expired: "expired at \(iso8601(secret.expiresAt ?? now)): \(expiryReason(secret)); it signs nothing until it is rotated"
+        case .overlapping: previous.map { "the previous token (version \($0.version)) also signs until \(iso8601($0.validUntil))" }
+        case .active: nil
+        }
+        return SecretState(secret: secret, status: status, previousValidUntil: previous?.validUntil, message: message)
+    }
+
+    /// Why `secret` expired (or will): its absolute expiry or its rotation period.
+    static func expiryReason(_ secret: StoredSecret) -> String {
+        if let absolute = secret.policy.expiresAt, absolute <= (secret.expiresAt ?? .max) {
+            return "it reached its absolute expiry, which rotation never extends"
+        }
+        if let period = secret.policy.rotationPeriodSeconds {
+            return "it was not rotated within its rotation period of \(period) s"
+        }
+        return "its policy expired it"
+    }
+
+    /// `name`'s audit trail, newest first, `limit` (1–100) events a page. What time did since the last write
+    /// (an overlap that ended, an expiry) shows on the first page though it is stored only at the next write.
+    /// A deleted secret keeps its trail; a name that never existed is `notFound`.
+    public func history(owner: String, name: String, cursor: String?, limit: Int) async throws(SecretServiceError) -> HistoryPage {
+        let limit = min(max(limit, 1), Self.maxHistoryPage)
+        var before: Int64?
+        if let cursor {
+            guard let id = Int64(cursor), id > 0 else { throw .invalidRequest("cursor is not one this method returned") }
+            before = id
+        }
+        do {
+            var pending: [AuditEvent] = []
+            if before == nil, let secret = try await store.current(owner: owner, name: name) {
+                pending = SecretRules.settle(secret, at: clock()).events.reversed()
+            }
+            let stored = try await store.history(owner: owner, name: name, before: before, limit: limit + 1)
+            if before == nil, stored.isEmpty, pending.isEmpty, try await store.current(owner: owner, name: name) == nil {
+                throw SecretServiceError.notFound(name)
+            }
+            // Pending events are shown in addition to the page's `limit` stored ones (at most two of them).
+            let page = Array(stored.prefix(limit))
+            return HistoryPage(events: pending + page, cursor: stored.count > limit ? page.last.map { String($0.id) } : nil)
+        } catch let error as SecretServiceError {
+            throw error
+        } catch let error as SecretStoreError {
+            throw SecretServiceError(error, name: name)
+        } catch {
+            throw .unavailable("\(error)")
+        }
+    }
+
+    /// The secret whose current, unexpired token is `text`, found by its keyed fingerprint and confirmed by a
+    /// constant-time comparison with the opened token. Any other text (a previous, expired, deleted or made-up
+    /// token) is ``SecretServiceError/invalidToken``, the same answer however close it came.
+    public func secret(presenting text: String) async throws(SecretServiceError) -> StoredSecret {
+        guard text.utf8.count <= 512, SigningToken(text) != nil else { throw .invalidToken }
+        let found: StoredSecret?
+        do {
+            found = try await store.secret(fingerprints: TokenFingerprint.candidates(text: text, keys: keys))
+        } catch {
+            throw SecretServiceError(error, name: "")
+        }
+        guard let found, let stored = SealedToken.open(found, keys: keys),
+              Sodium.constantTimeEqual(Array(stored.text.utf8), Array(text.utf8)),
+              !found.isExpired(at: clock()) else { throw .invalidToken }
+        return found
+    }
+
+    /// Rotates the secret whose current token is `text` (``secret(presenting:)``), under its policy, only if
+    /// that token is still current when the rotation commits: two rotations by one token cannot both succeed.
+    public func rotate(presenting text: String) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
+        let found = try await secret(presenting: text)
+        do {
+            return try await rotate(owner: found.owner, name: found.name,
+                                    request: RotationRequest(by: .token, expectedVersion: found.version))
+        } catch {
+            if case .notFound = error { throw .invalidToken }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import Secrets
+import Testing
+
+/// A clock the test moves by hand (milliseconds since the Unix epoch).
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var now: Int64
+
+    init(_ start: Int64 = 1_800_000_000_000) { now = start }
+
+    var read: @Sendable () -> Int64 { { [self] in lock.withLock { now } } }
+    func advance(seconds: Int64) { lock.withLock { now += seconds * 1000 } }
+    func advance(milliseconds: Int64) { lock.withLock { now += milliseconds } }
+    var value: Int64 { lock.withLock { now } }
+}
+
+/// Overlaps, revocation, policies, expiry, status, history and rotation by token: every rule on every store.
+@Suite("Rotation policies")
+struct RotationPolicyTests {
+    static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
+    static let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
+
+    func withService(_ kind: StoreKind, _ body: @escaping (SecretService, ManualClock) async throws -> Void) async throws {
+        try await kind.withStore { (store) async throws in
+            let clock = ManualClock()
+            let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock.read)
+            try await body(service, clock)
+        }
+    }
+
+    /// The tokens a delivery would be signed with now.
+    func signing(_ service: SecretService, _ name: String, owner: String = alice) async throws -> [SigningToken] {
+        try await service.withSigningToken(owner: owner, name: name) { $0.all }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func anOverlapSignsWithBothTokensUntilItsEnd(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            let first = try await service.create(owner: Self.alice, name: "hook").token
+            clock.advance(seconds: 10)
+            let (second, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 60, by: .account))
+            #expect(rotated.previous?.validUntil == clock.value + 60_000)
+            #expect(try await signing(service, "hook") == [second, first])
+            let state = try await service.state(owner: Self.alice, name: "hook")
+            #expect(state.status == .overlapping && state.previousValidUntil == clock.value + 60_000)
+            #expect(state.message?.contains("version 1") == true)
+
+            clock.advance(milliseconds: 59_999)
+            #expect(try await signing(service, "hook") == [second, first])
+            clock.advance(milliseconds: 1)
+            #expect(try await signing(service, "hook") == [second], "the window's end is exclusive")
+            #expect(try await service.state(owner: Self.alice, name: "hook").status == .active)
+            // The ended overlap shows in the history at once, and is stored at the next write.
+            #expect(try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 10).events.map(\.action)
+                    == [.overlapEnded, .rotated, .created])
+            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 5))
+            let events = try await service.audit(owner: Self.alice, name: "hook")
+            #expect(events.map(\.action) == [.created, .rotated, .overlapEnded, .policySet])
+            #expect(events[2].at == rotated.previous?.validUntil && events[2].by == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func onlyTwoTokensLiveARotationInsideAnOverlapNeedsForce(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            let first = try await service.create(owner: Self.alice, name: "hook").token
+            let second = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, by: .account)).token
+            let until = clock.value + 300_000
+            clock.advance(seconds: 1)
+            await #expect(throws: SecretServiceError.rotationInProgress("hook", until: until)) {
+                try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, by: .account))
+            }
+            #expect(try await signing(service, "hook") == [second, first], "a refused rotation changed nothing")
+            let third = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, force: true, by: .account)).token
+            #expect(try await signing(service, "hook") == [third, second], "force killed the oldest token; two remain")
+            #expect(try await service.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .rotated, .previousRevoked, .rotated])
+            // wisp's rotate ends everything: only the newest token signs.
+            let fourth = try await service.rotate(owner: Self.alice, name: "hook").token
+            #expect(try await signing(service, "hook") == [fourth])
+            await #expect(throws: SecretServiceError.invalidRequest("overlapSeconds must be 0 to 86400")) {
+                try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 86_401, by: .account))
+            }
+            await #expect(throws: SecretServiceError.invalidRequest("overlapSeconds must be 0 to 86400")) {
+                try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: -1, by: .account))
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func revokePreviousEndsTheOverlapNow(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            _ = try await service.create(owner: Self.alice, name: "hook")
+            await #expect(throws: SecretServiceError.noPreviousToken("hook")) { try await service.revokePrevious(owner: Self.alice, name: "hook") }
+            let second = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 600, by: .account)).token
+            clock.advance(seconds: 2)
+            let (secret, revokedAt) = try await service.revokePrevious(owner: Self.alice, name: "hook")
+            #expect(secret.previous == nil && revokedAt == clock.value)
+            #expect(try await signing(service, "hook") == [second])
+            await #expect(throws: SecretServiceError.noPreviousToken("hook")) { try await service.revokePrevious(owner: Self.alice, name: "hook") }
+            await #expect(throws: SecretServiceError.notFound("hook")) { try await service.revokePrevious(owner: Self.bob, name: "hook") }
+            // A new rotation is allowed at once.
+            _ = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 600, by: .account))
+            #expect(try await service.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .rotated, .previousRevoked, .rotated])
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func thePolicyOverlapIsTheDefaultAndCanBeOverridden(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            _ = try await service.create(owner: Self.alice, name: "hook")
+            let policy = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 120)).policy
+            #expect(policy == RotationPolicy(overlapSeconds: 120))
+            let rotated = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(by: .account)).secret
+            #expect(rotated.previous?.validUntil == clock.value + 120_000)
+            clock.advance(seconds: 121)
+            let none = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 0, by: .account)).secret
+            #expect(none.previous == nil)
+            // Clearing every field clears the policy.
+            #expect(try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy()).policy == RotationPolicy())
+            for (policy, message) in [
+                (RotationPolicy(overlapSeconds: 86_401), "overlapSeconds must be 0 to 86400"),
+                (RotationPolicy(rotationPeriodSeconds: 59), "rotationPeriodSeconds must be 60 to 31536000"),
+                (RotationPolicy(rotationPeriodSeconds: Int64.max), "rotationPeriodSeconds must be 60 to 31536000"),
+                (RotationPolicy(expiresAt: clock.value), "expiresAt must be in the future"),
+            ] {
+                await #expect(throws: SecretServiceError.invalidRequest(message)) { try await service.setPolicy(owner: Self.alice, name: "hook", policy) }
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func aRotationPeriodExpiresTheSecretUntilTheAccountRotatesIt(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            let first = try await service.create(owner: Self.alice, name: "hook").token
+            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 30, rotationPeriodSeconds: 3_600))
+            let created = clock.value
+            #expect(try await service.state(owner: Self.alice, name: "hook").secret.rotationDueAt == created + 3_600_000)
+            clock.advance(seconds: 3_599)
+            #expect(try await signing(service, "hook") == [first])
+            clock.advance(seconds: 1)
+            await #expect(throws: SecretServiceError.self) { try await signing(service, "hook") }
+            do {
+                _ = try await signing(service, "hook")
+            } catch let error as SecretServiceError {
+                guard case .expired(_, let at, let reason) = error else { Issue.record("\(error)"); return }
+                #expect(at == created + 3_600_000 && reason.contains("rotation period of 3600 s"))
+            }
+            let state = try await service.state(owner: Self.alice, name: "hook")
+            #expect(state.status == .expired && state.message?.contains("not rotated within its rotation period") == true)
+            // The token itself cannot rotate any more; the account can, and the period starts again (no overlap:
+            // an expired token never signs again).
+            await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: first.text) }
+            let (second, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(by: .account))
+            #expect(rotated.previous == nil && rotated.expiredAt == nil)
+            #expect(try await signing(service, "hook") == [second])
+            #expect(try await service.state(owner: Self.alice, name: "hook").secret.rotationDueAt == clock.value + 3_600_000)
+            #expect(try await service.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .policySet, .expired, .rotated])
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func anAbsoluteExpiryIsNeverExtendedByRotation(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            _ = try await service.create(owner: Self.alice, name: "hook")
+            let expiry = clock.value + 7_200_000
+            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(rotationPeriodSeconds: 5_000, expiresAt: expiry))
+            clock.advance(seconds: 3_000)
+            let (token, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 86_400, by: .account))
+            #expect(rotated.expiresAt == expiry, "the next rotation deadline is later than the absolute expiry")
+            clock.advance(seconds: 4_199)
+            #expect(try await signing(service, "hook").count == 2)
+            clock.advance(seconds: 1)
+            await #expect(throws: SecretServiceError.self) { try await signing(service, "hook") }
+            await #expect(throws: SecretServiceError.expired("hook", at: expiry, reason: "its absolute expiry, which rotation never extends")) {
+                try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(force: true, by: .account))
+            }
+            await #expect(throws: SecretServiceError.self) { try await service.rotate(owner: Self.alice, name: "hook") }
+            await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: token.text) }
+            // Moving the expiry does not revive the expired token; a rotation then does.
+            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(expiresAt: clock.value + 86_400_000))
+            await #expect(throws: SecretServiceError.self) { try await signing(service, "hook") }
+            let fresh = try await service.rotate(owner: Self.alice, name: "hook").token
+            #expect(try await signing(service, "hook") == [fresh])
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func rotationByPresentingTheToken(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            let first = try await service.create(owner: Self.alice, name: "hook").token
+            let bobs = try await service.create(owner: Self.bob, name: "hook").token
+            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 60))
+            #expect(try await service.secret(presenting: first.text).owner == Self.alice)
+
+            let (second, rotated) = try await service.rotate(presenting: first.text)
+            #expect(rotated.owner == Self.alice && rotated.lastRotationBy == .token && rotated.previous?.validUntil == clock.value + 60_000)
+            #expect(try await signing(service, "hook") == [second, first])
+            // The previous token (still signing in the overlap) cannot rotate; neither can a wrong one, nor one
+            // differing in one character, nor junk; the answers are all the same.
+            var near = Array(second.text)
+            near[near.count - 2] = near[near.count - 2] == "A" ? "B" : "A"
+            for wrong in [first.text, String(near), "whsec_" + Data(repeating: 7, count: 32).base64EncodedString(), "whsec_", "", "junk",
+                          String(repeating: "w", count: 100_000)] {
+                await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: wrong) }
+            }
+            // The current token in a live overlap: RotationInProgress (no force by token).
+            await #expect(throws: SecretServiceError.rotationInProgress("hook", until: clock.value + 60_000)) {
+                try await service.rotate(presenting: second.text)
+            }
+            clock.advance(seconds: 60)
+            let third = try await service.rotate(presenting: second.text).token
+            // Another account's token rotates that account's secret, never alice's.
+            let bobsNext = try await service.rotate(presenting: bobs.text)
+            #expect(bobsNext.secret.owner == Self.bob)
+            #expect(try await signing(service, "hook") == [third, second])
+            #expect(try await signing(service, "hook", owner: Self.bob) == [bobsNext.token])
+            #expect(try await service.audit(owner: Self.alice, name: "hook").filter { $0.action == .rotated }.map(\.by) == [.token, .token])
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func twoRotationsByOneTokenCannotBothWin(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, _ in
+            let token = try await service.create(owner: Self.alice, name: "hook").token
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 { group.addTask { (try? await service.rotate(presenting: token.text)) != nil } }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1, "\(results)")
+            #expect(try await service.state(owner: Self.alice, name: "hook").secret.version == 2)
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func historyPagesNewestFirst(_ kind: StoreKind) async throws {
+        try await withService(kind) { service, clock in
+            _ = try await service.create(owner: Self.alice, name: "hook")
+            for _ in 0..<6 {
+                clock.advance(seconds: 1)
+                _ = try await service.rotate(owner: Self.alice, name: "hook")
+            }
+            _ = try await service.create(owner: Self.alice, name: "other")
+            var versions: [Int64] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let page = try await service.history(owner: Self.alice, name: "hook", cursor: cursor, limit: 3)
+                versions += page.events.map(\.version)
+                cursor = page.cursor
+                pages += 1
+            } while cursor != nil && pages < 10
+            #expect(versions == [7, 6, 5, 4, 3, 2, 1] && pages == 3)
+            await #expect(throws: SecretServiceError.invalidRequest("cursor is not one this method returned")) {
+                try await service.history(owner: Self.alice, name: "hook", cursor: "-5", limit: 3)
+            }
+            await #expect(throws: SecretServiceError.notFound("nope")) { try await service.history(owner: Self.alice, name: "nope", cursor: nil, limit: 3) }
+            await #expect(throws: SecretServiceError.notFound("hook")) { try await service.history(owner: Self.bob, name: "hook", cursor: nil, limit: 3) }
+            // A deleted secret keeps its trail.
+            _ = try await service.delete(owner: Self.alice, name: "hook")
+            #expect(try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 1).events.map(\.action) == [.deleted])
+        }
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func rekeyKeepsThePreviousTokenAndTheFingerprint(_ kind: StoreKind) async throws {
+        try await kind.withStore { (store) async throws in
+            let clock = ManualClock()
+            let oldKey = MasterKey.generate()
+            let before = try await SecretService.open(store: store, keys: MasterKeyRing(current: oldKey), clock: clock.read)
+            let first = try await before.create(owner: Self.alice, name: "hook").token
+            let second = try await before.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 600, by: .account)).token
+            let ring = MasterKeyRing(current: .generate(), previous: [oldKey])
+            let during = try await SecretService.open(store: store, keys: ring, clock: clock.read)
+            // Not re-keyed yet: the row still carries the fingerprint under the old key, found through the ring.
+            #expect(try await during.secret(presenting: second.text).name == "hook")
+            #expect(try await during.rekey() == 1)
+            let after = try await SecretService.open(store: store, keys: MasterKeyRing(current: ring.current), clock: clock.read)
+            #expect(try await after.withSigningToken(owner: Self.alice, name: "hook") { $0.all } == [second, first])
+            #expect(try await after.secret(presenting: second.text).name == "hook")
+        }
+    }
+}
