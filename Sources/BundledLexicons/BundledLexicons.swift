@@ -443,7 +443,7 @@ public enum BundledLexicons {
   "defs": {
     "main": {
       "type": "procedure",
-      "description": "Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. A wrong, previous or expired token answers 401.",
+      "description": "Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. Any token that is not the current, unexpired token of a secret (wrong, previous, expired, deleted) answers 401, the same way.",
       "input": {
         "encoding": "application/json",
         "schema": {
@@ -464,9 +464,6 @@ public enum BundledLexicons {
         },
         {
           "name": "RotationInProgress"
-        },
-        {
-          "name": "Expired"
         }
       ]
     }

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Identity
+import Secrets
 import XRPC
 
 /// XRPC authentication by atproto inter-service JWT: `Authorization: Bearer <token>`, scoped by `lxm`.
@@ -9,17 +10,31 @@ import XRPC
 /// verifier's error name. Messages never contain the token.
 public struct ServiceAuthenticator: XRPCAuthenticator {
     let verifier: ServiceJWTVerifier
+    /// Methods authenticated by a secret's own current token instead (`Authorization: Bearer whsec_…`).
+    let secretTokens: SecretTokenAuthenticator?
+    let tokenMethods: Set<String>
 
-    public init(verifier: ServiceJWTVerifier) {
+    /// - Parameters:
+    ///   - secrets: Where `tokenMethods`' bearer tokens are looked up (by keyed fingerprint).
+    ///   - tokenMethods: NSIDs that take a secret's current token and nothing else (a service JWT there is a 401).
+    public init(verifier: ServiceJWTVerifier, secrets: SecretService? = nil, tokenMethods: Set<String> = []) {
         self.verifier = verifier
+        self.secretTokens = secrets.map(SecretTokenAuthenticator.init(secrets:))
+        self.tokenMethods = tokenMethods
     }
 
     public func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
         guard let header = headers[.authorization] else { return nil }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            throw .authenticationRequired("Authorization must use the Bearer scheme with a service JWT")
+            throw .authenticationRequired(tokenMethods.contains(nsid)
+                ? "Authorization must use the Bearer scheme with the secret's current token"
+                : "Authorization must use the Bearer scheme with a service JWT")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        if tokenMethods.contains(nsid) {
+            guard let secretTokens else { throw .authenticationRequired("this method is not available") }
+            return try await secretTokens.authenticate(bearer: token)
+        }
         do {
             return XRPCPrincipal(did: try await verifier.verify(token, lxm: nsid))
         } catch where error.isUnavailable {
@@ -32,3 +47,30 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
 }
 
 import Foundation
+
+/// Authentication by a secret's own current token (`dev.sigil.secret.rotateWithToken`).
+public struct SecretTokenAuthenticator: Sendable {
+    let secrets: SecretService
+
+    public init(secrets: SecretService) {
+        self.secrets = secrets
+    }
+
+    /// The owner of the secret whose current, unexpired token `token` is, as a principal that stands for that
+    /// secret only. Every way to be wrong (not a token, a made-up one, one that differs by a character, a
+    /// previous, expired or deleted one) gets the same 401; a store outage is a 503.
+    public func authenticate(bearer token: String) async throws(XRPCError) -> XRPCPrincipal {
+        guard token.hasPrefix(SigningToken.prefix) else {
+            throw .authenticationRequired("this method takes the secret's current token (Bearer whsec_…), not a service JWT")
+        }
+        do {
+            let secret = try await secrets.secret(presenting: token)
+            return XRPCPrincipal(did: secret.owner, credential: .bearerToken(subject: secret.name))
+        } catch {
+            if case .unavailable = error {
+                throw XRPCError(status: .serviceUnavailable, name: "InternalServerError", message: "storage unavailable", headers: [.retryAfter: "1"])
+            }
+            throw .authenticationRequired("the bearer is not the current token of an active secret")
+        }
+    }
+}

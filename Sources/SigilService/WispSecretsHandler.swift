@@ -39,8 +39,11 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
             request.logger.info("secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
             return .init(name: secret.name, rotatedAt: Timestamp.iso8601(milliseconds: secret.rotatedAt ?? secret.createdAt), token: token.text)
         } catch {
-            if case .notFound = error { throw PlaceWispV2SecretRotate.DeclaredError.notFound(error.description) }
-            throw error
+            switch error {
+            case .notFound: throw PlaceWispV2SecretRotate.DeclaredError.notFound(error.description)
+            case .expired: throw PlaceWispV2SecretRotate.DeclaredError.invalidRequest(error.description)
+            default: throw error
+            }
         }
     }
 

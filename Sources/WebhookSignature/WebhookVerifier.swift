@@ -119,7 +119,13 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
     }
 
     /// Verifies `body` (exactly the bytes received) against `headers`; throws why not. Returns the formats that
-    /// verified (each present format must verify, so this is every signature format present).
+    /// verified.
+    ///
+    /// A Standard Webhooks signature, when present, must verify (it is what the timestamp check protects); once it
+    /// has, a `X-Webhook-Signature` that does not match is no reason to refuse: during a rotation's overlap a
+    /// Sigil delivery carries one `v1,` entry per live token but wisp's header only for the newest, so a receiver
+    /// still holding the previous token verifies through the former alone. Without a Standard Webhooks signature,
+    /// `X-Webhook-Signature` must verify (and ``Policy/requireTimestamped`` refuses it).
     @discardableResult
     public func verify(body: [UInt8], headers: [String: String]) throws(WebhookVerificationError) -> [WebhookSignatureFormat] {
         let lookup = HeaderLookup(headers)
@@ -139,8 +145,12 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
             verified.append(.standardWebhooks)
         }
         if let wisp {
-            try verifyWisp(body: body, signature: wisp)
-            verified.append(.wisp)
+            do {
+                try verifyWisp(body: body, signature: wisp)
+                verified.append(.wisp)
+            } catch {
+                if verified.isEmpty { throw error }
+            }
         }
         return verified
     }

@@ -5,11 +5,21 @@ import Logging
 
 /// Who is calling, once a request has authenticated.
 public struct XRPCPrincipal: Sendable, Hashable {
-    /// The caller's DID (a service JWT's `iss`).
-    public let did: String
+    /// How a caller proved who they are.
+    public enum Credential: Sendable, Hashable {
+        /// An inter-service JWT (its `iss` is ``did``).
+        case serviceJWT
+        /// A bearer token that stands for one resource of ``did`` (a secret's own signing token): `subject` names it.
+        case bearerToken(subject: String)
+    }
 
-    public init(did: String) {
+    /// The caller's DID (a service JWT's `iss`; for a bearer token, the DID that owns what it stands for).
+    public let did: String
+    public let credential: Credential
+
+    public init(did: String, credential: Credential = .serviceJWT) {
         self.did = did
+        self.credential = credential
     }
 }
 

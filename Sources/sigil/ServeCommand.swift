@@ -88,13 +88,21 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.notice("the loaded lexicons do not define place.wisp.v2.secret.*; the secrets methods are off")
         }
-        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: [
+        if catalog.definition(DevSigilSecretRotate.nsid) != nil {
+            do {
+                try methods.register(SigilSecretsHandler(service: secrets), auth: .required)
+            } catch {
+                logger.warning("dev.sigil.secret.* lexicons are incomplete; not serving them: \(error)")
+            }
+        }
+        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: SigilSecretsHandler.mutations.union([
             PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
-        ])
+        ]))
         let service = XRPCService(methods: methods,
                                   configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: Sigil.version,
                                                                                    bodyDeadline: .seconds(configuration.bodyTimeout)),
-                                  authenticator: ServiceAuthenticator(verifier: verifier), rateLimiter: limiter)
+                                  authenticator: ServiceAuthenticator(verifier: verifier, secrets: secrets, tokenMethods: SigilSecretsHandler.tokenMethods),
+                                  rateLimiter: limiter)
         let router = SigilApplication.router(service: service, registry: registry)
         if configuration.serviceDID.hasPrefix("did:web:") {
             SigilApplication.addDIDDocument(to: router, serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,

@@ -27,12 +27,13 @@ struct Pipeline {
     /// The store's directory, removed when ``run(network:_:)`` ends.
     let directory: URL
 
-    static func make(network: StandInNetwork) async throws -> Pipeline {
+    static func make(network: StandInNetwork,
+                     clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) async throws -> Pipeline {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-wh-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
         try await store.migrate()
-        let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+        let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock)
         let base = await network.base
         let logger = Logger(label: "test")
         let destinations = DestinationGuard(insecureLoopback: true)

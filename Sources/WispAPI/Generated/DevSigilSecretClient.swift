@@ -32,7 +32,7 @@ public struct DevSigilSecretClient: Sendable {
         try await client.call(DevSigilSecretRotate.self, parameters: XRPCNothing(), input: input)
     }
 
-    /// Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. A wrong, previous or expired token answers 401.
+    /// Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. Any token that is not the current, unexpired token of a secret (wrong, previous, expired, deleted) answers 401, the same way.
     public func rotateWithToken(_ input: DevSigilSecretRotateWithToken.Input) async throws -> DevSigilSecretRotateWithToken.Output {
         try await client.call(DevSigilSecretRotateWithToken.self, parameters: XRPCNothing(), input: input)
     }

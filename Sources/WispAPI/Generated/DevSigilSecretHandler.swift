@@ -13,7 +13,7 @@ public protocol DevSigilSecretHandler: Sendable {
     func revokePrevious(_ request: XRPCRequest<DevSigilSecretRevokePrevious>) async throws -> DevSigilSecretRevokePrevious.Output
     /// Rotate a secret, optionally keeping the previous token signing for an overlap. Only two tokens are ever alive: a rotation inside a live overlap is refused unless forced, which first kills the older token.
     func rotate(_ request: XRPCRequest<DevSigilSecretRotate>) async throws -> DevSigilSecretRotate.Output
-    /// Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. A wrong, previous or expired token answers 401.
+    /// Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. Any token that is not the current, unexpired token of a secret (wrong, previous, expired, deleted) answers 401, the same way.
     func rotateWithToken(_ request: XRPCRequest<DevSigilSecretRotateWithToken>) async throws -> DevSigilSecretRotateWithToken.Output
     /// Set a secret's rotation policy; a field left out clears that rule.
     func setPolicy(_ request: XRPCRequest<DevSigilSecretSetPolicy>) async throws -> DevSigilSecretSetPolicy.Output

@@ -4,7 +4,7 @@
 import Lexicon
 import XRPCMethods
 
-/// Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. A wrong, previous or expired token answers 401.
+/// Rotate the secret whose current token is presented as the bearer (Authorization: Bearer whsec_…), under the secret's policy; a cron job on the receiver's side needs no account credential. Any token that is not the current, unexpired token of a secret (wrong, previous, expired, deleted) answers 401, the same way.
 public enum DevSigilSecretRotateWithToken: XRPCMethod {
     public static let nsid = "dev.sigil.secret.rotateWithToken"
     public static let kind = XRPCMethodKind.procedure
@@ -36,7 +36,7 @@ public enum DevSigilSecretRotateWithToken: XRPCMethod {
         public let errorName: String
         public let errorMessage: String?
 
-        public static let declaredNames: [String] = ["AuthenticationRequired", "RotationInProgress", "Expired"]
+        public static let declaredNames: [String] = ["AuthenticationRequired", "RotationInProgress"]
 
         public init(errorName: String, errorMessage: String?) {
             self.errorName = errorName
@@ -51,11 +51,6 @@ public enum DevSigilSecretRotateWithToken: XRPCMethod {
         /// `RotationInProgress`.
         public static func rotationInProgress(_ message: String? = nil) -> DeclaredError {
             DeclaredError(errorName: "RotationInProgress", errorMessage: message)
-        }
-
-        /// `Expired`.
-        public static func expired(_ message: String? = nil) -> DeclaredError {
-            DeclaredError(errorName: "Expired", errorMessage: message)
         }
     }
 }
