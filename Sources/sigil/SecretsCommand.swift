@@ -28,30 +28,53 @@ struct SecretsAudit: AsyncParsableCommand {
         defer { Task { await service.store.close() } }
         for event in try await service.audit(owner: did, name: name) {
             let line: JSONValue = ["at": .string(Timestamp.iso8601(milliseconds: event.at)), "owner": .string(event.owner),
-                                   "name": .string(event.name), "action": .string(event.action.rawValue), "version": .integer(event.version)]
+                                   "name": .string(event.name), "action": .string(event.action.rawValue), "version": .integer(event.version),
+                                   "by": .string(event.by?.rawValue ?? "schedule")]
             print(line.jsonString)
         }
     }
 }
 
-/// `sigil secrets sign --did DID --name NAME < body`: the `X-Webhook-Signature` Sigil would send now.
+/// `sigil secrets sign --did DID --name NAME [--format standard] < body`: the signature Sigil would send now.
 struct SecretsSign: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case wisp, standard
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "sign",
-        abstract: "Print sha256=<hex HMAC> of standard input under the secret's current token (what a delivery would carry now)."
+        abstract: "Print the signature a delivery of standard input would carry now, through the delivery worker's signing path.",
+        discussion: """
+        --format wisp (the default): sha256=<hex HMAC> under the current token (X-Webhook-Signature).
+        --format standard: the webhook-signature value for --id and --timestamp: one v1 entry per token that signs now
+        (two during a rotation's overlap, newest first). An expired secret signs nothing: exit 1 with the reason.
+        """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The owner's DID.") var did: String
     @Option(help: "The secret's name.") var name: String
+    @Option(help: "wisp or standard.") var format: Format = .wisp
+    @Option(help: "The message id (--format standard).") var id: String = "msg_sigil_cli"
+    @Option(help: "Unix seconds (--format standard; default: now).") var timestamp: Int64?
 
     func run() async throws {
         let service = try await store.openService(logger: Logger(label: "sigil"))
         defer { Task { await service.store.close() } }
         let body = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        let (token, version) = try await service.currentToken(owner: did, name: name)
-        print(WebhookSigner.wispSignature(secret: token.text, body: body))
-        printError("signed with version \(version) of \(name)")
+        let (format, id, timestamp) = (self.format, self.id, self.timestamp ?? Int64(Date().timeIntervalSince1970))
+        let (line, versions): (String, String) = try await service.withSigningToken(owner: did, name: name) { keys in
+            let versions = keys.previous == nil ? "version \(keys.version)" : "version \(keys.version) and, in its overlap, version \(keys.version - 1)"
+            switch format {
+            case .wisp:
+                return (WebhookSigner.wispSignature(secret: keys.current.text, body: body), versions)
+            case .standard:
+                let signers = try keys.all.map { try WebhookSigner(token: $0.text) }
+                return (signers.map { $0.standardSignature(body: body, id: id, timestamp: timestamp) }.joined(separator: " "), versions)
+            }
+        }
+        print(line)
+        printError("signed with \(versions) of \(name)")
     }
 }
 

@@ -27,10 +27,12 @@ struct TestAccount {
         }
     }
 
-    /// Calls a procedure on `base` as this account; the decoded answer.
-    func call(_ base: String, _ nsid: String, _ input: JSONValue) async throws -> (status: Int, body: JSONValue?) {
-        let answer = try await fetch("\(base)/xrpc/\(nsid)", method: .POST, body: input.jsonString,
-                                     headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token(lxm: nsid))])
+    /// Calls a procedure on `base` as this account (a query, with `query` and no input, when `query` is given); the decoded answer.
+    func call(_ base: String, _ nsid: String, _ input: JSONValue, query: String? = nil) async throws -> (status: Int, body: JSONValue?) {
+        let answer = query != nil
+            ? try await fetch("\(base)/xrpc/\(nsid)\(query!)", headers: [("Authorization", "Bearer " + token(lxm: nsid))])
+            : try await fetch("\(base)/xrpc/\(nsid)", method: .POST, body: input.jsonString,
+                              headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token(lxm: nsid))])
         return (answer.status, try? JSONValue(parsing: Array(answer.body.utf8)))
     }
 }

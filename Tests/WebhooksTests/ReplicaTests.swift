@@ -90,6 +90,38 @@ struct ReplicaTests {
             #expect(received.count == 6, "\(received.count) deliveries for 6 events")
             #expect(Set(received.map(\.id)).count == 6)
 
+            // An overlap started on one replica signs with both tokens on either; revoked on the other, from its
+            // answer on neither replica signs with the previous token.
+            let overlapping = try await account.call(a, "dev.sigil.secret.rotate", ["name": "hook", "overlapSeconds": 3600])
+            #expect(overlapping.status == 200, "\(String(describing: overlapping.body))")
+            let previous = current
+            current = try #require(overlapping.body?["token"]?.stringValue)
+            let status = try await account.call(b, "dev.sigil.secret.get", [:], query: "?name=hook")
+            #expect(status.body?["status"] == "overlapping", "\(String(describing: status.body))")
+            for round in 0..<4 {
+                let rkey = "o\(round)"
+                await network.emit(commitEvent(did: account.did, time: 3_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
+                                               rkey: rkey, record: [:]))
+                #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == rkey } })
+                let delivery = try #require(await network.received.first { Self.rkey(of: $0) == rkey })
+                for token in [current, previous] {
+                    #expect((try? WebhookVerifier(token: token).verify(body: delivery.body, headers: delivery.headers)) != nil, "overlap round \(round)")
+                }
+            }
+            let revoked = try await account.call(b, "dev.sigil.secret.revokePrevious", ["name": "hook"])
+            #expect(revoked.status == 200, "\(String(describing: revoked.body))")
+            earlier.append(previous)
+            for round in 0..<4 {
+                let rkey = "r\(round)"
+                await network.emit(commitEvent(did: account.did, time: 4_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
+                                               rkey: rkey, record: [:]))
+                #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == rkey } })
+                let delivery = try #require(await network.received.first { Self.rkey(of: $0) == rkey })
+                #expect((try? WebhookVerifier(token: current).verify(body: delivery.body, headers: delivery.headers)) != nil)
+                #expect((try? WebhookVerifier(token: previous).verify(body: delivery.body, headers: delivery.headers)) == nil,
+                        "revoked round \(round): still signed with the previous token")
+            }
+
             for server in [first, second] {
                 kill(server.process.processIdentifier, SIGTERM)
                 _ = try await server.waitForExit()
