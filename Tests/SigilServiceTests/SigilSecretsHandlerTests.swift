@@ -25,33 +25,6 @@ struct SplitTestAuthenticator: XRPCAuthenticator {
     }
 }
 
-/// Both secret handlers over a fresh SQLite store whose clock the test moves.
-func withSigilSecretsClient(rateLimit: Int = 0, clock: @escaping @Sendable () -> Int64,
-                            _ body: @escaping @Sendable (any TestClientProtocol, SecretService) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-handler-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
-    try await store.migrate()
-    let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock)
-    var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
-    try methods.register(WispSecretsHandler(service: secrets), auth: .required)
-    try methods.register(SigilSecretsHandler(service: secrets), auth: .required)
-    let limiter = PerDIDRateLimiter(limit: rateLimit, methods: SigilSecretsHandler.mutations)
-    let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"),
-                              authenticator: SplitTestAuthenticator(tokens: SecretTokenAuthenticator(secrets: secrets)), rateLimiter: limiter)
-    let router = Router()
-    service.addRoutes(to: router)
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    do {
-        try await app.test(.router) { client in try await body(client, secrets) }
-    } catch {
-        await store.close()
-        throw error
-    }
-    await store.close()
-}
-
 extension TestClientProtocol {
     /// Calls `nsid` (full) with `authorization` as given.
     func xrpc(_ nsid: String, authorization: String?, _ body: String? = nil, query: String = "") async throws -> (HTTPResponse.Status, JSONValue, String) {
@@ -73,7 +46,7 @@ struct SigilSecretsHandlerTests {
 
     @Test func overlapRevokeAndForceOverXRPC() async throws {
         let clock = ManualTestClock()
-        try await withSigilSecretsClient(clock: clock.read) { client, secrets in
+        try await withSecretsClient(clock: clock.read) { client, secrets in
             let created = try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#)
             let first = try #require(created.1["token"]?.stringValue)
 
@@ -115,7 +88,7 @@ struct SigilSecretsHandlerTests {
 
     @Test func policyGetAndHistoryNeverShowATokenOverXRPC() async throws {
         let clock = ManualTestClock()
-        try await withSigilSecretsClient(clock: clock.read) { client, _ in
+        try await withSecretsClient(clock: clock.read) { client, _ in
             _ = try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#)
             let expiry = Timestamp.iso8601(milliseconds: clock.value + 30 * 86_400_000)
             let set = try await client.xrpc("dev.sigil.secret.setPolicy", authorization: Self.asAlice,
@@ -163,7 +136,7 @@ struct SigilSecretsHandlerTests {
 
     @Test func rotationByPresentingTheTokenOverXRPC() async throws {
         let clock = ManualTestClock()
-        try await withSigilSecretsClient(rateLimit: 5, clock: clock.read) { client, secrets in
+        try await withSecretsClient(rateLimit: 6, clock: clock.read) { client, secrets in
             let first = try #require(try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#).1["token"]?.stringValue)
             let bobs = try #require(try await client.call("create", as: Self.bob, #"{"name":"deploy"}"#).1["token"]?.stringValue)
 
@@ -202,8 +175,8 @@ struct SigilSecretsHandlerTests {
             let third = try #require(try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(second)", "{}").1["token"]?.stringValue)
             let busy = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(third)", "{}")
             #expect(busy.0 == .badRequest && busy.1["error"] == "RotationInProgress", "\(busy.2)")
-            // Rate-limited per owner like the other mutations (5 a minute: 2 rotations, the policy and the busy one
-            // so far; the refused bearers never reached the limiter).
+            // Rate-limited per owner like the other mutations (6 a minute: the create, 2 rotations, the policy and
+            // the busy one so far; the refused bearers never reached the limiter).
             #expect(try await client.xrpc("dev.sigil.secret.revokePrevious", authorization: Self.asAlice, #"{"name":"deploy"}"#).0 == .ok)
             let limited = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(third)", "{}")
             #expect(limited.0 == .tooManyRequests, "\(limited.2)")

@@ -20,21 +20,26 @@ struct TestAuthenticator: XRPCAuthenticator {
 }
 
 
-/// Runs `body` with a test client of the wisp secret methods over a fresh SQLite store, as `sigil serve` wires
-/// them; the store is closed and its directory removed afterwards.
+/// Runs `body` with a test client of the secret methods (`place.wisp.v2.secret.*` and `dev.sigil.secret.*`) over a
+/// fresh SQLite store, as `sigil serve` wires them (``SplitTestAuthenticator``); the store is closed and its
+/// directory removed afterwards.
 func withSecretsClient(maxSecrets: Int = 100, rateLimit: Int = 0,
+                       clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
                        _ body: @escaping @Sendable (any TestClientProtocol, SecretService) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-handler-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
     try await store.migrate()
-    let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: maxSecrets)
+    let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: maxSecrets, clock: clock)
     var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
     try methods.register(WispSecretsHandler(service: secrets), auth: .required)
-    let limiter = PerDIDRateLimiter(limit: rateLimit, methods: [PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid])
+    try methods.register(SigilSecretsHandler(service: secrets), auth: .required)
+    let limiter = PerDIDRateLimiter(limit: rateLimit, methods: SigilSecretsHandler.mutations.union([
+        PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
+    ]))
     let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"),
-                              authenticator: TestAuthenticator(), rateLimiter: limiter)
+                              authenticator: SplitTestAuthenticator(tokens: SecretTokenAuthenticator(secrets: secrets)), rateLimiter: limiter)
     let router = Router()
     service.addRoutes(to: router)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
