@@ -28,6 +28,8 @@ extension PostgresSecretStore {
                 ADD CONSTRAINT secret_audit_action_check CHECK (action IN (\(AuditEvent.Action.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))),
                 ADD COLUMN actor text NULL
             """,
+            // Every event before this migration was the account's (created, rotated, deleted by service auth).
+            "UPDATE \(t.audit) SET actor = 'account'",
         ]
     }
 
@@ -40,7 +42,7 @@ extension PostgresSecretStore {
     /// Locks the row (`FOR UPDATE`: writes of this secret on any replica, and signers holding it `FOR SHARE`,
     /// take turns), applies `change`, writes the row and its events, in one transaction.
     public func update(owner: String, name: String,
-                       _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> StoredSecret {
+                       _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> SecretChange {
         let t = tables
         return try await transaction("update") { connection, logger in
             let rows = try await connection.rows("""
@@ -59,7 +61,7 @@ extension PostgresSecretStore {
                 WHERE owner = \(owner) AND name = \(name)
                 """, logger)
             for event in result.events { try await Self.append(t, event, connection, logger) }
-            return s
+            return result
         }
     }
 

@@ -20,12 +20,13 @@ extension SQLiteSecretStore {
                 ALTER TABLE secrets ADD COLUMN fingerprint BLOB;
                 CREATE INDEX secrets_fingerprint ON secrets (fingerprint);
                 ALTER TABLE secret_audit ADD COLUMN actor TEXT;
+                UPDATE secret_audit SET actor = 'account';
                 """)
         }
     }
 
     public func update(owner: String, name: String,
-                       _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> StoredSecret {
+                       _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> SecretChange {
         let escaping: @Sendable (StoredSecret) throws -> SecretChange = { secret in try change(secret) }
         return try await Self.escaping(escaping) { change throws(SecretStoreError) in
             try await self.committer.write { db throws(SecretStoreError) in
@@ -36,7 +37,7 @@ extension SQLiteSecretStore {
                     let result = try change(Self.secret(row))
                     try Self.write(db, result.secret)
                     for event in result.events { try Self.append(db, event) }
-                    return result.secret
+                    return result
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Sodium
+
 /// A secret's rotation rules. Every field is optional: an absent one is no such rule.
 public struct RotationPolicy: Sendable, Equatable {
     /// Default overlap of a rotation, in seconds (0–86,400): how long the previous token keeps signing.
@@ -34,14 +36,15 @@ public struct RotationRequest: Sendable {
     /// Rotate inside a live overlap, killing the older token first.
     public var force: Bool
     public var by: RotationActor
-    /// Rotate only if the current version is still this one (rotation by a presented token).
-    public var expectedVersion: Int64?
+    /// Rotate only if the current token's fingerprint is one of these (rotation by a presented token: the
+    /// condition is the token itself, so neither a rotation nor a deletion and re-creation meanwhile lets it through).
+    public var expectedFingerprints: [[UInt8]]?
 
-    public init(overlapSeconds: Int64? = nil, force: Bool = false, by: RotationActor, expectedVersion: Int64? = nil) {
+    public init(overlapSeconds: Int64? = nil, force: Bool = false, by: RotationActor, expectedFingerprints: [[UInt8]]? = nil) {
         self.overlapSeconds = overlapSeconds
         self.force = force
         self.by = by
-        self.expectedVersion = expectedVersion
+        self.expectedFingerprints = expectedFingerprints
     }
 }
 
@@ -114,7 +117,9 @@ public enum SecretRules {
     public static func rotate(_ secret: StoredSecret, _ request: RotationRequest, at now: Int64, fingerprint: [UInt8]?,
                               seal: (_ version: Int64) throws -> [UInt8]) throws(SecretStoreError) -> SecretChange {
         var (row, events) = { let c = settle(secret, at: now); return (c.secret, c.events) }()
-        if let expected = request.expectedVersion, row.version != expected { throw .stale }
+        if let expected = request.expectedFingerprints {
+            guard let fingerprint = row.fingerprint, expected.contains(where: { Sodium.constantTimeEqual($0, fingerprint) }) else { throw .stale }
+        }
         if request.by == .token, row.expiredAt != nil { throw .stale }
         if let absolute = row.policy.expiresAt, absolute <= now { throw .expired(at: absolute) }
         if let previous = row.previous {

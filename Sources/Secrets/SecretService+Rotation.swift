@@ -24,11 +24,10 @@ extension SecretService {
     /// Ends `name`'s overlap now: from the moment this returns nothing is signed with the previous token, in
     /// this process or on any replica (the same fence as a rotation). Returns the secret and when it happened.
     public func revokePrevious(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (secret: StoredSecret, revokedAt: Int64) {
-        let at = clock()
-        let secret = try await write(owner: owner, name: name) { secret throws(SecretStoreError) in
-            try SecretRules.revokePrevious(secret, at: at, by: by)
+        let change = try await write(owner: owner, name: name) { secret, now throws(SecretStoreError) in
+            try SecretRules.revokePrevious(secret, at: now, by: by)
         }
-        return (secret, at)
+        return (change.secret, change.events.last?.at ?? clock())
     }
 
     /// Replaces `name`'s policy. Ranges: overlap 0–86,400 s, rotation period 60–31,536,000 s, an absolute
@@ -44,9 +43,9 @@ extension SecretService {
         if let expiresAt = policy.expiresAt, expiresAt <= at {
             throw .invalidRequest("expiresAt must be in the future")
         }
-        return try await write(owner: owner, name: name) { secret in
-            SecretRules.setPolicy(secret, policy, at: at, by: by)
-        }
+        return try await write(owner: owner, name: name) { secret, now in
+            SecretRules.setPolicy(secret, policy, at: now, by: by)
+        }.secret
     }
 
     /// `name`'s state now, read from the store.
@@ -94,17 +93,15 @@ extension SecretService {
             before = id
         }
         do {
-            var pending: [AuditEvent] = []
-            if before == nil, let secret = try await store.current(owner: owner, name: name) {
-                pending = SecretRules.settle(secret, at: clock()).events.reversed()
-            }
+            // What time did since the last write (an ended overlap, an expiry) is recorded first, under the fence
+            // and row lock like any write, so the page is the stored trail alone.
+            if before == nil { try await settle(owner: owner, name: name) }
             let stored = try await store.history(owner: owner, name: name, before: before, limit: limit + 1)
-            if before == nil, stored.isEmpty, pending.isEmpty, try await store.current(owner: owner, name: name) == nil {
+            if before == nil, stored.isEmpty, try await store.current(owner: owner, name: name) == nil {
                 throw SecretServiceError.notFound(name)
             }
-            // Pending events are shown in addition to the page's `limit` stored ones (at most two of them).
             let page = Array(stored.prefix(limit))
-            return HistoryPage(events: pending + page, cursor: stored.count > limit ? page.last.map { String($0.id) } : nil)
+            return HistoryPage(events: page, cursor: stored.count > limit ? page.last.map { String($0.id) } : nil)
         } catch let error as SecretServiceError {
             throw error
         } catch let error as SecretStoreError {
@@ -112,6 +109,26 @@ extension SecretService {
         } catch {
             throw .unavailable("\(error)")
         }
+    }
+
+    /// Records what time did to `name` since its last write, if anything (a fenced write like any other).
+    func settle(owner: String, name: String) async throws(SecretServiceError) {
+        let secret: StoredSecret?
+        do {
+            secret = try await store.current(owner: owner, name: name)
+        } catch {
+            throw SecretServiceError(error, name: name)
+        }
+        guard let secret, !SecretRules.settle(secret, at: clock()).events.isEmpty else { return }
+        let result: Result<SecretChange, SecretServiceError> = await {
+            do throws(SecretServiceError) {
+                return .success(try await write(owner: owner, name: name) { secret, now in SecretRules.settle(secret, at: now) })
+            } catch {
+                return .failure(error)
+            }
+        }()
+        // Deleted meanwhile: its trail says so.
+        if case .failure(let error) = result, error != .notFound(name) { throw error }
     }
 
     /// The secret whose current, unexpired token is `text`, found by its keyed fingerprint and confirmed by a
@@ -137,7 +154,7 @@ extension SecretService {
         let found = try await secret(presenting: text)
         do {
             return try await rotate(owner: found.owner, name: found.name,
-                                    request: RotationRequest(by: .token, expectedVersion: found.version))
+                                    request: RotationRequest(by: .token, expectedFingerprints: TokenFingerprint.candidates(text: text, keys: keys)))
         } catch {
             if case .notFound = error { throw .invalidToken }
             throw error

@@ -125,29 +125,29 @@ public struct SecretService: Sendable {
         }
         let token = SigningToken.generate()
         let keys = self.keys
-        let at = clock()
         let fingerprint = TokenFingerprint.of(token, key: keys.current)
-        let secret = try await write(owner: owner, name: name) { secret throws(SecretStoreError) in
-            try SecretRules.rotate(secret, request, at: at, fingerprint: fingerprint) { version in
+        let change = try await write(owner: owner, name: name) { secret, now throws(SecretStoreError) in
+            try SecretRules.rotate(secret, request, at: now, fingerprint: fingerprint) { version in
                 SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
             }
         }
-        return (token, secret)
+        return (token, change.secret)
     }
 
-    /// Runs one fenced store update of `name`.
+    /// Runs one fenced store update of `name`. `change` gets the row and the time read *under* the fence and the
+    /// row lock, so a write's time is when it took effect (a rotation that waited for signers gets its full overlap).
     func write(owner: String, name: String,
-               _ change: @escaping @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretServiceError) -> StoredSecret {
-        let store = self.store
-        let result: Result<StoredSecret, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
+               _ change: @escaping @Sendable (StoredSecret, _ now: Int64) throws(SecretStoreError) -> SecretChange) async throws(SecretServiceError) -> SecretChange {
+        let (store, clock) = (self.store, self.clock)
+        let result: Result<SecretChange, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
             do throws(SecretStoreError) {
-                return .success(try await store.update(owner: owner, name: name, change))
+                return .success(try await store.update(owner: owner, name: name) { secret throws(SecretStoreError) in try change(secret, clock()) })
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let secret): return secret
+        case .success(let change): return change
         case .failure(let error): throw SecretServiceError(error, name: name)
         }
     }

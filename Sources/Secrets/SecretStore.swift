@@ -161,10 +161,10 @@ public protocol SecretStore: Sendable {
                 seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret
 
     /// Locks the secret's row (no other write of it, on any replica, commits meanwhile), hands the row to
-    /// `change` and writes what it returns, with its events, in one transaction. A ``SecretStoreError`` thrown by
-    /// `change` aborts the write and is rethrown as it is; `notFound` without a row.
+    /// `change` and writes what it returns, with its events, in one transaction; returns what was written. A
+    /// ``SecretStoreError`` thrown by `change` aborts the write and is rethrown as it is; `notFound` without a row.
     func update(owner: String, name: String,
-                _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> StoredSecret
+                _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> SecretChange
 
     /// Deletes the secret (its sealed tokens are gone at once), appending `events(row)` and then `deleted`;
     /// returns the version it had.
@@ -233,7 +233,7 @@ extension SecretStore {
                        seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
         try await update(owner: owner, name: name) { secret throws(SecretStoreError) in
             try SecretRules.rotate(secret, RotationRequest(overlapSeconds: 0, force: true, by: .account), at: at, fingerprint: nil, seal: seal)
-        }
+        }.secret
     }
 
     /// Deletes the secret with only its `deleted` event.

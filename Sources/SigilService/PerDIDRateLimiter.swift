@@ -1,7 +1,8 @@
 import Foundation
 import XRPC
 
-/// A per-DID token bucket over the mutating secret methods: `limit` calls a minute, bursts up to `limit`.
+/// A per-DID token bucket over the mutating secret methods: `limit` calls a minute, bursts up to `limit`. Calls
+/// authenticated by a secret's own token (``XRPCPrincipal/Credential/bearerToken(subject:)``) count per secret, apart from the account's.
 public final class PerDIDRateLimiter: XRPCRateLimiter, @unchecked Sendable {
     private struct Bucket {
         var tokens: Double
@@ -22,7 +23,13 @@ public final class PerDIDRateLimiter: XRPCRateLimiter, @unchecked Sendable {
     }
 
     public func retryAfter(nsid: String, principal: XRPCPrincipal?) async -> Int? {
-        guard limit > 0, methods.contains(nsid), let did = principal?.did else { return nil }
+        guard limit > 0, methods.contains(nsid), let principal else { return nil }
+        // A secret's own token gets a bucket of its own: whoever holds it cannot use up the account's.
+        let did: String
+        switch principal.credential {
+        case .serviceJWT: did = principal.did
+        case .bearerToken(let subject): did = principal.did + "\u{0}token\u{0}" + subject
+        }
         let now = ContinuousClock.now
         let perSecond = Double(limit) / 60
         return lock.withLock {

@@ -219,6 +219,28 @@ struct RotationPolicyTests {
         }
     }
 
+    /// The condition of a rotation by token is the token itself: a secret deleted and created again under the same
+    /// name (version 1 again) between the lookup and the commit is not rotated by the deleted token.
+    @Test(arguments: StoreKind.enabled)
+    func aDeletedTokenCannotRotateTheSecretThatReplacedIt(_ kind: StoreKind) async throws {
+        try await kind.withStore { (store) async throws in
+            let key = MasterKey.generate()
+            let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: key))
+            let leaked = try await service.create(owner: Self.alice, name: "hook").token
+            let found = try await service.secret(presenting: leaked.text)
+            #expect(found.version == 1)
+            _ = try await service.delete(owner: Self.alice, name: "hook")
+            let fresh = try await service.create(owner: Self.alice, name: "hook").token
+            // What rotate(presenting:) does after its lookup, now that the row is another secret's.
+            await #expect(throws: SecretServiceError.invalidToken) {
+                try await service.rotate(owner: Self.alice, name: "hook",
+                                         request: RotationRequest(by: .token, expectedFingerprints: [TokenFingerprint.of(leaked, key: key)]))
+            }
+            await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: leaked.text) }
+            #expect(try await service.currentToken(owner: Self.alice, name: "hook").token == fresh)
+        }
+    }
+
     @Test(arguments: StoreKind.enabled)
     func twoRotationsByOneTokenCannotBothWin(_ kind: StoreKind) async throws {
         try await withService(kind) { service, _ in
@@ -251,6 +273,15 @@ struct RotationPolicyTests {
                 pages += 1
             } while cursor != nil && pages < 10
             #expect(versions == [7, 6, 5, 4, 3, 2, 1] && pages == 3)
+            // An overlap that ended since the last write is recorded before the page is read: pages stay `limit` long.
+            _ = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 60, by: .account))
+            clock.advance(seconds: 61)
+            let first = try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 3)
+            let actions: [AuditEvent.Action] = first.events.map(\.action)
+            #expect(actions == [.overlapEnded, .rotated, .rotated])
+            #expect(first.cursor != nil)
+            let again = try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 3)
+            #expect(again.events == first.events, "recorded once")
             await #expect(throws: SecretServiceError.invalidRequest("cursor is not one this method returned")) {
                 try await service.history(owner: Self.alice, name: "hook", cursor: "-5", limit: 3)
             }
