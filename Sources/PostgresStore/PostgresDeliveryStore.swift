@@ -58,6 +58,23 @@ extension PostgresSecretStore: DeliveryStore {
         ]
     }
 
+    /// Migration 4: deliveries follow their webhook. Inline secrets are no longer queued (only their SHA-256, to
+    /// notice a change; queued plaintext is replaced), deliveries can be `cancelled`, the server can pause a
+    /// webhook, and pruning finds old finished deliveries by status.
+    static func deliveryFollowsWebhookMigration(_ t: Tables) -> [String] {
+        [
+            "ALTER TABLE \(t.deliveries) ADD COLUMN inline_secret_fingerprint bytea NULL",
+            """
+            UPDATE \(t.deliveries) SET inline_secret_fingerprint = sha256(convert_to(inline_secret, 'UTF8')), inline_secret = NULL
+            WHERE inline_secret IS NOT NULL
+            """,
+            "ALTER TABLE \(t.deliveries) DROP CONSTRAINT IF EXISTS deliveries_status_check",
+            "ALTER TABLE \(t.deliveries) ADD CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'delivered', 'dead', 'cancelled'))",
+            "CREATE INDEX deliveries_status_updated ON \(t.deliveries) (status, updated_at) WHERE status <> 'pending'",
+            "ALTER TABLE \(t.webhooks) ADD COLUMN disabled_reason text NULL, ADD COLUMN disabled_at bigint NULL, ADD COLUMN failing_since bigint NULL",
+        ]
+    }
+
     // MARK: - Webhooks
 
     public func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError) {
@@ -65,7 +82,8 @@ extension PostgresSecretStore: DeliveryStore {
         _ = try await read("upsertWebhook", """
             INSERT INTO \(unescaped: t.webhooks) (owner, rkey, record, updated_at)
             VALUES (\(webhook.owner), \(webhook.rkey), \(ByteBuffer(bytes: webhook.record)), \(webhook.updatedAt))
-            ON CONFLICT (owner, rkey) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at
+            ON CONFLICT (owner, rkey) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at,
+                disabled_reason = NULL, disabled_at = NULL, failing_since = NULL
             """)
     }
 
@@ -76,11 +94,14 @@ extension PostgresSecretStore: DeliveryStore {
 
     public func webhooks() async throws(SecretStoreError) -> [WebhookRegistration] {
         let t = tables
-        let rows = try await read("webhooks", "SELECT owner, rkey, record, updated_at FROM \(unescaped: t.webhooks) ORDER BY owner, rkey")
+        let rows = try await read("webhooks", """
+            SELECT owner, rkey, record, updated_at, disabled_reason, failing_since FROM \(unescaped: t.webhooks) ORDER BY owner, rkey
+            """)
         return try decoding("webhooks") {
             try rows.map { row in
-                let (owner, rkey, record, updatedAt) = try row.decode((String, String, ByteBuffer, Int64).self)
-                return WebhookRegistration(owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt)
+                let (owner, rkey, record, updatedAt, disabled, failing) = try row.decode((String, String, ByteBuffer, Int64, String?, Int64?).self)
+                return WebhookRegistration(owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt,
+                                           disabledReason: disabled, failingSince: failing)
             }
         }
     }
@@ -115,7 +136,7 @@ extension PostgresSecretStore: DeliveryStore {
     /// `INSERT … VALUES (…), (…), … ON CONFLICT (id) DO NOTHING` for `batch`, new deliveries due at once.
     private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String) -> PostgresQuery {
         var sql = """
-            INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret, body, status,
+            INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status,
                 next_attempt_at, created_at, updated_at) VALUES
             """
         var binds = PostgresBindings(capacity: batch.count * 8)
@@ -128,7 +149,7 @@ extension PostgresSecretStore: DeliveryStore {
             binds.append(delivery.webhookRKey)
             binds.append(delivery.url)
             binds.append(delivery.secretName)
-            binds.append(delivery.inlineSecret)
+            binds.append(delivery.inlineSecretFingerprint.map { ByteBuffer(bytes: $0) })
             binds.append(ByteBuffer(bytes: delivery.body))
             binds.append(delivery.createdAt)
         }
@@ -205,6 +226,53 @@ extension PostgresSecretStore: DeliveryStore {
             """)).isEmpty
     }
 
+    @discardableResult
+    public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+        let t = tables
+        return !(try await read("markCancelled", """
+            UPDATE \(unescaped: t.deliveries) SET status = 'cancelled', last_error = \(error), lease_until = NULL, updated_at = \(at)
+            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+            """)).isEmpty
+    }
+
+    /// One statement over at most `limit` rows (picked by the `(status, updated_at)` index, `SKIP LOCKED` so it
+    /// never waits for a claimer).
+    public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(SecretStoreError) -> Int {
+        guard status != .pending, limit > 0 else { return 0 }
+        let t = tables
+        return try await read("pruneDeliveries", """
+            WITH old AS MATERIALIZED (
+                SELECT id FROM \(unescaped: t.deliveries) WHERE status = \(status.rawValue) AND updated_at < \(before)
+                LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+            )
+            DELETE FROM \(unescaped: t.deliveries) AS d USING old WHERE d.id = old.id RETURNING d.id
+            """).count
+    }
+
+    public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("setWebhookDisabled", """
+            UPDATE \(unescaped: t.webhooks) SET disabled_reason = \(reason), disabled_at = \(reason == nil ? nil : at)
+            WHERE owner = \(owner) AND rkey = \(rkey)
+            """)
+    }
+
+    /// One statement: keeps an existing streak start, else starts one at `at`.
+    public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(SecretStoreError) -> Int64? {
+        let t = tables
+        let rows = try await read("noteWebhookFailure", """
+            UPDATE \(unescaped: t.webhooks) SET failing_since = coalesce(failing_since, \(at))
+            WHERE owner = \(owner) AND rkey = \(rkey) RETURNING failing_since
+            """)
+        guard let row = rows.first else { return nil }
+        return try decoding("noteWebhookFailure") { try row.decode(Int64.self) }
+    }
+
+    public func clearWebhookFailure(owner: String, rkey: String) async throws(SecretStoreError) {
+        let t = tables
+        _ = try await read("clearWebhookFailure", "UPDATE \(unescaped: t.webhooks) SET failing_since = NULL WHERE owner = \(owner) AND rkey = \(rkey)")
+    }
+
     /// Newest `updated_at` first (ties: greatest id first).
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
         guard limit > 0 else { return [] }
@@ -242,17 +310,18 @@ extension PostgresSecretStore: DeliveryStore {
 
     /// The columns ``delivery(_:)`` decodes, in its order.
     private static func deliveryColumns(prefix: String) -> String {
-        ["id", "owner", "webhook_rkey", "url", "secret_name", "inline_secret", "body", "status", "attempts",
+        ["id", "owner", "webhook_rkey", "url", "secret_name", "inline_secret_fingerprint", "body", "status", "attempts",
          "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until"].map { prefix + $0 }.joined(separator: ", ")
     }
 
     private static func delivery(_ row: PostgresRow) throws -> Delivery {
         let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt, lease) =
-            try row.decode((String, String, String, String, String?, String?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
+            try row.decode((String, String, String, String, String?, ByteBuffer?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
         guard let status = DeliveryStatus(rawValue: status) else {
             throw SecretStoreError.unavailable("unknown delivery status in the database")
         }
-        let new = NewDelivery(id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName, inlineSecret: inlineSecret,
+        let new = NewDelivery(id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName,
+                              inlineSecretFingerprint: inlineSecret.map { Array($0.readableBytesView) },
                               body: Array(body.readableBytesView), createdAt: createdAt)
         return Delivery(delivery: new, status: status, attempts: Int(attempts), nextAttemptAt: nextAttemptAt,
                         lastError: lastError, updatedAt: updatedAt, leaseUntil: lease)

@@ -134,6 +134,7 @@ extension PostgresSecretStore {
             ]),
             (2, deliveryMigration(t)),
             (3, rotationMigration(t)),
+            (4, deliveryFollowsWebhookMigration(t)),
         ]
     }
 

@@ -19,6 +19,22 @@ extension SQLiteSecretStore: DeliveryStore {
                 CREATE INDEX deliveries_recent ON deliveries (updated_at);
                 """)
         }
+        // Deliveries follow their webhook: inline secrets are no longer queued (only their SHA-256, to notice a
+        // change), and the server can pause a webhook.
+        migrator.registerMigration("v4-deliveries-follow-webhooks") { db in
+            try db.execute(sql: """
+                ALTER TABLE deliveries ADD COLUMN inline_secret_fingerprint BLOB;
+                ALTER TABLE webhooks ADD COLUMN disabled_reason TEXT;
+                ALTER TABLE webhooks ADD COLUMN disabled_at INTEGER;
+                ALTER TABLE webhooks ADD COLUMN failing_since INTEGER;
+                CREATE INDEX deliveries_status_updated ON deliveries (status, updated_at);
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, inline_secret FROM deliveries WHERE inline_secret IS NOT NULL") {
+                let secret: String = row["inline_secret"]
+                try db.execute(sql: "UPDATE deliveries SET inline_secret_fingerprint = ?, inline_secret = NULL WHERE id = ?",
+                               arguments: [Data(NewDelivery.fingerprint(ofInlineSecret: secret)), row["id"] as String])
+            }
+        }
     }
 
     public func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError) {
@@ -26,7 +42,8 @@ extension SQLiteSecretStore: DeliveryStore {
             try Self.guarded {
                 try db.execute(sql: """
                     INSERT INTO webhooks (owner, rkey, record, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (owner, rkey) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
+                    ON CONFLICT (owner, rkey) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at,
+                        disabled_reason = NULL, disabled_at = NULL, failing_since = NULL
                     """, arguments: [webhook.owner, webhook.rkey, Data(webhook.record), webhook.updatedAt])
             }
         }
@@ -42,7 +59,8 @@ extension SQLiteSecretStore: DeliveryStore {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM webhooks").map { row in
                 let record: Data = row["record"]
-                return WebhookRegistration(owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"])
+                return WebhookRegistration(owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
+                                           disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
             }
         }
     }
@@ -53,11 +71,12 @@ extension SQLiteSecretStore: DeliveryStore {
             try Self.guarded {
                 for delivery in deliveries {
                     try db.execute(sql: """
-                        INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret, body, status, next_attempt_at,
+                        INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, next_attempt_at,
                             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                         ON CONFLICT (id) DO NOTHING
                         """, arguments: [delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
-                                         delivery.inlineSecret, Data(delivery.body), delivery.createdAt, delivery.createdAt, delivery.createdAt])
+                                         delivery.inlineSecretFingerprint.map { Data($0) }, Data(delivery.body), delivery.createdAt,
+                                         delivery.createdAt, delivery.createdAt])
                 }
                 if let cursorName, let cursorValue {
                     try db.execute(sql: "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -116,6 +135,51 @@ extension SQLiteSecretStore: DeliveryStore {
                        [attempts, error, at, id, lease])
     }
 
+    @discardableResult
+    public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+        try await mark("UPDATE deliveries SET status = 'cancelled', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+                       [error, at, id, lease])
+    }
+
+    public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(SecretStoreError) -> Int {
+        guard status != .pending, limit > 0 else { return 0 }
+        return try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                try db.execute(sql: """
+                    DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status = ? AND updated_at < ? LIMIT ?)
+                    """, arguments: [status.rawValue, before, limit])
+                return db.changesCount
+            }
+        }
+    }
+
+    public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(SecretStoreError) {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                try db.execute(sql: "UPDATE webhooks SET disabled_reason = ?, disabled_at = ? WHERE owner = ? AND rkey = ?",
+                               arguments: [reason, reason == nil ? nil : at, owner, rkey])
+            }
+        }
+    }
+
+    public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(SecretStoreError) -> Int64? {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                try db.execute(sql: "UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE owner = ? AND rkey = ?",
+                               arguments: [at, owner, rkey])
+                return try Int64.fetchOne(db, sql: "SELECT failing_since FROM webhooks WHERE owner = ? AND rkey = ?", arguments: [owner, rkey])
+            }
+        }
+    }
+
+    public func clearWebhookFailure(owner: String, rkey: String) async throws(SecretStoreError) {
+        try await committer.write { db throws(SecretStoreError) in
+            try Self.guarded {
+                try db.execute(sql: "UPDATE webhooks SET failing_since = NULL WHERE owner = ? AND rkey = ?", arguments: [owner, rkey])
+            }
+        }
+    }
+
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
         try await read { db in
             if let status {
@@ -150,8 +214,13 @@ extension SQLiteSecretStore: DeliveryStore {
 
     static func delivery(_ row: Row, lease: Int64?) -> Delivery {
         let body: Data = row["body"]
+        // Rows queued before v4 kept the plaintext (the migration replaced it; this is for a file migrated mid-write).
+        let legacy: String? = row["inline_secret"]
+        let fingerprint: Data? = row["inline_secret_fingerprint"]
         let new = NewDelivery(id: row["id"], owner: row["owner"], webhookRKey: row["webhook_rkey"], url: row["url"],
-                              secretName: row["secret_name"], inlineSecret: row["inline_secret"], body: [UInt8](body), createdAt: row["created_at"])
+                              secretName: row["secret_name"],
+                              inlineSecretFingerprint: fingerprint.map { [UInt8]($0) } ?? legacy.map(NewDelivery.fingerprint(ofInlineSecret:)),
+                              body: [UInt8](body), createdAt: row["created_at"])
         return Delivery(delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
                         nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease)
     }

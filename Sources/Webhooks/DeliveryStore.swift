@@ -1,3 +1,4 @@
+import Crypto
 import Secrets
 
 /// A `place.wisp.v2.wh` webhook as last read from its owner's repository.
@@ -8,12 +9,18 @@ public struct WebhookRegistration: Sendable, Equatable {
     public let record: [UInt8]
     /// Milliseconds since the Unix epoch.
     public let updatedAt: Int64
+    /// Why the server paused it (see ``DeliveryStore/setWebhookDisabled(owner:rkey:reason:at:)``), if it did.
+    public let disabledReason: String?
+    /// Since when (ms) every attempt at it has failed, if its last attempt failed.
+    public let failingSince: Int64?
 
-    public init(owner: String, rkey: String, record: [UInt8], updatedAt: Int64) {
+    public init(owner: String, rkey: String, record: [UInt8], updatedAt: Int64, disabledReason: String? = nil, failingSince: Int64? = nil) {
         self.owner = owner
         self.rkey = rkey
         self.record = record
         self.updatedAt = updatedAt
+        self.disabledReason = disabledReason
+        self.failingSince = failingSince
     }
 }
 
@@ -25,6 +32,9 @@ public enum DeliveryStatus: String, Sendable, Equatable, CaseIterable {
     case delivered
     /// Given up: retries exhausted, a non-retryable answer, or no usable secret. Never sent unsigned.
     case dead
+    /// Not sent, on purpose: its webhook was deleted, disabled or re-pointed (at another URL or secret) after
+    /// the event matched. The reason is recorded.
+    case cancelled
 }
 
 /// A delivery to enqueue.
@@ -36,22 +46,37 @@ public struct NewDelivery: Sendable, Equatable {
     public let url: String
     /// A server-managed secret to sign with (looked up at send time), if the webhook names one.
     public let secretName: String?
-    /// The record's own plaintext `secret`, when it has one and no `secretId`.
-    public let inlineSecret: String?
+    /// SHA-256 of the record's own plaintext `secret` when the event matched (it has one and no `secretId`).
+    /// The secret itself is never queued: it is read from the webhook at send time, and a delivery whose
+    /// webhook's secret changed meanwhile is cancelled. (The secret sits in the owner's public repository; its
+    /// hash reveals nothing more.)
+    public let inlineSecretFingerprint: [UInt8]?
     public let body: [UInt8]
     /// Milliseconds since the Unix epoch.
     public let createdAt: Int64
 
+    /// A delivery for a webhook whose record has the plaintext `inlineSecret` (kept only as its fingerprint).
     public init(id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecret: String?,
+                body: [UInt8], createdAt: Int64) {
+        self.init(id: id, owner: owner, webhookRKey: webhookRKey, url: url, secretName: secretName,
+                  inlineSecretFingerprint: inlineSecret.map(Self.fingerprint(ofInlineSecret:)), body: body, createdAt: createdAt)
+    }
+
+    public init(id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?,
                 body: [UInt8], createdAt: Int64) {
         self.id = id
         self.owner = owner
         self.webhookRKey = webhookRKey
         self.url = url
         self.secretName = secretName
-        self.inlineSecret = inlineSecret
+        self.inlineSecretFingerprint = inlineSecretFingerprint
         self.body = body
         self.createdAt = createdAt
+    }
+
+    /// SHA-256 of an inline secret's UTF-8 bytes.
+    public static func fingerprint(ofInlineSecret secret: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(secret.utf8)))
     }
 }
 
@@ -109,6 +134,23 @@ public protocol DeliveryStore: Sendable {
     func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool
     @discardableResult
     func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool
+    /// Cancels the delivery under `lease` (its webhook no longer wants it), recording why.
+    @discardableResult
+    func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool
+
+    /// Deletes at most `limit` deliveries in `status` last updated before `before` (ms); how many it deleted.
+    /// Never pending ones.
+    func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(SecretStoreError) -> Int
+
+    /// Pauses a webhook on the server's own initiative (its receiver answered 410 Gone), with the reason; nil
+    /// resumes it. A change of its record (``upsertWebhook(_:)``) clears it: the record's `enabled` wins again.
+    func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(SecretStoreError)
+
+    /// Records a failed attempt at the webhook: the start of its failing streak is kept (set to `at` if there
+    /// was none). Returns that start, or nil if the webhook is not stored.
+    func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(SecretStoreError) -> Int64?
+    /// Ends the webhook's failing streak (an attempt succeeded).
+    func clearWebhookFailure(owner: String, rkey: String) async throws(SecretStoreError)
 
     /// Recent deliveries, newest first, optionally of one status.
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery]

@@ -38,6 +38,13 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         public var requestDeadline: Duration = .seconds(20)
         /// Most bytes of a receiver's response body read (and then dropped; bodies are not recorded).
         public var maxResponseBytes = 1024
+        /// Longest `Retry-After` honoured: a receiver asking for more gets its retry after this long.
+        public var maxRetryAfter: Duration = .seconds(6 * 3600)
+        /// How long finished deliveries are kept (then pruned, a batch at a time): delivered, dead and cancelled.
+        public var retention: [DeliveryStatus: Duration] = [.delivered: .seconds(7 * 86_400), .dead: .seconds(30 * 86_400),
+                                                              .cancelled: .seconds(30 * 86_400)]
+        /// Deliveries deleted per pruning statement (small, so pruning never holds the queue up).
+        public var pruneBatch = 500
         public var userAgent = "sigil-webhook/0.1.0"
 
         public init() {}
@@ -45,6 +52,9 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     let store: any DeliveryStore
     let secrets: SecretService
+    /// The webhooks as they are now: a delivery whose webhook is gone, disabled or re-pointed is cancelled at
+    /// send time. Nil (tests of the queue alone): deliveries go out as queued, and inline secrets are unknown.
+    let webhooks: (any DeliveryWebhooks)?
     let destinations: DestinationGuard
     let configuration: Configuration
     let logger: Logger
@@ -55,10 +65,12 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var inFlight = 0
 
-    public init(store: any DeliveryStore, secrets: SecretService, destinations: DestinationGuard, configuration: Configuration = .init(),
+    public init(store: any DeliveryStore, secrets: SecretService, webhooks: (any DeliveryWebhooks)? = nil, destinations: DestinationGuard,
+                configuration: Configuration = .init(),
                 logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.store = store
         self.secrets = secrets
+        self.webhooks = webhooks
         self.destinations = destinations
         self.configuration = configuration
         self.logger = logger
@@ -74,12 +86,17 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     public func run() async throws {
         if (try? await store.releaseAllLeases()) == nil { logger.warning("could not release old delivery leases") }
         var lastGauge = ContinuousClock.now - .seconds(60)
+        var lastPrune = ContinuousClock.now - .seconds(3600)
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 if ContinuousClock.now - lastGauge > .seconds(5), let counts = try? await store.deliveryCounts() {
                     lastGauge = .now
                     Gauge(label: "webhook_deliveries_queued").record(counts[.pending] ?? 0)
                     Gauge(label: "webhook_deliveries_dead").record(counts[.dead] ?? 0)
+                }
+                if ContinuousClock.now - lastPrune > .seconds(60) {
+                    lastPrune = .now
+                    await prune()
                 }
                 let room = configuration.concurrency - lock.withLock { inFlight }
                 var claimed: [Delivery] = []
@@ -101,6 +118,20 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         }
     }
 
+    /// Deletes finished deliveries past their retention, one small batch per status (the rest next time).
+    func prune() async {
+        let now = clock()
+        for (status, keep) in configuration.retention.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where status != .pending {
+            let before = now - keep.components.seconds * 1000
+            do {
+                let pruned = try await store.pruneDeliveries(status: status, updatedBefore: before, limit: configuration.pruneBatch)
+                if pruned > 0 { Counter(label: "webhook_deliveries_pruned_total", dimensions: [("status", status.rawValue)]).increment(by: pruned) }
+            } catch {
+                logger.warning("could not prune old deliveries", metadata: ["status": .string(status.rawValue), "error": .string("\(error)")])
+            }
+        }
+    }
+
     /// One attempt: wait for a host slot, check the destination, sign and send under the fence, record the outcome.
     func attempt(_ delivery: Delivery) async {
         let item = delivery.delivery
@@ -116,36 +147,64 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             await finish(delivery, attempts: delivery.attempts, outcome: .requeue("waiting for a free connection to \(host)"), log: log)
             return
         }
+        // The webhook as it is now: gone, disabled or re-pointed since the event matched → not sent.
+        var webhook: ActiveWebhook?
+        if let webhooks {
+            webhook = webhooks.webhook(owner: item.owner, rkey: item.webhookRKey)
+            let reason = webhook.map { $0.cancellation(of: item) } ?? "webhook deleted"
+            if let reason {
+                await hosts.release(host)
+                await finish(delivery, attempts: delivery.attempts, outcome: .cancel(reason), log: log)
+                return
+            }
+        }
         let outcome: Outcome
         do {
             let destination = try await destinations.destination(for: item.url)
-            outcome = await send(item, to: destination)
+            outcome = await send(item, inlineSecret: webhook?.inlineSecret, to: destination)
         } catch {
             outcome = error.isTransient ? .retry("destination: \(error.description)") : .dead("destination refused: \(error.description)")
         }
         await hosts.release(host)
+        if let webhooks {
+            do {
+                switch outcome {
+                case .gone(let reason): try await webhooks.disable(owner: item.owner, rkey: item.webhookRKey, reason: reason, now: clock())
+                case .delivered: try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: true, now: clock())
+                case .retry, .dead: try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: false, now: clock())
+                case .requeue, .cancel: break
+                }
+            } catch {
+                log.error("cannot record the webhook's state", metadata: ["error": .string("\(error)")])
+            }
+        }
         let elapsed = ContinuousClock.now - started
         Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(
             elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         await finish(delivery, attempts: attempts, outcome: outcome, log: log)
     }
 
-    enum Outcome: Sendable {
+    enum Outcome: Sendable, Equatable {
         case delivered
-        case retry(String)
+        /// Retried on the schedule, or no earlier than `after` milliseconds (a receiver's `Retry-After`).
+        case retry(String, after: Int64? = nil)
         case dead(String)
+        /// The receiver answered 410 Gone: dead, and the webhook is paused.
+        case gone(String)
         /// Back to the queue without counting an attempt.
         case requeue(String)
+        /// Not sent: the webhook no longer wants it.
+        case cancel(String)
     }
 
     /// Signs and sends: one task holds the signing token (and so the fence) from reading it until the request
     /// head is written; the other sends and waits for the answer after the fence is let go.
-    private func send(_ item: NewDelivery, to destination: DestinationGuard.Destination) async -> Outcome {
+    private func send(_ item: NewDelivery, inlineSecret: String?, to destination: DestinationGuard.Destination) async -> Outcome {
         let signed = OneShot<Result<HTTPHeaders, SigningFailure>>()
         let written = OneShot<Void>()
         return await withTaskGroup(of: Outcome?.self) { group in
             group.addTask {
-                await self.sign(item, into: signed, holdingUntil: written)
+                await self.sign(item, inlineSecret: inlineSecret, into: signed, holdingUntil: written)
                 return nil
             }
             group.addTask {
@@ -163,9 +222,14 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     /// Resolves `signed` with the headers for the secret as it is *now*; for a named secret, holds the
     /// token against rotation until `written` (the request head is out, or the send gave up).
-    private func sign(_ item: NewDelivery, into signed: OneShot<Result<HTTPHeaders, SigningFailure>>, holdingUntil written: OneShot<Void>) async {
+    private func sign(_ item: NewDelivery, inlineSecret: String?, into signed: OneShot<Result<HTTPHeaders, SigningFailure>>,
+                      holdingUntil written: OneShot<Void>) async {
         guard let name = item.secretName else {
-            signed.resolve(.success(unfencedHeaders(for: item)))
+            if item.inlineSecretFingerprint != nil, inlineSecret == nil {
+                signed.resolve(.failure(SigningFailure(description: "the webhook's own secret is not known here; not sent unsigned", isTransient: false)))
+                return
+            }
+            signed.resolve(.success(unfencedHeaders(for: item, inlineSecret: inlineSecret)))
             return
         }
         do {
@@ -207,16 +271,16 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     }
 
     /// Headers for a delivery without a managed secret: the record's inline secret, or none.
-    private func unfencedHeaders(for item: NewDelivery) -> HTTPHeaders {
+    private func unfencedHeaders(for item: NewDelivery, inlineSecret: String?) -> HTTPHeaders {
         var headers = baseHeaders
         let timestamp = clock() / 1000
-        if let inline = item.inlineSecret, let signer = try? WebhookSigner(token: inline) {
+        if let inline = inlineSecret, let signer = try? WebhookSigner(token: inline) {
             for (name, value) in signer.headers(body: item.body, id: item.id, timestamp: timestamp) { headers.add(name: name, value: value) }
             return headers
         }
         headers.add(name: WebhookHeaderName.id, value: item.id)
         headers.add(name: WebhookHeaderName.timestamp, value: String(timestamp))
-        if let inline = item.inlineSecret {
+        if let inline = inlineSecret {
             // A plaintext secret that is not a Standard Webhooks key: wisp's header only.
             headers.add(name: WebhookHeaderName.wispSignature, value: WebhookSigner.wispSignature(secret: inline, body: item.body))
         }
@@ -234,8 +298,10 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         let deadline = configuration.requestDeadline
         let maxResponseBytes = configuration.maxResponseBytes
         let prepared = request
+        let clock = self.clock
+        let maxRetryAfter = configuration.maxRetryAfter.components.seconds * 1000
         do {
-            let status = try await withDeadline(deadline) {
+            let (status, retryAfter) = try await withDeadline(deadline) {
                 let request = prepared
                 let response = try await destination.client.execute(request, timeout: .seconds(deadline.components.seconds + 1))
                 // Read only a little of the body (never recorded), so a receiver cannot hold the attempt.
@@ -244,9 +310,10 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                     read += chunk.readableBytes
                     if read >= maxResponseBytes { break }
                 }
-                return response.status.code
+                let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryAfter.milliseconds($0, now: clock()) }
+                return (response.status.code, retryAfter.map { min($0, maxRetryAfter) })
             }
-            return Self.outcome(status: status)
+            return Self.outcome(status: status, retryAfter: retryAfter)
         } catch let error as DeadlineExceeded {
             return .retry("receiver: \(error.description)")
         } catch {
@@ -254,12 +321,14 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         }
     }
 
-    /// 2xx delivered; 401 and 403 retried (a receiver may not have a just-rotated token yet), as are 408,
-    /// 429 and 5xx; anything else is final.
-    static func outcome(status: UInt) -> Outcome {
+    /// 2xx delivered; 401 and 403 retried (a receiver may not have a just-rotated token yet), as are 408, 409,
+    /// 423, 425, 429 and 5xx, no earlier than a `Retry-After` they carry; 410 Gone is final and pauses the
+    /// webhook; anything else is final.
+    static func outcome(status: UInt, retryAfter: Int64? = nil) -> Outcome {
         switch status {
         case 200..<300: .delivered
-        case 401, 403, 408, 429, 500..<600: .retry("HTTP \(status)")
+        case 401, 403, 408, 409, 423, 425, 429, 500..<600: .retry("HTTP \(status)", after: retryAfter)
+        case 410: .gone("the receiver answered 410 Gone")
         default: .dead("HTTP \(status) (not retried)")
         }
     }
@@ -277,9 +346,20 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                 log.info("delivered", metadata: ["attempts": .stringConvertible(attempts)])
             case .requeue(let reason):
                 recorded = try await store.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: now + 1000, error: reason, at: now)
-            case .retry(let reason):
+            case .cancel(let reason):
+                recorded = try await store.markCancelled(id: id, lease: lease, error: reason, at: now)
+                Counter(label: "webhook_deliveries_total", dimensions: [("result", "cancelled")]).increment()
+                log.info("delivery cancelled", metadata: ["reason": .string(reason)])
+            case .gone(let reason):
+                recorded = try await store.markDead(id: id, lease: lease, attempts: attempts, error: reason + "; the webhook is paused", at: now)
+                Counter(label: "webhook_deliveries_total", dimensions: [("result", "dead")]).increment()
+                log.warning("delivery failed for good", metadata: ["reason": .string(reason)])
+            case .retry(let reason, let after):
                 if let delay = configuration.schedule.delayMilliseconds(afterAttempts: attempts) {
-                    recorded = try await store.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: now + delay, error: reason, at: now)
+                    // Never earlier than the receiver asked for (capped by `maxRetryAfter`).
+                    let wait = max(delay, after ?? 0)
+                    let why = after.map { reason + " (Retry-After: \($0 / 1000) s)" } ?? reason
+                    recorded = try await store.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: now + wait, error: why, at: now)
                     Counter(label: "webhook_deliveries_total", dimensions: [("result", "retry")]).increment()
                     log.notice("delivery failed; will retry", metadata: ["reason": .string(reason), "attempts": .stringConvertible(attempts)])
                 } else {
@@ -302,71 +382,6 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     struct SigningFailure: Error, CustomStringConvertible, Sendable {
         let description: String
         let isTransient: Bool
-        var outcome: Outcome { isTransient ? .retry(description) : .dead(description) }
-    }
-}
-
-/// A request body of one buffer that tells `started` when the client first asks for it: AsyncHTTPClient
-/// asks only after the request head was written to the connection.
-struct StartSignalingBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let bytes: ByteBuffer
-    let started: OneShot<Void>
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var bytes: ByteBuffer?
-        let started: OneShot<Void>
-        mutating func next() async -> ByteBuffer? {
-            started.resolve(())
-            defer { bytes = nil }
-            return bytes
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes, started: started) }
-}
-
-/// Admission by key (a destination host, or one key for a whole pool): at most `limit` holders per key;
-/// waiters are served in order and, given a timeout, give up after it.
-actor HostSlots {
-    private var active: [String: Int] = [:]
-    private var waiting: [String: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)]] = [:]
-    private var nextID: UInt64 = 0
-
-    /// True once a slot is held; false if none came free within `timeout` (nothing is held then). With no
-    /// timeout it waits as long as it takes.
-    func acquire(_ host: String, limit: Int, waitingAtMost timeout: Duration? = nil) async -> Bool {
-        if active[host, default: 0] < limit {
-            active[host, default: 0] += 1
-            return true
-        }
-        nextID &+= 1
-        let id = nextID
-        let expiry = timeout.map { timeout in
-            Task { [weak self] in
-                if (try? await Task.sleep(for: timeout)) != nil { await self?.expire(host, id) }
-            }
-        }
-        let granted = await withCheckedContinuation { waiting[host, default: []].append((id, $0)) }
-        expiry?.cancel()
-        return granted
-    }
-
-    private func expire(_ host: String, _ id: UInt64) {
-        guard var queue = waiting[host], let index = queue.firstIndex(where: { $0.id == id }) else { return }
-        let waiter = queue.remove(at: index)
-        waiting[host] = queue.isEmpty ? nil : queue
-        waiter.continuation.resume(returning: false)
-    }
-
-    func release(_ host: String) {
-        if var queue = waiting[host], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiting[host] = queue.isEmpty ? nil : queue
-            next.continuation.resume(returning: true)  // The slot passes straight to the next waiter.
-        } else {
-            active[host, default: 1] -= 1
-            if active[host] == 0 { active[host] = nil }
-        }
+        var outcome: Outcome { isTransient ? .retry(description, after: nil) : .dead(description) }
     }
 }

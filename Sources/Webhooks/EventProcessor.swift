@@ -8,6 +8,8 @@ import Secrets
 /// passes an event whose deliveries are not durably queued; replays produce the same delivery ids.
 public final class EventProcessor: @unchecked Sendable {
     public static let cursorName = "jetstream"
+    /// Most webhooks one event queues deliveries for.
+    public static let maxFanOut = 256
 
     let registry: WebhookRegistry
     /// Applies webhook record changes in the background (read-backs never hold the stream).
@@ -46,7 +48,15 @@ public final class EventProcessor: @unchecked Sendable {
         }
         // Matched against the webhooks as they are before this event: a webhook's own record change is read
         // back in the background and takes effect for the events after it.
-        let matches = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey)
+        var matches = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey, record: event.record)
+        if matches.count > Self.maxFanOut {
+            // An explicit bound on what one commit can queue; the rest are logged, not silently lost.
+            registry.logger.warning("an event matched more webhooks than are served per event; the rest get nothing", metadata: [
+                "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"), "matched": .stringConvertible(matches.count),
+                "served": .stringConvertible(Self.maxFanOut),
+            ])
+            matches = Array(matches.prefix(Self.maxFanOut))
+        }
         if event.collection == WebhookRegistry.collection {
             await refresher.submit(event)
         }

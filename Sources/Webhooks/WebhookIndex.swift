@@ -1,11 +1,15 @@
 import Foundation
+import Lexicon
 
 /// Active webhooks indexed by the DID they watch, so matching an event costs one dictionary lookup and a
 /// scan of that DID's webhooks only, however many webhooks exist.
 public final class WebhookIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var byScopeDID: [String: [ActiveWebhook]] = [:]
+    /// The webhooks with `scope.backlinks`, by the DID of their scope.
+    private var backlinksByDID: [String: [ActiveWebhook]] = [:]
     private var byKey: [String: ActiveWebhook] = [:]
+    private var perOwner: [String: Int] = [:]
 
     public init() {}
 
@@ -17,6 +21,8 @@ public final class WebhookIndex: @unchecked Sendable {
             removeLocked(owner: webhook.owner, rkey: webhook.rkey)
             byKey[Self.key(webhook.owner, webhook.rkey)] = webhook
             byScopeDID[webhook.scope.did, default: []].append(webhook)
+            if webhook.backlinks { backlinksByDID[webhook.scope.did, default: []].append(webhook) }
+            perOwner[webhook.owner, default: 0] += 1
         }
     }
 
@@ -28,12 +34,35 @@ public final class WebhookIndex: @unchecked Sendable {
         guard let old = byKey.removeValue(forKey: Self.key(owner, rkey)) else { return }
         byScopeDID[old.scope.did]?.removeAll { $0.owner == owner && $0.rkey == rkey }
         if byScopeDID[old.scope.did]?.isEmpty == true { byScopeDID[old.scope.did] = nil }
+        if old.backlinks {
+            backlinksByDID[old.scope.did]?.removeAll { $0.owner == owner && $0.rkey == rkey }
+            if backlinksByDID[old.scope.did]?.isEmpty == true { backlinksByDID[old.scope.did] = nil }
+        }
+        perOwner[owner, default: 1] -= 1
+        if perOwner[owner] == 0 { perOwner[owner] = nil }
     }
 
     /// The webhooks that fire for this event.
     public func matching(_ operation: RecordOperation, did: String, collection: String, rkey: String) -> [ActiveWebhook] {
         lock.withLock { byScopeDID[did] ?? [] }.filter { $0.fires(on: operation, did: did, collection: collection, rkey: rkey) }
     }
+
+    /// The webhooks that fire for this event: those whose scope it is in, and backlink webhooks whose scope
+    /// `record` refers into (each once, in that order).
+    public func matching(_ operation: RecordOperation, did: String, collection: String, rkey: String, record: JSONValue?) -> [ActiveWebhook] {
+        var matched = matching(operation, did: did, collection: collection, rkey: rkey)
+        guard let record, lock.withLock({ !backlinksByDID.isEmpty }) else { return matched }
+        var keys = Set(matched.map { Self.key($0.owner, $0.rkey) })
+        for reference in BacklinkReferences.of(record) {
+            for webhook in lock.withLock({ backlinksByDID[reference.did] ?? [] }) where webhook.fires(on: operation, referring: reference) {
+                if keys.insert(Self.key(webhook.owner, webhook.rkey)).inserted { matched.append(webhook) }
+            }
+        }
+        return matched
+    }
+
+    /// How many webhooks `owner` has indexed.
+    public func count(owner: String) -> Int { lock.withLock { perOwner[owner] ?? 0 } }
 
     /// The webhook of `owner` at `rkey`, if indexed (enabled or not).
     public func webhook(owner: String, rkey: String) -> ActiveWebhook? {

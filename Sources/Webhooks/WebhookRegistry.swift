@@ -1,3 +1,4 @@
+import Foundation
 import Lexicon
 import Logging
 import Metrics
@@ -6,18 +7,27 @@ import Secrets
 /// Keeps the active webhooks: reads `place.wisp.v2.wh` records back from their PDS on every change,
 /// validates them with the lexicon engine, and stores and indexes the valid ones. Invalid records are
 /// ignored with a logged reason (and deactivate a previous version).
-public final class WebhookRegistry: Sendable {
+public final class WebhookRegistry: DeliveryWebhooks {
     public static let collection = "place.wisp.v2.wh"
 
     public let index: WebhookIndex
     let store: any DeliveryStore
+    /// A webhook whose every attempt failed for this long is paused (resumed by a change of its record).
+    public let autoDisableAfter: Duration
+    /// Most webhooks one account can have active; a record beyond it is ignored with a logged reason.
+    public let maxWebhooksPerOwner: Int
+    /// Webhooks whose last attempt failed: only their successes are written (to end the streak).
+    private let failing = FailingSet()
     let catalog: LexiconCatalog
     let fetcher: PDSRecordFetcher
     public let logger: Logger
 
-    public init(index: WebhookIndex, store: any DeliveryStore, catalog: LexiconCatalog, fetcher: PDSRecordFetcher, logger: Logger) {
+    public init(index: WebhookIndex, store: any DeliveryStore, catalog: LexiconCatalog, fetcher: PDSRecordFetcher, logger: Logger,
+                autoDisableAfter: Duration = .seconds(3 * 86_400), maxWebhooksPerOwner: Int = 100) {
         self.index = index
         self.store = store
+        self.autoDisableAfter = autoDisableAfter
+        self.maxWebhooksPerOwner = maxWebhooksPerOwner
         self.catalog = catalog
         self.fetcher = fetcher
         self.logger = logger
@@ -28,7 +38,8 @@ public final class WebhookRegistry: Sendable {
         for registration in try await store.webhooks() {
             guard let record = try? JSONValue(parsing: registration.record),
                   let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record) else { continue }
-            index.put(webhook)
+            index.put(registration.disabledReason.map { webhook.disabled(reason: $0) } ?? webhook)
+            if registration.failingSince != nil { failing.insert(owner: registration.owner, rkey: registration.rkey) }
         }
         recordActiveCount()
     }
@@ -82,10 +93,58 @@ public final class WebhookRegistry: Sendable {
             log.error("the lexicon catalog has no place.wisp.v2.wh record type")
             return
         }
+        if index.webhook(owner: owner, rkey: rkey) == nil, index.count(owner: owner) >= maxWebhooksPerOwner {
+            log.warning("ignoring a webhook record: the account already has the most webhooks served",
+                        metadata: ["limit": .stringConvertible(maxWebhooksPerOwner)])
+            return
+        }
         try await store.upsertWebhook(WebhookRegistration(owner: owner, rkey: rkey, record: record.serialized(), updatedAt: now))
+        failing.remove(owner: owner, rkey: rkey)
         index.put(webhook)
         recordActiveCount()
         log.info("webhook active", metadata: ["scope": .string(webhook.scope.description), "enabled": .stringConvertible(webhook.enabled)])
+    }
+
+    public func webhook(owner: String, rkey: String) -> ActiveWebhook? {
+        index.webhook(owner: owner, rkey: rkey)
+    }
+
+    /// Pauses the webhook on the server's initiative (stored, so a restart keeps it paused), until its record
+    /// changes. Other replicas learn of it when their own deliveries are answered the same way, or at start.
+    public func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(SecretStoreError) {
+        guard let webhook = index.webhook(owner: owner, rkey: rkey) else { return }
+        try await store.setWebhookDisabled(owner: owner, rkey: rkey, reason: reason, at: now)
+        index.put(webhook.disabled(reason: reason))
+        var log = logger
+        log[metadataKey: "webhook"] = .string("at://\(owner)/\(Self.collection)/\(rkey)")
+        log.warning("webhook paused", metadata: ["reason": .string(reason)])
+        Counter(label: "webhooks_disabled_total").increment()
+    }
+
+    /// Follows each attempt's outcome: a success ends the webhook's failing streak; a failure that ends a streak
+    /// of ``autoDisableAfter`` or longer pauses the webhook (its pending deliveries are then cancelled, visibly).
+    public func attempted(owner: String, rkey: String, succeeded: Bool, now: Int64) async throws(SecretStoreError) {
+        if succeeded {
+            guard failing.remove(owner: owner, rkey: rkey) else { return }
+            try await store.clearWebhookFailure(owner: owner, rkey: rkey)
+            return
+        }
+        failing.insert(owner: owner, rkey: rkey)
+        guard let since = try await store.noteWebhookFailure(owner: owner, rkey: rkey, at: now) else { return }
+        let limit = autoDisableAfter.components.seconds * 1000
+        if now - since >= limit, index.webhook(owner: owner, rkey: rkey)?.enabled == true {
+            try await disable(owner: owner, rkey: rkey,
+                              reason: "every delivery attempt failed for \(Self.span(autoDisableAfter)) (since \(Timestamp.iso8601(milliseconds: since)))",
+                              now: now)
+        }
+    }
+
+    /// `3 days`, `5 h`, `90 s`.
+    static func span(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        if seconds >= 86_400, seconds % 86_400 == 0 { return "\(seconds / 86_400) day\(seconds == 86_400 ? "" : "s")" }
+        if seconds >= 3600, seconds % 3600 == 0 { return "\(seconds / 3600) h" }
+        return "\(seconds) s"
     }
 
     /// The `webhooks_active` gauge: how many webhooks are in the index now.
@@ -104,4 +163,25 @@ extension WebhookScope: CustomStringConvertible {
     public var description: String {
         "at://" + [did, collection, rkey].compactMap { $0 }.joined(separator: "/")
     }
+}
+
+/// What the delivery worker asks about webhooks at send time.
+public protocol DeliveryWebhooks: Sendable {
+    /// The webhook as it is now (nil: deleted, or never valid).
+    func webhook(owner: String, rkey: String) -> ActiveWebhook?
+    /// Pauses it, with the reason (its receiver answered 410 Gone).
+    func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(SecretStoreError)
+    /// An attempt at it succeeded or failed (the receiver's fault: not cancelled or requeued).
+    func attempted(owner: String, rkey: String, succeeded: Bool, now: Int64) async throws(SecretStoreError)
+}
+
+/// A lock-guarded set of webhook keys.
+final class FailingSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: Set<String> = []
+
+    func insert(owner: String, rkey: String) { _ = lock.withLock { keys.insert(owner + "\u{0}" + rkey) } }
+    /// Whether it was there.
+    @discardableResult
+    func remove(owner: String, rkey: String) -> Bool { lock.withLock { keys.remove(owner + "\u{0}" + rkey) != nil } }
 }

@@ -119,7 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
                 printError("sigil: cannot load webhooks: \(error)")
                 throw ExitCode(1)
             }
-            let worker = DeliveryWorker(store: deliveries, secrets: secrets, destinations: destinations,
+            let worker = DeliveryWorker(store: deliveries, secrets: secrets, webhooks: registry, destinations: destinations,
                                         configuration: .init(), logger: logger)
             services.append(worker)
             if let jetstream = configuration.jetstreamURL {

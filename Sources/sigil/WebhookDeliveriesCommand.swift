@@ -13,13 +13,13 @@ struct WebhookDeliveries: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
-    @Option(help: "Only this status: pending, delivered or dead.") var status: String?
+    @Option(help: "Only this status: pending, delivered, dead or cancelled.") var status: String?
     @Option(help: "Most deliveries to show, newest first.") var limit = 50
 
     func run() async throws {
         let wanted: DeliveryStatus?
         if let status {
-            guard let parsed = DeliveryStatus(rawValue: status) else { throw ValidationError("--status must be pending, delivered or dead") }
+            guard let parsed = DeliveryStatus(rawValue: status) else { throw ValidationError("--status must be pending, delivered, dead or cancelled") }
             wanted = parsed
         } else {
             wanted = nil

@@ -4,19 +4,41 @@ import Testing
 @Suite("Delivery outcomes and admission")
 struct DeliveryOutcomeTests {
     /// What each receiver status means: 401/403 are retried (the receiver may not have a just-rotated token
-    /// yet), as are 408, 429 and 5xx; other statuses are final; 2xx is delivered.
+    /// yet), as are 408, 409, 423, 425, 429 and 5xx; 410 is final and pauses the webhook; other statuses are
+    /// final; 2xx is delivered.
     @Test(arguments: [
         (200, "delivered"), (204, "delivered"), (299, "delivered"),
-        (401, "retry"), (403, "retry"), (408, "retry"), (429, "retry"), (500, "retry"), (503, "retry"), (599, "retry"),
-        (301, "dead"), (400, "dead"), (404, "dead"), (410, "dead"), (413, "dead"), (600, "dead"), (100, "dead"),
+        (401, "retry"), (403, "retry"), (408, "retry"), (409, "retry"), (423, "retry"), (425, "retry"), (429, "retry"),
+        (500, "retry"), (503, "retry"), (599, "retry"),
+        (410, "gone"),
+        (301, "dead"), (400, "dead"), (404, "dead"), (413, "dead"), (422, "dead"), (600, "dead"), (100, "dead"),
     ] as [(UInt, String)])
     func statuses(_ status: UInt, _ expected: String) {
         switch DeliveryWorker.outcome(status: status) {
         case .delivered: #expect(expected == "delivered", "\(status)")
         case .retry: #expect(expected == "retry", "\(status)")
         case .dead: #expect(expected == "dead", "\(status)")
-        case .requeue: Issue.record("\(status) requeued")
+        case .gone: #expect(expected == "gone", "\(status)")
+        case .requeue, .cancel: Issue.record("\(status) requeued or cancelled")
         }
+    }
+
+    /// `Retry-After` in seconds or as an HTTP date; junk and overflow-sized numbers are ignored; past dates are 0.
+    @Test(arguments: [
+        ("2", Int64(2_000)), (" 120 ", 120_000), ("0", 0), ("9999999999", 9_999_999_999_000),
+        ("Sun, 06 Nov 1994 08:49:37 GMT", 0),
+        ("Wed, 01 Dec 2027 00:00:10 GMT", 10_000),
+        ("Wednesday, 01-Dec-27 00:00:10 GMT", 10_000),
+        ("Wed Dec  1 00:00:10 2027", 10_000),
+    ] as [(String, Int64)])
+    func retryAfterValues(_ header: String, _ expected: Int64) {
+        let now: Int64 = 1_827_619_200_000  // 2027-12-01T00:00:00Z
+        #expect(RetryAfter.milliseconds(header, now: now) == expected, "\(header)")
+    }
+
+    @Test(arguments: ["", "-1", "1.5", "12345678901", "soon", "2 s", String(repeating: "9", count: 400), "Wed, 99 Foo 2027 00:00:10 GMT"])
+    func malformedRetryAfterIsIgnored(_ header: String) {
+        #expect(RetryAfter.milliseconds(header, now: 0) == nil, "\(header)")
     }
 
     /// A full host makes waiters give up after their timeout, holding nothing; a slot that frees passes to

@@ -102,7 +102,7 @@ struct DeliveryScheduleTests {
     }
 
     static func delivery(_ id: String, url: String, at createdAt: Int64) -> NewDelivery {
-        NewDelivery(id: id, owner: alice, webhookRKey: "w1", url: url, secretName: nil, inlineSecret: "plain", body: Array(#"{"id":"\#(id)"}"#.utf8),
+        NewDelivery(id: id, owner: alice, webhookRKey: "w1", url: url, secretName: nil, inlineSecret: nil, body: Array(#"{"id":"\#(id)"}"#.utf8),
                     createdAt: createdAt)
     }
 

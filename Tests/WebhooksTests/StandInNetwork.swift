@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Identity
@@ -23,6 +24,7 @@ actor StandInNetwork {
     private(set) var received: [Received] = []
     /// Status codes the receiver answers with, in order, before answering 200.
     private var scriptedStatuses: [Int] = []
+    private var scriptedHeaders: [[String: String]] = []
     /// Delay before the receiver answers.
     private var receiverDelay: Duration = .zero
     private(set) var port = 0
@@ -42,6 +44,8 @@ actor StandInNetwork {
     func deleteRecord(did: String, collection: String, rkey: String) { records["\(did)/\(collection)/\(rkey)"] = nil }
 
     func script(statuses: [Int]) { scriptedStatuses = statuses }
+    /// Headers of the scripted answers, in the same order (`script(statuses:)` first).
+    func script(headers: [[String: String]]) { scriptedHeaders = headers }
 
     private var heldRecords: Set<String> = []
     private var heldReaders: [CheckedContinuation<Void, Never>] = []
@@ -102,11 +106,12 @@ actor StandInNetwork {
     fileprivate func document(_ did: String) -> JSONValue? { documents[did] }
     fileprivate func record(_ key: String) -> JSONValue? { records[key] }
 
-    fileprivate func receive(_ received: Received) -> (Int, Duration) {
+    fileprivate func receive(_ received: Received) -> (Int, Duration, [String: String]) {
         self.received.append(received)
         arrivals.append(.now)
         let status = scriptedStatuses.isEmpty ? 200 : scriptedStatuses.removeFirst()
-        return (status, receiverDelay)
+        let headers = scriptedHeaders.isEmpty ? [:] : scriptedHeaders.removeFirst()
+        return (status, receiverDelay, headers)
     }
 
     /// Runs `body` while the server listens on a loopback port.
@@ -131,9 +136,11 @@ actor StandInNetwork {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let body = try await request.body.collect(upTo: 8 << 20)
-            let (status, delay) = await self.receive(Received(headers: headers, body: Array(body.readableBytesView)))
+            let (status, delay, answerHeaders) = await self.receive(Received(headers: headers, body: Array(body.readableBytesView)))
             if delay > .zero { try await Task.sleep(for: delay) }
-            return Response(status: .init(code: status))
+            var fields = HTTPFields()
+            for (name, value) in answerHeaders { if let field = HTTPField.Name(name) { fields[field] = value } }
+            return Response(status: .init(code: status), headers: fields)
         }
         router.ws("/subscribe") { _, _ in .upgrade([:]) } onUpgrade: { [self] _, outbound, context in
             let cursor = context.request.uri.queryParameters["cursor"].map(String.init)

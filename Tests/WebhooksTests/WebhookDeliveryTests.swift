@@ -28,7 +28,8 @@ struct Pipeline {
     let directory: URL
 
     static func make(network: StandInNetwork,
-                     clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) async throws -> Pipeline {
+                     clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+                     autoDisableAfter: Duration = .seconds(3 * 86_400)) async throws -> Pipeline {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-wh-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
@@ -40,12 +41,13 @@ struct Pipeline {
         let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: base + "/plc", destinations: destinations), ttl: .milliseconds(1))
         let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
         let registry = WebhookRegistry(index: WebhookIndex(), store: store, catalog: catalog,
-                                       fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
+                                       fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
+                                       autoDisableAfter: autoDisableAfter)
         var configuration = DeliveryWorker.Configuration()
         // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
         configuration.schedule = RetrySchedule(delays: [.seconds(1), .seconds(1), .seconds(1)])
         configuration.pollInterval = .milliseconds(20)
-        let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration, logger: logger)
+        let worker = DeliveryWorker(store: store, secrets: secrets, webhooks: registry, destinations: destinations, configuration: configuration, logger: logger)
         let processor = EventProcessor(registry: registry, store: store)
         let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
                                          onEnqueue: { worker.nudge() })

@@ -1,0 +1,202 @@
+import Foundation
+import Lexicon
+import Secrets
+import Testing
+import WebhookSignature
+@testable import Webhooks
+
+/// A queued delivery goes out only while its webhook still wants it, as it is at send time.
+@Suite("Deliveries follow their webhook", .serialized)
+struct DeliveriesFollowWebhookTests {
+    /// Runs `body` with a pipeline whose receiver fails each first attempt (503), so every delivery is pending
+    /// for its 1 s retry when the test changes the webhook.
+    func withPipeline(autoDisableAfter: Duration = .seconds(3 * 86_400),
+                      _ body: @Sendable @escaping (Pipeline, StandInNetwork, String) async throws -> Void) async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            await network.publishDID(alice, key: nil)
+            let pipeline = try await Pipeline.make(network: network, autoDisableAfter: autoDisableAfter)
+            let base = await network.base
+            do {
+                try await pipeline.run(network: network) { () async throws -> Void in try await body(pipeline, network, base) }
+            } catch {
+                // The pinned clients must be shut down whichever way the test ends (a failed #require throws).
+                await pipeline.destinations.shutdown()
+                throw error
+            }
+            await pipeline.destinations.shutdown()
+        }
+    }
+
+    final class Times: @unchecked Sendable {
+        private let lock = NSLock()
+        private var time: Int64 = 1_700_000_000_000_000
+        func next() -> Int64 { lock.withLock { time += 1_000; return time } }
+    }
+
+    /// Puts `record` as alice's webhook `w1` and waits until the index has it (`check`).
+    func put(_ record: JSONValue, _ pipeline: Pipeline, _ network: StandInNetwork, _ times: Times,
+             until check: @escaping @Sendable (ActiveWebhook?) -> Bool) async throws {
+        await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
+        await network.emit(commitEvent(did: alice, time: times.next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+        #expect(try await eventually { check(pipeline.registry.index.webhook(owner: alice, rkey: "w1")) })
+    }
+
+    func post(_ rkey: String, _ network: StandInNetwork, _ times: Times) async {
+        await network.emit(commitEvent(did: alice, time: times.next(), operation: "create", collection: "app.bsky.feed.post", rkey: rkey, record: [:]))
+    }
+
+    enum Change: String, CaseIterable, Sendable {
+        case deleted, disabled, repointed, otherSecret, otherInlineSecret
+    }
+
+    @Test(arguments: Change.allCases)
+    func aPendingDeliveryIsCancelledWhenItsWebhookChanges(_ change: Change) async throws {
+        try await withPipeline { pipeline, network, base in
+            let times = Times()
+            _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
+            _ = try await pipeline.secrets.create(owner: alice, name: "other")
+            let scope = "at://\(alice)/app.bsky.feed.post"
+            let inline = change == .otherInlineSecret
+            let original = inline ? webhookRecord(url: base + "/hook", scope: scope, secret: "inline-one")
+                                  : webhookRecord(url: base + "/hook", scope: scope, secretId: "deploy")
+            try await put(original, pipeline, network, times) { $0 != nil }
+
+            await network.script(statuses: [503])
+            await post("p1", network, times)
+            #expect(try await eventually { await network.received.count == 1 })
+
+            switch change {
+            case .deleted:
+                await network.deleteRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1")
+                await network.emit(commitEvent(did: alice, time: times.next(), operation: "delete", collection: "place.wisp.v2.wh", rkey: "w1"))
+                #expect(try await eventually { pipeline.registry.index.webhook(owner: alice, rkey: "w1") == nil })
+            case .disabled:
+                var fields = original.objectValue!
+                fields["enabled"] = false
+                try await put(.object(fields), pipeline, network, times) { $0?.enabled == false }
+            case .repointed:
+                try await put(webhookRecord(url: base + "/elsewhere", scope: scope, secretId: "deploy"), pipeline, network, times) {
+                    $0?.url.hasSuffix("/elsewhere") == true
+                }
+            case .otherSecret:
+                try await put(webhookRecord(url: base + "/hook", scope: scope, secretId: "other"), pipeline, network, times) { $0?.secretName == "other" }
+            case .otherInlineSecret:
+                try await put(webhookRecord(url: base + "/hook", scope: scope, secret: "inline-two"), pipeline, network, times) { $0?.inlineSecret == "inline-two" }
+            }
+
+            let reason = switch change {
+            case .deleted: "webhook deleted"
+            case .disabled: "webhook disabled"
+            case .repointed: "another URL"
+            case .otherSecret: "another secret"
+            case .otherInlineSecret: "secret changed"
+            }
+            #expect(try await eventually { try await pipeline.store.deliveries(status: .cancelled, limit: 10).count == 1 })
+            let cancelled = try #require(try await pipeline.store.deliveries(status: .cancelled, limit: 10).first)
+            #expect(cancelled.lastError?.contains(reason) == true, "\(String(describing: cancelled.lastError))")
+            #expect(await network.received.count == 1, "the retry went out after the webhook changed")
+            #expect(try await pipeline.store.deliveries(status: .pending, limit: 10).isEmpty)
+        }
+    }
+
+    @Test func anInlineSecretIsReadFromTheWebhookAtSendTimeAndNeverQueued() async throws {
+        try await withPipeline { pipeline, network, base in
+            let times = Times()
+            let secret = "inline-plaintext-\(UUID().uuidString)"
+            try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: secret), pipeline, network, times) { $0 != nil }
+            await network.script(statuses: [503])
+            await post("p1", network, times)
+            #expect(try await eventually { await network.received.count == 2 })
+            for delivery in await network.received {
+                #expect(delivery.headers["x-webhook-signature"] == WebhookSigner.wispSignature(secret: secret, body: delivery.body))
+            }
+            let stored = try await pipeline.store.deliveries(status: nil, limit: 10)
+            #expect(stored.count == 1 && stored.first?.delivery.inlineSecretFingerprint == NewDelivery.fingerprint(ofInlineSecret: secret))
+            // The queue holds its fingerprint only (the webhook's record, stored to sign with, is where it lives), and
+            // the payload never carries it.
+            for delivery in stored { #expect(delivery.delivery.body.firstRange(of: Array(secret.utf8)) == nil) }
+        }
+    }
+
+    @Test func retryAfterIsHonouredAndNeverEarlier() async throws {
+        try await withPipeline { pipeline, network, base in
+            let times = Times()
+            _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
+            try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy"), pipeline, network, times) { $0 != nil }
+            await network.script(statuses: [429])
+            await network.script(headers: [["Retry-After": "2"]])
+            await post("p1", network, times)
+            #expect(try await eventually { await network.received.count == 1 })
+            #expect(try await eventually {
+                try await pipeline.store.deliveries(status: .pending, limit: 1).first?.lastError?.contains("Retry-After: 2 s") == true
+            })
+            let pending = try #require(try await pipeline.store.deliveries(status: .pending, limit: 1).first)
+            #expect(pending.nextAttemptAt - pending.updatedAt >= 2_000, "the 1 s schedule step was not stretched to the 2 s asked for")
+            #expect(try await eventually(.seconds(10)) { await network.received.count == 2 })
+            let arrivals = await network.arrivals
+            try #require(arrivals.count >= 2)
+            #expect(arrivals[1] - arrivals[0] >= .seconds(2), "retried \(arrivals[1] - arrivals[0]) after a Retry-After of 2 s")
+        }
+    }
+
+    @Test func goneDisablesTheWebhookUntilItsRecordChanges() async throws {
+        try await withPipeline { pipeline, network, base in
+            let times = Times()
+            _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
+            try await put(record, pipeline, network, times) { $0 != nil }
+            await network.script(statuses: [410])
+            await post("p1", network, times)
+            #expect(try await eventually { pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
+            let paused = try #require(pipeline.registry.index.webhook(owner: alice, rkey: "w1"))
+            #expect(paused.disabledReason?.contains("410") == true)
+            #expect(try await eventually { try await pipeline.store.deliveries(status: .dead, limit: 1).first?.lastError?.contains("410 Gone") == true })
+            #expect(try await pipeline.store.webhooks().first?.disabledReason?.contains("410") == true, "stored, so a restart keeps it paused")
+            // Events while paused queue nothing.
+            let queued = try await pipeline.queued()
+            await post("p2", network, times)
+            #expect(try await pipeline.settled(at: times.next() - 1_000))
+            #expect(try await pipeline.queued() == queued)
+            // The owner updates the record: it is active again.
+            var fields = record.objectValue!
+            fields["createdAt"] = "2026-11-23T11:00:00.000Z"
+            try await put(.object(fields), pipeline, network, times) { $0?.enabled == true && $0?.disabledReason == nil }
+            #expect(try await pipeline.store.webhooks().first?.disabledReason == nil)
+            await post("p3", network, times)
+            #expect(try await eventually { await network.received.count == 2 })
+        }
+    }
+
+    /// A webhook whose every attempt fails for the configured span (1 s here) is paused with the reason; what was
+    /// pending is cancelled with that reason (visible, not dropped); a change of its record resumes it.
+    @Test func persistentFailurePausesTheWebhookUntilItsRecordChanges() async throws {
+        try await withPipeline(autoDisableAfter: .seconds(1)) { pipeline, network, base in
+            let times = Times()
+            _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
+            try await put(record, pipeline, network, times) { $0 != nil }
+            await network.script(statuses: Array(repeating: 503, count: 50))
+            await post("p1", network, times)
+            await post("p2", network, times)
+            #expect(try await eventually(.seconds(15)) { pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
+            let reason = try #require(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.disabledReason)
+            #expect(reason.contains("every delivery attempt failed for 1 s"), "\(reason)")
+            #expect(try await pipeline.store.webhooks().first?.disabledReason == reason)
+            // Nothing is left pending and nothing was dropped: each delivery ended visibly, with its reason.
+            #expect(try await eventually(.seconds(15)) { try await pipeline.store.deliveries(status: .pending, limit: 10).isEmpty })
+            let ended = try await pipeline.store.deliveries(status: nil, limit: 10)
+            #expect(ended.count == 2 && ended.allSatisfy { $0.status == .cancelled || $0.status == .dead }, "\(ended.map(\.status))")
+            #expect(ended.allSatisfy { $0.lastError != nil })
+
+            await network.script(statuses: [])
+            var fields = record.objectValue!
+            fields["createdAt"] = "2026-11-23T12:00:00.000Z"
+            try await put(.object(fields), pipeline, network, times) { $0?.enabled == true }
+            #expect(try await pipeline.store.webhooks().first?.failingSince == nil, "the record change ended the streak")
+            let before = await network.received.count
+            await post("p3", network, times)
+            #expect(try await eventually { await network.received.count == before + 1 })
+        }
+    }
+}
