@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets",
+                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets", "Webhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -224,7 +224,8 @@ let package = Package(
             name: "WebhooksTests",
             dependencies: [
                 "Webhooks", "WebhookSignature", "Secrets", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "Secp256k1",
-                "NetworkPolicy",
+                "NetworkPolicy", "SigilService", "XRPC", "WispAPI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

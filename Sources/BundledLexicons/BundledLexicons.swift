@@ -547,6 +547,487 @@ public enum BundledLexicons {
   }
 }
 """#),
+        ("dev/sigil/webhook/defs.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.defs",
+  "defs": {
+    "delivery": {
+      "type": "object",
+      "description": "One delivery of an event to a webhook. Never a token or a signature.",
+      "required": [
+        "id",
+        "webhook",
+        "event",
+        "collection",
+        "rkey",
+        "status",
+        "attempts",
+        "createdAt",
+        "updatedAt"
+      ],
+      "properties": {
+        "id": {
+          "type": "string",
+          "maxLength": 64,
+          "description": "The delivery id (its webhook-id header)."
+        },
+        "webhook": {
+          "type": "string",
+          "format": "record-key",
+          "description": "The webhook: the record key of the caller's place.wisp.v2.wh record."
+        },
+        "event": {
+          "type": "string",
+          "maxLength": 32,
+          "knownValues": [
+            "create",
+            "update",
+            "delete",
+            "ping"
+          ],
+          "description": "The operation that matched."
+        },
+        "did": {
+          "type": "string",
+          "format": "did",
+          "description": "The account whose record changed."
+        },
+        "collection": {
+          "type": "string",
+          "maxLength": 317,
+          "description": "The record's collection."
+        },
+        "rkey": {
+          "type": "string",
+          "maxLength": 512,
+          "description": "The record's key."
+        },
+        "status": {
+          "type": "string",
+          "maxLength": 32,
+          "knownValues": [
+            "pending",
+            "delivered",
+            "dead",
+            "cancelled"
+          ],
+          "description": "Where the delivery is in its life."
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Attempts made so far."
+        },
+        "lastStatus": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 999,
+          "description": "The receiver's HTTP status at the last attempt that got an answer."
+        },
+        "lastError": {
+          "type": "string",
+          "maxLength": 1024,
+          "description": "Why the last attempt failed, or why the delivery was cancelled."
+        },
+        "nextAttemptAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "For pending deliveries: when the next attempt is due."
+        },
+        "createdAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the event matched."
+        },
+        "updatedAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the delivery last changed."
+        }
+      }
+    },
+    "attempt": {
+      "type": "object",
+      "description": "One attempt at a delivery.",
+      "required": [
+        "at",
+        "durationMs"
+      ],
+      "properties": {
+        "at": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the attempt ended."
+        },
+        "durationMs": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "How long it took."
+        },
+        "status": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 999,
+          "description": "The receiver's HTTP status, if it answered."
+        },
+        "error": {
+          "type": "string",
+          "maxLength": 1024,
+          "description": "Why it failed, if it did."
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/webhook/getDelivery.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.getDelivery",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "One delivery with every attempt and the exact JSON that was or will be sent.",
+      "parameters": {
+        "type": "params",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "maxLength": 64,
+            "description": "The delivery id (its webhook-id header)."
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "delivery",
+            "attempts",
+            "payload"
+          ],
+          "properties": {
+            "delivery": {
+              "type": "ref",
+              "ref": "dev.sigil.webhook.defs#delivery"
+            },
+            "attempts": {
+              "type": "array",
+              "maxLength": 1000,
+              "items": {
+                "type": "ref",
+                "ref": "dev.sigil.webhook.defs#attempt"
+              },
+              "description": "Oldest first."
+            },
+            "payload": {
+              "type": "string",
+              "maxLength": 2097152,
+              "description": "The request body, as sent (JSON text)."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/webhook/listDeliveries.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.listDeliveries",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "A webhook's deliveries, newest first: status, attempts, the receiver's last answer. Never a token or a signature.",
+      "parameters": {
+        "type": "params",
+        "required": [
+          "webhook"
+        ],
+        "properties": {
+          "webhook": {
+            "type": "string",
+            "format": "record-key",
+            "description": "The webhook: the record key of the caller's place.wisp.v2.wh record."
+          },
+          "status": {
+            "type": "string",
+            "maxLength": 32,
+            "knownValues": [
+              "pending",
+              "delivered",
+              "dead",
+              "cancelled"
+            ],
+            "description": "Only deliveries in this status."
+          },
+          "cursor": {
+            "type": "string",
+            "maxLength": 256,
+            "description": "From a previous page's cursor."
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "default": 50,
+            "description": "Deliveries per page."
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "deliveries"
+          ],
+          "properties": {
+            "deliveries": {
+              "type": "array",
+              "maxLength": 100,
+              "items": {
+                "type": "ref",
+                "ref": "dev.sigil.webhook.defs#delivery"
+              }
+            },
+            "cursor": {
+              "type": "string",
+              "maxLength": 256,
+              "description": "Present when there are older deliveries."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/webhook/redeliver.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.redeliver",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Send a delivery's payload again, to the webhook as it is now, as a new attempt chain: the same webhook-id, a fresh signature with the current token.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "id"
+          ],
+          "properties": {
+            "id": {
+              "type": "string",
+              "maxLength": 64,
+              "description": "The delivery id (its webhook-id header)."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "id",
+            "status"
+          ],
+          "properties": {
+            "id": {
+              "type": "string",
+              "maxLength": 64,
+              "description": "The delivery id (its webhook-id header)."
+            },
+            "status": {
+              "type": "string",
+              "maxLength": 32,
+              "knownValues": [
+                "pending"
+              ],
+              "description": "The delivery's status now."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/webhook/sendTest.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.sendTest",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Send a signed ping event (\"event\": \"ping\") to the webhook's URL now and answer with the receiver's status and the latency, to check an endpoint and its secret in one call. Not queued, not retried.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "webhook"
+          ],
+          "properties": {
+            "webhook": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The webhook: the record key of the caller's place.wisp.v2.wh record."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "ok",
+            "latencyMs"
+          ],
+          "properties": {
+            "ok": {
+              "type": "boolean",
+              "description": "Whether the receiver answered 2xx."
+            },
+            "status": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 999,
+              "description": "The receiver's HTTP status, if it answered."
+            },
+            "latencyMs": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "From the start of the attempt to the receiver's answer (or the failure)."
+            },
+            "error": {
+              "type": "string",
+              "maxLength": 1024,
+              "description": "Why it failed, if it did."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/webhook/setEnabled.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.setEnabled",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Pause or resume a webhook without editing its record. Recorded; a later change of the record wins.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "webhook",
+            "enabled"
+          ],
+          "properties": {
+            "webhook": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The webhook: the record key of the caller's place.wisp.v2.wh record."
+            },
+            "enabled": {
+              "type": "boolean",
+              "description": "Whether it delivers."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "webhook",
+            "enabled"
+          ],
+          "properties": {
+            "webhook": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The webhook: the record key of the caller's place.wisp.v2.wh record."
+            },
+            "enabled": {
+              "type": "boolean",
+              "description": "Whether it delivers now."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
         ("place/wisp/v2/secret/create.json", #"""
 {
   "lexicon": 1,

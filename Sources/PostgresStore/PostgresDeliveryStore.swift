@@ -244,6 +244,8 @@ extension PostgresSecretStore: DeliveryStore {
             WITH old AS MATERIALIZED (
                 SELECT id FROM \(unescaped: t.deliveries) WHERE status = \(status.rawValue) AND updated_at < \(before)
                 LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+            ), logged AS (
+                DELETE FROM \(unescaped: t.attempts) AS a USING old WHERE a.delivery_id = old.id
             )
             DELETE FROM \(unescaped: t.deliveries) AS d USING old WHERE d.id = old.id RETURNING d.id
             """).count
@@ -309,12 +311,12 @@ extension PostgresSecretStore: DeliveryStore {
     // MARK: - Rows
 
     /// The columns ``delivery(_:)`` decodes, in its order.
-    private static func deliveryColumns(prefix: String) -> String {
+    static func deliveryColumns(prefix: String) -> String {
         ["id", "owner", "webhook_rkey", "url", "secret_name", "inline_secret_fingerprint", "body", "status", "attempts",
          "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until"].map { prefix + $0 }.joined(separator: ", ")
     }
 
-    private static func delivery(_ row: PostgresRow) throws -> Delivery {
+    static func delivery(_ row: PostgresRow) throws -> Delivery {
         let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt, lease) =
             try row.decode((String, String, String, String, String?, ByteBuffer?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
         guard let status = DeliveryStatus(rawValue: status) else {

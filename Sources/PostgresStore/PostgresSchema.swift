@@ -135,6 +135,7 @@ extension PostgresSecretStore {
             (2, deliveryMigration(t)),
             (3, rotationMigration(t)),
             (4, deliveryFollowsWebhookMigration(t)),
+            (5, deliveryLogMigration(t)),
         ]
     }
 

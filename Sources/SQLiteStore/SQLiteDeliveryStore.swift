@@ -145,9 +145,12 @@ extension SQLiteSecretStore: DeliveryStore {
         guard status != .pending, limit > 0 else { return 0 }
         return try await committer.write { db throws(SecretStoreError) in
             try Self.guarded {
-                try db.execute(sql: """
-                    DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status = ? AND updated_at < ? LIMIT ?)
-                    """, arguments: [status.rawValue, before, limit])
+                let ids = try String.fetchAll(db, sql: "SELECT id FROM deliveries WHERE status = ? AND updated_at < ? LIMIT ?",
+                                              arguments: [status.rawValue, before, limit])
+                guard !ids.isEmpty else { return 0 }
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+                try db.execute(sql: "DELETE FROM delivery_attempts WHERE delivery_id IN (\(marks))", arguments: StatementArguments(ids))
+                try db.execute(sql: "DELETE FROM deliveries WHERE id IN (\(marks))", arguments: StatementArguments(ids))
                 return db.changesCount
             }
         }

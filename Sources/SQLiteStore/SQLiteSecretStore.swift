@@ -42,6 +42,7 @@ public final class SQLiteSecretStore: SecretStore {
         }
         Self.registerDeliveryMigrations(&migrator)
         Self.registerRotationMigrations(&migrator)
+        Self.registerDeliveryLogMigrations(&migrator)
         do {
             try migrator.migrate(pool)
         } catch {

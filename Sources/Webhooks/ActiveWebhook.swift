@@ -17,8 +17,10 @@ public struct ActiveWebhook: Sendable, Equatable {
     public let events: Set<RecordOperation>?
     /// The record's `enabled`, unless the server paused the webhook (``disabledReason``).
     public private(set) var enabled: Bool
-    /// Why the server paused it (its receiver answered 410 Gone); a change of the record clears it.
+    /// Why the server (or its owner, through `dev.sigil.webhook.setEnabled`) paused it; a change of the record clears it.
     public private(set) var disabledReason: String?
+    /// The record's own `enabled`.
+    public let recordEnabled: Bool
     /// A server-managed secret (`secretId`), looked up at send time; takes precedence over `inlineSecret`.
     public let secretName: String?
     /// The record's own plaintext `secret`.
@@ -42,6 +44,7 @@ public struct ActiveWebhook: Sendable, Equatable {
         backlinks = record["scope"]?["backlinks"]?.boolValue ?? false
         events = record["events"]?.arrayValue.map { Set($0.compactMap { $0.stringValue.flatMap(RecordOperation.init(rawValue:)) }) }
         enabled = record["enabled"]?.boolValue ?? true
+        recordEnabled = enabled
         secretName = record["secretId"]?.stringValue
         inlineSecret = secretName == nil ? record["secret"]?.stringValue : nil
     }
@@ -51,6 +54,14 @@ public struct ActiveWebhook: Sendable, Equatable {
         var copy = self
         copy.enabled = false
         copy.disabledReason = reason
+        return copy
+    }
+
+    /// This webhook with the server's pause lifted (enabled as its record says).
+    public func resumed() -> ActiveWebhook {
+        var copy = self
+        copy.enabled = recordEnabled
+        copy.disabledReason = nil
         return copy
     }
 

@@ -59,7 +59,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     let configuration: Configuration
     let logger: Logger
     let clock: @Sendable () -> Int64
-    private let hosts = HostSlots()
+    let hosts = HostSlots()
     /// Completions and nudges: wakes the claim loop early. Keeps at most one pending signal.
     private let signals = WakeSignal()
     private let lock = NSLock()
@@ -159,9 +159,11 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             }
         }
         let outcome: Outcome
+        var status: UInt?
         do {
             let destination = try await destinations.destination(for: item.url)
-            outcome = await send(item, inlineSecret: webhook?.inlineSecret, to: destination)
+            let answer = await send(item, inlineSecret: webhook?.inlineSecret, to: destination)
+            (outcome, status) = (answer.outcome, answer.status)
         } catch {
             outcome = error.isTransient ? .retry("destination: \(error.description)") : .dead("destination refused: \(error.description)")
         }
@@ -179,8 +181,17 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             }
         }
         let elapsed = ContinuousClock.now - started
-        Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(nanoseconds)
+        if let log = store as? any DeliveryLog {
+            // The owner's log of this attempt (best effort: a failure here never changes the delivery's fate).
+            let error: String? = switch outcome {
+            case .delivered: nil
+            case .retry(let reason, _), .dead(let reason), .gone(let reason), .requeue(let reason), .cancel(let reason): reason
+            }
+            try? await log.recordAttempt(id: item.id, DeliveryAttempt(at: clock(), durationMilliseconds: nanoseconds / 1_000_000,
+                                                                      status: status.map { Int($0) }, error: error))
+        }
         await finish(delivery, attempts: attempts, outcome: outcome, log: log)
     }
 
@@ -199,10 +210,16 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     /// Signs and sends: one task holds the signing token (and so the fence) from reading it until the request
     /// head is written; the other sends and waits for the answer after the fence is let go.
-    private func send(_ item: NewDelivery, inlineSecret: String?, to destination: DestinationGuard.Destination) async -> Outcome {
+    /// What an attempt came to, and the receiver's status if it answered.
+    struct Answer: Sendable {
+        let outcome: Outcome
+        let status: UInt?
+    }
+
+    func send(_ item: NewDelivery, inlineSecret: String?, to destination: DestinationGuard.Destination) async -> Answer {
         let signed = OneShot<Result<HTTPHeaders, SigningFailure>>()
         let written = OneShot<Void>()
-        return await withTaskGroup(of: Outcome?.self) { group in
+        return await withTaskGroup(of: Answer?.self) { group in
             group.addTask {
                 await self.sign(item, inlineSecret: inlineSecret, into: signed, holdingUntil: written)
                 return nil
@@ -210,13 +227,13 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             group.addTask {
                 defer { written.resolve(()) }
                 switch await signed.wait() {
-                case .failure(let failure): return failure.outcome
+                case .failure(let failure): return Answer(outcome: failure.outcome, status: nil)
                 case .success(let headers): return await self.post(item, to: destination, headers: headers, written: written)
                 }
             }
-            var outcome: Outcome = .retry("no outcome")
-            for await result in group { if let result { outcome = result } }
-            return outcome
+            var answer = Answer(outcome: .retry("no outcome"), status: nil)
+            for await result in group { if let result { answer = result } }
+            return answer
         }
     }
 
@@ -290,7 +307,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     /// Posts with one overall deadline; `written` resolves when the client starts on the body (the head has
     /// been written by then).
     private func post(_ item: NewDelivery, to destination: DestinationGuard.Destination, headers: HTTPHeaders,
-                      written: OneShot<Void>) async -> Outcome {
+                      written: OneShot<Void>) async -> Answer {
         var request = HTTPClientRequest(url: destination.url)
         request.method = .POST
         request.headers = headers
@@ -313,11 +330,11 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                 let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryAfter.milliseconds($0, now: clock()) }
                 return (response.status.code, retryAfter.map { min($0, maxRetryAfter) })
             }
-            return Self.outcome(status: status, retryAfter: retryAfter)
+            return Answer(outcome: Self.outcome(status: status, retryAfter: retryAfter), status: status)
         } catch let error as DeadlineExceeded {
-            return .retry("receiver: \(error.description)")
+            return Answer(outcome: .retry("receiver: \(error.description)"), status: nil)
         } catch {
-            return .retry("network: \(String(describing: type(of: error)))")
+            return Answer(outcome: .retry("network: \(String(describing: type(of: error)))"), status: nil)
         }
     }
 

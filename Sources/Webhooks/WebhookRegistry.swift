@@ -105,6 +105,14 @@ public final class WebhookRegistry: DeliveryWebhooks {
         log.info("webhook active", metadata: ["scope": .string(webhook.scope.description), "enabled": .stringConvertible(webhook.enabled)])
     }
 
+    /// Lifts a pause (the server's, or the owner's through `setEnabled`); the record's `enabled` applies again.
+    public func resume(owner: String, rkey: String) async throws(SecretStoreError) {
+        guard let webhook = index.webhook(owner: owner, rkey: rkey), webhook.disabledReason != nil else { return }
+        try await store.setWebhookDisabled(owner: owner, rkey: rkey, reason: nil, at: 0)
+        if failing.remove(owner: owner, rkey: rkey) { try await store.clearWebhookFailure(owner: owner, rkey: rkey) }
+        index.put(webhook.resumed())
+    }
+
     public func webhook(owner: String, rkey: String) -> ActiveWebhook? {
         index.webhook(owner: owner, rkey: rkey)
     }

@@ -78,6 +78,33 @@ struct ServeCommand: AsyncParsableCommand {
                           acceptBareDID: configuration.acceptBareDID, maxAge: Int64(configuration.maxTokenAge)),
             resolver: resolver, nonces: StoreNonceStore(store: secrets.store))
 
+        var services: [any Service] = []
+        var webhookHandler: SigilWebhooksHandler?
+        if let deliveries = secrets.store as? any DeliveryStore {
+            let index = WebhookIndex()
+            let registry = WebhookRegistry(index: index, store: deliveries, catalog: catalog,
+                                           fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
+            do {
+                try await registry.load()
+            } catch {
+                printError("sigil: cannot load webhooks: \(error)")
+                throw ExitCode(1)
+            }
+            let worker = DeliveryWorker(store: deliveries, secrets: secrets, webhooks: registry, destinations: destinations,
+                                        configuration: .init(), logger: logger)
+            services.append(worker)
+            if let log = deliveries as? any DeliveryLog { webhookHandler = SigilWebhooksHandler(log: log, registry: registry, worker: worker) }
+            if let jetstream = configuration.jetstreamURL {
+                services.append(JetstreamConsumer(url: jetstream, processor: EventProcessor(registry: registry, store: deliveries),
+                                                  store: deliveries, logger: logger, onEnqueue: { worker.nudge() }))
+                logger.notice("watching \(jetstream) for webhooks (\(index.count) active)")
+            } else {
+                logger.notice("no --jetstream-url: deliveries from the network are off (\(index.count) webhooks known; queued deliveries are still sent)")
+            }
+        } else {
+            logger.warning("this store does not hold a delivery queue; webhook deliveries are off")
+        }
+
         var methods = XRPCMethodTable(catalog: catalog)
         if catalog.definition(PlaceWispV2SecretRotate.nsid) != nil {
             do {
@@ -95,7 +122,14 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("dev.sigil.secret.* lexicons are incomplete; not serving them: \(error)")
             }
         }
-        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: SigilSecretsHandler.mutations.union([
+        if let webhookHandler, catalog.definition(DevSigilWebhookRedeliver.nsid) != nil {
+            do {
+                try methods.register(webhookHandler, auth: .required)
+            } catch {
+                logger.warning("dev.sigil.webhook.* lexicons are incomplete; not serving them: \(error)")
+            }
+        }
+        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: SigilSecretsHandler.mutations.union(SigilWebhooksHandler.mutations).union([
             PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
         ]))
         let service = XRPCService(methods: methods,
@@ -107,30 +141,6 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.serviceDID.hasPrefix("did:web:") {
             SigilApplication.addDIDDocument(to: router, serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
                                             endpoint: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
-        }
-        var services: [any Service] = []
-        if let deliveries = secrets.store as? any DeliveryStore {
-            let index = WebhookIndex()
-            let registry = WebhookRegistry(index: index, store: deliveries, catalog: catalog,
-                                           fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
-            do {
-                try await registry.load()
-            } catch {
-                printError("sigil: cannot load webhooks: \(error)")
-                throw ExitCode(1)
-            }
-            let worker = DeliveryWorker(store: deliveries, secrets: secrets, webhooks: registry, destinations: destinations,
-                                        configuration: .init(), logger: logger)
-            services.append(worker)
-            if let jetstream = configuration.jetstreamURL {
-                services.append(JetstreamConsumer(url: jetstream, processor: EventProcessor(registry: registry, store: deliveries),
-                                                  store: deliveries, logger: logger, onEnqueue: { worker.nudge() }))
-                logger.notice("watching \(jetstream) for webhooks (\(index.count) active)")
-            } else {
-                logger.notice("no --jetstream-url: deliveries from the network are off (\(index.count) webhooks known; queued deliveries are still sent)")
-            }
-        } else {
-            logger.warning("this store does not hold a delivery queue; webhook deliveries are off")
         }
         let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port,
                                                  services: services, idleTimeout: .seconds(Int64(configuration.idleTimeout)), logger: logger)

@@ -29,7 +29,8 @@ struct Pipeline {
 
     static func make(network: StandInNetwork,
                      clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-                     autoDisableAfter: Duration = .seconds(3 * 86_400)) async throws -> Pipeline {
+                     autoDisableAfter: Duration = .seconds(3 * 86_400),
+                     retries: Int = 3) async throws -> Pipeline {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-wh-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
@@ -45,7 +46,7 @@ struct Pipeline {
                                        autoDisableAfter: autoDisableAfter)
         var configuration = DeliveryWorker.Configuration()
         // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
-        configuration.schedule = RetrySchedule(delays: [.seconds(1), .seconds(1), .seconds(1)])
+        configuration.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: retries))
         configuration.pollInterval = .milliseconds(20)
         let worker = DeliveryWorker(store: store, secrets: secrets, webhooks: registry, destinations: destinations, configuration: configuration, logger: logger)
         let processor = EventProcessor(registry: registry, store: store)
