@@ -360,6 +360,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             case .delivered:
                 recorded = try await store.markDelivered(id: id, lease: lease, attempts: attempts, at: now)
                 Counter(label: "webhook_deliveries_total", dimensions: [("result", "delivered")]).increment()
+                // From the event's match (its enqueue) to the receiver's 2xx, retries included.
+                Metrics.Timer(label: "webhook_delivery_latency_seconds").recordMilliseconds(max(0, now - delivery.delivery.createdAt))
                 log.info("delivered", metadata: ["attempts": .stringConvertible(attempts)])
             case .requeue(let reason):
                 recorded = try await store.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: now + 1000, error: reason, at: now)

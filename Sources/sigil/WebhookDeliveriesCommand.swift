@@ -14,30 +14,52 @@ struct WebhookDeliveries: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Only this status: pending, delivered, dead or cancelled.") var status: String?
-    @Option(help: "Most deliveries to show, newest first.") var limit = 50
+    @Option(help: "Only deliveries of this owner's webhooks (a DID).") var owner: String?
+    @Option(help: "Only this webhook (its record key; needs --owner).") var webhook: String?
+    @Flag(help: "Include every attempt (when, how long, the receiver's status, the error).") var attempts = false
+    @Option(help: "Most deliveries to show, newest first (1–10000).") var limit = 50
+
+    func validate() throws {
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
+        if webhook != nil, owner == nil { throw ValidationError("--webhook needs --owner (record keys are per account)") }
+        if let status, DeliveryStatus(rawValue: status) == nil { throw ValidationError("--status must be pending, delivered, dead or cancelled") }
+    }
 
     func run() async throws {
-        let wanted: DeliveryStatus?
-        if let status {
-            guard let parsed = DeliveryStatus(rawValue: status) else { throw ValidationError("--status must be pending, delivered, dead or cancelled") }
-            wanted = parsed
-        } else {
-            wanted = nil
-        }
+        let wanted = status.flatMap(DeliveryStatus.init(rawValue:))
         let opened = try await store.openStore()
         defer { Task { await opened.close() } }
         guard let queue = opened as? any DeliveryStore else { throw ValidationError("this store has no delivery queue") }
+        let log = opened as? any DeliveryLog
         let counts = try await queue.deliveryCounts()
         printError(DeliveryStatus.allCases.map { "\($0.rawValue): \(counts[$0] ?? 0)" }.joined(separator: ", "))
-        for delivery in try await queue.deliveries(status: wanted, limit: limit) {
+        var shown: [Delivery]
+        if let owner, let webhook, let log {
+            shown = try await log.deliveries(owner: owner, webhookRKey: webhook, status: wanted, before: nil, limit: limit).map(\.delivery)
+        } else {
+            // Recent deliveries, filtered here by owner (a scan of at most 10 times the limit).
+            shown = try await queue.deliveries(status: wanted, limit: owner == nil ? limit : min(limit * 10, 100_000))
+            if let owner { shown = Array(shown.filter { $0.delivery.owner == owner }.prefix(limit)) }
+        }
+        for delivery in shown {
             var line: [String: JSONValue] = [
                 "id": .string(delivery.delivery.id), "status": .string(delivery.status.rawValue),
                 "attempts": .integer(Int64(delivery.attempts)), "url": .string(delivery.delivery.url),
                 "webhook": .string("at://\(delivery.delivery.owner)/place.wisp.v2.wh/\(delivery.delivery.webhookRKey)"),
+                "createdAt": .string(Timestamp.iso8601(milliseconds: delivery.delivery.createdAt)),
                 "updatedAt": .string(Timestamp.iso8601(milliseconds: delivery.updatedAt)),
             ]
             if delivery.status == .pending { line["nextAttemptAt"] = .string(Timestamp.iso8601(milliseconds: delivery.nextAttemptAt)) }
             if let error = delivery.lastError { line["lastError"] = .string(error) }
+            if attempts, let log {
+                line["attemptLog"] = .array(try await log.attempts(id: delivery.delivery.id, limit: 1_000).map { attempt in
+                    var entry: [String: JSONValue] = ["at": .string(Timestamp.iso8601(milliseconds: attempt.at)),
+                                                      "durationMs": .integer(attempt.durationMilliseconds)]
+                    if let status = attempt.status { entry["status"] = .integer(Int64(status)) }
+                    if let error = attempt.error { entry["error"] = .string(error) }
+                    return .object(entry)
+                })
+            }
             print(String(decoding: JSONValue.object(line).serialized(sortedKeys: true), as: UTF8.self))
         }
     }

@@ -203,4 +203,31 @@ struct DeliveriesFollowWebhookTests {
             #expect(try await eventually { await network.received.count == before + 1 })
         }
     }
+
+    /// 100 webhooks per account are served (the 101st is ignored; the ones it has can still change), and one
+    /// event queues deliveries for at most 256 webhooks.
+    @Test func webhooksPerAccountAndPerEventAreCapped() async throws {
+        try await withPipeline { pipeline, network, base in
+            let times = Times()
+            let registry = pipeline.registry
+            let owners = ["did:plc:capaaaaaaaaaaaaaaaaaaaaa", "did:plc:capbbbbbbbbbbbbbbbbbbbbb", "did:plc:capcccccccccccccccccccccc"]
+            for owner in owners {
+                for i in 0..<(owner == owners[0] ? 101 : 100) {
+                    let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "s\(i)")
+                    try await registry.activate(owner: owner, rkey: "w\(i)", record: record, now: 1, logger: registry.logger)
+                }
+            }
+            #expect(registry.index.count(owner: owners[0]) == registry.maxWebhooksPerOwner)
+            #expect(registry.index.webhook(owner: owners[0], rkey: "w100") == nil, "the 101st was ignored")
+            let changed = webhookRecord(url: base + "/elsewhere", scope: "at://\(alice)/app.bsky.feed.post", secret: "s0")
+            try await registry.activate(owner: owners[0], rkey: "w0", record: changed, now: 2, logger: registry.logger)
+            #expect(registry.index.webhook(owner: owners[0], rkey: "w0")?.url.hasSuffix("/elsewhere") == true, "a served webhook can still change at the cap")
+
+            // 300 webhooks watch alice's posts: one post queues 256 deliveries.
+            await post("p1", network, times)
+            #expect(try await eventually { try await pipeline.queued() == EventProcessor.maxFanOut })
+            #expect(try await pipeline.settled(at: times.next() - 1_000))
+            #expect(try await pipeline.queued() == EventProcessor.maxFanOut)
+        }
+    }
 }
