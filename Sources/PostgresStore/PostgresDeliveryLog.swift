@@ -21,6 +21,7 @@ extension PostgresSecretStore: DeliveryLog {
             """,
             "CREATE INDEX delivery_attempts_delivery ON \(t.attempts) (delivery_id, id)",
             "CREATE INDEX deliveries_owner_webhook ON \(t.deliveries) (owner, webhook_rkey, created_at, id)",
+            "CREATE INDEX deliveries_pending_webhook ON \(t.deliveries) (owner, webhook_rkey) WHERE status = 'pending'",
         ]
     }
 

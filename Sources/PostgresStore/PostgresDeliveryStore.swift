@@ -111,18 +111,32 @@ extension PostgresSecretStore: DeliveryStore {
     /// One transaction: multi-row `INSERT … ON CONFLICT (id) DO NOTHING` (``enqueueBatchSize`` rows per
     /// statement), then the cursor. Ids repeated within `deliveries` keep their first occurrence, and rows are
     /// inserted in id order, so two replicas enqueueing overlapping batches at once cannot deadlock.
-    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError) {
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError) {
         var seen = Set<String>()
         let unique = deliveries.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
         if unique.isEmpty && cursor == nil { return }
-        let inserts = stride(from: 0, to: unique.count, by: Self.enqueueBatchSize).map { start in
-            Self.insertDeliveries(unique[start..<min(start + Self.enqueueBatchSize, unique.count)], into: tables.deliveries)
-        }
         let t = tables
         let cursorName = cursor?.name, cursorValue = cursor?.value
         try await transaction("enqueue") { connection, logger in
-            for insert in inserts {
-                try await connection.deliveryRows(insert, logger)
+            // Over the cap: stored cancelled with the reason; the oldest (by createdAt, then id) are kept.
+            var refused = Set<String>()
+            if let cap = maxPendingPerWebhook {
+                let byWebhook = Dictionary(grouping: unique) { [$0.owner, $0.webhookRKey] }
+                for key in byWebhook.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    let rows = try await connection.deliveryRows("""
+                        SELECT count(*) FROM (SELECT 1 FROM \(unescaped: t.deliveries)
+                            WHERE owner = \(key[0]) AND webhook_rkey = \(key[1]) AND status = 'pending' LIMIT \(Int64(cap))) AS pending
+                        """, logger)
+                    var room = cap - Int(try rows.first?.decode(Int64.self) ?? 0)
+                    for delivery in byWebhook[key, default: []].sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+                        if room > 0 { room -= 1 } else { refused.insert(delivery.id) }
+                    }
+                }
+            }
+            let reason = maxPendingPerWebhook.map { NewDelivery.overCapReason($0) }
+            for start in stride(from: 0, to: unique.count, by: Self.enqueueBatchSize) {
+                let batch = unique[start..<min(start + Self.enqueueBatchSize, unique.count)]
+                try await connection.deliveryRows(Self.insertDeliveries(batch, into: t.deliveries, refused: refused, reason: reason), logger)
             }
             if let cursorName, let cursorValue {
                 try await connection.deliveryRows("""
@@ -134,16 +148,16 @@ extension PostgresSecretStore: DeliveryStore {
     }
 
     /// `INSERT … VALUES (…), (…), … ON CONFLICT (id) DO NOTHING` for `batch`, new deliveries due at once.
-    private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String) -> PostgresQuery {
+    private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String, refused: Set<String>, reason: String?) -> PostgresQuery {
         var sql = """
-            INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status,
+            INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
                 next_attempt_at, created_at, updated_at) VALUES
             """
-        var binds = PostgresBindings(capacity: batch.count * 8)
+        var binds = PostgresBindings(capacity: batch.count * 10)
         for (index, delivery) in batch.enumerated() {
-            let p = index * 8
+            let p = index * 10
             sql += index == 0 ? "\n" : ",\n"
-            sql += "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), 'pending', $\(p + 8), $\(p + 8), $\(p + 8))"
+            sql += "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8))"
             binds.append(delivery.id)
             binds.append(delivery.owner)
             binds.append(delivery.webhookRKey)
@@ -152,6 +166,9 @@ extension PostgresSecretStore: DeliveryStore {
             binds.append(delivery.inlineSecretFingerprint.map { ByteBuffer(bytes: $0) })
             binds.append(ByteBuffer(bytes: delivery.body))
             binds.append(delivery.createdAt)
+            let isRefused = refused.contains(delivery.id)
+            binds.append(isRefused ? "cancelled" : "pending")
+            binds.append(isRefused ? reason : nil)
         }
         sql += "\nON CONFLICT (id) DO NOTHING"
         return PostgresQuery(unsafeSQL: sql, binds: binds)

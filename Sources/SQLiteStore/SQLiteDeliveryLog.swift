@@ -13,6 +13,7 @@ extension SQLiteSecretStore: DeliveryLog {
                     duration_ms INTEGER NOT NULL, status INTEGER, error TEXT);
                 CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
                 CREATE INDEX deliveries_owner_webhook ON deliveries (owner, webhook_rkey, created_at, id);
+                CREATE INDEX deliveries_pending_webhook ON deliveries (owner, webhook_rkey) WHERE status = 'pending';
                 """)
         }
     }

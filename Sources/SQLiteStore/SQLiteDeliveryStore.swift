@@ -65,17 +65,27 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError) {
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError) {
         let cursorName = cursor?.name, cursorValue = cursor?.value
         try await committer.write { db throws(SecretStoreError) in
             try Self.guarded {
-                for delivery in deliveries {
+                // Under a cap the oldest are kept: in (createdAt, id) order.
+                let ordered = maxPendingPerWebhook == nil ? deliveries : deliveries.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+                for delivery in ordered {
+                    var (status, reason): (String, String?) = ("pending", nil)
+                    if let cap = maxPendingPerWebhook {
+                        // Bounded work: counts at most `cap` rows of the partial index of pending deliveries.
+                        let pending = try Int.fetchOne(db, sql: """
+                            SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending' LIMIT ?)
+                            """, arguments: [delivery.owner, delivery.webhookRKey, cap]) ?? 0
+                        if pending >= cap { (status, reason) = ("cancelled", NewDelivery.overCapReason(cap)) }
+                    }
                     try db.execute(sql: """
-                        INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, next_attempt_at,
-                            created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+                        INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
+                            next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (id) DO NOTHING
                         """, arguments: [delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
-                                         delivery.inlineSecretFingerprint.map { Data($0) }, Data(delivery.body), delivery.createdAt,
+                                         delivery.inlineSecretFingerprint.map { Data($0) }, Data(delivery.body), status, reason, delivery.createdAt,
                                          delivery.createdAt, delivery.createdAt])
                 }
                 if let cursorName, let cursorValue {

@@ -112,8 +112,11 @@ public protocol DeliveryStore: Sendable {
     func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError)
     func webhooks() async throws(SecretStoreError) -> [WebhookRegistration]
 
-    /// Adds deliveries (ids already queued are ignored) and, if given, sets a named cursor — atomically.
-    func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError)
+    /// Adds deliveries (ids already queued are ignored) and, if given, sets a named cursor — atomically. With
+    /// `maxPendingPerWebhook`, a delivery whose webhook already has that many pending is stored `cancelled`
+    /// with the reason instead (the oldest are kept; the count is exact on SQLite and may be passed by a few
+    /// when PostgreSQL replicas enqueue at once).
+    func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError)
     func cursor(_ name: String) async throws(SecretStoreError) -> Int64?
 
     /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil`; another claimer skips them
@@ -156,4 +159,18 @@ public protocol DeliveryStore: Sendable {
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery]
     /// How many deliveries are in each status.
     func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int]
+}
+
+extension DeliveryStore {
+    /// ``enqueue(_:cursor:maxPendingPerWebhook:)`` without a cap.
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError) {
+        try await enqueue(deliveries, cursor: cursor, maxPendingPerWebhook: nil)
+    }
+}
+
+extension NewDelivery {
+    /// The reason a delivery over its webhook's pending cap is stored with.
+    public static func overCapReason(_ cap: Int) -> String {
+        "not queued: the webhook already has \(cap) pending deliveries (the oldest are kept)"
+    }
 }

@@ -16,12 +16,15 @@ public final class EventProcessor: @unchecked Sendable {
     public let refresher: WebhookRefresher
     let store: any DeliveryStore
     let clock: @Sendable () -> Int64
+    /// Most pending deliveries one webhook may have; a newer one is stored `cancelled` with the reason.
+    public let maxPendingPerWebhook: Int
     private let lock = NSLock()
     private var pendingCursor: Int64?
     private var lastFlush = ContinuousClock.now
 
     public init(registry: WebhookRegistry, store: any DeliveryStore, refresher: WebhookRefresher? = nil,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }, maxPendingPerWebhook: Int = 10_000) {
+        self.maxPendingPerWebhook = maxPendingPerWebhook
         self.registry = registry
         self.refresher = refresher ?? WebhookRefresher(registry: registry, logger: registry.logger, clock: clock)
         self.store = store
@@ -71,7 +74,7 @@ public final class EventProcessor: @unchecked Sendable {
                                inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
         }
         let stored = durableCursor(event.timeMicroseconds)
-        try await store.enqueue(deliveries, cursor: (Self.cursorName, stored))
+        try await store.enqueue(deliveries, cursor: (Self.cursorName, stored), maxPendingPerWebhook: maxPendingPerWebhook)
         lock.withLock {
             // Held back by a read-back: the event's own time stays pending, for the flush when it settles.
             pendingCursor = stored < event.timeMicroseconds ? event.timeMicroseconds : nil

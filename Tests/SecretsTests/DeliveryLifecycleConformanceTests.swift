@@ -75,4 +75,25 @@ struct DeliveryLifecycleConformanceTests {
             #expect(stored.delivery.inlineSecretFingerprint == NewDelivery.fingerprint(ofInlineSecret: "inline-plaintext"))
         }
     }
+
+    @Test(arguments: StoreKind.enabled)
+    func aWebhookOverItsPendingCapGetsTheNewestRefusedWithAReason(_ kind: StoreKind) async throws {
+        try await Shared.withQueue(kind) { (queue, _) async throws in
+            // 3 pending allowed: 2 already queued, then a batch of 3 (one the same time as another, ordered by id).
+            try await queue.enqueue([Shared.delivery("a1", at: 10), Shared.delivery("a2", at: 20)], cursor: nil, maxPendingPerWebhook: 3)
+            let other = NewDelivery(id: "b1", owner: Shared.alice, webhookRKey: "another", url: "https://x", secretName: nil, inlineSecret: nil,
+                                    body: [], createdAt: 30)
+            try await queue.enqueue([Shared.delivery("a5", at: 40), Shared.delivery("a3", at: 30), Shared.delivery("a4", at: 30), other],
+                                    cursor: (name: "jetstream", value: 7), maxPendingPerWebhook: 3)
+            let pending = Set(try await queue.deliveries(status: .pending, limit: 10).map(\.delivery.id))
+            #expect(pending == ["a1", "a2", "a3", "b1"], "the oldest are kept; another webhook has its own cap")
+            let refused = try await queue.deliveries(status: .cancelled, limit: 10)
+            #expect(Set(refused.map(\.delivery.id)) == ["a4", "a5"])
+            #expect(refused.allSatisfy { $0.lastError == NewDelivery.overCapReason(3) })
+            #expect(try await queue.cursor("jetstream") == 7, "the cursor moves on with the refused ones: nothing is lost silently")
+            // Without a cap, as before.
+            try await queue.enqueue([Shared.delivery("a6", at: 50)], cursor: nil)
+            #expect(try await queue.deliveryCounts()[.pending] == 5)
+        }
+    }
 }
