@@ -122,6 +122,23 @@ struct ReplicaTests {
                         "revoked round \(round): still signed with the previous token")
             }
 
+            // A webhook disabled through its record while a delivery waits for its retry: whichever replica claims
+            // the retry cancels it (each learned of the change from the stream), and nothing more is sent.
+            await network.script(statuses: [503])
+            await network.emit(commitEvent(did: account.did, time: 5_000, operation: "create", collection: "app.bsky.feed.post", rkey: "c0", record: [:]))
+            #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == "c0" } })
+            var disabled = record.objectValue!
+            disabled["enabled"] = false
+            await network.putRecord(did: account.did, collection: "place.wisp.v2.wh", rkey: "w1", .object(disabled))
+            await network.emit(commitEvent(did: account.did, time: 5_001, operation: "update", collection: "place.wisp.v2.wh", rkey: "w1",
+                                           record: .object(disabled)))
+            let inspector = try PostgresSecretStore(url: url, schema: schema)
+            #expect(try await eventually(.seconds(30)) {
+                try await inspector.deliveries(status: .cancelled, limit: 10).contains { $0.lastError?.contains("webhook disabled") == true }
+            })
+            await inspector.close()
+            #expect(await network.received.filter { Self.rkey(of: $0) == "c0" }.count == 1, "the retry went out after the webhook was disabled")
+
             for server in [first, second] {
                 kill(server.process.processIdentifier, SIGTERM)
                 _ = try await server.waitForExit()
