@@ -21,8 +21,12 @@ extension PostgresSecretStore: DeliveryLog {
             """,
             "CREATE INDEX delivery_attempts_delivery ON \(t.attempts) (delivery_id, id)",
             "CREATE INDEX deliveries_owner_webhook ON \(t.deliveries) (owner, webhook_rkey, created_at, id)",
-            "CREATE INDEX deliveries_pending_webhook ON \(t.deliveries) (owner, webhook_rkey) WHERE status = 'pending'",
         ]
+    }
+
+    /// Migration 6: the index that bounds counting a webhook's pending deliveries (its cap).
+    static func pendingPerWebhookMigration(_ t: Tables) -> [String] {
+        ["CREATE INDEX deliveries_pending_webhook ON \(t.deliveries) (owner, webhook_rkey) WHERE status = 'pending'"]
     }
 
     public func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(SecretStoreError) {
@@ -79,7 +83,8 @@ extension PostgresSecretStore: DeliveryLog {
         let t = tables
         return !(try await read("redeliver", """
             UPDATE \(unescaped: t.deliveries) SET status = 'pending', attempts = 0, next_attempt_at = \(at), last_error = NULL, url = \(url),
-                secret_name = \(secretName), inline_secret_fingerprint = \(inlineSecretFingerprint.map { ByteBuffer(bytes: $0) }), updated_at = \(at)
+                secret_name = \(secretName), inline_secret_fingerprint = \(inlineSecretFingerprint.map { ByteBuffer(bytes: $0) }), inline_secret = NULL,
+                lease_until = NULL, updated_at = \(at)
             WHERE owner = \(owner) AND id = \(id) AND (lease_until IS NULL OR lease_until < \(at)) RETURNING id
             """)).isEmpty
     }

@@ -199,9 +199,22 @@ extension PostgresSecretStore: DeliveryStore {
             )
             UPDATE \(unescaped: t.deliveries) AS d SET lease_until = GREATEST(\(leaseUntil), coalesce(d.lease_until, 0) + 1)
             FROM due WHERE d.id = due.id
-            RETURNING \(unescaped: Self.deliveryColumns(prefix: "d."))
+            RETURNING \(unescaped: Self.deliveryColumns(prefix: "d.")),
+                (SELECT ARRAY[coalesce(s.disabled_reason, ''), coalesce(s.failing_since::text, ''), CASE WHEN s.disabled_reason IS NULL THEN '0' ELSE '1' END]
+                 FROM \(unescaped: t.webhooks) AS s WHERE s.owner = d.owner AND s.rkey = d.webhook_rkey)
             """)
-        let claimed = try decoding("claimDue") { try rows.map(Self.delivery) }
+        let claimed = try decoding("claimDue") {
+            try rows.map { row in
+                let delivery = try Self.delivery(row)
+                let random = row.makeRandomAccess()
+                let state = try random[random.count - 1].decode([String]?.self).map { parts in
+                    Delivery.WebhookState(disabledReason: parts.count == 3 && parts[2] == "1" ? parts[0] : nil,
+                                          failingSince: parts.count == 3 ? Int64(parts[1]) : nil)
+                }
+                return Delivery(delivery: delivery.delivery, status: delivery.status, attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt,
+                                lastError: delivery.lastError, updatedAt: delivery.updatedAt, leaseUntil: delivery.leaseUntil, webhookState: state)
+            }
+        }
         // RETURNING has no order of its own.
         return claimed.sorted { ($0.nextAttemptAt, $0.delivery.id) < ($1.nextAttemptAt, $1.delivery.id) }
     }
@@ -329,8 +342,10 @@ extension PostgresSecretStore: DeliveryStore {
 
     /// The columns ``delivery(_:)`` decodes, in its order.
     static func deliveryColumns(prefix: String) -> String {
-        ["id", "owner", "webhook_rkey", "url", "secret_name", "inline_secret_fingerprint", "body", "status", "attempts",
-         "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until"].map { prefix + $0 }.joined(separator: ", ")
+        // A row queued by a build before migration 4 (a replica not yet upgraded) holds the plaintext: its SHA-256 is used.
+        ["id", "owner", "webhook_rkey", "url", "secret_name",
+         "coalesce(\(prefix)inline_secret_fingerprint, sha256(convert_to(\(prefix)inline_secret, 'UTF8')))", "body", "status", "attempts",
+         "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until"].map { $0.hasPrefix("coalesce") ? $0 : prefix + $0 }.joined(separator: ", ")
     }
 
     static func delivery(_ row: PostgresRow) throws -> Delivery {

@@ -136,6 +136,7 @@ extension PostgresSecretStore {
             (3, rotationMigration(t)),
             (4, deliveryFollowsWebhookMigration(t)),
             (5, deliveryLogMigration(t)),
+            (6, pendingPerWebhookMigration(t)),
         ]
     }
 

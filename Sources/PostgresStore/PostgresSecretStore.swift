@@ -38,7 +38,7 @@ public final class PostgresSecretStore: SecretStore {
     let nonceSweep = NonceSweep()
 
     /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
-    static let schemaVersion: Int64 = 5
+    static let schemaVersion: Int64 = 6
     /// How many secrets `resealAll` locks and rewrites per transaction.
     static let resealBatchSize = 100
     /// How often (Unix seconds) each replica deletes expired nonces.

@@ -13,8 +13,10 @@ extension SQLiteSecretStore: DeliveryLog {
                     duration_ms INTEGER NOT NULL, status INTEGER, error TEXT);
                 CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
                 CREATE INDEX deliveries_owner_webhook ON deliveries (owner, webhook_rkey, created_at, id);
-                CREATE INDEX deliveries_pending_webhook ON deliveries (owner, webhook_rkey) WHERE status = 'pending';
                 """)
+        }
+        migrator.registerMigration("v6-pending-per-webhook") { db in
+            try db.execute(sql: "CREATE INDEX deliveries_pending_webhook ON deliveries (owner, webhook_rkey) WHERE status = 'pending'")
         }
     }
 
@@ -69,7 +71,7 @@ extension SQLiteSecretStore: DeliveryLog {
             try Self.guarded {
                 try db.execute(sql: """
                     UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, secret_name = ?,
-                        inline_secret_fingerprint = ?, inline_secret = NULL, updated_at = ?
+                        inline_secret_fingerprint = ?, inline_secret = NULL, lease_until = NULL, updated_at = ?
                     WHERE owner = ? AND id = ? AND (lease_until IS NULL OR lease_until < ?)
                     """, arguments: [at, url, secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, id, at])
                 return db.changesCount > 0

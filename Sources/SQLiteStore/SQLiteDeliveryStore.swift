@@ -104,8 +104,10 @@ extension SQLiteSecretStore: DeliveryStore {
         try await committer.write { db throws(SecretStoreError) in
             try Self.guarded {
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                    ORDER BY next_attempt_at LIMIT ?
+                    SELECT d.*, w.rkey AS webhook_stored, w.disabled_reason AS webhook_disabled_reason, w.failing_since AS webhook_failing_since
+                    FROM deliveries d LEFT JOIN webhooks w ON w.owner = d.owner AND w.rkey = d.webhook_rkey
+                    WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+                    ORDER BY d.next_attempt_at LIMIT ?
                     """, arguments: [now, now, limit])
                 var claimed: [Delivery] = []
                 for row in rows {
@@ -114,7 +116,9 @@ extension SQLiteSecretStore: DeliveryStore {
                     let previous: Int64? = row["lease_until"]
                     let lease = max(leaseUntil, (previous ?? 0) + 1)
                     try db.execute(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?", arguments: [lease, id])
-                    claimed.append(Self.delivery(row, lease: lease))
+                    let stored: String? = row["webhook_stored"]
+                    claimed.append(Self.delivery(row, lease: lease, webhookState: stored == nil ? nil : Delivery.WebhookState(
+                        disabledReason: row["webhook_disabled_reason"], failingSince: row["webhook_failing_since"])))
                 }
                 return claimed
             }
@@ -225,7 +229,7 @@ extension SQLiteSecretStore: DeliveryStore {
 
     static func delivery(_ row: Row) -> Delivery { delivery(row, lease: row["lease_until"]) }
 
-    static func delivery(_ row: Row, lease: Int64?) -> Delivery {
+    static func delivery(_ row: Row, lease: Int64?, webhookState: Delivery.WebhookState? = nil) -> Delivery {
         let body: Data = row["body"]
         // Rows queued before v4 kept the plaintext (the migration replaced it; this is for a file migrated mid-write).
         let legacy: String? = row["inline_secret"]
@@ -235,6 +239,6 @@ extension SQLiteSecretStore: DeliveryStore {
                               inlineSecretFingerprint: fingerprint.map { [UInt8]($0) } ?? legacy.map(NewDelivery.fingerprint(ofInlineSecret:)),
                               body: [UInt8](body), createdAt: row["created_at"])
         return Delivery(delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
-                        nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease)
+                        nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease, webhookState: webhookState)
     }
 }

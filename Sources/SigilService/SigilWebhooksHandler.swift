@@ -130,6 +130,14 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
 
     static func time(_ milliseconds: Int64) -> String { Timestamp.iso8601(milliseconds: milliseconds) }
 
-    /// At most 1,024 characters (the lexicon's bound).
-    static func clipped(_ text: String) -> String { text.count <= 1_024 ? text : String(text.prefix(1_021)) + "…" }
+    /// At most 1,024 UTF-8 bytes (the lexicon's bound counts bytes), cut at a character boundary.
+    static func clipped(_ text: String) -> String {
+        guard text.utf8.count > 1_024 else { return text }
+        var out = ""
+        for character in text {
+            if out.utf8.count + character.utf8.count > 1_021 { break }
+            out.append(character)
+        }
+        return out + "…"
+    }
 }

@@ -91,9 +91,25 @@ public struct Delivery: Sendable, Equatable {
     public let updatedAt: Int64
     /// The lease this claim holds (ms): the fencing token that marking it must present. Nil when not leased.
     public let leaseUntil: Int64?
+    /// The stored state of its webhook when it was claimed (shared by every replica, unlike each one's index).
+    public let webhookState: WebhookState?
+
+    /// A webhook's server-side state in the store.
+    public struct WebhookState: Sendable, Equatable {
+        /// Why it is paused (a 410, persistent failure, or its owner), if it is.
+        public let disabledReason: String?
+        /// Since when every attempt at it failed, if its last one did.
+        public let failingSince: Int64?
+
+        public init(disabledReason: String?, failingSince: Int64?) {
+            self.disabledReason = disabledReason
+            self.failingSince = failingSince
+        }
+    }
 
     public init(delivery: NewDelivery, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastError: String?, updatedAt: Int64,
-                leaseUntil: Int64? = nil) {
+                leaseUntil: Int64? = nil, webhookState: WebhookState? = nil) {
+        self.webhookState = webhookState
         self.delivery = delivery
         self.status = status
         self.attempts = attempts
@@ -119,7 +135,8 @@ public protocol DeliveryStore: Sendable {
     func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError)
     func cursor(_ name: String) async throws(SecretStoreError) -> Int64?
 
-    /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil`; another claimer skips them
+    /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil` (each with its webhook's stored
+    /// ``Delivery/WebhookState``, nil if the webhook is not stored); another claimer skips them
     /// until the lease ends (a crashed worker's deliveries come back after it). Each returned delivery carries
     /// its lease (``Delivery/leaseUntil``), which a later claim of the same delivery always replaces with a
     /// greater one: it is the fencing token of this claim.

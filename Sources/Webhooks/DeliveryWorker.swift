@@ -45,6 +45,9 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                                                               .cancelled: .seconds(30 * 86_400)]
         /// Deliveries deleted per pruning statement (small, so pruning never holds the queue up).
         public var pruneBatch = 500
+        /// Longest one pruning round runs (once a minute): 500-row batches for 20 s keep up with several thousand
+        /// finished deliveries a second.
+        public var pruneBudget: Duration = .seconds(20)
         public var userAgent = "sigil-webhook/0.1.0"
 
         public init() {}
@@ -62,6 +65,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     let hosts = HostSlots()
     /// Completions and nudges: wakes the claim loop early. Keeps at most one pending signal.
     private let signals = WakeSignal()
+    /// Whether a pruning round is running (at most one at a time).
+    let pruning = OnceAtATime()
     private let lock = NSLock()
     private var inFlight = 0
 
@@ -94,9 +99,10 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                     Gauge(label: "webhook_deliveries_queued").record(counts[.pending] ?? 0)
                     Gauge(label: "webhook_deliveries_dead").record(counts[.dead] ?? 0)
                 }
-                if ContinuousClock.now - lastPrune > .seconds(60) {
+                if ContinuousClock.now - lastPrune > .seconds(60), !pruning.isRunning {
                     lastPrune = .now
-                    await prune()
+                    // Off the claim loop: deliveries never wait for pruning.
+                    group.addTask { await self.pruning.run { await self.prune() } }
                 }
                 let room = configuration.concurrency - lock.withLock { inFlight }
                 var claimed: [Delivery] = []
@@ -118,14 +124,19 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         }
     }
 
-    /// Deletes finished deliveries past their retention, one small batch per status (the rest next time).
+    /// Deletes finished deliveries past their retention, in small batches (each its own short statement, so
+    /// the queue is never held up), until a batch comes back short or `pruneBudget` is spent; the rest next time.
     func prune() async {
         let now = clock()
+        let stop = ContinuousClock.now + configuration.pruneBudget
         for (status, keep) in configuration.retention.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where status != .pending {
             let before = now - keep.components.seconds * 1000
             do {
-                let pruned = try await store.pruneDeliveries(status: status, updatedBefore: before, limit: configuration.pruneBatch)
-                if pruned > 0 { Counter(label: "webhook_deliveries_pruned_total", dimensions: [("status", status.rawValue)]).increment(by: pruned) }
+                while ContinuousClock.now < stop {
+                    let pruned = try await store.pruneDeliveries(status: status, updatedBefore: before, limit: configuration.pruneBatch)
+                    if pruned > 0 { Counter(label: "webhook_deliveries_pruned_total", dimensions: [("status", status.rawValue)]).increment(by: pruned) }
+                    if pruned < configuration.pruneBatch { break }
+                }
             } catch {
                 logger.warning("could not prune old deliveries", metadata: ["status": .string(status.rawValue), "error": .string("\(error)")])
             }
@@ -150,7 +161,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         // The webhook as it is now: gone, disabled or re-pointed since the event matched → not sent.
         var webhook: ActiveWebhook?
         if let webhooks {
-            webhook = webhooks.webhook(owner: item.owner, rkey: item.webhookRKey)
+            webhook = webhooks.webhook(owner: item.owner, rkey: item.webhookRKey, stored: delivery.webhookState)
             let reason = webhook.map { $0.cancellation(of: item) } ?? "webhook deleted"
             if let reason {
                 await hosts.release(host)
@@ -172,8 +183,12 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
             do {
                 switch outcome {
                 case .gone(let reason): try await webhooks.disable(owner: item.owner, rkey: item.webhookRKey, reason: reason, now: clock())
-                case .delivered: try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: true, now: clock())
-                case .retry, .dead: try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: false, now: clock())
+                case .delivered:
+                    try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: true,
+                                                 storedStreak: delivery.webhookState?.failingSince, now: clock())
+                case .retry, .dead:
+                    try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: false,
+                                                 storedStreak: delivery.webhookState?.failingSince, now: clock())
                 case .requeue, .cancel: break
                 }
             } catch {

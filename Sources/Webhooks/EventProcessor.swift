@@ -10,6 +10,8 @@ public final class EventProcessor: @unchecked Sendable {
     public static let cursorName = "jetstream"
     /// Most webhooks one event queues deliveries for.
     public static let maxFanOut = 256
+    /// Most of one account's webhooks one event queues deliveries for (so a few accounts cannot fill ``maxFanOut``).
+    public static let maxPerAccountPerEvent = 16
 
     let registry: WebhookRegistry
     /// Applies webhook record changes in the background (read-backs never hold the stream).
@@ -52,6 +54,20 @@ public final class EventProcessor: @unchecked Sendable {
         // Matched against the webhooks as they are before this event: a webhook's own record change is read
         // back in the background and takes effect for the events after it.
         var matches = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey, record: event.record)
+        if matches.count > Self.maxPerAccountPerEvent {
+            // No account takes more than its share of one event's deliveries (the rest of its webhooks are logged).
+            var perOwner: [String: Int] = [:]
+            let fair = matches.filter { webhook in
+                perOwner[webhook.owner, default: 0] += 1
+                return perOwner[webhook.owner]! <= Self.maxPerAccountPerEvent
+            }
+            if fair.count < matches.count {
+                registry.logger.warning("an account's webhooks matched one event more often than are served; the rest get nothing", metadata: [
+                    "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"), "served per account": .stringConvertible(Self.maxPerAccountPerEvent),
+                ])
+            }
+            matches = fair
+        }
         if matches.count > Self.maxFanOut {
             // An explicit bound on what one commit can queue; the rest are logged, not silently lost.
             registry.logger.warning("an event matched more webhooks than are served per event; the rest get nothing", metadata: [

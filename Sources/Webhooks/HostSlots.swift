@@ -1,3 +1,4 @@
+import Foundation
 import NetworkPolicy
 import NIOCore
 
@@ -63,5 +64,23 @@ actor HostSlots {
             active[host, default: 1] -= 1
             if active[host] == 0 { active[host] = nil }
         }
+    }
+}
+
+/// Runs a job unless one is already running.
+final class OnceAtATime: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = false
+
+    var isRunning: Bool { lock.withLock { running } }
+
+    func run(_ job: () async -> Void) async {
+        guard lock.withLock({ () -> Bool in
+            if running { return false }
+            running = true
+            return true
+        }) else { return }
+        await job()
+        lock.withLock { running = false }
     }
 }

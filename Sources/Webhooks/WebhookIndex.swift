@@ -26,6 +26,23 @@ public final class WebhookIndex: @unchecked Sendable {
         }
     }
 
+    /// Replaces the webhook `owner/rkey` with `transform` of it as it is *now* (under the lock, keeping its
+    /// place), if it is indexed; the new value, or nil.
+    @discardableResult
+    public func update(owner: String, rkey: String, _ transform: (ActiveWebhook) -> ActiveWebhook) -> ActiveWebhook? {
+        lock.withLock {
+            let key = Self.key(owner, rkey)
+            guard let old = byKey[key] else { return nil }
+            let new = transform(old)
+            byKey[key] = new
+            byScopeDID[old.scope.did] = byScopeDID[old.scope.did]?.map { $0.owner == owner && $0.rkey == rkey ? new : $0 }
+            if old.backlinks {
+                backlinksByDID[old.scope.did] = backlinksByDID[old.scope.did]?.map { $0.owner == owner && $0.rkey == rkey ? new : $0 }
+            }
+            return new
+        }
+    }
+
     public func remove(owner: String, rkey: String) {
         lock.withLock { removeLocked(owner: owner, rkey: rkey) }
     }

@@ -107,22 +107,35 @@ public final class WebhookRegistry: DeliveryWebhooks {
 
     /// Lifts a pause (the server's, or the owner's through `setEnabled`); the record's `enabled` applies again.
     public func resume(owner: String, rkey: String) async throws(SecretStoreError) {
-        guard let webhook = index.webhook(owner: owner, rkey: rkey), webhook.disabledReason != nil else { return }
+        guard index.webhook(owner: owner, rkey: rkey) != nil else { return }
         try await store.setWebhookDisabled(owner: owner, rkey: rkey, reason: nil, at: 0)
-        if failing.remove(owner: owner, rkey: rkey) { try await store.clearWebhookFailure(owner: owner, rkey: rkey) }
-        index.put(webhook.resumed())
+        failing.remove(owner: owner, rkey: rkey)
+        try await store.clearWebhookFailure(owner: owner, rkey: rkey)
+        index.update(owner: owner, rkey: rkey) { $0.resumed() }
     }
 
     public func webhook(owner: String, rkey: String) -> ActiveWebhook? {
         index.webhook(owner: owner, rkey: rkey)
     }
 
+    /// The webhook as it is now, with the pause `stored` in the database (another replica may have paused or
+    /// resumed it since this one's index learned otherwise); the index is brought in line.
+    public func webhook(owner: String, rkey: String, stored: Delivery.WebhookState?) -> ActiveWebhook? {
+        guard let webhook = index.webhook(owner: owner, rkey: rkey) else { return nil }
+        guard let stored, stored.disabledReason != webhook.disabledReason else { return webhook }
+        if stored.failingSince != nil { failing.insert(owner: owner, rkey: rkey) }
+        return index.update(owner: owner, rkey: rkey) { current in
+            stored.disabledReason.map { current.disabled(reason: $0) } ?? current.resumed()
+        }
+    }
+
     /// Pauses the webhook on the server's initiative (stored, so a restart keeps it paused), until its record
     /// changes. Other replicas learn of it when their own deliveries are answered the same way, or at start.
     public func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(SecretStoreError) {
-        guard let webhook = index.webhook(owner: owner, rkey: rkey) else { return }
+        guard index.webhook(owner: owner, rkey: rkey) != nil else { return }
         try await store.setWebhookDisabled(owner: owner, rkey: rkey, reason: reason, at: now)
-        index.put(webhook.disabled(reason: reason))
+        // In place, on the webhook as it is now: a record change applied meanwhile is not undone.
+        index.update(owner: owner, rkey: rkey) { $0.disabled(reason: reason) }
         var log = logger
         log[metadataKey: "webhook"] = .string("at://\(owner)/\(Self.collection)/\(rkey)")
         log.warning("webhook paused", metadata: ["reason": .string(reason)])
@@ -131,9 +144,10 @@ public final class WebhookRegistry: DeliveryWebhooks {
 
     /// Follows each attempt's outcome: a success ends the webhook's failing streak; a failure that ends a streak
     /// of ``autoDisableAfter`` or longer pauses the webhook (its pending deliveries are then cancelled, visibly).
-    public func attempted(owner: String, rkey: String, succeeded: Bool, now: Int64) async throws(SecretStoreError) {
+    public func attempted(owner: String, rkey: String, succeeded: Bool, storedStreak: Int64?, now: Int64) async throws(SecretStoreError) {
         if succeeded {
-            guard failing.remove(owner: owner, rkey: rkey) else { return }
+            // This replica's failures, or another's (the streak stored when the delivery was claimed).
+            guard failing.remove(owner: owner, rkey: rkey) || storedStreak != nil else { return }
             try await store.clearWebhookFailure(owner: owner, rkey: rkey)
             return
         }
@@ -175,12 +189,13 @@ extension WebhookScope: CustomStringConvertible {
 
 /// What the delivery worker asks about webhooks at send time.
 public protocol DeliveryWebhooks: Sendable {
-    /// The webhook as it is now (nil: deleted, or never valid).
-    func webhook(owner: String, rkey: String) -> ActiveWebhook?
+    /// The webhook as it is now (nil: deleted, or never valid), with the pause `stored` in the shared database.
+    func webhook(owner: String, rkey: String, stored: Delivery.WebhookState?) -> ActiveWebhook?
     /// Pauses it, with the reason (its receiver answered 410 Gone).
     func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(SecretStoreError)
     /// An attempt at it succeeded or failed (the receiver's fault: not cancelled or requeued).
-    func attempted(owner: String, rkey: String, succeeded: Bool, now: Int64) async throws(SecretStoreError)
+    /// `storedStreak`: the failing streak stored when the delivery was claimed (another replica's, perhaps).
+    func attempted(owner: String, rkey: String, succeeded: Bool, storedStreak: Int64?, now: Int64) async throws(SecretStoreError)
 }
 
 /// A lock-guarded set of webhook keys.

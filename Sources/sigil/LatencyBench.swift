@@ -85,8 +85,10 @@ struct LatencyBench: AsyncParsableCommand {
             let interval = Duration.nanoseconds(1_000_000_000 / Int64(rate))
             let start = ContinuousClock.now
             for i in 0..<total {
-                try await Task.sleep(until: start + interval * i, clock: .continuous)
-                let sent = ContinuousClock.now - epoch
+                let scheduled = start + interval * i
+                try await Task.sleep(until: scheduled, clock: .continuous)
+                // From when the event was due: a loop that falls behind counts its backlog as latency.
+                let sent = scheduled - epoch
                 let event: JSONValue = ["did": .string(owner), "time_us": .integer(Int64(Date().timeIntervalSince1970 * 1_000_000)), "kind": "commit",
                                         "commit": ["rev": .string("3l\(i)"), "operation": "create", "collection": "app.bsky.feed.post",
                                                    "rkey": .string("r\(i)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a",

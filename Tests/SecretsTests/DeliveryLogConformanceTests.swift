@@ -72,4 +72,16 @@ struct DeliveryLogConformanceTests {
             #expect(try await log.attempts(id: "d1", limit: 10).isEmpty)
         }
     }
+
+    /// A claim whose lease ran out mid-attempt cannot overwrite a redelivery with its late outcome.
+    @Test(arguments: StoreKind.enabled)
+    func aStaleClaimCannotOverwriteARedelivery(_ kind: StoreKind) async throws {
+        try await Self.withLog(kind) { (queue, log) async throws in
+            try await queue.enqueue([Shared.delivery("d1", at: 100)], cursor: nil)
+            let stale = try #require(try await queue.claimDue(now: 100, limit: 1, leaseUntil: 200).first?.leaseUntil)
+            #expect(try await log.redeliver(owner: Shared.alice, id: "d1", url: "https://new", secretName: nil, inlineSecretFingerprint: nil, at: 300))
+            #expect(try await queue.markDead(id: "d1", lease: stale, attempts: 1, error: "late", at: 310) == false)
+            #expect(try await queue.deliveries(status: .pending, limit: 1).first?.delivery.url == "https://new")
+        }
+    }
 }

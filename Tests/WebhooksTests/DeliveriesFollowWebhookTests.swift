@@ -204,30 +204,72 @@ struct DeliveriesFollowWebhookTests {
         }
     }
 
-    /// 100 webhooks per account are served (the 101st is ignored; the ones it has can still change), and one
-    /// event queues deliveries for at most 256 webhooks.
+    /// 100 webhooks per account are served (the 101st is ignored; the ones it has can still change); one event
+    /// queues deliveries for at most 16 webhooks of one account and 256 in all.
     @Test func webhooksPerAccountAndPerEventAreCapped() async throws {
         try await withPipeline { pipeline, network, base in
             let times = Times()
             let registry = pipeline.registry
-            let owners = ["did:plc:capaaaaaaaaaaaaaaaaaaaaa", "did:plc:capbbbbbbbbbbbbbbbbbbbbb", "did:plc:capcccccccccccccccccccccc"]
-            for owner in owners {
-                for i in 0..<(owner == owners[0] ? 101 : 100) {
-                    let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "s\(i)")
+            let crowded = "did:plc:capaaaaaaaaaaaaaaaaaaaaa"
+            for i in 0..<101 {
+                let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "s\(i)")
+                try await registry.activate(owner: crowded, rkey: "w\(i)", record: record, now: 1, logger: registry.logger)
+            }
+            #expect(registry.index.count(owner: crowded) == registry.maxWebhooksPerOwner)
+            #expect(registry.index.webhook(owner: crowded, rkey: "w100") == nil, "the 101st was ignored")
+            let changed = webhookRecord(url: base + "/elsewhere", scope: "at://\(alice)/app.bsky.feed.post", secret: "s0")
+            try await registry.activate(owner: crowded, rkey: "w0", record: changed, now: 2, logger: registry.logger)
+            #expect(registry.index.webhook(owner: crowded, rkey: "w0")?.url.hasSuffix("/elsewhere") == true, "a served webhook can still change at the cap")
+
+            // 100 + 17 × 16 = 372 webhooks watch alice's posts: 16 of the crowded account's and 256 in all are served.
+            for account in 0..<17 {
+                let owner = "did:plc:cap" + String(repeating: Character(UnicodeScalar(UInt8(98 + account))), count: 21)
+                for i in 0..<16 {
+                    let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "t\(i)")
                     try await registry.activate(owner: owner, rkey: "w\(i)", record: record, now: 1, logger: registry.logger)
                 }
             }
-            #expect(registry.index.count(owner: owners[0]) == registry.maxWebhooksPerOwner)
-            #expect(registry.index.webhook(owner: owners[0], rkey: "w100") == nil, "the 101st was ignored")
-            let changed = webhookRecord(url: base + "/elsewhere", scope: "at://\(alice)/app.bsky.feed.post", secret: "s0")
-            try await registry.activate(owner: owners[0], rkey: "w0", record: changed, now: 2, logger: registry.logger)
-            #expect(registry.index.webhook(owner: owners[0], rkey: "w0")?.url.hasSuffix("/elsewhere") == true, "a served webhook can still change at the cap")
-
-            // 300 webhooks watch alice's posts: one post queues 256 deliveries.
             await post("p1", network, times)
             #expect(try await eventually { try await pipeline.queued() == EventProcessor.maxFanOut })
             #expect(try await pipeline.settled(at: times.next() - 1_000))
-            #expect(try await pipeline.queued() == EventProcessor.maxFanOut)
+            let queued = try await pipeline.store.deliveries(status: nil, limit: 1_000)
+            #expect(queued.count == EventProcessor.maxFanOut)
+            #expect(queued.filter { $0.delivery.owner == crowded }.count <= EventProcessor.maxPerAccountPerEvent)
+        }
+    }
+
+    /// Another replica (another index on the same store) pauses the webhook: this replica's worker sees the
+    /// stored pause at send time and cancels; the other replica resumes it: deliveries flow again. A failing
+    /// streak another replica stored is ended by this one's success.
+    @Test func pausesAndStreaksFromAnotherReplicaAreSeenAtSendTime() async throws {
+        try await withPipeline { pipeline, network, base in
+            let times = Times()
+            _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
+            try await put(record, pipeline, network, times) { $0 != nil }
+            let other = WebhookRegistry(index: WebhookIndex(), store: pipeline.store, catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
+                                        fetcher: pipeline.registry.fetcher, logger: pipeline.registry.logger)
+            try await other.load()
+
+            try await other.disable(owner: alice, rkey: "w1", reason: "paused by its owner", now: 1)
+            #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true, "this replica's index has not heard")
+            await post("p1", network, times)
+            #expect(try await eventually { try await pipeline.store.deliveries(status: .cancelled, limit: 1).first?.lastError?.contains("paused by its owner") == true })
+            #expect(await network.received.isEmpty)
+            #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false, "and now it has")
+
+            try await other.resume(owner: alice, rkey: "w1")
+            // This index still says paused: its matcher skips the event, so queue it as the other replica would.
+            try await pipeline.store.enqueue([NewDelivery(id: "p2", owner: alice, webhookRKey: "w1", url: base + "/hook", secretName: "deploy",
+                                                          inlineSecret: nil, body: Array("{}".utf8), createdAt: 1)], cursor: nil)
+            pipeline.worker.nudge()
+            #expect(try await eventually { await network.received.count == 1 })
+            #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true)
+
+            // A streak the other replica stored is ended by a success here.
+            _ = try await pipeline.store.noteWebhookFailure(owner: alice, rkey: "w1", at: 5)
+            await post("p3", network, times)
+            #expect(try await eventually { try await pipeline.store.webhooks().first?.failingSince == nil })
         }
     }
 }
