@@ -16,10 +16,7 @@ public enum SealedToken {
 
     /// The token sealed in `secret`, or `nil` if it does not open (unknown key, moved or tampered value).
     public static func open(_ secret: StoredSecret, keys: MasterKeyRing) -> SigningToken? {
-        guard var bytes = open(secret.sealed, associatedData: associatedData(owner: secret.owner, name: secret.name, version: secret.version),
-                               keys: keys) else { return nil }
-        defer { Sodium.wipe(&bytes) }
-        return SigningToken(String(decoding: bytes, as: UTF8.self))
+        open(secret.sealed, owner: secret.owner, name: secret.name, version: secret.version, keys: keys)
     }
 
     /// A sealed token of `owner`'s `name` at `version` (a previous token), or `nil` if it does not open.

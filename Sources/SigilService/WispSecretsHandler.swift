@@ -14,7 +14,7 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     }
 
     public func create(_ request: XRPCRequest<PlaceWispV2SecretCreate>) async throws -> PlaceWispV2SecretCreate.Output {
-        let owner = try Self.owner(request.principal)
+        let owner = try SigilSecretsHandler.account(request.principal)
         guard Self.isWispSecretName(request.input.name) else {
             throw PlaceWispV2SecretCreate.DeclaredError.invalidRequest(
                 "a new secret's name is 1–64 ASCII letters, digits, dots, underscores or hyphens (wisp.place's secretId rule)")
@@ -33,7 +33,7 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     }
 
     public func rotate(_ request: XRPCRequest<PlaceWispV2SecretRotate>) async throws -> PlaceWispV2SecretRotate.Output {
-        let owner = try Self.owner(request.principal)
+        let owner = try SigilSecretsHandler.account(request.principal)
         do {
             let (token, secret) = try await service.rotate(owner: owner, name: request.input.name)
             request.logger.info("secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
@@ -48,7 +48,7 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     }
 
     public func delete(_ request: XRPCRequest<PlaceWispV2SecretDelete>) async throws -> PlaceWispV2SecretDelete.Output {
-        let owner = try Self.owner(request.principal)
+        let owner = try SigilSecretsHandler.account(request.principal)
         do {
             _ = try await service.delete(owner: owner, name: request.input.name)
             request.logger.info("secret deleted", metadata: ["owner": .string(owner), "secret": .string(request.input.name)])
@@ -60,7 +60,7 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     }
 
     public func list(_ request: XRPCRequest<PlaceWispV2SecretList>) async throws -> PlaceWispV2SecretList.Output {
-        let owner = try Self.owner(request.principal)
+        let owner = try SigilSecretsHandler.account(request.principal)
         let page = try await service.list(owner: owner, cursor: request.params.cursor, limit: request.params.limit)
         return .init(cursor: page.cursor, secrets: page.secrets.map { secret in
             .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt),
@@ -74,11 +74,5 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
         let bytes = name.utf8
         guard (1...64).contains(bytes.count), name != ".", name != ".." else { return false }
         return bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
-    }
-
-    /// The pipeline only calls these with a principal (they are registered with `auth: .required`).
-    private static func owner(_ principal: XRPCPrincipal?) throws -> String {
-        guard let principal else { throw XRPCError.authenticationRequired("Authentication Required") }
-        return principal.did
     }
 }

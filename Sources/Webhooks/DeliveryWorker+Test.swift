@@ -44,10 +44,7 @@ extension DeliveryWorker {
         }
         let answer = await send(item, inlineSecret: webhook.inlineSecret, to: destination)
         await hosts.release(host)
-        let error: String? = switch answer.outcome {
-        case .delivered: nil
-        case .retry(let reason, _), .dead(let reason), .gone(let reason), .requeue(let reason), .cancel(let reason): reason
-        }
-        return WebhookTestResult(ok: answer.outcome == .delivered, status: answer.status.map { Int($0) }, latencyMilliseconds: elapsed(), error: error)
+        return WebhookTestResult(ok: answer.outcome == .delivered, status: answer.status.map { Int($0) }, latencyMilliseconds: elapsed(),
+                                 error: answer.outcome.reason)
     }
 }

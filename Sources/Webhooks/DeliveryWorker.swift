@@ -181,12 +181,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(nanoseconds)
         if let log = store as? any DeliveryLog {
             // The owner's log of this attempt (best effort: a failure here never changes the delivery's fate).
-            let error: String? = switch outcome {
-            case .delivered: nil
-            case .retry(let reason, _), .dead(let reason), .gone(let reason), .requeue(let reason), .cancel(let reason): reason
-            }
             try? await log.recordAttempt(id: item.id, DeliveryAttempt(at: clock(), durationMilliseconds: nanoseconds / 1_000_000,
-                                                                      status: status.map { Int($0) }, error: error))
+                                                                      status: status.map { Int($0) }, error: outcome.reason))
         }
         await finish(delivery, attempts: attempts, outcome: outcome, log: log)
     }
@@ -202,6 +198,14 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         case requeue(String)
         /// Not sent: the webhook no longer wants it.
         case cancel(String)
+
+        /// Why it was not delivered (nil when it was).
+        var reason: String? {
+            switch self {
+            case .delivered: nil
+            case .retry(let reason, _), .dead(let reason), .gone(let reason), .requeue(let reason), .cancel(let reason): reason
+            }
+        }
     }
 
     /// Signs and sends: one task holds the signing token (and so the fence) from reading it until the request
