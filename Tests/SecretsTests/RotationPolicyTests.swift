@@ -2,19 +2,6 @@ import Foundation
 import Secrets
 import Testing
 
-/// A clock the test moves by hand (milliseconds since the Unix epoch).
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var now: Int64
-
-    init(_ start: Int64 = 1_800_000_000_000) { now = start }
-
-    var read: @Sendable () -> Int64 { { [self] in lock.withLock { now } } }
-    func advance(seconds: Int64) { lock.withLock { now += seconds * 1000 } }
-    func advance(milliseconds: Int64) { lock.withLock { now += milliseconds } }
-    var value: Int64 { lock.withLock { now } }
-}
-
 /// Overlaps, revocation, policies, expiry, status, history and rotation by token: every rule on every store.
 @Suite("Rotation policies")
 struct RotationPolicyTests {
@@ -40,10 +27,10 @@ struct RotationPolicyTests {
             let first = try await service.create(owner: Self.alice, name: "hook").token
             clock.advance(seconds: 10)
             let (second, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 60, by: .account))
-            #expect(rotated.previous?.validUntil == clock.value + 60_000)
+            #expect(rotated.previous?.validUntil == clock.now + 60_000)
             #expect(try await signing(service, "hook") == [second, first])
             let state = try await service.state(owner: Self.alice, name: "hook")
-            #expect(state.status == .overlapping && state.previousValidUntil == clock.value + 60_000)
+            #expect(state.status == .overlapping && state.previousValidUntil == clock.now + 60_000)
             #expect(state.message?.contains("version 1") == true)
 
             clock.advance(milliseconds: 59_999)
@@ -66,7 +53,7 @@ struct RotationPolicyTests {
         try await withService(kind) { service, clock in
             let first = try await service.create(owner: Self.alice, name: "hook").token
             let second = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, by: .account)).token
-            let until = clock.value + 300_000
+            let until = clock.now + 300_000
             clock.advance(seconds: 1)
             await #expect(throws: SecretServiceError.rotationInProgress("hook", until: until)) {
                 try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, by: .account))
@@ -95,7 +82,7 @@ struct RotationPolicyTests {
             let second = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 600, by: .account)).token
             clock.advance(seconds: 2)
             let (secret, revokedAt) = try await service.revokePrevious(owner: Self.alice, name: "hook")
-            #expect(secret.previous == nil && revokedAt == clock.value)
+            #expect(secret.previous == nil && revokedAt == clock.now)
             #expect(try await signing(service, "hook") == [second])
             await #expect(throws: SecretServiceError.noPreviousToken("hook")) { try await service.revokePrevious(owner: Self.alice, name: "hook") }
             await #expect(throws: SecretServiceError.notFound("hook")) { try await service.revokePrevious(owner: Self.bob, name: "hook") }
@@ -112,7 +99,7 @@ struct RotationPolicyTests {
             let policy = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 120)).policy
             #expect(policy == RotationPolicy(overlapSeconds: 120))
             let rotated = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(by: .account)).secret
-            #expect(rotated.previous?.validUntil == clock.value + 120_000)
+            #expect(rotated.previous?.validUntil == clock.now + 120_000)
             clock.advance(seconds: 121)
             let none = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 0, by: .account)).secret
             #expect(none.previous == nil)
@@ -122,7 +109,7 @@ struct RotationPolicyTests {
                 (RotationPolicy(overlapSeconds: 86_401), "overlapSeconds must be 0 to 86400"),
                 (RotationPolicy(rotationPeriodSeconds: 59), "rotationPeriodSeconds must be 60 to 31536000"),
                 (RotationPolicy(rotationPeriodSeconds: Int64.max), "rotationPeriodSeconds must be 60 to 31536000"),
-                (RotationPolicy(expiresAt: clock.value), "expiresAt must be in the future"),
+                (RotationPolicy(expiresAt: clock.now), "expiresAt must be in the future"),
             ] {
                 await #expect(throws: SecretServiceError.invalidRequest(message)) { try await service.setPolicy(owner: Self.alice, name: "hook", policy) }
             }
@@ -134,7 +121,7 @@ struct RotationPolicyTests {
         try await withService(kind) { service, clock in
             let first = try await service.create(owner: Self.alice, name: "hook").token
             _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 30, rotationPeriodSeconds: 3_600))
-            let created = clock.value
+            let created = clock.now
             #expect(try await service.state(owner: Self.alice, name: "hook").secret.rotationDueAt == created + 3_600_000)
             clock.advance(seconds: 3_599)
             #expect(try await signing(service, "hook") == [first])
@@ -154,7 +141,7 @@ struct RotationPolicyTests {
             let (second, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(by: .account))
             #expect(rotated.previous == nil && rotated.expiredAt == nil)
             #expect(try await signing(service, "hook") == [second])
-            #expect(try await service.state(owner: Self.alice, name: "hook").secret.rotationDueAt == clock.value + 3_600_000)
+            #expect(try await service.state(owner: Self.alice, name: "hook").secret.rotationDueAt == clock.now + 3_600_000)
             #expect(try await service.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .policySet, .expired, .rotated])
         }
     }
@@ -163,7 +150,7 @@ struct RotationPolicyTests {
     func anAbsoluteExpiryIsNeverExtendedByRotation(_ kind: StoreKind) async throws {
         try await withService(kind) { service, clock in
             _ = try await service.create(owner: Self.alice, name: "hook")
-            let expiry = clock.value + 7_200_000
+            let expiry = clock.now + 7_200_000
             _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(rotationPeriodSeconds: 5_000, expiresAt: expiry))
             clock.advance(seconds: 3_000)
             let (token, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 86_400, by: .account))
@@ -178,7 +165,7 @@ struct RotationPolicyTests {
             await #expect(throws: SecretServiceError.self) { try await service.rotate(owner: Self.alice, name: "hook") }
             await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: token.text) }
             // Moving the expiry does not revive the expired token; a rotation then does.
-            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(expiresAt: clock.value + 86_400_000))
+            _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(expiresAt: clock.now + 86_400_000))
             await #expect(throws: SecretServiceError.self) { try await signing(service, "hook") }
             let fresh = try await service.rotate(owner: Self.alice, name: "hook").token
             #expect(try await signing(service, "hook") == [fresh])
@@ -194,7 +181,7 @@ struct RotationPolicyTests {
             #expect(try await service.secret(presenting: first.text).owner == Self.alice)
 
             let (second, rotated) = try await service.rotate(presenting: first.text)
-            #expect(rotated.owner == Self.alice && rotated.lastRotationBy == .token && rotated.previous?.validUntil == clock.value + 60_000)
+            #expect(rotated.owner == Self.alice && rotated.lastRotationBy == .token && rotated.previous?.validUntil == clock.now + 60_000)
             #expect(try await signing(service, "hook") == [second, first])
             // The previous token (still signing in the overlap) cannot rotate; neither can a wrong one, nor one
             // differing in one character, nor junk; the answers are all the same.
@@ -205,7 +192,7 @@ struct RotationPolicyTests {
                 await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: wrong) }
             }
             // The current token in a live overlap: RotationInProgress (no force by token).
-            await #expect(throws: SecretServiceError.rotationInProgress("hook", until: clock.value + 60_000)) {
+            await #expect(throws: SecretServiceError.rotationInProgress("hook", until: clock.now + 60_000)) {
                 try await service.rotate(presenting: second.text)
             }
             clock.advance(seconds: 60)

@@ -45,7 +45,7 @@ struct SigilSecretsHandlerTests {
     static let asAlice = "Test \(alice)"
 
     @Test func overlapRevokeAndForceOverXRPC() async throws {
-        let clock = ManualTestClock()
+        let clock = ManualClock()
         try await withSecretsClient(clock: clock.read) { client, secrets in
             let created = try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#)
             let first = try #require(created.1["token"]?.stringValue)
@@ -53,7 +53,7 @@ struct SigilSecretsHandlerTests {
             let rotated = try await client.xrpc("dev.sigil.secret.rotate", authorization: Self.asAlice, #"{"name":"deploy","overlapSeconds":600}"#)
             #expect(rotated.0 == .ok, "\(rotated.2)")
             let second = try #require(rotated.1["token"]?.stringValue)
-            #expect(rotated.1["previousValidUntil"]?.stringValue == Timestamp.iso8601(milliseconds: clock.value + 600_000))
+            #expect(rotated.1["previousValidUntil"]?.stringValue == Timestamp.iso8601(milliseconds: clock.now + 600_000))
             #expect(try await secrets.withSigningToken(owner: Self.alice, name: "deploy") { $0.all.map(\.text) } == [second, first])
 
             let again = try await client.xrpc("dev.sigil.secret.rotate", authorization: Self.asAlice, #"{"name":"deploy"}"#)
@@ -65,7 +65,7 @@ struct SigilSecretsHandlerTests {
             #expect(try await secrets.withSigningToken(owner: Self.alice, name: "deploy") { $0.all.map(\.text) } == [third, second])
 
             let revoked = try await client.xrpc("dev.sigil.secret.revokePrevious", authorization: Self.asAlice, #"{"name":"deploy"}"#)
-            #expect(revoked.0 == .ok && revoked.1["revokedAt"]?.stringValue == Timestamp.iso8601(milliseconds: clock.value))
+            #expect(revoked.0 == .ok && revoked.1["revokedAt"]?.stringValue == Timestamp.iso8601(milliseconds: clock.now))
             #expect(try await secrets.withSigningToken(owner: Self.alice, name: "deploy") { $0.all.map(\.text) } == [third])
             let none = try await client.xrpc("dev.sigil.secret.revokePrevious", authorization: Self.asAlice, #"{"name":"deploy"}"#)
             #expect(none.0 == .badRequest && none.1["error"] == "NoPreviousToken")
@@ -87,10 +87,10 @@ struct SigilSecretsHandlerTests {
     }
 
     @Test func policyGetAndHistoryNeverShowATokenOverXRPC() async throws {
-        let clock = ManualTestClock()
+        let clock = ManualClock()
         try await withSecretsClient(clock: clock.read) { client, _ in
             _ = try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#)
-            let expiry = Timestamp.iso8601(milliseconds: clock.value + 30 * 86_400_000)
+            let expiry = Timestamp.iso8601(milliseconds: clock.now + 30 * 86_400_000)
             let set = try await client.xrpc("dev.sigil.secret.setPolicy", authorization: Self.asAlice,
                                             #"{"name":"deploy","overlapSeconds":300,"rotationPeriodSeconds":86400,"expiresAt":"\#(expiry)"}"#)
             #expect(set.0 == .ok, "\(set.2)")
@@ -106,12 +106,12 @@ struct SigilSecretsHandlerTests {
             }
 
             let rotated = try await client.xrpc("dev.sigil.secret.rotate", authorization: Self.asAlice, #"{"name":"deploy"}"#)
-            #expect(rotated.1["previousValidUntil"]?.stringValue == Timestamp.iso8601(milliseconds: clock.value + 300_000), "the policy's overlap")
+            #expect(rotated.1["previousValidUntil"]?.stringValue == Timestamp.iso8601(milliseconds: clock.now + 300_000), "the policy's overlap")
             let got = try await client.xrpc("dev.sigil.secret.get", authorization: Self.asAlice, query: "?name=deploy")
             #expect(got.0 == .ok, "\(got.2)")
             #expect(got.1["status"] == "overlapping" && got.1["version"] == 2 && got.1["lastRotationBy"] == "account")
-            #expect(got.1["lastRotationManual"] == true && got.1["expiresAt"]?.stringValue == Timestamp.iso8601(milliseconds: clock.value + 86_400_000))
-            #expect(got.1["rotationDueAt"]?.stringValue == Timestamp.iso8601(milliseconds: clock.value + 86_400_000))
+            #expect(got.1["lastRotationManual"] == true && got.1["expiresAt"]?.stringValue == Timestamp.iso8601(milliseconds: clock.now + 86_400_000))
+            #expect(got.1["rotationDueAt"]?.stringValue == Timestamp.iso8601(milliseconds: clock.now + 86_400_000))
             #expect(!got.2.contains("whsec_"))
 
             clock.advance(milliseconds: 86_400_000)
@@ -138,7 +138,7 @@ struct SigilSecretsHandlerTests {
     }
 
     @Test func rotationByPresentingTheTokenOverXRPC() async throws {
-        let clock = ManualTestClock()
+        let clock = ManualClock()
         try await withSecretsClient(rateLimit: 4, clock: clock.read) { client, secrets in
             let first = try #require(try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#).1["token"]?.stringValue)
             let bobs = try #require(try await client.call("create", as: Self.bob, #"{"name":"deploy"}"#).1["token"]?.stringValue)
@@ -192,11 +192,3 @@ struct SigilSecretsHandlerTests {
     }
 }
 
-/// A clock the test moves by hand (milliseconds since the Unix epoch).
-final class ManualTestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var now: Int64 = 1_800_000_000_000
-    var read: @Sendable () -> Int64 { { [self] in lock.withLock { now } } }
-    func advance(milliseconds: Int64) { lock.withLock { now += milliseconds } }
-    var value: Int64 { lock.withLock { now } }
-}

@@ -8,15 +8,6 @@ import Testing
 @testable import Webhooks
 import SQLiteStore
 
-/// A clock the test moves by hand (milliseconds).
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int64
-    init(_ start: Int64) { value = start }
-    var now: Int64 { lock.withLock { value } }
-    func set(_ time: Int64) { lock.withLock { value = max(value, time) } }
-}
-
 /// A receiver that holds every request until released, and records how many it held at once, per `Host`.
 actor HoldingReceiver {
     private(set) var port = 0
