@@ -151,6 +151,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Test harness: the store implementations every store-backed test runs against. Used only by test targets.
+        .target(name: "StoreTestSupport", dependencies: ["Secrets", "SQLiteStore", "PostgresStore", "SigilTestSupport"]),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
         .target(name: "WispAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
         .executableTarget(
@@ -203,7 +205,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretsTests",
-            dependencies: ["Secrets", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport"]
+            dependencies: ["Secrets", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport", "StoreTestSupport"]
         ),
         .testTarget(
             name: "SigilServiceTests",
@@ -223,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "WebhookSignature", "Secrets", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "Secp256k1",
+                "Webhooks", "WebhookSignature", "Secrets", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
                 "NetworkPolicy", "SigilService", "XRPC", "WispAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

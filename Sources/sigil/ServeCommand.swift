@@ -83,15 +83,20 @@ struct ServeCommand: AsyncParsableCommand {
         if let deliveries = secrets.store as? any DeliveryStore {
             let index = WebhookIndex()
             let registry = WebhookRegistry(index: index, store: deliveries, catalog: catalog,
-                                           fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger)
+                                           fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
+                                           autoDisableAfter: .seconds(Int64(configuration.pauseFailingAfterHours) * 3600))
             do {
                 try await registry.load()
             } catch {
                 printError("sigil: cannot load webhooks: \(error)")
                 throw ExitCode(1)
             }
+            var workerConfiguration = DeliveryWorker.Configuration()
+            workerConfiguration.retention = [.delivered: .seconds(Int64(configuration.keepDeliveredDays) * 86_400),
+                                             .dead: .seconds(Int64(configuration.keepDeadDays) * 86_400),
+                                             .cancelled: .seconds(Int64(configuration.keepCancelledDays) * 86_400)]
             let worker = DeliveryWorker(store: deliveries, secrets: secrets, webhooks: registry, destinations: destinations,
-                                        configuration: .init(), logger: logger)
+                                        configuration: workerConfiguration, logger: logger)
             services.append(worker)
             if let log = deliveries as? any DeliveryLog { webhookHandler = SigilWebhooksHandler(log: log, registry: registry, worker: worker) }
             if let jetstream = configuration.jetstreamURL {

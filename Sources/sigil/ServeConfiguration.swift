@@ -33,6 +33,12 @@ struct ServeConfiguration: Sendable {
     var idleTimeout: Int
     /// Seconds a request body has to arrive in full.
     var bodyTimeout: Int
+    /// Days finished deliveries are kept before pruning: delivered, dead, cancelled.
+    var keepDeliveredDays: Int
+    var keepDeadDays: Int
+    var keepCancelledDays: Int
+    /// Hours of nothing but failed attempts after which a webhook is paused.
+    var pauseFailingAfterHours: Int
 
     /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable.
     static func resolve(_ options: ServeOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfiguration {
@@ -63,7 +69,11 @@ struct ServeConfiguration: Sendable {
             dev: try options.dev ? true : value(nil, "DEV", parseBool, false),
             jetstreamURL: try value(options.jetstreamUrl, "JETSTREAM_URL", { Optional($0) }, nil),
             idleTimeout: try value(options.idleTimeout, "IDLE_TIMEOUT", { Int($0) }, 30),
-            bodyTimeout: try value(options.bodyTimeout, "BODY_TIMEOUT", { Int($0) }, 10)
+            bodyTimeout: try value(options.bodyTimeout, "BODY_TIMEOUT", { Int($0) }, 10),
+            keepDeliveredDays: try value(options.keepDeliveredDays, "KEEP_DELIVERED_DAYS", { Int($0) }, 7),
+            keepDeadDays: try value(options.keepDeadDays, "KEEP_DEAD_DAYS", { Int($0) }, 30),
+            keepCancelledDays: try value(options.keepCancelledDays, "KEEP_CANCELLED_DAYS", { Int($0) }, 30),
+            pauseFailingAfterHours: try value(options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) }, 72)
         )
         guard configuration.serviceDID.hasPrefix("did:"), !configuration.serviceDID.contains("#") else {
             throw ValidationError("--service-did must be a DID without a fragment, not \(configuration.serviceDID)")
@@ -71,6 +81,13 @@ struct ServeConfiguration: Sendable {
         guard (1...86_400).contains(configuration.maxTokenAge) else { throw ValidationError("--max-token-age must be 1–86400 seconds") }
         guard (1...3_600).contains(configuration.idleTimeout) else { throw ValidationError("--idle-timeout must be 1–3600 seconds") }
         guard (1...3_600).contains(configuration.bodyTimeout) else { throw ValidationError("--body-timeout must be 1–3600 seconds") }
+        for (flag, days) in [("keep-delivered-days", configuration.keepDeliveredDays), ("keep-dead-days", configuration.keepDeadDays),
+                             ("keep-cancelled-days", configuration.keepCancelledDays)] where !(1...3_650).contains(days) {
+            throw ValidationError("--\(flag) must be 1–3650 days, not \(days)")
+        }
+        guard (1...8_760).contains(configuration.pauseFailingAfterHours) else {
+            throw ValidationError("--pause-failing-after-hours must be 1–8760 hours, not \(configuration.pauseFailingAfterHours)")
+        }
         guard configuration.maxSecrets > 0 else { throw ValidationError("--max-secrets must be positive") }
         guard configuration.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive") }
         guard (0...65535).contains(configuration.port) else { throw ValidationError("port \(configuration.port) is not 0–65535") }
@@ -138,6 +155,18 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "A request body must arrive in full within this many seconds, else 408 (SIGIL_BODY_TIMEOUT, default 10).")
     var bodyTimeout: Int?
+
+    @Option(help: "Days a delivered delivery stays visible before it is pruned (SIGIL_KEEP_DELIVERED_DAYS, default 7; 1–3650).")
+    var keepDeliveredDays: Int?
+
+    @Option(help: "Days a dead delivery stays visible before it is pruned (SIGIL_KEEP_DEAD_DAYS, default 30; 1–3650).")
+    var keepDeadDays: Int?
+
+    @Option(help: "Days a cancelled delivery stays visible before it is pruned (SIGIL_KEEP_CANCELLED_DAYS, default 30; 1–3650).")
+    var keepCancelledDays: Int?
+
+    @Option(help: "Pause a webhook whose every attempt failed for this many hours (SIGIL_PAUSE_FAILING_AFTER_HOURS, default 72; 1–8760).")
+    var pauseFailingAfterHours: Int?
 
     @Flag(help: "Allow http and loopback addresses for did:web and outbound calls: development and tests only (SIGIL_INSECURE_LOOPBACK).")
     var insecureLoopback = false

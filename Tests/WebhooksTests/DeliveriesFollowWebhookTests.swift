@@ -10,12 +10,12 @@ import WebhookSignature
 struct DeliveriesFollowWebhookTests {
     /// Runs `body` with a pipeline whose receiver fails each first attempt (503), so every delivery is pending
     /// for its 1 s retry when the test changes the webhook.
-    func withPipeline(autoDisableAfter: Duration = .seconds(3 * 86_400), retries: Int = 3,
+    func withPipeline(_ kind: StoreKind, autoDisableAfter: Duration = .seconds(3 * 86_400), retries: Int = 3,
                       _ body: @Sendable @escaping (Pipeline, StandInNetwork, String) async throws -> Void) async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
             await network.publishDID(alice, key: nil)
-            let pipeline = try await Pipeline.make(network: network, autoDisableAfter: autoDisableAfter, retries: retries)
+            let pipeline = try await Pipeline.make(network: network, store: kind, autoDisableAfter: autoDisableAfter, retries: retries)
             let base = await network.base
             do {
                 try await pipeline.run(network: network) { () async throws -> Void in try await body(pipeline, network, base) }
@@ -52,9 +52,9 @@ struct DeliveriesFollowWebhookTests {
 
     /// The receiver fails every attempt (retries every second for 20 s), so the delivery is pending whenever the
     /// change is applied; from then on nothing more is sent.
-    @Test(arguments: Change.allCases)
-    func aPendingDeliveryIsCancelledWhenItsWebhookChanges(_ change: Change) async throws {
-        try await withPipeline(retries: 20) { pipeline, network, base in
+    @Test(arguments: Change.allCases, StoreKind.enabled)
+    func aPendingDeliveryIsCancelledWhenItsWebhookChanges(_ change: Change, _ kind: StoreKind) async throws {
+        try await withPipeline(kind, retries: 20) { pipeline, network, base in
             let times = Times()
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
             _ = try await pipeline.secrets.create(owner: alice, name: "other")
@@ -104,8 +104,9 @@ struct DeliveriesFollowWebhookTests {
         }
     }
 
-    @Test func anInlineSecretIsReadFromTheWebhookAtSendTimeAndNeverQueued() async throws {
-        try await withPipeline { pipeline, network, base in
+    @Test(arguments: StoreKind.enabled)
+    func anInlineSecretIsReadFromTheWebhookAtSendTimeAndNeverQueued(_ kind: StoreKind) async throws {
+        try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             let secret = "inline-plaintext-\(UUID().uuidString)"
             try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: secret), pipeline, network, times) { $0 != nil }
@@ -123,8 +124,9 @@ struct DeliveriesFollowWebhookTests {
         }
     }
 
-    @Test func retryAfterIsHonouredAndNeverEarlier() async throws {
-        try await withPipeline { pipeline, network, base in
+    @Test(arguments: StoreKind.enabled)
+    func retryAfterIsHonouredAndNeverEarlier(_ kind: StoreKind) async throws {
+        try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
             try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy"), pipeline, network, times) { $0 != nil }
@@ -144,8 +146,9 @@ struct DeliveriesFollowWebhookTests {
         }
     }
 
-    @Test func goneDisablesTheWebhookUntilItsRecordChanges() async throws {
-        try await withPipeline { pipeline, network, base in
+    @Test(arguments: StoreKind.enabled)
+    func goneDisablesTheWebhookUntilItsRecordChanges(_ kind: StoreKind) async throws {
+        try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
             let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
@@ -174,8 +177,9 @@ struct DeliveriesFollowWebhookTests {
 
     /// A webhook whose every attempt fails for the configured span (1 s here) is paused with the reason; what was
     /// pending is cancelled with that reason (visible, not dropped); a change of its record resumes it.
-    @Test func persistentFailurePausesTheWebhookUntilItsRecordChanges() async throws {
-        try await withPipeline(autoDisableAfter: .seconds(1)) { pipeline, network, base in
+    @Test(arguments: StoreKind.enabled)
+    func persistentFailurePausesTheWebhookUntilItsRecordChanges(_ kind: StoreKind) async throws {
+        try await withPipeline(kind, autoDisableAfter: .seconds(1)) { pipeline, network, base in
             let times = Times()
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
             let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
@@ -206,8 +210,9 @@ struct DeliveriesFollowWebhookTests {
 
     /// 100 webhooks per account are served (the 101st is ignored; the ones it has can still change); one event
     /// queues deliveries for at most 16 webhooks of one account and 256 in all.
-    @Test func webhooksPerAccountAndPerEventAreCapped() async throws {
-        try await withPipeline { pipeline, network, base in
+    @Test(arguments: StoreKind.enabled)
+    func webhooksPerAccountAndPerEventAreCapped(_ kind: StoreKind) async throws {
+        try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             let registry = pipeline.registry
             let crowded = "did:plc:capaaaaaaaaaaaaaaaaaaaaa"
@@ -241,8 +246,9 @@ struct DeliveriesFollowWebhookTests {
     /// Another replica (another index on the same store) pauses the webhook: this replica's worker sees the
     /// stored pause at send time and cancels; the other replica resumes it: deliveries flow again. A failing
     /// streak another replica stored is ended by this one's success.
-    @Test func pausesAndStreaksFromAnotherReplicaAreSeenAtSendTime() async throws {
-        try await withPipeline { pipeline, network, base in
+    @Test(arguments: StoreKind.enabled)
+    func pausesAndStreaksFromAnotherReplicaAreSeenAtSendTime(_ kind: StoreKind) async throws {
+        try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
             let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")

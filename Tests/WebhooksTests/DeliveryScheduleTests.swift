@@ -59,35 +59,33 @@ struct DeliveryScheduleTests {
     /// Two names for the loopback receiver, from a stand-in DNS (the system's `localhost` may be `::1` first).
     static let loopbackNames = StandInDNS(["a.sigil-test.invalid": [[127, 0, 0, 1]], "b.sigil-test.invalid": [[127, 0, 0, 1]]])
 
-    static func withWorker<T>(_ configure: (inout DeliveryWorker.Configuration) -> Void, clock: ManualClock? = nil,
-                              _ body: (SQLiteSecretStore, DeliveryWorker) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-schedule-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
-        try await store.migrate()
-        let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+    static func withWorker<T>(store kind: StoreKind = .sqlite, _ configure: (inout DeliveryWorker.Configuration) -> Void, clock: ManualClock? = nil,
+                              _ body: (any PipelineStore, DeliveryWorker) async throws -> T) async throws -> T {
+        let (opened, removeStore) = try await kind.open()
         let destinations = DestinationGuard(insecureLoopback: true, resolver: loopbackNames)
-        var configuration = DeliveryWorker.Configuration()
-        configuration.pollInterval = .milliseconds(20)
-        configure(&configuration)
-        let now: @Sendable () -> Int64
-        if let clock { now = { clock.now } } else { now = { Int64(Date().timeIntervalSince1970 * 1000) } }
-        let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration,
-                                    logger: Logger(label: "test"), clock: now)
-        let running = Task { try await worker.run() }
+        var running: Task<Void, any Error>?
         do {
+            let store = try #require(opened as? any PipelineStore, "the \(kind) store is not a delivery store")
+            let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+            var configuration = DeliveryWorker.Configuration()
+            configuration.pollInterval = .milliseconds(20)
+            configure(&configuration)
+            let now: @Sendable () -> Int64
+            if let clock { now = { clock.now } } else { now = { Int64(Date().timeIntervalSince1970 * 1000) } }
+            let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration,
+                                        logger: Logger(label: "test"), clock: now)
+            running = Task { try await worker.run() }
             let result = try await body(store, worker)
-            running.cancel()
-            _ = try? await running.value
+            running?.cancel()
+            _ = try? await running?.value
             await destinations.shutdown()
-            await store.close()
+            await removeStore()
             return result
         } catch {
-            running.cancel()
-            _ = try? await running.value
+            running?.cancel()
+            _ = try? await running?.value
             await destinations.shutdown()
-            await store.close()
+            await removeStore()
             throw error
         }
     }
@@ -99,12 +97,13 @@ struct DeliveryScheduleTests {
 
     /// A receiver that always fails: each retry comes after its scheduled delay (within the ±20 % jitter),
     /// never before, and after the last one the delivery is dead with the receiver's status as its reason.
-    @Test func failingDeliveriesFollowTheScheduleThenDie() async throws {
+    @Test(arguments: StoreKind.enabled)
+    func failingDeliveriesFollowTheScheduleThenDie(_ kind: StoreKind) async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
             let delays: [Duration] = [.seconds(10), .seconds(30), .seconds(120)]
             let clock = ManualClock(1_000_000)
-            try await Self.withWorker({ $0.schedule = RetrySchedule(delays: delays) }, clock: clock) { store, worker in
+            try await Self.withWorker(store: kind, { $0.schedule = RetrySchedule(delays: delays) }, clock: clock) { store, worker in
                 await network.script(statuses: Array(repeating: 503, count: delays.count + 1))
                 try await store.enqueue([Self.delivery("d1", url: await network.base + "/hook", at: clock.now)], cursor: nil)
                 worker.nudge()

@@ -13,10 +13,12 @@ import SQLiteStore
 
 
 
-/// The Python interpreter of the test virtual environment (`.ci/test` makes it), or `SIGIL_TEST_PYTHON`.
-/// The delivery pipeline of `sigil serve`, in process, against the stand-in network.
+/// What the delivery pipeline needs of its store: secrets, the queue and the owners' delivery log.
+typealias PipelineStore = SecretStore & DeliveryStore & DeliveryLog
+
+/// The delivery pipeline of `sigil serve`, in process, against the stand-in network, on a store of either kind.
 struct Pipeline {
-    let store: SQLiteSecretStore
+    let store: any PipelineStore
     let secrets: SecretService
     let registry: WebhookRegistry
     let worker: DeliveryWorker
@@ -24,17 +26,19 @@ struct Pipeline {
     /// The consumer's processor: ``settled(at:)`` flushes its cursor.
     let processor: EventProcessor
     let destinations: DestinationGuard
-    /// The store's directory, removed when ``run(network:_:)`` ends.
-    let directory: URL
+    /// Closes the store and removes it (its directory, or its PostgreSQL schema); ``run(network:_:)`` calls it.
+    let removeStore: @Sendable () async -> Void
 
     static func make(network: StandInNetwork,
+                     store kind: StoreKind = .sqlite,
                      clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
                      autoDisableAfter: Duration = .seconds(3 * 86_400),
                      retries: Int = 3) async throws -> Pipeline {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-wh-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
-        try await store.migrate()
+        let (opened, removeStore) = try await kind.open()
+        guard let store = opened as? any PipelineStore else {
+            await removeStore()
+            throw StoreKindError("the \(kind) store is not a delivery store")
+        }
         let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock)
         let base = await network.base
         let logger = Logger(label: "test")
@@ -53,7 +57,7 @@ struct Pipeline {
         let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
                                          onEnqueue: { worker.nudge() })
         return Pipeline(store: store, secrets: secrets, registry: registry, worker: worker, consumer: consumer, processor: processor,
-                        destinations: destinations, directory: directory)
+                        destinations: destinations, removeStore: removeStore)
     }
 
     func run<T: Sendable>(network: StandInNetwork, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
@@ -74,10 +78,9 @@ struct Pipeline {
         }
     }
 
-    /// Closes the store and removes its directory (``run(network:_:)`` does it; call it when not running).
+    /// Closes the store and removes it (``run(network:_:)`` does it; call it when not running).
     func cleanUp() async {
-        await store.close()
-        try? FileManager.default.removeItem(at: directory)
+        await removeStore()
     }
 
     /// Waits until every event up to `time` was processed: the cursor, flushed on request, reaches it. Events

@@ -31,11 +31,12 @@ struct WebhookOwnerMethodsTests {
         return (response.status, (try? JSONValue(parsing: bytes)) ?? .null, String(decoding: bytes, as: UTF8.self))
     }
 
-    @Test func ownersSeeTheirDeliveriesRedeliverTestAndPause() async throws {
+    @Test(arguments: StoreKind.enabled)
+    func ownersSeeTheirDeliveriesRedeliverTestAndPause(_ kind: StoreKind) async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
             await network.publishDID(alice, key: nil)
-            let pipeline = try await Pipeline.make(network: network)
+            let pipeline = try await Pipeline.make(network: network, store: kind)
             let base = await network.base
             var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
             try methods.register(SigilWebhooksHandler(log: pipeline.store, registry: pipeline.registry, worker: pipeline.worker), auth: .required)
