@@ -23,8 +23,8 @@ extension SQLiteSecretStore: DeliveryLog {
     public func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(SecretStoreError) {
         try await committer.write { db throws(SecretStoreError) in
             try Self.guarded {
-                try db.execute(sql: "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [id, attempt.at, attempt.durationMilliseconds, attempt.status, attempt.error])
+                try db.cachedStatement(sql: "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [id, attempt.at, attempt.durationMilliseconds, attempt.status, attempt.error])
             }
         }
     }

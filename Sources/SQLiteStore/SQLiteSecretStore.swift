@@ -77,7 +77,8 @@ public final class SQLiteSecretStore: SecretStore {
 
     public func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]).map(Self.secret)
+            // Cached: every signed delivery reads its secret here.
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name]).map(Self.secret)
         }
     }
 

@@ -3,6 +3,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Identity
 import Lexicon
 import Logging
@@ -11,10 +12,10 @@ import ServiceLifecycle
 import Webhooks
 import SQLiteStore
 
-/// `sigil bench latency`: from a network event to the receiver's 2xx, at a steady rate, through the whole
-/// delivery path of `sigil serve` (match, durable enqueue with the cursor, claim, the webhook check, signing
-/// under the fence, the SSRF-checked POST to a loopback receiver). The Jetstream WebSocket hop itself is not
-/// included: events are handed to the processor as the consumer would.
+/// `sigil bench latency`: from a Jetstream event to the receiver's 2xx, at a steady rate, through the whole
+/// delivery path of `sigil serve`: a loopback Jetstream sends each event as a WebSocket text frame when it is
+/// due; the consumer parses and matches it, enqueues it durably with the cursor; the worker claims it, checks
+/// the webhook, signs under the fence and POSTs it (SSRF-checked) to a loopback receiver.
 struct LatencyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
@@ -41,12 +42,13 @@ struct LatencyBench: AsyncParsableCommand {
         let store = try SQLiteSecretStore(path: (directory as NSString).appendingPathComponent("sigil.sqlite"))
         try await store.migrate()
         let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
-        let owner = "did:plc:benchbbbbbbbbbbbbbbbbbbb"
-        _ = try await secrets.create(owner: owner, name: "bench")
+        _ = try await secrets.create(owner: Self.owner, name: "bench")
 
         let epoch = ContinuousClock.now
+        let total = rate * seconds
         let latencies = LatencySamples()
-        let router = Router()
+        let ticker = EventTicker(total: total, interval: .nanoseconds(1_000_000_000 / Int64(rate)))
+        let router = Router(context: BasicWebSocketRequestContext.self)
         router.post("/hook") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             let arrived = ContinuousClock.now - epoch
@@ -55,9 +57,26 @@ struct LatencyBench: AsyncParsableCommand {
             }
             return Response(status: .noContent)
         }
+        // The stand-in Jetstream: each event goes out when it is due (a reconnect carries on where it stopped).
+        router.ws("/subscribe") { _, _ in .upgrade([:]) } onUpgrade: { _, outbound, _ in
+            ticker.begin()
+            while let (i, scheduled) = ticker.next() {
+                try await Task.sleep(until: scheduled, clock: .continuous)
+                // From when the event was due: a sender that falls behind counts its backlog as latency.
+                let sent = scheduled - epoch
+                let event: JSONValue = ["did": .string(Self.owner), "time_us": .integer(Int64(Date().timeIntervalSince1970 * 1_000_000)), "kind": "commit",
+                                        "commit": ["rev": .string("3l\(i)"), "operation": "create", "collection": "app.bsky.feed.post",
+                                                   "rkey": .string("r\(i)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a",
+                                                   "record": ["text": "hello", "sentAtNanoseconds": .integer(sent.components.seconds * 1_000_000_000 + sent.components.attoseconds / 1_000_000_000)]]]
+                try await outbound.write(.text(String(decoding: event.serialized(), as: UTF8.self)))
+            }
+            // Stay connected (as Jetstream does) until the bench ends.
+            try await Task.sleep(for: .seconds(3600))
+        }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                   onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
+        let network = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+                                  configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
         let destinations = DestinationGuard(insecureLoopback: true)
         let catalog = try LexiconLocation.bundled.catalog()
         // Never asked: the webhook is activated directly, as a read-back would.
@@ -69,49 +88,67 @@ struct LatencyBench: AsyncParsableCommand {
         let worker = DeliveryWorker(store: store, secrets: secrets, webhooks: registry, destinations: destinations,
                                     configuration: configuration, logger: Logger(label: "bench"))
         let processor = EventProcessor(registry: registry, store: store)
-        let group = ServiceGroup(configuration: .init(services: [receiver], logger: Logger(label: "bench")))
-        let total = rate * seconds
+        let group = ServiceGroup(configuration: .init(services: [network], logger: Logger(label: "bench")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()
             let port = await iterator.next() ?? 0
             let record: JSONValue = ["$type": "place.wisp.v2.wh", "url": .string("http://127.0.0.1:\(port)/hook"),
-                                     "scope": ["aturi": .string("at://\(owner)/app.bsky.feed.post")], "secretId": "bench",
+                                     "scope": ["aturi": .string("at://\(Self.owner)/app.bsky.feed.post")], "secretId": "bench",
                                      "createdAt": "2026-12-01T10:00:00.000Z"]
-            try await registry.activate(owner: owner, rkey: "bench", record: record, now: 0, logger: Logger(label: "bench"))
+            try await registry.activate(owner: Self.owner, rkey: "bench", record: record, now: 0, logger: Logger(label: "bench"))
             tasks.addTask { try await worker.run() }
-            print("sending \(total) events at \(rate)/s to one webhook (signed with a managed secret) at http://127.0.0.1:\(port)/hook")
+            print("sending \(total) events at \(rate)/s over a loopback Jetstream WebSocket to one webhook (signed with a managed secret) at http://127.0.0.1:\(port)/hook")
+            let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(port)/subscribe", processor: processor, store: store,
+                                             logger: Logger(label: "bench"), onEnqueue: { worker.nudge() })
+            tasks.addTask { try await consumer.run() }
 
-            let interval = Duration.nanoseconds(1_000_000_000 / Int64(rate))
-            let start = ContinuousClock.now
-            for i in 0..<total {
-                let scheduled = start + interval * i
-                try await Task.sleep(until: scheduled, clock: .continuous)
-                // From when the event was due: a loop that falls behind counts its backlog as latency.
-                let sent = scheduled - epoch
-                let event: JSONValue = ["did": .string(owner), "time_us": .integer(Int64(Date().timeIntervalSince1970 * 1_000_000)), "kind": "commit",
-                                        "commit": ["rev": .string("3l\(i)"), "operation": "create", "collection": "app.bsky.feed.post",
-                                                   "rkey": .string("r\(i)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a",
-                                                   "record": ["text": "hello", "sentAtNanoseconds": .integer(sent.components.seconds * 1_000_000_000 + sent.components.attoseconds / 1_000_000_000)]]]
-                try await processor.process(event)
-                worker.nudge()
-            }
-            let sending = (ContinuousClock.now - start) / .seconds(1)
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(Int64(seconds) + 60)
             while latencies.count < total, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            let elapsed = (ContinuousClock.now - (ticker.start ?? .now)) / .seconds(1)
             let sorted = latencies.sorted
             func percentile(_ p: Double) -> String {
                 guard !sorted.isEmpty else { return "-" }
                 let value = sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
                 return String(format: "%.1f ms", Double(value) / 1_000_000)
             }
-            print(String(format: "sent %d events in %.2f s (%.0f/s); %d delivered", total, sending, Double(total) / sending, sorted.count))
-            print("event → receiver 2xx: p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), max \(percentile(1.0))")
+            print(String(format: "sent %d events over %.2f s; %d delivered", total, elapsed, sorted.count))
+            print("Jetstream event → receiver 2xx: p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), max \(percentile(1.0))")
             await group.triggerGracefulShutdown()
             tasks.cancelAll()
         }
         await destinations.shutdown()
         await store.close()
+    }
+
+    static let owner = "did:plc:benchbbbbbbbbbbbbbbbbbbb"
+}
+
+/// Hands out the events of the run in order, each with the time it is due (after ``begin()``).
+final class EventTicker: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let interval: Duration
+    private var nextIndex = 0
+    private var started: ContinuousClock.Instant?
+
+    init(total: Int, interval: Duration) {
+        self.total = total
+        self.interval = interval
+    }
+
+    /// Starts the schedule at the first subscriber's connection (so connecting is not counted), once.
+    func begin() { lock.withLock { if started == nil { started = .now } } }
+
+    var start: ContinuousClock.Instant? { lock.withLock { started } }
+
+    /// The next event's index and due time; nil when all were handed out.
+    func next() -> (Int, ContinuousClock.Instant)? {
+        lock.withLock {
+            guard nextIndex < total, let started else { return nil }
+            defer { nextIndex += 1 }
+            return (nextIndex, started + interval * nextIndex)
+        }
     }
 }
 
