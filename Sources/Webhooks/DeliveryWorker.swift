@@ -179,12 +179,14 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         let elapsed = ContinuousClock.now - started
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(nanoseconds)
-        if let log = store as? any DeliveryLog {
-            // The owner's log of this attempt (best effort: a failure here never changes the delivery's fate).
-            try? await log.recordAttempt(id: item.id, DeliveryAttempt(at: clock(), durationMilliseconds: nanoseconds / 1_000_000,
-                                                                      status: status.map { Int($0) }, error: outcome.reason))
-        }
+        // The owner's log of this attempt (best effort: a failure here never changes the delivery's fate), written
+        // alongside the outcome: on SQLite both usually ride in one group commit, so one fsync instead of two.
+        let attempt = DeliveryAttempt(at: clock(), durationMilliseconds: nanoseconds / 1_000_000, status: status.map { Int($0) }, error: outcome.reason)
+        async let logged: Void = { [store] in
+            if let log = store as? any DeliveryLog { try? await log.recordAttempt(id: item.id, attempt) }
+        }()
         await finish(delivery, attempts: attempts, outcome: outcome, log: log)
+        await logged
     }
 
     enum Outcome: Sendable, Equatable {
