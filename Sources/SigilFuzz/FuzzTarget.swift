@@ -37,7 +37,7 @@ public enum FuzzTargets {
             JSONTargets.parser, JSONTargets.differential,
             LexiconTargets.loader, LexiconTargets.validator(lexicons), LexiconTargets.params(lexicons), PermissionTargets.scope(lexicons),
             AuthTargets.verifier(auth), AuthTargets.signerDifferential(auth),
-            WebhookTargets.verifier, WebhookTargets.signerDifferential, WebhookTargets.jetstream,
+            WebhookTargets.verifier, WebhookTargets.signerDifferential, WebhookTargets.jetstream, WebhookScopeTargets.scope,
         ]
     }
 }

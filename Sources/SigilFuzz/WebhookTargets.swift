@@ -151,3 +151,77 @@ extension WebhookTargets {
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
+
+/// What a webhook's receiver and record feed the matcher and the retry schedule: `Retry-After`, scopes and
+/// their collection globs, and the backlinks walk.
+enum WebhookScopeTargets {
+    static let now: Int64 = 1_800_000_000_000
+
+    /// Input: a mode byte, then the text. 0: `Retry-After` is nil or a delay ≥ 0, exactly seconds × 1000 for
+    /// 1–10 digits. 1: the glob (pattern, NUL, value) agrees with a dynamic-programming model. 2: a scope that
+    /// parses is its parts put back together. 3: the backlinks of a JSON record are distinct, valid, bounded.
+    static let scope = FuzzTarget(name: "webhook-scope", summary: "Retry-After, scopes, collection globs (vs a model) and backlinks: no crash; properties hold",
+                                  seeds: { seeds() }) { input in
+        let (mode, rest) = split(input)
+        let bytes = Array(rest)
+        switch mode % 4 {
+        case 0:
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let delay = RetryAfter.milliseconds(text, now: now) else { return }
+            if delay < 0 { fuzzFailure("webhook-scope", "a negative Retry-After delay", input: input) }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if (1...10).contains(trimmed.utf8.count), trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), delay != Int64(trimmed)! * 1000 {
+                fuzzFailure("webhook-scope", "delay-seconds misread", input: input)
+            }
+        case 1:
+            let cut = bytes.firstIndex(of: 0) ?? bytes.count
+            let pattern = String(decoding: bytes[..<cut].prefix(64), as: UTF8.self)
+            let value = String(decoding: bytes[min(cut + 1, bytes.count)...].prefix(256), as: UTF8.self)
+            if WebhookScope.glob(pattern, matches: value) != globModel(Array(pattern.utf8), Array(value.utf8)) {
+                fuzzFailure("webhook-scope", "the glob disagrees with the model", input: input)
+            }
+        case 2:
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let scope = WebhookScope(text) else { return }
+            let rebuilt = "at://" + scope.did + (scope.collection.map { "/" + $0 } ?? "") + (scope.rkey.map { "/" + $0 } ?? "")
+            if rebuilt != text || !DID.isValid(scope.did) { fuzzFailure("webhook-scope", "a parsed scope is not its parts", input: input) }
+        default:
+            guard let record = try? JSONValue(parsing: bytes) else { return }
+            let references = BacklinkReferences.of(record)
+            if references.count > BacklinkReferences.maxReferences || Set(references).count != references.count {
+                fuzzFailure("webhook-scope", "backlinks over the bound or repeated", input: input)
+            }
+            if references.contains(where: { $0.collection?.contains("*") == true }) {
+                fuzzFailure("webhook-scope", "a glob taken as a reference", input: input)
+            }
+        }
+    }
+
+    /// `*` is any run of bytes; everything else literal: the textbook table, O(pattern × value).
+    static func globModel(_ p: [UInt8], _ v: [UInt8]) -> Bool {
+        guard p.contains(UInt8(ascii: "*")) else { return p == v }
+        var row = [Bool](repeating: false, count: v.count + 1)
+        row[0] = true
+        for c in p {
+            var next = [Bool](repeating: false, count: v.count + 1)
+            if c == UInt8(ascii: "*") {
+                var any = false
+                for j in 0...v.count { any = any || row[j]; next[j] = any }
+            } else {
+                for j in 0..<v.count where row[j] && v[j] == c { next[j + 1] = true }
+            }
+            row = next
+        }
+        return row[v.count]
+    }
+
+    static func seeds() -> [[UInt8]] {
+        let texts: [(UInt8, String)] = [
+            (0, "2"), (0, " 120 "), (0, "9999999999"), (0, "Wed, 21 Oct 2026 07:28:00 GMT"), (0, "Sunday, 06-Nov-94 08:49:37 GMT"), (0, "-1"),
+            (1, "app.bsky.feed.*\u{0}app.bsky.feed.post"), (1, "*.*.*a\u{0}aaaaaaaaaaaaaaaaaaaaaaaab"), (1, "*\u{0}"), (1, "a*b*c\u{0}abxbc"),
+            (2, "at://did:plc:abcdefghijklmnopqrstuvwx/app.bsky.feed.post/3lbc"), (2, "at://did:plc:abc/app.bsky.*"), (2, "at://did:web:example.com"),
+            (3, #"{"subject":{"uri":"at://did:plc:abc/app.bsky.feed.post/3l"},"text":"see at://did:plc:abc.","tags":["at://did:plc:abc/app.*"]}"#),
+        ]
+        return texts.map { [$0.0] + Array($0.1.utf8) }
+    }
+}

@@ -45,7 +45,7 @@ public struct WebhookScope: Sendable, Hashable {
 
     /// Whether `value` matches `pattern`, where `*` is any run of characters (greedy with backtracking, linear in
     /// practice: patterns are at most 253 bytes).
-    static func glob(_ pattern: String, matches value: String) -> Bool {
+    package static func glob(_ pattern: String, matches value: String) -> Bool {
         guard pattern.contains("*") else { return pattern == value }
         let p = Array(pattern.utf8), v = Array(value.utf8)
         var (i, j) = (0, 0)

@@ -21,7 +21,7 @@ struct FuzzRegressionTests {
 
     @Test func everyTargetLoads() {
         #expect(Self.targets.map(\.name) == ["json", "json-differential", "lexicon", "validate", "params", "scope", "jwt", "jwt-differential",
-                                            "webhook-verify", "webhook-differential", "jetstream"])
+                                            "webhook-verify", "webhook-differential", "jetstream", "webhook-scope"])
     }
 
     @Test(arguments: targets.map(\.name))
