@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Webhooks
 
@@ -30,15 +31,38 @@ struct DeliveryOutcomeTests {
         ("Wed, 01 Dec 2027 00:00:10 GMT", 10_000),
         ("Wednesday, 01-Dec-27 00:00:10 GMT", 10_000),
         ("Wed Dec  1 00:00:10 2027", 10_000),
+        ("Tue Dec 14 00:00:10 2027", 13 * 86_400_000 + 10_000),
+        ("Tue, 29 Feb 2028 00:00:00 GMT", 90 * 86_400_000),                   // a leap day
+        ("Tuesday, 01-Dec-76 00:00:00 GMT", (49 * 365 + 13) * 86_400_000),  // 2076: 49 years (13 leap days) ahead
+        ("Thursday, 01-Dec-78 00:00:00 GMT", 0),                            // 2078 would be 51 ahead: 1978, past
+        ("Wed, 01 Dec 2027 00:00:60 GMT", 60_000),                          // a leap second
     ] as [(String, Int64)])
     func retryAfterValues(_ header: String, _ expected: Int64) {
         let now: Int64 = 1_827_619_200_000  // 2027-12-01T00:00:00Z
         #expect(RetryAfter.milliseconds(header, now: now) == expected, "\(header)")
     }
 
-    @Test(arguments: ["", "-1", "1.5", "12345678901", "soon", "2 s", String(repeating: "9", count: 400), "Wed, 99 Foo 2027 00:00:10 GMT"])
+    @Test(arguments: ["", "-1", "1.5", "12345678901", "soon", "2 s", String(repeating: "9", count: 400), "Wed, 99 Foo 2027 00:00:10 GMT",
+                      "Wed, 31 Feb 2027 00:00:10 GMT", "Mon, 29 Feb 2027 00:00:00 GMT", "Wed, 01 Dec 2027 24:00:00 GMT", "Wed, 01 Dec 2027 00:60:00 GMT",
+                      "Wed, 1 Dec 2027 00:00:10 GMT", "Wed, 01 Dec 2027 00:00:10 gmt", "Wed, 01 Dec 2027 00:00:10 UTC",
+                      "Wed, 01 Dec 2027 00:00:10 GMTX", "Wednesday, 01-Dec-2027 00:00:10 GMT", "Wed Dec 1 00:00:10 2027", "Wed Dec 01 00:00:10 2027x",
+                      "Wed, 01 Dec +027 00:00:10 GMT", "Wed, 0x Dec 2027 00:00:10 GMT", "Funday, 01-Dec-27 00:00:10 GMT"])
     func malformedRetryAfterIsIgnored(_ header: String) {
         #expect(RetryAfter.milliseconds(header, now: 0) == nil, "\(header)")
+    }
+
+    /// The hand-written HTTP-date parser agrees with Foundation's formatter on IMF-fixdates across 1970–2399.
+    @Test func httpDatesAgreeWithFoundation() throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var seconds: Int64 = 0
+        for step in 0..<2_000 {
+            seconds = (seconds + 6_700_417 * Int64(step + 1)) % 13_569_465_600  // up to 2400-01-01
+            let text = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(HTTPDate.seconds(Array(text.utf8), now: 0) == seconds, "\(text)")
+        }
     }
 
     /// A full host makes waiters give up after their timeout, holding nothing; a slot that frees passes to
