@@ -1,6 +1,6 @@
 import CSodium
 
-/// The only Swift door to libsodium: CSPRNG bytes, XChaCha20-Poly1305 AEAD, HMAC-SHA-256 and
+/// The only Swift door to libsodium: CSPRNG bytes, XChaCha20-Poly1305 AEAD, HMAC-SHA-256, Ed25519 and
 /// constant-time comparison. Nothing else in Sigil calls libsodium directly.
 public enum Sodium {
     /// `sodium_init` must run once before any other call; it is idempotent and thread-safe.
@@ -9,6 +9,9 @@ public enum Sodium {
     private static func ensureReady() {
         precondition(ready, "libsodium failed to initialize") // Only if the library is unusable at all.
     }
+
+    /// ``ensureReady()`` for the extensions in other files.
+    static func ensureReadyForExtensions() { ensureReady() }
 
     /// `count` bytes from libsodium's CSPRNG.
     public static func randomBytes(_ count: Int) -> [UInt8] {

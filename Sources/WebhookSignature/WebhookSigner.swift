@@ -65,14 +65,7 @@ struct WebhookSecret: Sendable {
 
     /// HMAC-SHA256 of `"{id}.{timestamp}.{body}"` under the decoded key.
     func standardMAC(body: some Collection<UInt8>, id: String, timestamp: String) -> [UInt8] {
-        var content = [UInt8]()
-        content.reserveCapacity(id.utf8.count + timestamp.utf8.count + 2 + body.count)
-        content.append(contentsOf: id.utf8)
-        content.append(UInt8(ascii: "."))
-        content.append(contentsOf: timestamp.utf8)
-        content.append(UInt8(ascii: "."))
-        content.append(contentsOf: body)
-        return Sodium.hmacSHA256(key: standardKey, message: content)
+        Sodium.hmacSHA256(key: standardKey, message: StandardContent.bytes(body: body, id: id, timestamp: timestamp))
     }
 }
 

@@ -7,6 +7,8 @@ public enum WebhookSignatureFormat: String, Sendable, Hashable, CaseIterable, Cu
     case standardWebhooks = "Standard Webhooks"
     /// wisp.place's `X-Webhook-Signature: sha256=<hex>`.
     case wisp = "X-Webhook-Signature"
+    /// Standard Webhooks' asymmetric scheme: `v1a,` Ed25519 entries in `webhook-signature`, checked with public keys.
+    case standardWebhooksAsymmetric = "Standard Webhooks v1a"
 
     public var description: String { rawValue }
 }
@@ -26,6 +28,11 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
     case noMatchingSignature(header: String, candidates: Int)
     /// The configured secret is unusable.
     case badSecret(WebhookSecretError)
+    /// No `v1a` entry of `webhook-signature` verifies under any of the `keys` public keys; `candidates` is how
+    /// many `v1a` entries there were (entries of other versions are ignored).
+    case noMatchingPublicKeySignature(candidates: Int, keys: Int)
+    /// A configured public key is unusable.
+    case badPublicKey(WebhookKeyError)
     /// Only `X-Webhook-Signature` came, and the policy requires the timestamped Standard Webhooks signature:
     /// without it a captured delivery replays forever (stripping a sender's Standard headers would do it).
     case timestampedSignatureRequired
@@ -54,6 +61,15 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
             }
         case .badSecret(let reason):
             return "unusable secret: \(reason)"
+        case .noMatchingPublicKeySignature(let candidates, let keys):
+            let under = keys == 1 ? "the public key" : "any of the \(keys) public keys"
+            switch candidates {
+            case 0: return "no v1a signature in webhook-signature (entries of other versions are ignored)"
+            case 1: return "the v1a signature in webhook-signature does not verify this body, webhook-id and webhook-timestamp under \(under)"
+            default: return "none of the \(candidates) v1a signatures in webhook-signature verifies this body, webhook-id and webhook-timestamp under \(under)"
+            }
+        case .badPublicKey(let reason):
+            return "unusable public key: \(reason)"
         case .timestampedSignatureRequired:
             return "only X-Webhook-Signature was sent; this verifier requires webhook-signature with webhook-id and webhook-timestamp "
                 + "(an untimestamped signature can be replayed forever)"
@@ -156,15 +172,7 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
     }
 
     private func verifyStandard(body: [UInt8], signature: Substring, lookup: HeaderLookup) throws(WebhookVerificationError) {
-        let id = try lookup.value(WebhookHeaderName.id)
-        let timestampText = try lookup.value(WebhookHeaderName.timestamp)
-        guard let id, let timestampText else {
-            throw .missingHeaders([(WebhookHeaderName.id, id), (WebhookHeaderName.timestamp, timestampText)].filter { $0.1 == nil }.map(\.0))
-        }
-        guard timestampText.utf8.count <= 18, timestampText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let timestamp = Int64(timestampText) else {
-            throw .malformedHeader(name: WebhookHeaderName.timestamp, reason: "expected Unix seconds (decimal digits only)")
-        }
+        let (id, timestampText, timestamp) = try Self.idAndTimestamp(lookup)
 
         // Every entry is `<version>,<signature>`; only v1 entries are compared, and all of them are.
         var candidates = 0
@@ -183,8 +191,11 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
             if Sodium.constantTimeEqual(given, mac) { matched = true }
         }
         guard matched else { throw .noMatchingSignature(header: WebhookHeaderName.signature, candidates: candidates) }
+        try Self.checkTimestamp(timestamp, now: now(), tolerance: tolerance)
+    }
 
-        let current = now()
+    /// Refuses a (verified) `webhook-timestamp` more than `tolerance` seconds from `current`, either way.
+    static func checkTimestamp(_ timestamp: Int64, now current: Int64, tolerance: Int64) throws(WebhookVerificationError) {
         let (age, overflow) = current.subtractingReportingOverflow(timestamp)
         if overflow ? timestamp < current : age > tolerance {
             throw .timestampTooOld(timestamp: timestamp, now: current, tolerance: tolerance)
@@ -192,6 +203,20 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
         if overflow ? timestamp > current : age < -tolerance {
             throw .timestampTooNew(timestamp: timestamp, now: current, tolerance: tolerance)
         }
+    }
+
+    /// `webhook-id` and `webhook-timestamp` (decimal Unix seconds), both required beside `webhook-signature`.
+    static func idAndTimestamp(_ lookup: HeaderLookup) throws(WebhookVerificationError) -> (id: Substring, text: Substring, seconds: Int64) {
+        let id = try lookup.value(WebhookHeaderName.id)
+        let timestampText = try lookup.value(WebhookHeaderName.timestamp)
+        guard let id, let timestampText else {
+            throw .missingHeaders([(WebhookHeaderName.id, id), (WebhookHeaderName.timestamp, timestampText)].filter { $0.1 == nil }.map(\.0))
+        }
+        guard timestampText.utf8.count <= 18, timestampText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let timestamp = Int64(timestampText) else {
+            throw .malformedHeader(name: WebhookHeaderName.timestamp, reason: "expected Unix seconds (decimal digits only)")
+        }
+        return (id, timestampText, timestamp)
     }
 
     private func verifyWisp(body: [UInt8], signature: Substring) throws(WebhookVerificationError) {
@@ -210,7 +235,7 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
 }
 
 /// Case-insensitive header access over a plain dictionary.
-private struct HeaderLookup {
+struct HeaderLookup {
     let headers: [String: String]
 
     init(_ headers: [String: String]) {

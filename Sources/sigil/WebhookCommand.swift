@@ -7,7 +7,7 @@ struct WebhookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook",
         abstract: "Tools for receivers of Sigil's webhook deliveries.",
-        subcommands: [WebhookVerify.self, WebhookDeliveries.self]
+        subcommands: [WebhookVerify.self, WebhookSign.self, WebhookKeygen.self, WebhookDeliveries.self]
     )
 }
 
@@ -21,11 +21,14 @@ struct WebhookVerify: ParsableCommand {
         discussion: """
         Give the delivery's headers with --header (repeatable; names are
         case-insensitive) and its body, byte for byte, in FILE or on standard input.
-        Sigil signs every delivery in two formats:
+        With a shared secret (--secret whsec_…) Sigil signs every delivery in two formats:
           X-Webhook-Signature: sha256=<hex>   (wisp.place)
           webhook-id, webhook-timestamp and
           webhook-signature: v1,<base64> …    (Standard Webhooks)
-        Every signature header given must verify, and at least one must be given;
+        Every signature header given must verify, and at least one must be given.
+        With a signing key, deliveries carry Standard Webhooks' asymmetric
+        webhook-signature: v1a,<base64 Ed25519> … instead: give the public keys
+        (--public-key whpk_…, repeatable); one v1a entry must verify under one of them.
         webhook-timestamp must be within --tolerance seconds of now.
 
         Exit 0 when valid (printing which formats verified), 1 when invalid (the
@@ -41,7 +44,11 @@ struct WebhookVerify: ParsableCommand {
     )
 
     @Option(help: "The webhook's signing secret (whsec_…).")
-    var secret: String
+    var secret: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("A public key of the webhook's signing key (whpk_…), for v1a signatures (repeatable).",
+                                                                  valueName: "whpk_…"))
+    var publicKeys: [String] = []
 
     @Option(name: .customLong("header"), help: ArgumentHelp("A request header, as 'name: value' (repeatable).", valueName: "name: value"))
     var headers: [String] = []
@@ -57,20 +64,30 @@ struct WebhookVerify: ParsableCommand {
 
     func validate() throws {
         guard tolerance >= 0 else { throw ValidationError("--tolerance must be 0 or more seconds") }
+        guard (secret == nil) != publicKeys.isEmpty else {
+            throw ValidationError("give either --secret whsec_… or one or more --public-key whpk_…")
+        }
+        guard secret == nil || !allowUntimestamped || publicKeys.isEmpty else { throw ValidationError("--allow-untimestamped is for --secret only") }
     }
 
     func run() throws {
-        let verifier: WebhookVerifier
+        let verify: (_ body: [UInt8], _ headers: [String: String]) throws(WebhookVerificationError) -> [WebhookSignatureFormat]
         do throws(WebhookVerificationError) {
-            verifier = try WebhookVerifier(token: secret, tolerance: tolerance, policy: allowUntimestamped ? .acceptEither : nil)
+            if let secret {
+                let verifier = try WebhookVerifier(token: secret, tolerance: tolerance, policy: allowUntimestamped ? .acceptEither : nil)
+                verify = { body, headers throws(WebhookVerificationError) in try verifier.verify(body: body, headers: headers) }
+            } else {
+                let verifier = try WebhookKeyVerifier(publicKeys: publicKeys, tolerance: tolerance)
+                verify = { body, headers throws(WebhookVerificationError) in try verifier.verify(body: body, headers: headers) }
+            }
         } catch {
-            printError("--secret: \(error)")
+            printError((secret == nil ? "--public-key: " : "--secret: ") + "\(error)")
             throw ExitCode(2)
         }
         let fields = try parseHeaders()
-        let body = try readBody()
+        let body = try readBody(file)
         do throws(WebhookVerificationError) {
-            let formats = try verifier.verify(body: body, headers: fields)
+            let formats = try verify(body, fields)
             print("valid (\(formats.map(\.description).joined(separator: ", ")))")
         } catch {
             printError("invalid: \(error)")
@@ -106,24 +123,24 @@ struct WebhookVerify: ParsableCommand {
         return fields
     }
 
-    /// The body, byte for byte, from FILE or standard input.
-    private func readBody() throws -> [UInt8] {
-        if file == nil || file == "-" {
-            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        }
-        let path = file!
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            printError("cannot read \(path): no such file")
-            throw ExitCode(2)
-        }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            printError("cannot read \(path)" + (isDirectory.boolValue ? ": it is a directory" : ""))
-            throw ExitCode(2)
-        }
-        return [UInt8](data)
-    }
+}
 
+/// The body, byte for byte, from `file` or standard input (nil or `-`); exit 2 if it cannot be read.
+func readBody(_ file: String?) throws -> [UInt8] {
+    guard let path = file, path != "-" else { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        printError("cannot read \(path): no such file")
+        throw ExitCode(2)
+    }
+    guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+        printError("cannot read \(path)" + (isDirectory.boolValue ? ": it is a directory" : ""))
+        throw ExitCode(2)
+    }
+    return [UInt8](data)
+}
+
+extension WebhookVerify {
     /// RFC 9110 `tchar`.
     private static func isTokenCharacter(_ c: Unicode.Scalar) -> Bool {
         c.isASCII && (("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))

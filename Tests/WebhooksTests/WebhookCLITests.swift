@@ -32,6 +32,36 @@ struct WebhookCLITests {
         #expect(badHeader.status == 2)
     }
 
+    /// keygen → sign → verify with the public key: 0; another key, a changed body: 1; no key, a bad key, both a
+    /// secret and a key: 2. The secret key never shows in an error.
+    @Test func v1aSignAndVerifyWithPublicKeys() async throws {
+        let generated = try await runSigil(["webhook", "keygen"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let pair = try JSONDecoder().decode([String: String].self, from: Data(generated.stdout.utf8))
+        let (publicKey, secretKey) = (try #require(pair["publicKey"]), try #require(pair["secretKey"]))
+        #expect(publicKey.hasPrefix("whpk_") && secretKey.hasPrefix("whsk_"))
+        let body = #"{"event":"create"}"#
+        let signed = try await runSigil(["webhook", "sign", "--secret-key", secretKey, "--id", "msg_1"], stdin: body)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let lines = signed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3 && lines.allSatisfy { $0.hasPrefix("webhook-") }, "\(lines)")
+        let flags = lines.flatMap { ["--header", $0] }
+        let other = WebhookSigningKey.generate().publicKey.text
+
+        let valid = try await runSigil(["webhook", "verify", "--public-key", other, "--public-key", publicKey] + flags, stdin: body)
+        #expect(valid.status == 0 && valid.stdout.contains("v1a"), "\(valid.stdout) \(valid.stderr)")
+        let wrongKey = try await runSigil(["webhook", "verify", "--public-key", other] + flags, stdin: body)
+        #expect(wrongKey.status == 1 && wrongKey.stderr.contains("does not verify"), "\(wrongKey.stderr)")
+        let tampered = try await runSigil(["webhook", "verify", "--public-key", publicKey] + flags, stdin: body + " ")
+        #expect(tampered.status == 1)
+        let badKey = try await runSigil(["webhook", "verify", "--public-key", "whpk_nope"] + flags, stdin: body)
+        #expect(badKey.status == 2 && badKey.stderr.contains("--public-key"), "\(badKey.stderr)")
+        let both = try await runSigil(["webhook", "verify", "--public-key", publicKey, "--secret", SigningToken.generate().text] + flags, stdin: body)
+        #expect(both.status == 2)
+        let badSecretKey = try await runSigil(["webhook", "sign", "--secret-key", secretKey.dropLast(4) + "AAA="], stdin: body)
+        #expect(badSecretKey.status == 2 && !badSecretKey.stderr.contains(String(secretKey.dropFirst(5).prefix(16))), "\(badSecretKey.stderr)")
+    }
+
     @Test func deliveriesListsTheQueue() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-cli-queue-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
