@@ -547,6 +547,548 @@ public enum BundledLexicons {
   }
 }
 """#),
+        ("dev/sigil/signingKey/create.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.create",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Create an Ed25519 signing key: webhooks whose secretId names it are signed with Standard Webhooks v1a. The secret key is never returned; publish or hand out the public key.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The signing key's name (one name space with the account's secrets)."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "AlreadyExists"
+        }
+      ],
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name",
+            "publicKey",
+            "createdAt"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The signing key's name (one name space with the account's secrets)."
+            },
+            "publicKey": {
+              "type": "string",
+              "maxLength": 64,
+              "description": "An Ed25519 public key: whpk_ + standard base64 of its 32 bytes."
+            },
+            "createdAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "When it was created."
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/defs.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.defs",
+  "description": "Shared definitions of Sigil's webhook signing keys (Standard Webhooks v1a, Ed25519).",
+  "defs": {
+    "keyView": {
+      "type": "object",
+      "description": "A signing key as its account sees it. Never the secret key.",
+      "required": [
+        "name",
+        "publicKey",
+        "version",
+        "createdAt",
+        "status",
+        "overlapSeconds"
+      ],
+      "properties": {
+        "name": {
+          "type": "string",
+          "format": "record-key",
+          "description": "The signing key's name (one name space with the account's secrets)."
+        },
+        "publicKey": {
+          "type": "string",
+          "maxLength": 64,
+          "description": "An Ed25519 public key: whpk_ + standard base64 of its 32 bytes."
+        },
+        "version": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "The current key's version."
+        },
+        "createdAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the key was created."
+        },
+        "lastRotatedAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When it was last rotated; absent if never."
+        },
+        "lastRotationManual": {
+          "type": "boolean",
+          "description": "Whether the account asked for the last rotation (false: the schedule)."
+        },
+        "status": {
+          "type": "string",
+          "maxLength": 32,
+          "knownValues": [
+            "active",
+            "overlapping"
+          ],
+          "description": "overlapping: the previous key still signs beside the current one."
+        },
+        "previousPublicKey": {
+          "type": "string",
+          "maxLength": 64,
+          "description": "An Ed25519 public key: whpk_ + standard base64 of its 32 bytes."
+        },
+        "previousValidUntil": {
+          "type": "string",
+          "format": "datetime",
+          "description": "Until when the previous key signs."
+        },
+        "nextPublicKey": {
+          "type": "string",
+          "maxLength": 64,
+          "description": "The announced next key (with a schedule): it signs from nextRotationAt."
+        },
+        "overlapSeconds": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 86400,
+          "description": "How long the old key keeps signing beside the new one, in seconds."
+        },
+        "intervalDays": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 365,
+          "description": "Scheduled rotation: every this many days."
+        },
+        "at": {
+          "type": "string",
+          "maxLength": 5,
+          "description": "Scheduled rotation: at this UTC time of day (hh:mm)."
+        },
+        "nextRotationAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When the scheduled rotation is next due."
+        },
+        "daysUntilNextRotation": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Whole days until nextRotationAt (0: within a day)."
+        },
+        "lastStatus": {
+          "type": "string",
+          "maxLength": 32,
+          "knownValues": [
+            "rotated",
+            "failed"
+          ],
+          "description": "The outcome of the last rotation."
+        },
+        "lastMessage": {
+          "type": "string",
+          "maxLength": 512,
+          "description": "What the last rotation said."
+        }
+      }
+    },
+    "publicKey": {
+      "type": "object",
+      "description": "A public key receivers should accept, and when.",
+      "required": [
+        "publicKey",
+        "validFrom"
+      ],
+      "properties": {
+        "publicKey": {
+          "type": "string",
+          "maxLength": 64,
+          "description": "An Ed25519 public key: whpk_ + standard base64 of its 32 bytes."
+        },
+        "validFrom": {
+          "type": "string",
+          "format": "datetime",
+          "description": "From when it signs."
+        },
+        "validUntil": {
+          "type": "string",
+          "format": "datetime",
+          "description": "Until when it signs (absent: until a rotation)."
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/delete.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.delete",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Delete a signing key: its secret keys are gone at once, and deliveries that name it are no longer signed with it.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The signing key's name (one name space with the account's secrets)."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/get.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.get",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "One signing key: its public keys, schedule and last rotation (the Cloudflare and Infisical fields).",
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "key"
+          ],
+          "properties": {
+            "key": {
+              "type": "ref",
+              "ref": "dev.sigil.signingKey.defs#keyView"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ],
+      "parameters": {
+        "type": "params",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "format": "record-key",
+            "description": "The signing key's name (one name space with the account's secrets)."
+          }
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/list.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.list",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "The account's signing keys, by name (at most 100).",
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "keys"
+          ],
+          "properties": {
+            "keys": {
+              "type": "array",
+              "maxLength": 100,
+              "items": {
+                "type": "ref",
+                "ref": "dev.sigil.signingKey.defs#keyView"
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/listPublic.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.listPublic",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "Unauthenticated: every public key a receiver should accept now for an account's signing key, each with validFrom and validUntil: the current key, the previous one during an overlap, and the announced next one. A receiver that fetches this more often than the key rotates never misses a rotation.",
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "keys"
+          ],
+          "properties": {
+            "keys": {
+              "type": "array",
+              "maxLength": 3,
+              "items": {
+                "type": "ref",
+                "ref": "dev.sigil.signingKey.defs#publicKey"
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ],
+      "parameters": {
+        "type": "params",
+        "required": [
+          "did",
+          "name"
+        ],
+        "properties": {
+          "did": {
+            "type": "string",
+            "format": "did",
+            "description": "The account that owns the key."
+          },
+          "name": {
+            "type": "string",
+            "format": "record-key",
+            "description": "The signing key's name (one name space with the account's secrets)."
+          }
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/rotate.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.rotate",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Rotate a signing key: a new key pair (the announced next one, if there is one) signs from now; with an overlap the old key also signs until it ends (two v1a entries), then is retired. Never more than two keys sign: a previous key still in its overlap is retired at once.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The signing key's name (one name space with the account's secrets)."
+            },
+            "overlapSeconds": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 86400,
+              "description": "How long the old key keeps signing (default: the key's overlap, else 0)."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ],
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name",
+            "publicKey",
+            "rotatedAt"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The signing key's name (one name space with the account's secrets)."
+            },
+            "publicKey": {
+              "type": "string",
+              "maxLength": 64,
+              "description": "An Ed25519 public key: whpk_ + standard base64 of its 32 bytes."
+            },
+            "rotatedAt": {
+              "type": "string",
+              "format": "datetime",
+              "description": "When the new key took over."
+            },
+            "previousValidUntil": {
+              "type": "string",
+              "format": "datetime",
+              "description": "With an overlap: until when the old key still signs."
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""#),
+        ("dev/sigil/signingKey/setSchedule.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.signingKey.setSchedule",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Rotate a signing key on a schedule: every intervalDays days (counted from now, then from each rotation), at a UTC time of day if given, keeping overlapSeconds. The next key is published (listPublic) from the moment a schedule is set, before it signs. Without intervalDays the schedule is removed.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "name"
+          ],
+          "properties": {
+            "name": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The signing key's name (one name space with the account's secrets)."
+            },
+            "intervalDays": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 365,
+              "description": "Rotate every this many days; absent: no schedule."
+            },
+            "at": {
+              "type": "string",
+              "maxLength": 5,
+              "description": "At this UTC time of day, hh:mm (24-hour)."
+            },
+            "overlapSeconds": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 86400,
+              "description": "How long the old key keeps signing beside the new one, in seconds."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ],
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "key"
+          ],
+          "properties": {
+            "key": {
+              "type": "ref",
+              "ref": "dev.sigil.signingKey.defs#keyView"
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""#),
         ("dev/sigil/webhook/defs.json", #"""
 {
   "lexicon": 1,

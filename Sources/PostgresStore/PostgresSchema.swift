@@ -137,6 +137,7 @@ extension PostgresSecretStore {
             (4, deliveryFollowsWebhookMigration(t)),
             (5, deliveryLogMigration(t)),
             (6, pendingPerWebhookMigration(t)),
+            (7, signingKeyMigration(t)),
         ]
     }
 

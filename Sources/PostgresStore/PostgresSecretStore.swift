@@ -38,7 +38,7 @@ public final class PostgresSecretStore: SecretStore {
     let nonceSweep = NonceSweep()
 
     /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
-    static let schemaVersion: Int64 = 6
+    static let schemaVersion: Int64 = 7
     /// How many secrets `resealAll` locks and rewrites per transaction.
     static let resealBatchSize = 100
     /// How often (Unix seconds) each replica deletes expired nonces.
@@ -129,6 +129,9 @@ public final class PostgresSecretStore: SecretStore {
             let (total, same) = try row.decode((Int64, Int64).self)
             if same > 0 { throw SecretStoreError.alreadyExists }
             if total >= Int64(maxPerOwner) { throw SecretStoreError.limitReached(maxPerOwner) }
+            // One name space per account: under the same advisory lock signing-key creation takes.
+            let key = try await connection.rows("SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)", logger)
+            if !key.isEmpty { throw SecretStoreError.alreadyExists }
 
             let sealed = try Self.callSeal(seal, version: 1, operation: "create")
             let inserted = try await connection.rows("""

@@ -43,6 +43,7 @@ public final class SQLiteSecretStore: SecretStore {
         Self.registerDeliveryMigrations(&migrator)
         Self.registerRotationMigrations(&migrator)
         Self.registerDeliveryLogMigrations(&migrator)
+        Self.registerSigningKeyMigrations(&migrator)
         do {
             try migrator.migrate(pool)
         } catch {
@@ -61,8 +62,11 @@ public final class SQLiteSecretStore: SecretStore {
                         seal: @escaping @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
         try await committer.write { db throws(SecretStoreError) in
             try Self.guarded {
-                if try Int64.fetchOne(db, sql: "SELECT 1 FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) != nil {
-                    throw SecretStoreError.alreadyExists
+                // One name space per account: a name is a secret or a signing key (the same write transaction checks both).
+                for table in ["secrets", "signing_keys"] {
+                    if try Int64.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE owner = ? AND name = ?", arguments: [owner, name]) != nil {
+                        throw SecretStoreError.alreadyExists
+                    }
                 }
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE owner = ?", arguments: [owner]) ?? 0
                 guard count < maxPerOwner else { throw SecretStoreError.limitReached(maxPerOwner) }

@@ -25,7 +25,7 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String {
         switch self {
         case .notFound(let name): "no secret named \(name)"
-        case .alreadyExists(let name): "a secret named \(name) already exists"
+        case .alreadyExists(let name): "this account already has a secret or signing key named \(name)"
         case .limitReached(let limit): "this account already has the maximum of \(limit) secrets; delete one first"
         case .wrongMasterKey: "the master key does not match the one this database was sealed with"
         case .undecryptable(let name): "the stored token of \(name) cannot be opened"

@@ -55,6 +55,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     let store: any DeliveryStore
     let secrets: SecretService
+    /// Signing keys (Standard Webhooks `v1a`): a `secretId` that names no token secret may name one of these.
+    let signingKeys: SigningKeyService?
     /// The webhooks as they are now: a delivery whose webhook is gone, disabled or re-pointed is cancelled at
     /// send time. Nil (tests of the queue alone): deliveries go out as queued, and inline secrets are unknown.
     let webhooks: (any DeliveryWebhooks)?
@@ -70,11 +72,12 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var inFlight = 0
 
-    public init(store: any DeliveryStore, secrets: SecretService, webhooks: (any DeliveryWebhooks)? = nil, destinations: DestinationGuard,
-                configuration: Configuration = .init(),
+    public init(store: any DeliveryStore, secrets: SecretService, signingKeys: SigningKeyService? = nil, webhooks: (any DeliveryWebhooks)? = nil,
+                destinations: DestinationGuard, configuration: Configuration = .init(),
                 logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.store = store
         self.secrets = secrets
+        self.signingKeys = signingKeys
         self.webhooks = webhooks
         self.destinations = destinations
         self.configuration = configuration
@@ -267,7 +270,9 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         } catch let error as SecretServiceError {
             switch error {
             case .notFound:
-                signed.resolve(.failure(SigningFailure(description: "secret \(name) was deleted; not sent unsigned", isTransient: false)))
+                // Not a token secret: a signing key of that name signs with v1a; neither, and it is not sent.
+                signed.resolve(await signWithKey(item, name: name)
+                    ?? .failure(SigningFailure(description: "secret \(name) was deleted; not sent unsigned", isTransient: false)))
             case .expired:
                 // Rotating the secret revives it: wait for that (with the retry schedule), never send unsigned.
                 signed.resolve(.failure(SigningFailure(description: "secret \(error.description); not sent unsigned", isTransient: true)))
@@ -282,7 +287,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         }
     }
 
-    private var baseHeaders: HTTPHeaders {
+    var baseHeaders: HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "User-Agent", value: configuration.userAgent)

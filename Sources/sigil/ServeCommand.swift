@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             secrets = try await options.store.openService(maxPerOwner: configuration.maxSecrets, logger: logger)
         } catch {
-            printError("sigil: cannot open the secrets store: \((error as? CustomStringConvertible)?.description ?? error.localizedDescription)")
+            printError("sigil: cannot open the secrets store: \(error)")
             throw ExitCode(1)
         }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow,
@@ -80,6 +80,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         var services: [any Service] = []
         var webhookHandler: SigilWebhooksHandler?
+        // Ed25519 signing keys (v1a) live in the same store, under the same master key; the scheduler rotates them.
+        let signingKeys = secrets.signingKeyService(maxPerOwner: configuration.maxSecrets)
+        if let signingKeys { services.append(SigningKeyScheduler(keys: signingKeys, logger: logger)) }
         if let deliveries = secrets.store as? any DeliveryStore {
             let index = WebhookIndex()
             let registry = WebhookRegistry(index: index, store: deliveries, catalog: catalog,
@@ -95,8 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
             workerConfiguration.retention = [.delivered: .seconds(Int64(configuration.keepDeliveredDays) * 86_400),
                                              .dead: .seconds(Int64(configuration.keepDeadDays) * 86_400),
                                              .cancelled: .seconds(Int64(configuration.keepCancelledDays) * 86_400)]
-            let worker = DeliveryWorker(store: deliveries, secrets: secrets, webhooks: registry, destinations: destinations,
-                                        configuration: workerConfiguration, logger: logger)
+            let worker = DeliveryWorker(store: deliveries, secrets: secrets, signingKeys: signingKeys, webhooks: registry,
+                                        destinations: destinations, configuration: workerConfiguration, logger: logger)
             services.append(worker)
             if let log = deliveries as? any DeliveryLog { webhookHandler = SigilWebhooksHandler(log: log, registry: registry, worker: worker) }
             if let jetstream = configuration.jetstreamURL {
@@ -127,6 +130,13 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("dev.sigil.secret.* lexicons are incomplete; not serving them: \(error)")
             }
         }
+        if let signingKeys, catalog.definition(DevSigilSigningKeyListPublic.nsid) != nil {
+            do {
+                try SigilSigningKeysHandler.register(SigilSigningKeysHandler(service: signingKeys), in: &methods)
+            } catch {
+                logger.warning("dev.sigil.signingKey.* lexicons are incomplete; not serving them: \(error)")
+            }
+        }
         if let webhookHandler, catalog.definition(DevSigilWebhookRedeliver.nsid) != nil {
             do {
                 try methods.register(webhookHandler, auth: .required)
@@ -134,7 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("dev.sigil.webhook.* lexicons are incomplete; not serving them: \(error)")
             }
         }
-        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: SigilSecretsHandler.mutations.union(SigilWebhooksHandler.mutations).union([
+        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: SigilSecretsHandler.mutations.union(SigilWebhooksHandler.mutations).union(SigilSigningKeysHandler.mutations).union([
             PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
         ]))
         let service = XRPCService(methods: methods,

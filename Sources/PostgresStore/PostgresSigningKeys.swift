@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Secrets
+
+/// Signing keys in PostgreSQL, beside `secrets`: creation takes the owner's advisory lock (as secret creation
+/// does), so "a name is a secret or a signing key" holds across replicas; every change locks its row
+/// (`FOR UPDATE`), so a scheduled rotation due on several replicas is made by exactly one.
+extension PostgresSecretStore: SigningKeyStore {
+    /// Migration 7: the signing keys.
+    static func signingKeyMigration(_ t: Tables) -> [String] {
+        [
+            """
+            CREATE TABLE \(t.signingKeys) (
+                owner text COLLATE "C" NOT NULL,
+                name text COLLATE "C" NOT NULL,
+                version bigint NOT NULL CHECK (version >= 1),
+                sealed bytea NOT NULL,
+                public_key bytea NOT NULL,
+                created_at bigint NOT NULL,
+                valid_from bigint NOT NULL,
+                rotated_at bigint NULL,
+                last_rotation_manual boolean NULL,
+                previous_version bigint NULL, previous_sealed bytea NULL, previous_public_key bytea NULL,
+                previous_valid_from bigint NULL, previous_valid_until bigint NULL,
+                next_version bigint NULL, next_sealed bytea NULL, next_public_key bytea NULL, next_announced_at bigint NULL,
+                overlap_seconds bigint NOT NULL DEFAULT 0,
+                interval_days bigint NULL, minute_of_day bigint NULL, next_rotation_at bigint NULL,
+                last_status text NULL, last_message text NULL,
+                PRIMARY KEY (owner, name)
+            )
+            """,
+            "CREATE INDEX signing_keys_due ON \(t.signingKeys) (next_rotation_at) WHERE next_rotation_at IS NOT NULL",
+        ]
+    }
+
+    static let signingKeyColumns = """
+        owner, name, version, sealed, public_key, created_at, valid_from, rotated_at, last_rotation_manual,
+        previous_version, previous_sealed, previous_public_key, previous_valid_from, previous_valid_until,
+        next_version, next_sealed, next_public_key, next_announced_at,
+        overlap_seconds, interval_days, minute_of_day, next_rotation_at, last_status, last_message
+        """
+
+    public func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(SecretStoreError) {
+        let t = tables
+        let space = lockSpace
+        try await transaction("createSigningKey") { connection, logger in
+            try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext(\(key.owner)))", logger)
+            let taken = try await connection.rows("""
+                SELECT 1 FROM \(unescaped: t.secrets) WHERE owner = \(key.owner) AND name = \(key.name)
+                UNION ALL SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(key.owner) AND name = \(key.name)
+                """, logger)
+            if !taken.isEmpty { throw SecretStoreError.alreadyExists }
+            let counts = try await connection.rows("SELECT count(*) FROM \(unescaped: t.signingKeys) WHERE owner = \(key.owner)", logger)
+            let total = try counts.first?.decode(Int64.self) ?? 0
+            if total >= Int64(maxPerOwner) { throw SecretStoreError.limitReached(maxPerOwner) }
+            try await connection.rows("""
+                INSERT INTO \(unescaped: t.signingKeys) (owner, name, version, sealed, public_key, created_at, valid_from, overlap_seconds)
+                VALUES (\(key.owner), \(key.name), \(key.version), \(ByteBuffer(bytes: key.sealed)), \(ByteBuffer(bytes: key.publicKey)),
+                        \(key.createdAt), \(key.validFrom), \(key.overlapSeconds))
+                """, logger)
+            try await Self.writeSigningKey(t, key, connection, logger)
+        }
+    }
+
+    public func signingKey(owner: String, name: String) async throws(SecretStoreError) -> StoredSigningKey? {
+        let t = tables
+        let rows = try await read("signingKey", """
+            SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)
+            """)
+        return try decoding("signingKey") { try rows.first.map(Self.storedSigningKey) }
+    }
+
+    public func signingKeys(owner: String) async throws(SecretStoreError) -> [StoredSigningKey] {
+        let t = tables
+        let rows = try await read("signingKeys", """
+            SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) ORDER BY name
+            """)
+        return try decoding("signingKeys") { try rows.map(Self.storedSigningKey) }
+    }
+
+    public func updateSigningKey(owner: String, name: String,
+                                 _ change: @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SecretStoreError)
+        -> StoredSigningKey {
+        let t = tables
+        return try await transaction("updateSigningKey") { connection, logger in
+            let rows = try await connection.rows("""
+                SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
+                """, logger)
+            guard let row = rows.first else { throw SecretStoreError.notFound }
+            let changed = try change(try Self.storedSigningKey(row))
+            try await Self.writeSigningKey(t, changed, connection, logger)
+            return changed
+        }
+    }
+
+    public func deleteSigningKey(owner: String, name: String) async throws(SecretStoreError) {
+        let t = tables
+        let rows = try await read("deleteSigningKey", """
+            DELETE FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name) RETURNING 1
+            """)
+        if rows.isEmpty { throw .notFound }
+    }
+
+    public func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)] {
+        let t = tables
+        let rows = try await read("dueSigningKeys", """
+            SELECT owner, name FROM \(unescaped: t.signingKeys) WHERE next_rotation_at <= \(now) ORDER BY next_rotation_at LIMIT \(Int64(limit))
+            """)
+        return try decoding("dueSigningKeys") { try rows.map { row in let (owner, name) = try row.decode((String, String).self); return (owner, name) } }
+    }
+
+    public func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64? {
+        let t = tables
+        let rows = try await read("nextSigningKeyRotation", "SELECT min(next_rotation_at) FROM \(unescaped: t.signingKeys)")
+        return try decoding("nextSigningKeyRotation") { try rows.first?.decode(Int64?.self) ?? nil }
+    }
+
+    static func writeSigningKey(_ t: Tables, _ k: StoredSigningKey, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.rows("""
+            UPDATE \(unescaped: t.signingKeys) SET version = \(k.version), sealed = \(ByteBuffer(bytes: k.sealed)),
+                public_key = \(ByteBuffer(bytes: k.publicKey)), valid_from = \(k.validFrom), rotated_at = \(k.rotatedAt),
+                last_rotation_manual = \(k.lastRotationManual),
+                previous_version = \(k.previous?.version), previous_sealed = \(k.previous.map { ByteBuffer(bytes: $0.sealed) }),
+                previous_public_key = \(k.previous.map { ByteBuffer(bytes: $0.publicKey) }), previous_valid_from = \(k.previous?.validFrom),
+                previous_valid_until = \(k.previous?.validUntil),
+                next_version = \(k.next?.version), next_sealed = \(k.next.map { ByteBuffer(bytes: $0.sealed) }),
+                next_public_key = \(k.next.map { ByteBuffer(bytes: $0.publicKey) }), next_announced_at = \(k.next?.announcedAt),
+                overlap_seconds = \(k.overlapSeconds), interval_days = \(k.schedule?.intervalDays), minute_of_day = \(k.schedule?.minuteOfDay),
+                next_rotation_at = \(k.nextRotationAt), last_status = \(k.lastStatus), last_message = \(k.lastMessage)
+            WHERE owner = \(k.owner) AND name = \(k.name)
+            """, logger)
+    }
+
+    static func storedSigningKey(_ row: PostgresRow) throws -> StoredSigningKey {
+        let r = row.makeRandomAccess()
+        func bytes(_ column: String) throws -> [UInt8]? { try r[column].decode(ByteBuffer?.self).map { Array($0.readableBytesView) } }
+        var previous: StoredSigningKey.Previous?
+        if let version = try r["previous_version"].decode(Int64?.self), let sealed = try bytes("previous_sealed"),
+           let publicKey = try bytes("previous_public_key") {
+            previous = .init(version: version, sealed: sealed, publicKey: publicKey, validFrom: try r["previous_valid_from"].decode(Int64?.self) ?? 0,
+                             validUntil: try r["previous_valid_until"].decode(Int64?.self) ?? 0)
+        }
+        var next: StoredSigningKey.Next?
+        if let version = try r["next_version"].decode(Int64?.self), let sealed = try bytes("next_sealed"), let publicKey = try bytes("next_public_key") {
+            next = .init(version: version, sealed: sealed, publicKey: publicKey, announcedAt: try r["next_announced_at"].decode(Int64?.self) ?? 0)
+        }
+        let interval = try r["interval_days"].decode(Int64?.self)
+        let minute = try r["minute_of_day"].decode(Int64?.self)
+        return StoredSigningKey(
+            owner: try r["owner"].decode(String.self), name: try r["name"].decode(String.self), version: try r["version"].decode(Int64.self),
+            sealed: try bytes("sealed") ?? [], publicKey: try bytes("public_key") ?? [], createdAt: try r["created_at"].decode(Int64.self),
+            validFrom: try r["valid_from"].decode(Int64.self), rotatedAt: try r["rotated_at"].decode(Int64?.self),
+            lastRotationManual: try r["last_rotation_manual"].decode(Bool?.self), previous: previous, next: next,
+            overlapSeconds: try r["overlap_seconds"].decode(Int64.self),
+            schedule: interval.map { SigningKeySchedule(intervalDays: $0, minuteOfDay: minute) },
+            nextRotationAt: try r["next_rotation_at"].decode(Int64?.self), lastStatus: try r["last_status"].decode(String?.self),
+            lastMessage: try r["last_message"].decode(String?.self))
+    }
+}
+
+extension PostgresSecretStore.Tables {
+    var signingKeys: String { "\(schema).signing_keys" }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Sodium
+
+/// Why a signing-key operation failed; messages never contain key material.
+public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notFound(String)
+    case alreadyExists(String)
+    case limitReached(Int)
+    /// A stored seed would not open (tampered or moved row, unknown master key); it is never used.
+    case undecryptable(String)
+    case invalidRequest(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let name): "no signing key named \(name)"
+        case .alreadyExists(let name): "this account already has a secret or signing key named \(name)"
+        case .limitReached(let limit): "this account already has the maximum of \(limit) signing keys; delete one first"
+        case .undecryptable(let name): "the stored key of \(name) cannot be opened"
+        case .invalidRequest(let message): message
+        case .unavailable(let reason): "storage unavailable: \(reason)"
+        }
+    }
+
+    init(_ error: SecretStoreError, name: String) {
+        switch error {
+        case .notFound: self = .notFound(name)
+        case .alreadyExists: self = .alreadyExists(name)
+        case .limitReached(let limit): self = .limitReached(limit)
+        case .unavailable(let reason): self = .unavailable(reason)
+        default: self = .unavailable("\(error)")
+        }
+    }
+}
+
+/// Per-account Ed25519 signing keys (Standard Webhooks `v1a`): seeds from libsodium's CSPRNG, sealed at rest
+/// under the master key, never returned; public keys published for receivers. Every read goes to the store.
+public struct SigningKeyService: Sendable {
+    public let store: any SigningKeyStore
+    let keys: MasterKeyRing
+    public let maxPerOwner: Int
+    let clock: @Sendable () -> Int64
+    public static let maxOverlapSeconds: Int64 = 86_400
+
+    public init(store: any SigningKeyStore, keys: MasterKeyRing, maxPerOwner: Int = 100,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+        self.store = store
+        self.keys = keys
+        self.maxPerOwner = maxPerOwner
+        self.clock = clock
+    }
+
+    /// The service's clock (ms).
+    public func now() -> Int64 { clock() }
+
+    static func associatedData(owner: String, name: String, version: Int64) -> [UInt8] {
+        Array("sigil:signing-key:v1\u{0}\(owner)\u{0}\(name)\u{0}\(version)".utf8)
+    }
+
+    /// A new seed for `version`, sealed, and its public key. The seed is wiped once sealed.
+    func material(owner: String, name: String, version: Int64) -> SigningKeyRules.Material {
+        var seed = Sodium.randomBytes(Sodium.Ed25519.seedBytes)
+        defer { Sodium.wipe(&seed) }
+        let pair = Sodium.Ed25519.keyPair(seed: seed)!  // 32 bytes: always a key pair
+        return (SealedToken.seal(seed, associatedData: Self.associatedData(owner: owner, name: name, version: version), key: keys.current),
+                pair.publicKey)
+    }
+
+    public func create(owner: String, name: String) async throws(SigningKeyError) -> StoredSigningKey {
+        let now = clock()
+        let (sealed, publicKey) = material(owner: owner, name: name, version: 1)
+        let key = StoredSigningKey(owner: owner, name: name, version: 1, sealed: sealed, publicKey: publicKey, createdAt: now, validFrom: now)
+        do {
+            try await store.createSigningKey(key, maxPerOwner: maxPerOwner)
+        } catch {
+            throw SigningKeyError(error, name: name)
+        }
+        return key
+    }
+
+    /// The key as it is now (an ended overlap shown as ended).
+    public func get(owner: String, name: String) async throws(SigningKeyError) -> StoredSigningKey {
+        let key: StoredSigningKey?
+        do {
+            key = try await store.signingKey(owner: owner, name: name)
+        } catch {
+            throw SigningKeyError(error, name: name)
+        }
+        guard let key else { throw .notFound(name) }
+        return SigningKeyRules.settle(key, at: clock())
+    }
+
+    public func list(owner: String) async throws(SigningKeyError) -> [StoredSigningKey] {
+        let now = clock()
+        do {
+            return try await store.signingKeys(owner: owner).map { SigningKeyRules.settle($0, at: now) }
+        } catch {
+            throw SigningKeyError(error, name: "")
+        }
+    }
+
+    public func delete(owner: String, name: String) async throws(SigningKeyError) {
+        do {
+            try await store.deleteSigningKey(owner: owner, name: name)
+        } catch {
+            throw SigningKeyError(error, name: name)
+        }
+    }
+
+    /// The account's rotation: the next key signs from now; the old one also signs for `overlapSeconds`
+    /// (0–86,400; the key's overlap if nil).
+    public func rotate(owner: String, name: String, overlapSeconds: Int64?) async throws(SigningKeyError) -> StoredSigningKey {
+        if let overlapSeconds, !(0...Self.maxOverlapSeconds).contains(overlapSeconds) {
+            throw .invalidRequest("overlapSeconds must be 0–\(Self.maxOverlapSeconds), not \(overlapSeconds)")
+        }
+        let (clock, service) = (self.clock, self)
+        return try await update(owner: owner, name: name) { key throws(SecretStoreError) in
+            try SigningKeyRules.rotate(key, overlapSeconds: overlapSeconds, manual: true, at: clock()) { version in
+                service.material(owner: owner, name: name, version: version)
+            }
+        }
+    }
+
+    /// Sets the rotation schedule (nil: none) and, if given, the overlap rotations keep.
+    public func setSchedule(owner: String, name: String, _ schedule: SigningKeySchedule?, overlapSeconds: Int64?) async throws(SigningKeyError)
+        -> StoredSigningKey {
+        if let schedule, !SigningKeySchedule.intervalDays.contains(schedule.intervalDays) {
+            throw .invalidRequest("intervalDays must be 1–365, not \(schedule.intervalDays)")
+        }
+        if let minute = schedule?.minuteOfDay, !(0..<1440).contains(minute) { throw .invalidRequest("at must be a UTC time hh:mm") }
+        if let overlapSeconds, !(0...Self.maxOverlapSeconds).contains(overlapSeconds) {
+            throw .invalidRequest("overlapSeconds must be 0–\(Self.maxOverlapSeconds), not \(overlapSeconds)")
+        }
+        let (clock, service) = (self.clock, self)
+        return try await update(owner: owner, name: name) { key throws(SecretStoreError) in
+            try SigningKeyRules.setSchedule(key, schedule, overlapSeconds: overlapSeconds, at: clock()) { version in
+                service.material(owner: owner, name: name, version: version)
+            }
+        }
+    }
+
+    /// The public keys a receiver should accept now.
+    public func published(owner: String, name: String) async throws(SigningKeyError) -> [PublishedSigningKey] {
+        SigningKeyRules.published(try await get(owner: owner, name: name), at: clock())
+    }
+
+    /// The seeds that sign a delivery now, newest first (the current key, then one in its overlap); nil when
+    /// the owner has no signing key of that name. The caller wipes them after use.
+    public func signingSeeds(owner: String, name: String) async throws(SigningKeyError) -> [[UInt8]]? {
+        let stored: StoredSigningKey?
+        do {
+            stored = try await store.signingKey(owner: owner, name: name)
+        } catch {
+            throw SigningKeyError(error, name: name)
+        }
+        guard let key = stored else { return nil }
+        guard let current = open(key.sealed, owner: owner, name: name, version: key.version) else { throw .undecryptable(name) }
+        var seeds = [current]
+        if let previous = key.livePrevious(at: clock()), let seed = open(previous.sealed, owner: owner, name: name, version: previous.version) {
+            seeds.append(seed)  // a previous seed that will not open is left out, never fatal
+        }
+        return seeds
+    }
+
+    func open(_ sealed: [UInt8], owner: String, name: String, version: Int64) -> [UInt8]? {
+        SealedToken.open(sealed, associatedData: Self.associatedData(owner: owner, name: name, version: version), keys: keys)
+    }
+
+    /// Makes every scheduled rotation that is due (at most `limit`): each under its row lock, after checking it
+    /// is still due, so of several replicas exactly one rotates a key. Returns how many this call rotated.
+    public func rotateDue(limit: Int = 100) async -> Int {
+        let now = clock()
+        guard let due = try? await store.dueSigningKeys(now: now, limit: limit) else { return 0 }
+        var rotated = 0
+        for (owner, name) in due {
+            do {
+                _ = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(SecretStoreError) in
+                    guard let scheduled = key.nextRotationAt, scheduled <= now else { throw SecretStoreError.stale }  // another replica did it
+                    return try SigningKeyRules.rotate(key, overlapSeconds: nil, manual: false, at: now, scheduledFor: scheduled) { version in
+                        material(owner: owner, name: name, version: version)
+                    }
+                }
+                rotated += 1
+            } catch .stale, .notFound {
+                continue
+            } catch {
+                _ = try? await store.updateSigningKey(owner: owner, name: name) { key throws(SecretStoreError) in
+                    SigningKeyRules.failed(key, reason: "the scheduled rotation failed: \(error)", at: now)
+                }
+            }
+        }
+        return rotated
+    }
+
+    private func update(owner: String, name: String,
+                        _ change: @escaping @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SigningKeyError)
+        -> StoredSigningKey {
+        do {
+            return try await store.updateSigningKey(owner: owner, name: name, change)
+        } catch {
+            throw SigningKeyError(error, name: name)
+        }
+    }
+}
+
+extension SecretService {
+    /// The signing keys kept in the same store under the same master key, if the store holds them.
+    public func signingKeyService(maxPerOwner: Int? = nil) -> SigningKeyService? {
+        guard let store = store as? any SigningKeyStore else { return nil }
+        return SigningKeyService(store: store, keys: keys, maxPerOwner: maxPerOwner ?? self.maxPerOwner, clock: clock)
+    }
+}

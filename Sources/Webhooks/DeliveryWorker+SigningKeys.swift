@@ -1,0 +1,28 @@
+import NIOHTTP1
+import Secrets
+import Sodium
+import WebhookSignature
+
+/// Deliveries whose webhook names a signing key: Standard Webhooks `v1a` (Ed25519) instead of HMAC.
+extension DeliveryWorker {
+    /// The headers of `item` signed by the signing key `name` (one `v1a,` entry per live key, newest first), or
+    /// nil when the owner has no signing key of that name.
+    func signWithKey(_ item: NewDelivery, name: String) async -> Result<HTTPHeaders, SigningFailure>? {
+        guard let signingKeys else { return nil }
+        do throws(SigningKeyError) {
+            guard var seeds = try await signingKeys.signingSeeds(owner: item.owner, name: name) else { return nil }
+            defer { for index in seeds.indices { Sodium.wipe(&seeds[index]) } }
+            let keys = seeds.compactMap { try? WebhookSigningKey(seed: $0) }
+            guard !keys.isEmpty else { return .failure(SigningFailure(description: "signing key \(name) cannot be used", isTransient: false)) }
+            var headers = baseHeaders
+            for (field, value) in WebhookSigningKey.headers(body: item.body, id: item.id, timestamp: clock() / 1000, keys: keys) {
+                headers.add(name: field, value: value)
+            }
+            return .success(headers)
+        } catch {
+            // A store outage, or a seed sealed under a master key this replica does not have yet: wait.
+            return .failure(SigningFailure(description: "cannot use signing key \(name) now: \(error.description)", isTransient: true))
+        }
+    }
+
+}
