@@ -1,0 +1,195 @@
+import Foundation
+import PostgresStore
+import Secrets
+import Sodium
+import Testing
+
+/// Signing keys against both stores: one name space with secrets, sealed seeds, rotation and overlap, schedules
+/// with the next key announced, and scheduled rotations made once across replicas and after a restart.
+@Suite("Signing keys")
+struct SigningKeyTests {
+    static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
+    static let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
+    static let day: Int64 = 86_400_000
+
+    static func service(_ store: any SecretStore, clock: ManualClock, keys: MasterKeyRing = MasterKeyRing(current: .generate())) throws -> SigningKeyService {
+        let signing = try #require(store as? any SigningKeyStore, "the store holds no signing keys")
+        return SigningKeyService(store: signing, keys: keys, maxPerOwner: 3, clock: clock.read)
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func createGetListDeleteAndOneNameSpaceWithSecrets(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let clock = ManualClock()
+            let keys = MasterKeyRing(current: .generate())
+            let service = try Self.service(store, clock: clock, keys: keys)
+            let secrets = try await SecretService.open(store: store, keys: keys, clock: clock.read)
+            let key = try await service.create(owner: Self.alice, name: "hook")
+            #expect(key.version == 1 && key.publicKey.count == 32 && key.createdAt == clock.now)
+            #expect(try await service.get(owner: Self.alice, name: "hook").publicKey == key.publicKey)
+            #expect(try await service.list(owner: Self.alice).map(\.name) == ["hook"])
+            // The other account sees nothing of it.
+            await #expect(throws: SigningKeyError.notFound("hook")) { try await service.get(owner: Self.bob, name: "hook") }
+            #expect(try await service.list(owner: Self.bob).isEmpty)
+            // A name is a secret or a signing key: each refuses the other's.
+            await #expect(throws: SigningKeyError.alreadyExists("hook")) { try await service.create(owner: Self.alice, name: "hook") }
+            await #expect(throws: SecretServiceError.alreadyExists("hook")) { try await secrets.create(owner: Self.alice, name: "hook") }
+            _ = try await secrets.create(owner: Self.alice, name: "token")
+            await #expect(throws: SigningKeyError.alreadyExists("token")) { try await service.create(owner: Self.alice, name: "token") }
+            _ = try await secrets.create(owner: Self.bob, name: "hook")  // another account's name space
+            // The cap.
+            _ = try await service.create(owner: Self.alice, name: "two")
+            _ = try await service.create(owner: Self.alice, name: "three")
+            await #expect(throws: SigningKeyError.limitReached(3)) { try await service.create(owner: Self.alice, name: "four") }
+            // The seed is stored sealed: never the seed itself.
+            let seeds = try #require(try await service.signingSeeds(owner: Self.alice, name: "hook"))
+            let stored = try #require(try await service.store.signingKey(owner: Self.alice, name: "hook"))
+            #expect(seeds.count == 1 && Sodium.Ed25519.keyPair(seed: seeds[0])?.publicKey == key.publicKey)
+            #expect(stored.sealed.firstRange(of: seeds[0]) == nil && stored.sealed.count > 32)
+            // Another master key opens none of it.
+            let stranger = SigningKeyService(store: service.store, keys: MasterKeyRing(current: .generate()), clock: clock.read)
+            await #expect(throws: SigningKeyError.undecryptable("hook")) { try await stranger.signingSeeds(owner: Self.alice, name: "hook") }
+            #expect(try await service.signingSeeds(owner: Self.alice, name: "nope") == nil)
+
+            try await service.delete(owner: Self.alice, name: "hook")
+            await #expect(throws: SigningKeyError.notFound("hook")) { try await service.delete(owner: Self.alice, name: "hook") }
+            #expect(try await service.signingSeeds(owner: Self.alice, name: "hook") == nil)
+            _ = try await secrets.create(owner: Self.alice, name: "hook")  // the name is free again
+        }
+    }
+
+    /// With an overlap the old key signs beside the new one until it ends; without one it stops at once.
+    /// Never more than two keys sign.
+    @Test(arguments: StoreKind.enabled)
+    func rotationKeepsTheOldKeyForTheOverlapOnly(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let clock = ManualClock()
+            let service = try Self.service(store, clock: clock)
+            let first = try await service.create(owner: Self.alice, name: "hook")
+            clock.advance(seconds: 10)
+            let second = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: 600)
+            #expect(second.version == 2 && second.publicKey != first.publicKey && second.lastRotationManual == true)
+            #expect(second.previous?.publicKey == first.publicKey && second.previous?.validUntil == clock.now + 600_000)
+            let seeds = try #require(try await service.signingSeeds(owner: Self.alice, name: "hook"))
+            #expect(seeds.compactMap { Sodium.Ed25519.keyPair(seed: $0)?.publicKey } == [second.publicKey, first.publicKey], "newest first")
+            #expect(try await service.published(owner: Self.alice, name: "hook").map(\.publicKey) == [second.publicKey, first.publicKey])
+
+            clock.advance(seconds: 600)
+            #expect(try await service.signingSeeds(owner: Self.alice, name: "hook")?.count == 1, "the overlap ended")
+            #expect(try await service.published(owner: Self.alice, name: "hook").map(\.publicKey) == [second.publicKey])
+            #expect(try await service.get(owner: Self.alice, name: "hook").previous == nil)
+
+            let third = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: 600)
+            let fourth = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: nil)  // the key's own overlap: 0
+            #expect(fourth.previous == nil && fourth.publicKey != third.publicKey)
+            #expect(try await service.signingSeeds(owner: Self.alice, name: "hook")?.count == 1)
+            await #expect(throws: SigningKeyError.invalidRequest("overlapSeconds must be 0–86400, not 86401")) {
+                try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: 86_401)
+            }
+            await #expect(throws: SigningKeyError.notFound("nope")) { try await service.rotate(owner: Self.alice, name: "nope", overlapSeconds: nil) }
+        }
+    }
+
+    /// A schedule announces the next key at once (published with its start); the due rotation makes it current,
+    /// keeps the old one for the overlap, announces another and sets the next due time an interval on, at the
+    /// time of day asked.
+    @Test(arguments: StoreKind.enabled)
+    func aScheduleAnnouncesTheNextKeyAndRotatesOnTime(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let clock = ManualClock(1_800_000_000_000)  // 2027-01-15T08:00:00Z
+            let service = try Self.service(store, clock: clock)
+            let created = try await service.create(owner: Self.alice, name: "hook")
+            let scheduled = try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 7, minuteOfDay: 180),
+                                                          overlapSeconds: 3600)
+            let due = try #require(scheduled.nextRotationAt)
+            #expect(due == 1_800_000_000_000 - 8 * 3_600_000 + 7 * Self.day + 3 * 3_600_000, "7 days on, at 03:00 UTC")
+            let announced = try #require(scheduled.next)
+            #expect(try await service.published(owner: Self.alice, name: "hook")
+                    == [PublishedSigningKey(publicKey: created.publicKey, validFrom: created.validFrom, validUntil: due + 3_600_000),
+                        PublishedSigningKey(publicKey: announced.publicKey, validFrom: due, validUntil: nil)])
+            #expect(try await service.signingSeeds(owner: Self.alice, name: "hook")?.count == 1, "the announced key does not sign yet")
+
+            clock.set(due - 1)
+            #expect(await service.rotateDue() == 0, "not yet")
+            clock.set(due + 5_000)
+            #expect(await service.rotateDue() == 1)
+            #expect(await service.rotateDue() == 0, "once")
+            let rotated = try await service.get(owner: Self.alice, name: "hook")
+            #expect(rotated.version == 2 && rotated.publicKey == announced.publicKey && rotated.lastRotationManual == false)
+            #expect(rotated.previous?.publicKey == created.publicKey && rotated.previous?.validUntil == due + 5_000 + 3_600_000)
+            #expect(rotated.nextRotationAt == due + 7 * Self.day, "from the due time, not from when it ran: no drift")
+            #expect(rotated.next != nil && rotated.next?.publicKey != announced.publicKey)
+            #expect(rotated.lastStatus == "rotated" && rotated.lastMessage == "rotated on schedule (every 7 days)")
+
+            // Down for three intervals: one rotation, and the next due time is in the future.
+            clock.set(due + 22 * Self.day)
+            #expect(await service.rotateDue() == 1)
+            #expect(await service.rotateDue() == 0)
+            #expect(try await service.get(owner: Self.alice, name: "hook").nextRotationAt ?? 0 > clock.now)
+
+            // Removing the schedule withdraws the announced key.
+            let off = try await service.setSchedule(owner: Self.alice, name: "hook", nil, overlapSeconds: nil)
+            #expect(off.schedule == nil && off.next == nil && off.nextRotationAt == nil)
+            await #expect(throws: SigningKeyError.invalidRequest("intervalDays must be 1–365, not 366")) {
+                try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 366), overlapSeconds: nil)
+            }
+        }
+    }
+
+    /// Two replicas on one PostgreSQL database whose schedulers both find the key due at once: exactly one
+    /// rotates it. New replicas (a restart) find the next due rotation and make it, once.
+    @Test(.enabled(if: !StoreKind.skipPostgres))
+    func aScheduledRotationHappensOnceAcrossReplicasAndAgainAfterARestart() async throws {
+        let clock = ManualClock(1_800_000_000_000)
+        let keys = MasterKeyRing(current: .generate())
+        let (stores, cleanUp) = try await StoreKind.openPostgresReplicas(4)
+        do {
+            let first = stores[0...1].map { SigningKeyService(store: $0, keys: keys, clock: clock.read) }
+            _ = try await first[0].create(owner: Self.alice, name: "hook")
+            let scheduled = try await first[1].setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 1), overlapSeconds: 60)
+            clock.set(try #require(scheduled.nextRotationAt))
+            for _ in 0..<5 {
+                // Both replicas' schedulers at the same instant, several times over.
+                async let a = first[0].rotateDue()
+                async let b = first[1].rotateDue()
+                _ = await (a, b)
+            }
+            let once = try await first[0].get(owner: Self.alice, name: "hook")
+            #expect(once.version == 2, "rotated \(once.version - 1) times")
+            for store in stores[0...1] { await store.close() }
+
+            // A restart: new replicas on the same database pick up the stored schedule.
+            let restarted = stores[2...3].map { SigningKeyService(store: $0, keys: keys, clock: clock.read) }
+            clock.set(try #require(once.nextRotationAt) + 1)
+            async let c = restarted[0].rotateDue()
+            async let d = restarted[1].rotateDue()
+            let counts = await (c, d)
+            #expect(counts.0 + counts.1 == 1)
+            #expect(try await restarted[1].get(owner: Self.alice, name: "hook").version == 3)
+            await cleanUp()
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+
+    @Test(arguments: [("00:00", Int64(0)), ("03:00", 180), ("23:59", 1439), ("12:30", 750)])
+    func timesOfDayParse(_ text: String, _ minute: Int64) {
+        #expect(SigningKeySchedule.minuteOfDay(text) == minute)
+        #expect(SigningKeySchedule.text(minuteOfDay: minute) == text)
+    }
+
+    @Test(arguments: ["24:00", "3:00", "03:60", "03-00", "0300", "", "03:00Z", "ab:cd", "-1:00", "０３:00"])
+    func badTimesOfDayAreRefused(_ text: String) {
+        #expect(SigningKeySchedule.minuteOfDay(text) == nil)
+    }
+
+    /// Due times: interval days on; with a time of day, that time on the due date (never at or before the base).
+    @Test func dueTimes() {
+        let base: Int64 = 1_800_000_000_000  // 08:00 UTC
+        #expect(SigningKeySchedule(intervalDays: 1).next(after: base) == base + Self.day)
+        #expect(SigningKeySchedule(intervalDays: 1, minuteOfDay: 8 * 60).next(after: base) == base + Self.day)
+        #expect(SigningKeySchedule(intervalDays: 1, minuteOfDay: 7 * 60).next(after: base) == base + Self.day - 3_600_000)
+        #expect(SigningKeySchedule(intervalDays: 365, minuteOfDay: 0).next(after: base) == base + 365 * Self.day - 8 * 3_600_000)
+    }
+}
