@@ -20,6 +20,8 @@ typealias PipelineStore = SecretStore & DeliveryStore & DeliveryLog
 struct Pipeline {
     let store: any PipelineStore
     let secrets: SecretService
+    /// Signing keys in the same store under the same master key (v1a deliveries).
+    let signingKeys: SigningKeyService
     let registry: WebhookRegistry
     let worker: DeliveryWorker
     let consumer: JetstreamConsumer
@@ -40,6 +42,7 @@ struct Pipeline {
             throw StoreKindError("the \(kind) store is not a delivery store")
         }
         let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock)
+        let signingKeys = try #require(secrets.signingKeyService())
         let base = await network.base
         let logger = Logger(label: "test")
         let destinations = DestinationGuard(insecureLoopback: true)
@@ -52,11 +55,12 @@ struct Pipeline {
         // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
         configuration.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: retries))
         configuration.pollInterval = .milliseconds(20)
-        let worker = DeliveryWorker(store: store, secrets: secrets, webhooks: registry, destinations: destinations, configuration: configuration, logger: logger)
+        let worker = DeliveryWorker(store: store, secrets: secrets, signingKeys: signingKeys, webhooks: registry, destinations: destinations,
+                                    configuration: configuration, logger: logger)
         let processor = EventProcessor(registry: registry, store: store)
         let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
                                          onEnqueue: { worker.nudge() })
-        return Pipeline(store: store, secrets: secrets, registry: registry, worker: worker, consumer: consumer, processor: processor,
+        return Pipeline(store: store, secrets: secrets, signingKeys: signingKeys, registry: registry, worker: worker, consumer: consumer, processor: processor,
                         destinations: destinations, removeStore: removeStore)
     }
 
