@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Lexicon
+import Secrets
+import SigilService
+import Testing
+import WispAPI
+import XRPC
+
+/// `dev.sigil.signingKey.*` through the XRPC service: each method, the account scope, `listPublic` without
+/// authentication, and no answer ever carrying a secret key.
+@Suite("dev.sigil.signingKey.* methods", .serialized)
+struct SigningKeyMethodsTests {
+    func call(_ client: any TestClientProtocol, _ method: String, as did: String?, _ body: String? = nil, query: String = "")
+        async throws -> (HTTPResponse.Status, JSONValue, String) {
+        var headers: HTTPFields = [:]
+        if let did { headers[.authorization] = "Test \(did)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        let response = try await client.execute(uri: "/xrpc/dev.sigil.signingKey.\(method)\(query)", method: body == nil ? .get : .post,
+                                                headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let bytes = Array(response.body.readableBytesView)
+        return (response.status, (try? JSONValue(parsing: bytes)) ?? .null, String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test(arguments: StoreKind.enabled)
+    func eachMethodScopedToItsAccountAndListPublicOpenToAll(_ kind: StoreKind) async throws {
+        let (store, cleanUp) = try await kind.open()
+        do {
+            let clock = ManualClock(1_800_000_000_000)
+            let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock.read)
+            let service = try #require(secrets.signingKeyService())
+            var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
+            try SigilSigningKeysHandler.register(SigilSigningKeysHandler(service: service, clock: clock.read), in: &methods)
+            let xrpc = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"), authenticator: OwnerTestAuthenticator())
+            let router = Router()
+            xrpc.addRoutes(to: router)
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.router) { client in try await exercise(client, clock) }
+            await cleanUp()
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+
+    func exercise(_ client: any TestClientProtocol, _ clock: ManualClock) async throws {
+        let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
+        var answers: [String] = []
+        let anonymous = try await call(client, "create", as: nil, #"{"name":"hook"}"#)
+        #expect(anonymous.0 == .unauthorized)
+
+        let created = try await call(client, "create", as: alice, #"{"name":"hook"}"#)
+        #expect(created.0 == .ok, "\(created.2)")
+        let publicKey = try #require(created.1["publicKey"]?.stringValue)
+        #expect(publicKey.hasPrefix("whpk_") && created.1["name"] == "hook")
+        answers.append(created.2)
+        let again = try await call(client, "create", as: alice, #"{"name":"hook"}"#)
+        #expect(again.0 == .badRequest && again.1["error"] == "AlreadyExists", "\(again.2)")
+
+        let got = try await call(client, "get", as: alice, query: "?name=hook")
+        #expect(got.0 == .ok && got.1["key"]?["publicKey"] == .string(publicKey) && got.1["key"]?["status"] == "active", "\(got.2)")
+        let listed = try await call(client, "list", as: alice)
+        #expect(listed.1["keys"]?.arrayValue?.count == 1)
+        answers += [got.2, listed.2]
+        // Another account: NotFound, and an empty list.
+        for (method, body, query) in [("get", nil, "?name=hook"), ("rotate", #"{"name":"hook"}"#, ""), ("delete", #"{"name":"hook"}"#, ""),
+                                      ("setSchedule", #"{"name":"hook","intervalDays":1}"#, "")] as [(String, String?, String)] {
+            let other = try await call(client, method, as: bob, body, query: query)
+            #expect(other.0 == .badRequest && other.1["error"] == "NotFound", "\(method): \(other.2)")
+        }
+        #expect(try await call(client, "list", as: bob).1["keys"] == [])
+
+        // Scheduled: the next key is published at once, anonymously.
+        let bad = try await call(client, "setSchedule", as: alice, #"{"name":"hook","intervalDays":7,"at":"24:00"}"#)
+        #expect(bad.0 == .badRequest && bad.1["error"] == "InvalidRequest" && bad.2.contains("hh:mm"), "\(bad.2)")
+        let tooLong = try await call(client, "setSchedule", as: alice, #"{"name":"hook","intervalDays":366}"#)
+        #expect(tooLong.0 == .badRequest && tooLong.1["error"] == "InvalidRequest", "\(tooLong.2)")
+        let scheduled = try await call(client, "setSchedule", as: alice, #"{"name":"hook","intervalDays":7,"at":"03:00","overlapSeconds":3600}"#)
+        #expect(scheduled.0 == .ok, "\(scheduled.2)")
+        let key = try #require(scheduled.1["key"])
+        #expect(key["intervalDays"] == 7 && key["at"] == "03:00" && key["daysUntilNextRotation"] == 6 && key["nextPublicKey"]?.stringValue != nil)
+        answers.append(scheduled.2)
+        let published = try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook")
+        #expect(published.0 == .ok, "\(published.2)")
+        let keys = try #require(published.1["keys"]?.arrayValue)
+        #expect(keys.map { $0["publicKey"] } == [.string(publicKey), key["nextPublicKey"]!])
+        #expect(keys[1]["validFrom"] == key["nextRotationAt"] && keys[0]["validUntil"] != nil)
+        answers.append(published.2)
+
+        // Rotated with an overlap: the announced key takes over; both are published until the overlap ends.
+        let rotated = try await call(client, "rotate", as: alice, #"{"name":"hook","overlapSeconds":600}"#)
+        #expect(rotated.0 == .ok && rotated.1["publicKey"] == key["nextPublicKey"]! && rotated.1["previousValidUntil"] != nil, "\(rotated.2)")
+        answers.append(rotated.2)
+        let during = try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook")
+        #expect(during.1["keys"]?.arrayValue?.count == 3, "current, previous, next: \(during.2)")
+        #expect(try await call(client, "get", as: alice, query: "?name=hook").1["key"]?["status"] == "overlapping")
+        clock.advance(seconds: 601)
+        #expect(try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook").1["keys"]?.arrayValue?.count == 2)
+
+        // Unknown names and malformed parameters.
+        let unknown = try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=nope")
+        #expect(unknown.0 == .badRequest && unknown.1["error"] == "NotFound")
+        let notDID = try await call(client, "listPublic", as: nil, query: "?did=alice&name=hook")
+        #expect(notDID.0 == .badRequest && notDID.1["error"] == "InvalidRequest")
+
+        let deleted = try await call(client, "delete", as: alice, #"{"name":"hook"}"#)
+        #expect(deleted.0 == .ok, "\(deleted.2)")
+        #expect(try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook").1["error"] == "NotFound")
+        for answer in answers { #expect(!answer.contains("whsk_") && !answer.contains("sealed") && !answer.contains("seed"), "\(answer)") }
+    }
+}
