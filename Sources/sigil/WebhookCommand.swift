@@ -14,7 +14,7 @@ struct WebhookCommand: ParsableCommand {
 /// `sigil webhook verify --secret TOKEN --header 'name: value' … [FILE]`: check a delivery's signatures.
 ///
 /// Exit codes: 0 valid, 1 invalid (the reason on stderr), 2 usage or I/O error.
-struct WebhookVerify: ParsableCommand {
+struct WebhookVerify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check a webhook delivery's signatures against its raw body.",
@@ -28,7 +28,9 @@ struct WebhookVerify: ParsableCommand {
         Every signature header given must verify, and at least one must be given.
         With a signing key, deliveries carry Standard Webhooks' asymmetric
         webhook-signature: v1a,<base64 Ed25519> … instead: give the public keys
-        (--public-key whpk_…, repeatable); one v1a entry must verify under one of them.
+        (--public-key whpk_…, repeatable), or the URL that publishes them (--keys-url, such as
+        https://SIGIL/xrpc/dev.sigil.signingKey.listPublic?did=DID&name=NAME, fetched now);
+        one v1a entry must verify under one of them.
         webhook-timestamp must be within --tolerance seconds of now.
 
         Exit 0 when valid (printing which formats verified), 1 when invalid (the
@@ -53,6 +55,13 @@ struct WebhookVerify: ParsableCommand {
     @Option(name: .customLong("header"), help: ArgumentHelp("A request header, as 'name: value' (repeatable).", valueName: "name: value"))
     var headers: [String] = []
 
+    @Option(help: ArgumentHelp("Where the signing key's public keys are published (dev.sigil.signingKey.listPublic): fetched, then used as --public-key.",
+                               valueName: "url"))
+    var keysUrl: String?
+
+    @Flag(help: "Allow an http or loopback --keys-url (development and tests only).")
+    var insecureLoopback = false
+
     @Flag(help: "Accept X-Webhook-Signature alone (no timestamp, so replayable); by default whsec_ secrets require webhook-signature.")
     var allowUntimestamped = false
 
@@ -64,24 +73,26 @@ struct WebhookVerify: ParsableCommand {
 
     func validate() throws {
         guard tolerance >= 0 else { throw ValidationError("--tolerance must be 0 or more seconds") }
-        guard (secret == nil) != publicKeys.isEmpty else {
-            throw ValidationError("give either --secret whsec_… or one or more --public-key whpk_…")
+        guard [secret != nil, !publicKeys.isEmpty, keysUrl != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give one of --secret whsec_…, --public-key whpk_… (repeatable) or --keys-url URL")
         }
         guard secret == nil || !allowUntimestamped || publicKeys.isEmpty else { throw ValidationError("--allow-untimestamped is for --secret only") }
     }
 
-    func run() throws {
+    func run() async throws {
+        var keys = publicKeys
+        if let keysUrl { keys = try await PublishedKeys.fetch(keysUrl, insecureLoopback: insecureLoopback) }
         let verify: (_ body: [UInt8], _ headers: [String: String]) throws(WebhookVerificationError) -> [WebhookSignatureFormat]
         do throws(WebhookVerificationError) {
             if let secret {
                 let verifier = try WebhookVerifier(token: secret, tolerance: tolerance, policy: allowUntimestamped ? .acceptEither : nil)
                 verify = { body, headers throws(WebhookVerificationError) in try verifier.verify(body: body, headers: headers) }
             } else {
-                let verifier = try WebhookKeyVerifier(publicKeys: publicKeys, tolerance: tolerance)
+                let verifier = try WebhookKeyVerifier(publicKeys: keys, tolerance: tolerance)
                 verify = { body, headers throws(WebhookVerificationError) in try verifier.verify(body: body, headers: headers) }
             }
         } catch {
-            printError((secret == nil ? "--public-key: " : "--secret: ") + "\(error)")
+            printError((secret != nil ? "--secret: " : keysUrl != nil ? "--keys-url: " : "--public-key: ") + "\(error)")
             throw ExitCode(2)
         }
         let fields = try parseHeaders()

@@ -28,6 +28,10 @@ actor StandInNetwork {
     /// Delay before the receiver answers.
     private var receiverDelay: Duration = .zero
     private(set) var port = 0
+    /// What `/keys` answers (a stand-in for a Sigil's `listPublic`): its status and body.
+    private var keysAnswer: (status: Int, body: String) = (404, "")
+
+    func publishKeys(status: Int = 200, _ body: String) { keysAnswer = (status, body) }
 
     func setPort(_ port: Int) { self.port = port }
     var base: String { "http://127.0.0.1:\(port)" }
@@ -131,6 +135,10 @@ actor StandInNetwork {
             }
             let answer: JSONValue = ["uri": .string("at://\(key)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a", "value": value]
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.serialized())))
+        }
+        router.get("/keys") { [self] _, _ in
+            let (status, body) = await self.keysAnswer
+            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.post("/hook") { [self] request, _ in
             var headers: [String: String] = [:]

@@ -62,6 +62,38 @@ struct WebhookCLITests {
         #expect(badSecretKey.status == 2 && !badSecretKey.stderr.contains(String(secretKey.dropFirst(5).prefix(16))), "\(badSecretKey.stderr)")
     }
 
+    /// `--keys-url`: the published list is fetched (through the SSRF guard) and used as the public keys.
+    @Test func v1aVerifyWithAKeysURL() async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            let key = WebhookSigningKey.generate(), other = WebhookSigningKey.generate()
+            let body = #"{"event":"create"}"#
+            let now = Int64(Date().timeIntervalSince1970)
+            let flags = WebhookSigningKey.headers(body: Array(body.utf8), id: "msg_1", timestamp: now, keys: [key]).flatMap { ["--header", "\($0.name): \($0.value)"] }
+            let url = await network.base + "/keys"
+            func verify(_ extra: [String] = ["--insecure-loopback"]) async throws -> (status: Int32, stdout: String, stderr: String) {
+                try await runSigil(["webhook", "verify", "--keys-url", url] + extra + flags, stdin: body)
+            }
+            func list(_ keys: [WebhookSigningKey]) -> String {
+                #"{"keys":["# + keys.map { #"{"publicKey":"\#($0.publicKey.text)","validFrom":"2026-12-01T10:00:00.000Z"}"# }.joined(separator: ",") + "]}"
+            }
+            await network.publishKeys(list([other, key]))
+            let valid = try await verify()
+            #expect(valid.status == 0 && valid.stdout.contains("v1a"), "\(valid.stderr)")
+            await network.publishKeys(list([other]))
+            let retired = try await verify()
+            #expect(retired.status == 1, "a list without the signing key: \(retired.stderr)")
+            let notLoopback = try await verify([])
+            #expect(notLoopback.status == 2 && notLoopback.stderr.contains("--keys-url"), "\(notLoopback.stderr)")
+            for (status, answer, reason) in [(404, "", "answered 404"), (200, "nope", "not a"), (200, #"{"keys":[]}"#, "no public keys"),
+                                             (200, #"{"keys":[{"publicKey":"whpk_short"}]}"#, "--keys-url")] {
+                await network.publishKeys(status: status, answer)
+                let refused = try await verify()
+                #expect(refused.status == 2 && refused.stderr.contains(reason), "\(answer): \(refused.stderr)")
+            }
+        }
+    }
+
     @Test func deliveriesListsTheQueue() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-cli-queue-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
