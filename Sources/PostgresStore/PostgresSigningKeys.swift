@@ -117,6 +117,16 @@ extension PostgresSecretStore: SigningKeyStore {
         return try decoding("nextSigningKeyRotation") { try rows.first?.decode(Int64?.self) ?? nil }
     }
 
+    public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError)
+        -> [(owner: String, name: String)] {
+        let t = tables
+        let rows = try await read("signingKeyNames", """
+            SELECT owner, name FROM \(unescaped: t.signingKeys) WHERE (owner, name) > (\(cursor?.owner ?? ""), \(cursor?.name ?? ""))
+            ORDER BY owner, name LIMIT \(Int64(limit))
+            """)
+        return try decoding("signingKeyNames") { try rows.map { row in let (owner, name) = try row.decode((String, String).self); return (owner, name) } }
+    }
+
     static func writeSigningKey(_ t: Tables, _ k: StoredSigningKey, _ connection: PostgresConnection, _ logger: Logger) async throws {
         try await connection.rows("""
             UPDATE \(unescaped: t.signingKeys) SET version = \(k.version), sealed = \(ByteBuffer(bytes: k.sealed)),

@@ -89,6 +89,14 @@ extension SQLiteSecretStore: SigningKeyStore {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_rotation_at) FROM signing_keys") }
     }
 
+    public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError)
+        -> [(owner: String, name: String)] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT owner, name FROM signing_keys WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT ?",
+                             arguments: [cursor?.owner ?? "", cursor?.name ?? "", limit]).map { (owner: $0["owner"], name: $0["name"]) }
+        }
+    }
+
     static func signingKey(_ row: Row) -> StoredSigningKey {
         func bytes(_ column: String) -> [UInt8]? { (row[column] as Data?).map { [UInt8]($0) } }
         var previous: StoredSigningKey.Previous?

@@ -151,4 +151,6 @@ public protocol SigningKeyStore: Sendable {
     func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)]
     /// The earliest scheduled rotation of any key (ms), or nil.
     func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64?
+    /// Every key's owner and name after `cursor` in (owner, name) order, at most `limit` (for a master-key re-key).
+    func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)]
 }

@@ -192,6 +192,55 @@ public struct SigningKeyService: Sendable {
         return rotated
     }
 
+    /// Re-seals every signing key's seeds (current, previous, announced next) under the ring's current master
+    /// key, online: each key under its row lock, so a rotation meanwhile is never overwritten. Returns how many
+    /// keys were re-sealed; a seed no key of the ring opens stops it with ``SigningKeyError/undecryptable(_:)``.
+    public func rekey() async throws(SigningKeyError) -> Int {
+        var count = 0
+        var cursor: (owner: String, name: String)?
+        while true {
+            let page: [(owner: String, name: String)]
+            do {
+                page = try await store.signingKeyNames(after: cursor, limit: 200)
+            } catch {
+                throw SigningKeyError(error, name: "")
+            }
+            guard let last = page.last else { return count }
+            for (owner, name) in page {
+                do {
+                    _ = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(SecretStoreError) in try reseal(key) }
+                    count += 1
+                } catch .notFound {
+                    continue  // deleted meanwhile
+                } catch .stale {
+                    throw SigningKeyError.undecryptable(name)
+                } catch {
+                    throw SigningKeyError(error, name: name)
+                }
+            }
+            cursor = last
+        }
+    }
+
+    /// `key` with every seed sealed under the ring's current master key (`stale` if one will not open).
+    func reseal(_ key: StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey {
+        func again(_ sealed: [UInt8], _ version: Int64) throws(SecretStoreError) -> [UInt8] {
+            guard var seed = open(sealed, owner: key.owner, name: key.name, version: version) else { throw SecretStoreError.stale }
+            defer { Sodium.wipe(&seed) }
+            return SealedToken.seal(seed, associatedData: Self.associatedData(owner: key.owner, name: key.name, version: version), key: keys.current)
+        }
+        var key = key
+        key.sealed = try again(key.sealed, key.version)
+        if let previous = key.previous {
+            key.previous = .init(version: previous.version, sealed: try again(previous.sealed, previous.version), publicKey: previous.publicKey,
+                                 validFrom: previous.validFrom, validUntil: previous.validUntil)
+        }
+        if let next = key.next {
+            key.next = .init(version: next.version, sealed: try again(next.sealed, next.version), publicKey: next.publicKey, announcedAt: next.announcedAt)
+        }
+        return key
+    }
+
     private func update(owner: String, name: String,
                         _ change: @escaping @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SigningKeyError)
         -> StoredSigningKey {

@@ -112,6 +112,10 @@ struct SecretsRekey: AsyncParsableCommand {
         defer { Task { await service.store.close() } }
         let count = try await service.rekey()
         print("re-sealed \(count) secrets under the new master key")
+        if let signingKeys = service.signingKeyService() {
+            let keys = try await signingKeys.rekey()
+            print("re-sealed \(keys) signing keys under the new master key")
+        }
     }
 }
 

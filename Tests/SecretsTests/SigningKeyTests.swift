@@ -193,3 +193,31 @@ struct SigningKeyTests {
         #expect(SigningKeySchedule(intervalDays: 365, minuteOfDay: 0).next(after: base) == base + 365 * Self.day - 8 * 3_600_000)
     }
 }
+
+extension SigningKeyTests {
+    /// A master-key re-key re-seals every seed (current, previous, announced next): afterwards the new key alone
+    /// opens them, the old one none.
+    @Test(arguments: StoreKind.enabled)
+    func aRekeyResealsEverySeed(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let clock = ManualClock()
+            let old = MasterKey.generate(), new = MasterKey.generate()
+            let before = try Self.service(store, clock: clock, keys: MasterKeyRing(current: old))
+            for name in ["a", "b", "c"] { _ = try await before.create(owner: Self.alice, name: name) }
+            _ = try await before.rotate(owner: Self.alice, name: "a", overlapSeconds: 600)
+            _ = try await before.setSchedule(owner: Self.alice, name: "b", SigningKeySchedule(intervalDays: 1), overlapSeconds: nil)
+            let during = try Self.service(store, clock: clock, keys: MasterKeyRing(current: new, previous: [old]))
+            #expect(try await during.rekey() == 3)
+            let after = try Self.service(store, clock: clock, keys: MasterKeyRing(current: new))
+            let stale = try Self.service(store, clock: clock, keys: MasterKeyRing(current: old))
+            #expect(try await after.signingSeeds(owner: Self.alice, name: "a")?.count == 2, "current and previous open under the new key")
+            for name in ["a", "b", "c"] {
+                await #expect(throws: SigningKeyError.undecryptable(name)) { try await stale.signingSeeds(owner: Self.alice, name: name) }
+            }
+            // The announced key, re-sealed too, still becomes current on schedule.
+            clock.advance(seconds: 86_401)
+            #expect(await after.rotateDue() == 1)
+            #expect(try await after.signingSeeds(owner: Self.alice, name: "b")?.count == 1)
+        }
+    }
+}
