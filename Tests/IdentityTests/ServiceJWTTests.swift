@@ -29,8 +29,10 @@ struct Fixture: Sendable {
         await plc.publish(carol, key: nil)
     }
 
+    /// The fetch deadline only stops a hang here (the deadline itself is tested with a dripping host): generous,
+    /// since a loaded machine running every suite at once answered the stand-in PLC in over 2 s.
     func verifier(plcURL: String, acceptBareDID: Bool = true, nonces: any NonceStore = InMemoryNonceStore()) -> ServiceJWTVerifier {
-        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: DestinationGuard(insecureLoopback: false), deadline: .seconds(2))
+        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: DestinationGuard(insecureLoopback: false), deadline: .seconds(15))
         return ServiceJWTVerifier(policy: .init(serviceDID: serviceDID, serviceID: "sigil", acceptBareDID: acceptBareDID),
                                   resolver: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), nonces: nonces,
                                   clock: { [now] in now })
