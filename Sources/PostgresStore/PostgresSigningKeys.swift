@@ -32,6 +32,7 @@ extension PostgresSecretStore: SigningKeyStore {
             )
             """,
             "CREATE INDEX signing_keys_due ON \(t.signingKeys) (next_rotation_at) WHERE next_rotation_at IS NOT NULL",
+            "CREATE INDEX signing_keys_overlap ON \(t.signingKeys) (previous_valid_until) WHERE previous_valid_until IS NOT NULL",
         ]
     }
 
@@ -106,14 +107,19 @@ extension PostgresSecretStore: SigningKeyStore {
     public func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)] {
         let t = tables
         let rows = try await read("dueSigningKeys", """
-            SELECT owner, name FROM \(unescaped: t.signingKeys) WHERE next_rotation_at <= \(now) ORDER BY next_rotation_at LIMIT \(Int64(limit))
+            SELECT owner, name FROM (
+                SELECT owner, name, next_rotation_at AS at FROM \(unescaped: t.signingKeys) WHERE next_rotation_at <= \(now)
+                UNION ALL SELECT owner, name, previous_valid_until AS at FROM \(unescaped: t.signingKeys) WHERE previous_valid_until <= \(now)
+            ) due GROUP BY owner, name ORDER BY min(at) LIMIT \(Int64(limit))
             """)
         return try decoding("dueSigningKeys") { try rows.map { row in let (owner, name) = try row.decode((String, String).self); return (owner, name) } }
     }
 
     public func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64? {
         let t = tables
-        let rows = try await read("nextSigningKeyRotation", "SELECT min(next_rotation_at) FROM \(unescaped: t.signingKeys)")
+        let rows = try await read("nextSigningKeyRotation", """
+            SELECT least(min(next_rotation_at), min(previous_valid_until)) FROM \(unescaped: t.signingKeys)
+            """)
         return try decoding("nextSigningKeyRotation") { try rows.first?.decode(Int64?.self) ?? nil }
     }
 

@@ -18,6 +18,7 @@ extension SQLiteSecretStore: SigningKeyStore {
                     last_status TEXT, last_message TEXT,
                     PRIMARY KEY (owner, name)) WITHOUT ROWID;
                 CREATE INDEX signing_keys_due ON signing_keys (next_rotation_at) WHERE next_rotation_at IS NOT NULL;
+                CREATE INDEX signing_keys_overlap ON signing_keys (previous_valid_until) WHERE previous_valid_until IS NOT NULL;
                 """)
         }
     }
@@ -80,13 +81,21 @@ extension SQLiteSecretStore: SigningKeyStore {
 
     public func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT owner, name FROM signing_keys WHERE next_rotation_at <= ? ORDER BY next_rotation_at LIMIT ?",
-                             arguments: [now, limit]).map { (owner: $0["owner"], name: $0["name"]) }
+            try Row.fetchAll(db, sql: """
+                SELECT owner, name FROM (
+                    SELECT owner, name, next_rotation_at AS at FROM signing_keys WHERE next_rotation_at <= ?
+                    UNION SELECT owner, name, previous_valid_until AS at FROM signing_keys WHERE previous_valid_until <= ?)
+                GROUP BY owner, name ORDER BY MIN(at) LIMIT ?
+                """, arguments: [now, now, limit]).map { (owner: $0["owner"], name: $0["name"]) }
         }
     }
 
     public func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64? {
-        try await read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_rotation_at) FROM signing_keys") }
+        try await read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT MIN(at) FROM (SELECT MIN(next_rotation_at) AS at FROM signing_keys UNION ALL SELECT MIN(previous_valid_until) FROM signing_keys)
+                """)
+        }
     }
 
     public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError)

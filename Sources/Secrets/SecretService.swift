@@ -228,10 +228,16 @@ public struct SecretService: Sendable {
         }
     }
 
-    /// Re-seals every secret (and the check value) under the ring's current key, online: rows rotated
-    /// meanwhile are re-read, never overwritten. Returns how many secrets were re-sealed.
+    /// ``rekeyAll()``'s count of secrets.
     public func rekey() async throws(SecretServiceError) -> Int {
+        try await rekeyAll().secrets
+    }
+
+    /// Re-seals every secret, then every signing key, then the check value under the ring's current key, online:
+    /// rows rotated meanwhile are re-read, never overwritten. Returns how many of each were re-sealed.
+    public func rekeyAll() async throws(SecretServiceError) -> (secrets: Int, signingKeys: Int) {
         let keys = self.keys
+        var resealedKeys = 0
         do {
             let count = try await store.resealAll { secret in
                 guard let token = SealedToken.open(secret, keys: keys) else { throw SecretServiceError.undecryptable(secret.name) }
@@ -245,8 +251,16 @@ public struct SecretService: Sendable {
                 }
                 return ResealedSecret(sealed: sealed, previousSealed: previousSealed, fingerprint: TokenFingerprint.of(token, key: keys.current))
             }
+            // Signing keys before the check value: until it names the new key, the old one is still needed.
+            if let signingKeys = signingKeyService() {
+                do {
+                    resealedKeys = try await signingKeys.rekey()
+                } catch {
+                    throw SecretServiceError.unavailable("re-sealing the signing keys failed: \(error.description)")
+                }
+            }
             try await store.setMetadata(Self.checkKey, SealedToken.seal(Self.checkText, associatedData: Self.checkAssociatedData, key: keys.current))
-            return count
+            return (count, resealedKeys)
         } catch let error as SecretStoreError {
             throw SecretServiceError(error, name: "")
         } catch {

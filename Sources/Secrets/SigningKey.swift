@@ -120,14 +120,15 @@ public struct SigningKeySchedule: Sendable, Equatable {
         return (hour < 10 ? "0" : "") + String(hour) + ":" + (minute < 10 ? "0" : "") + String(minute)
     }
 
-    /// When a rotation is due after one at (or a schedule set at) `base` ms: `intervalDays` days later, moved to
-    /// `minuteOfDay` UTC on that day when given. Always after `base`.
+    /// When a rotation is due after one at (or a schedule set at) `base` ms: `intervalDays` days later, or with
+    /// `minuteOfDay` the first time it is that UTC time of day from then on. So two rotations are always at least
+    /// `intervalDays` days apart (and less than a day more), whatever the time of day.
     public func next(after base: Int64) -> Int64 {
         let day: Int64 = 86_400_000
         let due = base + intervalDays * day
         guard let minuteOfDay else { return due }
         let moved = due - ((due % day) + day) % day + minuteOfDay * 60_000
-        return moved > base ? moved : moved + day
+        return moved >= due ? moved : moved + day
     }
 }
 
@@ -147,9 +148,10 @@ public protocol SigningKeyStore: Sendable {
                           _ change: @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SecretStoreError) -> StoredSigningKey
     /// Deletes the key (its sealed seeds are gone at once); `notFound` without one.
     func deleteSigningKey(owner: String, name: String) async throws(SecretStoreError)
-    /// Keys whose scheduled rotation is due at `now`, oldest due first, at most `limit`.
+    /// Keys whose scheduled rotation is due at `now`, or whose previous key's overlap has ended (its sealed seed
+    /// is then removed), oldest first, at most `limit`.
     func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)]
-    /// The earliest scheduled rotation of any key (ms), or nil.
+    /// The earliest scheduled rotation or end of an overlap of any key (ms), or nil.
     func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64?
     /// Every key's owner and name after `cursor` in (owner, name) order, at most `limit` (for a master-key re-key).
     func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)]

@@ -36,33 +36,28 @@ public enum SigningKeyRules {
         key.validFrom = now
         key.rotatedAt = now
         key.lastRotationManual = manual
-        key.next = nil
         key.nextRotationAt = nil
         if let schedule = key.schedule {
             var due = schedule.next(after: scheduledFor ?? now)
             if due <= now { due = schedule.next(after: now) }  // after a long outage: once, not once per missed interval
             key.nextRotationAt = due
-            let announced = try make(version + 1)
-            key.next = .init(version: version + 1, sealed: announced.sealed, publicKey: announced.publicKey, announcedAt: now)
         }
+        // The key after this one is published from now on, before it ever signs.
+        let announced = try make(version + 1)
+        key.next = .init(version: version + 1, sealed: announced.sealed, publicKey: announced.publicKey, announcedAt: now)
         key.lastStatus = "rotated"
         key.lastMessage = manual ? "rotated by the account" : "rotated on schedule (every \(key.schedule?.intervalDays ?? 0) days)"
         return key
     }
 
-    /// Sets (or with nil removes) the schedule, counting the interval from `now`; a new schedule announces the
-    /// next key at once. `overlapSeconds`, if given, becomes the key's overlap.
+    /// Sets (or with nil removes) the schedule, counting the interval from `now`; the next key is announced (if it
+    /// was not yet). `overlapSeconds`, if given, becomes the key's overlap.
     public static func setSchedule(_ key: StoredSigningKey, _ schedule: SigningKeySchedule?, overlapSeconds: Int64?, at now: Int64,
                                    make: (Int64) throws(SecretStoreError) -> Material) throws(SecretStoreError) -> StoredSigningKey {
         var key = settle(key, at: now)
         if let overlapSeconds { key.overlapSeconds = overlapSeconds }
         key.schedule = schedule
-        guard let schedule else {
-            key.nextRotationAt = nil
-            key.next = nil
-            return key
-        }
-        key.nextRotationAt = schedule.next(after: now)
+        key.nextRotationAt = schedule.map { $0.next(after: now) }
         if key.next?.version != key.version + 1 {
             let announced = try make(key.version + 1)
             key.next = .init(version: key.version + 1, sealed: announced.sealed, publicKey: announced.publicKey, announcedAt: now)
@@ -72,7 +67,7 @@ public enum SigningKeyRules {
 
     /// A scheduled rotation that could not be made: recorded, and tried again in a minute.
     public static func failed(_ key: StoredSigningKey, reason: String, at now: Int64) -> StoredSigningKey {
-        var key = key
+        var key = settle(key, at: now)
         key.lastStatus = "failed"
         key.lastMessage = reason
         if key.schedule != nil { key.nextRotationAt = now + 60_000 }
@@ -81,15 +76,15 @@ public enum SigningKeyRules {
 
     /// Every key a receiver should accept now, with when: the current key (until one overlap past its scheduled
     /// rotation, when there is one), the previous key while its overlap lasts, and the announced next key (from
-    /// its rotation).
+    /// its scheduled rotation; without a schedule, from its announcement: the account may rotate at any time).
     public static func published(_ key: StoredSigningKey, at now: Int64) -> [PublishedSigningKey] {
         var keys = [PublishedSigningKey(publicKey: key.publicKey, validFrom: key.validFrom,
                                         validUntil: key.nextRotationAt.map { $0 + key.overlapSeconds * 1000 })]
         if let previous = key.livePrevious(at: now) {
             keys.append(.init(publicKey: previous.publicKey, validFrom: previous.validFrom, validUntil: previous.validUntil))
         }
-        if let next = key.next, let from = key.nextRotationAt {
-            keys.append(.init(publicKey: next.publicKey, validFrom: from, validUntil: nil))
+        if let next = key.next {
+            keys.append(.init(publicKey: next.publicKey, validFrom: key.nextRotationAt ?? next.announcedAt, validUntil: nil))
         }
         return keys
     }

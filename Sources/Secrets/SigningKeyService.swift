@@ -69,7 +69,10 @@ public struct SigningKeyService: Sendable {
     public func create(owner: String, name: String) async throws(SigningKeyError) -> StoredSigningKey {
         let now = clock()
         let (sealed, publicKey) = material(owner: owner, name: name, version: 1)
-        let key = StoredSigningKey(owner: owner, name: name, version: 1, sealed: sealed, publicKey: publicKey, createdAt: now, validFrom: now)
+        // The next key is announced from the start: a rotation always promotes a key receivers could have fetched.
+        let next = material(owner: owner, name: name, version: 2)
+        let key = StoredSigningKey(owner: owner, name: name, version: 1, sealed: sealed, publicKey: publicKey, createdAt: now, validFrom: now,
+                                   next: .init(version: 2, sealed: next.sealed, publicKey: next.publicKey, announcedAt: now))
         do {
             try await store.createSigningKey(key, maxPerOwner: maxPerOwner)
         } catch {
@@ -166,30 +169,50 @@ public struct SigningKeyService: Sendable {
         SealedToken.open(sealed, associatedData: Self.associatedData(owner: owner, name: name, version: version), keys: keys)
     }
 
-    /// Makes every scheduled rotation that is due (at most `limit`): each under its row lock, after checking it
-    /// is still due, so of several replicas exactly one rotates a key. Returns how many this call rotated.
+    /// Makes every scheduled rotation that is due (at most `limit`), and removes the sealed seeds of previous keys
+    /// whose overlap has ended: each under its row lock, after checking it is still due, so of several replicas
+    /// exactly one rotates a key. Returns how many keys this call rotated.
     public func rotateDue(limit: Int = 100) async -> Int {
         let now = clock()
         guard let due = try? await store.dueSigningKeys(now: now, limit: limit) else { return 0 }
         var rotated = 0
         for (owner, name) in due {
-            do {
-                _ = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(SecretStoreError) in
-                    guard let scheduled = key.nextRotationAt, scheduled <= now else { throw SecretStoreError.stale }  // another replica did it
-                    return try SigningKeyRules.rotate(key, overlapSeconds: nil, manual: false, at: now, scheduledFor: scheduled) { version in
-                        material(owner: owner, name: name, version: version)
-                    }
-                }
-                rotated += 1
-            } catch .stale, .notFound {
-                continue
-            } catch {
+            switch await rotateIfDue(owner: owner, name: name, now: now) {
+            case .rotated: rotated += 1
+            case .settled, .notDue: continue
+            case .failed(let seen):
+                // Recorded only on the row as this replica saw it: a rotation that did commit (the answer was lost)
+                // or another replica's is never marked failed and retried.
                 _ = try? await store.updateSigningKey(owner: owner, name: name) { key throws(SecretStoreError) in
-                    SigningKeyRules.failed(key, reason: "the scheduled rotation failed: \(error)", at: now)
+                    guard key.version == seen.version, key.nextRotationAt == seen.nextRotationAt else { throw SecretStoreError.stale }
+                    return SigningKeyRules.failed(key, reason: "the scheduled rotation could not be stored; retrying in a minute", at: now)
                 }
             }
         }
         return rotated
+    }
+
+    enum DueOutcome { case rotated, settled, notDue, failed(seen: (version: Int64, nextRotationAt: Int64?)) }
+
+    func rotateIfDue(owner: String, name: String, now: Int64) async -> DueOutcome {
+        let seen = Seen()
+        do {
+            let key = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(SecretStoreError) in
+                seen.set((key.version, key.nextRotationAt))
+                if let scheduled = key.nextRotationAt, scheduled <= now {
+                    return try SigningKeyRules.rotate(key, overlapSeconds: nil, manual: false, at: now, scheduledFor: scheduled) { version in
+                        material(owner: owner, name: name, version: version)
+                    }
+                }
+                guard let previous = key.previous, previous.validUntil <= now else { throw SecretStoreError.stale }  // another replica did it
+                return SigningKeyRules.settle(key, at: now)
+            }
+            return key.rotatedAt == now && key.lastRotationManual == false ? .rotated : .settled
+        } catch .stale, .notFound {
+            return .notDue
+        } catch {
+            return seen.value.map { .failed(seen: $0) } ?? .notDue
+        }
     }
 
     /// Re-seals every signing key's seeds (current, previous, announced next) under the ring's current master
@@ -223,13 +246,14 @@ public struct SigningKeyService: Sendable {
     }
 
     /// `key` with every seed sealed under the ring's current master key (`stale` if one will not open).
-    func reseal(_ key: StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey {
+    func reseal(_ stored: StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey {
+        // A previous key whose overlap ended is dropped, not carried over to the new master key.
+        var key = SigningKeyRules.settle(stored, at: clock())
         func again(_ sealed: [UInt8], _ version: Int64) throws(SecretStoreError) -> [UInt8] {
             guard var seed = open(sealed, owner: key.owner, name: key.name, version: version) else { throw SecretStoreError.stale }
             defer { Sodium.wipe(&seed) }
             return SealedToken.seal(seed, associatedData: Self.associatedData(owner: key.owner, name: key.name, version: version), key: keys.current)
         }
-        var key = key
         key.sealed = try again(key.sealed, key.version)
         if let previous = key.previous {
             key.previous = .init(version: previous.version, sealed: try again(previous.sealed, previous.version), publicKey: previous.publicKey,
@@ -253,9 +277,18 @@ public struct SigningKeyService: Sendable {
 }
 
 extension SecretService {
-    /// The signing keys kept in the same store under the same master key, if the store holds them.
+    /// The signing keys kept in the same store under the same master key, if the store holds them. At most 100
+    /// per account (what `dev.sigil.signingKey.list` answers).
     public func signingKeyService(maxPerOwner: Int? = nil) -> SigningKeyService? {
         guard let store = store as? any SigningKeyStore else { return nil }
-        return SigningKeyService(store: store, keys: keys, maxPerOwner: maxPerOwner ?? self.maxPerOwner, clock: clock)
+        return SigningKeyService(store: store, keys: keys, maxPerOwner: min(100, maxPerOwner ?? self.maxPerOwner), clock: clock)
     }
+}
+
+/// What a closure run under a row lock saw (for the caller, after the transaction).
+final class Seen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: (version: Int64, nextRotationAt: Int64?)?
+    func set(_ value: (version: Int64, nextRotationAt: Int64?)) { lock.withLock { seen = value } }
+    var value: (version: Int64, nextRotationAt: Int64?)? { lock.withLock { seen } }
 }

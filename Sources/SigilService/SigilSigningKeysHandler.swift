@@ -36,6 +36,11 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
 
     public func create(_ request: XRPCRequest<DevSigilSigningKeyCreate>) async throws -> DevSigilSigningKeyCreate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
+        // A webhook record's secretId must be able to name it.
+        guard WispSecretsHandler.isWispSecretName(request.input.name) else {
+            throw DevSigilSigningKeyCreate.DeclaredError.invalidRequest(
+                "a signing key's name is 1–64 ASCII letters, digits, dots, underscores or hyphens (what a webhook's secretId can name)")
+        }
         do {
             let key = try await service.create(owner: owner, name: request.input.name)
             request.logger.info("signing key created", metadata: ["owner": .string(owner), "key": .string(key.name)])

@@ -9,11 +9,15 @@ extension Sodium {
         public static let secretKeyBytes = Int(crypto_sign_SECRETKEYBYTES)
         public static let signatureBytes = Int(crypto_sign_BYTES)
 
-        /// A key pair: libsodium's 64-byte secret key (seed ‖ public key) and the public key.
-        public struct KeyPair: Sendable {
+        /// A key pair: libsodium's 64-byte secret key (seed ‖ public key) and the public key. Its description and
+        /// mirror never show the secret key.
+        public struct KeyPair: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
             public let publicKey: [UInt8]
             public let secretKey: [UInt8]
             public var seed: [UInt8] { Array(secretKey.prefix(Ed25519.seedBytes)) }
+            public var description: String { "Ed25519.KeyPair(secret key redacted)" }
+            public var debugDescription: String { description }
+            public var customMirror: Mirror { Mirror(self, children: [:]) }
         }
 
         /// The key pair of a 32-byte seed; nil for a seed of another length.

@@ -6,16 +6,18 @@ import Sodium
 ///
 /// Any entry verifying under any key is enough: during a sender's key rotation a delivery carries one entry per
 /// live key, and a receiver may hold the current, the previous and the announced next key. The timestamp must be
-/// within `tolerance` seconds of `now()`. At most ``maxEntries`` entries and ``maxKeys`` keys are considered, so
-/// a hostile header costs a bounded number of signature checks.
+/// within `tolerance` seconds of `now()`. At most ``maxEntries`` entries, ``maxKeys`` keys and ``maxChecks``
+/// signature checks (entries × keys) are made, so a hostile header costs a bounded amount of work (each check
+/// hashes the body).
 ///
 /// ```swift
 /// let verifier = try WebhookKeyVerifier(publicKeys: ["whpk_…"])
 /// try verifier.verify(body: Array(requestBody), headers: requestHeaders)
 /// ```
 public struct WebhookKeyVerifier: Sendable, CustomStringConvertible {
-    public static let maxEntries = 16
-    public static let maxKeys = 16
+    public static let maxEntries = 8
+    public static let maxKeys = 8
+    public static let maxChecks = 16
 
     public let publicKeys: [WebhookPublicKey]
     public let tolerance: Int64
@@ -47,7 +49,7 @@ public struct WebhookKeyVerifier: Sendable, CustomStringConvertible {
         let lookup = HeaderLookup(headers)
         guard let signature = try lookup.value(WebhookHeaderName.signature) else { throw .missingHeaders([WebhookHeaderName.signature]) }
         let (id, timestampText, timestamp) = try WebhookVerifier.idAndTimestamp(lookup)
-        var candidates = 0
+        var candidates = 0, checks = 0
         var matched = false
         var content: [UInt8]? = nil
         for entry in signature.split(separator: " ", omittingEmptySubsequences: true) {
@@ -62,7 +64,13 @@ public struct WebhookKeyVerifier: Sendable, CustomStringConvertible {
             guard !matched, let given = Base64.decode(entry[entry.index(after: comma)...]), given.count == Sodium.Ed25519.signatureBytes else { continue }
             let signed = content ?? StandardContent.bytes(body: body, id: String(id), timestamp: String(timestampText))
             content = signed
-            if publicKeys.contains(where: { Sodium.Ed25519.verify(given, message: signed, publicKey: $0.bytes) }) { matched = true }
+            for key in publicKeys where !matched {
+                checks += 1
+                guard checks <= Self.maxChecks else {
+                    throw .malformedHeader(name: WebhookHeaderName.signature, reason: "more than \(Self.maxChecks) signature checks (v1a entries × public keys)")
+                }
+                if Sodium.Ed25519.verify(given, message: signed, publicKey: key.bytes) { matched = true }
+            }
         }
         guard matched else { throw .noMatchingPublicKeySignature(candidates: candidates, keys: publicKeys.count) }
         try WebhookVerifier.checkTimestamp(timestamp, now: now(), tolerance: tolerance)

@@ -9,11 +9,14 @@ public enum WebhookKeyError: Error, Sendable, Equatable, CustomStringConvertible
     case notBase64(String)
     /// It decodes to this many bytes (an Ed25519 public key is 32; a secret key 64, or its 32-byte seed).
     case badLength(prefix: String, bytes: Int)
+    /// A 64-byte secret key whose second half is not the public key of its first.
+    case mismatchedPublicKey
 
     public var description: String {
         switch self {
         case .missingPrefix(let prefix): "the key must start with \(prefix)"
         case .notBase64(let prefix): "the part of the key after \(prefix) is not standard base64 (A-Z a-z 0-9 + /, padded with =)"
+        case .mismatchedPublicKey: "the secret key's public half is not the public key of its seed"
         case .badLength(let prefix, let bytes):
             prefix == WebhookPublicKey.prefix
                 ? "the key decodes to \(bytes) bytes; an Ed25519 public key is 32"
@@ -76,7 +79,7 @@ public struct WebhookSigningKey: Sendable, CustomStringConvertible, CustomDebugS
         defer { Sodium.wipe(&bytes) }
         try self.init(seed: Array(bytes.prefix(Sodium.Ed25519.seedBytes)))
         if bytes.count == Sodium.Ed25519.secretKeyBytes, Array(bytes.suffix(Sodium.Ed25519.publicKeyBytes)) != publicKey.bytes {
-            throw .notBase64(Self.prefix)
+            throw .mismatchedPublicKey
         }
     }
 

@@ -21,9 +21,19 @@ public struct SigningKeyScheduler: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            // A key still due right after a look could not be written (a failing store): back off, 1 s doubling
+            // to maxWait, rather than retrying every 50 ms.
+            var backoff: Duration = .seconds(1)
             while !Task.isCancelled {
                 await self.tick()
-                try? await Task.sleep(for: await self.wait())
+                let wait = await self.wait()
+                if wait <= .milliseconds(50) {
+                    try? await Task.sleep(for: min(backoff, self.maxWait))
+                    backoff = min(backoff * 2, self.maxWait)
+                } else {
+                    backoff = .seconds(1)
+                    try? await Task.sleep(for: wait)
+                }
             }
         }
     }
@@ -37,7 +47,7 @@ public struct SigningKeyScheduler: Service {
         }
     }
 
-    /// Until the earliest scheduled rotation, at most ``maxWait`` and at least 50 ms.
+    /// Until the earliest scheduled rotation (or end of an overlap), at most ``maxWait`` and at least 50 ms.
     func wait() async -> Duration {
         guard let next = try? await keys.store.nextSigningKeyRotation() else { return maxWait }
         let milliseconds = max(50, next - keys.now())

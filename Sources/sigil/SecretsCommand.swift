@@ -110,12 +110,8 @@ struct SecretsRekey: AsyncParsableCommand {
     func run() async throws {
         let service = try await store.openService(logger: Logger(label: "sigil"))
         defer { Task { await service.store.close() } }
-        let count = try await service.rekey()
-        print("re-sealed \(count) secrets under the new master key")
-        if let signingKeys = service.signingKeyService() {
-            let keys = try await signingKeys.rekey()
-            print("re-sealed \(keys) signing keys under the new master key")
-        }
+        let (count, keys) = try await service.rekeyAll()
+        print("re-sealed \(count) secrets and \(keys) signing keys under the new master key")
     }
 }
 

@@ -76,7 +76,7 @@ struct WebhookVerify: AsyncParsableCommand {
         guard [secret != nil, !publicKeys.isEmpty, keysUrl != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give one of --secret whsec_…, --public-key whpk_… (repeatable) or --keys-url URL")
         }
-        guard secret == nil || !allowUntimestamped || publicKeys.isEmpty else { throw ValidationError("--allow-untimestamped is for --secret only") }
+        guard secret != nil || !allowUntimestamped else { throw ValidationError("--allow-untimestamped is for --secret only (v1a is always timestamped)") }
     }
 
     func run() async throws {

@@ -2,7 +2,9 @@ import Foundation
 import PostgresStore
 import Secrets
 import Sodium
+import Logging
 import Testing
+import Webhooks
 
 /// Signing keys against both stores: one name space with secrets, sealed seeds, rotation and overlap, schedules
 /// with the next key announced, and scheduled rotations made once across replicas and after a restart.
@@ -69,15 +71,21 @@ struct SigningKeyTests {
             clock.advance(seconds: 10)
             let second = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: 600)
             #expect(second.version == 2 && second.publicKey != first.publicKey && second.lastRotationManual == true)
+            #expect(second.publicKey == first.next?.publicKey, "the key announced at creation took over")
+            let announced = try #require(second.next?.publicKey)
             #expect(second.previous?.publicKey == first.publicKey && second.previous?.validUntil == clock.now + 600_000)
             let seeds = try #require(try await service.signingSeeds(owner: Self.alice, name: "hook"))
             #expect(seeds.compactMap { Sodium.Ed25519.keyPair(seed: $0)?.publicKey } == [second.publicKey, first.publicKey], "newest first")
-            #expect(try await service.published(owner: Self.alice, name: "hook").map(\.publicKey) == [second.publicKey, first.publicKey])
+            #expect(try await service.published(owner: Self.alice, name: "hook").map(\.publicKey) == [second.publicKey, first.publicKey, announced])
 
             clock.advance(seconds: 600)
             #expect(try await service.signingSeeds(owner: Self.alice, name: "hook")?.count == 1, "the overlap ended")
-            #expect(try await service.published(owner: Self.alice, name: "hook").map(\.publicKey) == [second.publicKey])
+            #expect(try await service.published(owner: Self.alice, name: "hook").map(\.publicKey) == [second.publicKey, announced])
             #expect(try await service.get(owner: Self.alice, name: "hook").previous == nil)
+            // The retired seed is removed from the store by the next look (not kept until some later write).
+            #expect(try await service.store.signingKey(owner: Self.alice, name: "hook")?.previous != nil)
+            #expect(await service.rotateDue() == 0)
+            #expect(try await service.store.signingKey(owner: Self.alice, name: "hook")?.previous == nil)
 
             let third = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: 600)
             let fourth = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: nil)  // the key's own overlap: 0
@@ -102,7 +110,7 @@ struct SigningKeyTests {
             let scheduled = try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 7, minuteOfDay: 180),
                                                           overlapSeconds: 3600)
             let due = try #require(scheduled.nextRotationAt)
-            #expect(due == 1_800_000_000_000 - 8 * 3_600_000 + 7 * Self.day + 3 * 3_600_000, "7 days on, at 03:00 UTC")
+            #expect(due == 1_800_000_000_000 - 8 * 3_600_000 + 8 * Self.day + 3 * 3_600_000, "the first 03:00 UTC at least 7 days on")
             let announced = try #require(scheduled.next)
             #expect(try await service.published(owner: Self.alice, name: "hook")
                     == [PublishedSigningKey(publicKey: created.publicKey, validFrom: created.validFrom, validUntil: due + 3_600_000),
@@ -127,9 +135,9 @@ struct SigningKeyTests {
             #expect(await service.rotateDue() == 0)
             #expect(try await service.get(owner: Self.alice, name: "hook").nextRotationAt ?? 0 > clock.now)
 
-            // Removing the schedule withdraws the announced key.
+            // Removing the schedule keeps the announced key (a manual rotation will promote it).
             let off = try await service.setSchedule(owner: Self.alice, name: "hook", nil, overlapSeconds: nil)
-            #expect(off.schedule == nil && off.next == nil && off.nextRotationAt == nil)
+            #expect(off.schedule == nil && off.next != nil && off.nextRotationAt == nil)
             await #expect(throws: SigningKeyError.invalidRequest("intervalDays must be 1–365, not 366")) {
                 try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 366), overlapSeconds: nil)
             }
@@ -148,6 +156,10 @@ struct SigningKeyTests {
             _ = try await first[0].create(owner: Self.alice, name: "hook")
             let scheduled = try await first[1].setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 1), overlapSeconds: 60)
             clock.set(try #require(scheduled.nextRotationAt))
+            async let x = first[0].rotateDue()
+            async let y = first[1].rotateDue()
+            let firstRound = await (x, y)
+            #expect(firstRound.0 + firstRound.1 == 1, "both replicas' schedulers at once: \(firstRound)")
             for _ in 0..<5 {
                 // Both replicas' schedulers at the same instant, several times over.
                 async let a = first[0].rotateDue()
@@ -184,13 +196,20 @@ struct SigningKeyTests {
         #expect(SigningKeySchedule.minuteOfDay(text) == nil)
     }
 
-    /// Due times: interval days on; with a time of day, that time on the due date (never at or before the base).
+    /// Due times: interval days on; with a time of day, the first such time from then (so at least the interval apart).
     @Test func dueTimes() {
         let base: Int64 = 1_800_000_000_000  // 08:00 UTC
         #expect(SigningKeySchedule(intervalDays: 1).next(after: base) == base + Self.day)
         #expect(SigningKeySchedule(intervalDays: 1, minuteOfDay: 8 * 60).next(after: base) == base + Self.day)
-        #expect(SigningKeySchedule(intervalDays: 1, minuteOfDay: 7 * 60).next(after: base) == base + Self.day - 3_600_000)
-        #expect(SigningKeySchedule(intervalDays: 365, minuteOfDay: 0).next(after: base) == base + 365 * Self.day - 8 * 3_600_000)
+        #expect(SigningKeySchedule(intervalDays: 1, minuteOfDay: 7 * 60).next(after: base) == base + 2 * Self.day - 3_600_000)
+        #expect(SigningKeySchedule(intervalDays: 365, minuteOfDay: 0).next(after: base) == base + 366 * Self.day - 8 * 3_600_000)
+        // Set at 23:59 for every day at 00:00: the first rotation a day and a minute later, never a minute later.
+        let lateEvening: Int64 = 1_800_000_000_000 - 8 * 3_600_000 + Self.day - 60_000
+        #expect(SigningKeySchedule(intervalDays: 1, minuteOfDay: 0).next(after: lateEvening) == lateEvening + Self.day + 60_000)
+        for minute in stride(from: Int64(0), to: 1440, by: 7) {
+            let next = SigningKeySchedule(intervalDays: 3, minuteOfDay: minute).next(after: lateEvening)
+            #expect(next >= lateEvening + 3 * Self.day && next < lateEvening + 4 * Self.day && (next % Self.day) / 60_000 == minute)
+        }
     }
 }
 
@@ -218,6 +237,25 @@ extension SigningKeyTests {
             clock.advance(seconds: 86_401)
             #expect(await after.rotateDue() == 1)
             #expect(try await after.signingSeeds(owner: Self.alice, name: "b")?.count == 1)
+        }
+    }
+}
+
+extension SigningKeyTests {
+    /// The scheduler service itself: it sleeps until the earliest due rotation and makes it.
+    @Test func theSchedulerRotatesWhenDue() async throws {
+        try await StoreKind.sqlite.withStore { store in
+            let clock = ManualClock()
+            let service = try Self.service(store, clock: clock)
+            _ = try await service.create(owner: Self.alice, name: "hook")
+            let scheduled = try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 1), overlapSeconds: 0)
+            let scheduler = SigningKeyScheduler(keys: service, logger: Logger(label: "test"), maxWait: .milliseconds(20))
+            let running = Task { try await scheduler.run() }
+            #expect(try await service.get(owner: Self.alice, name: "hook").version == 1)
+            clock.set(try #require(scheduled.nextRotationAt))
+            #expect(try await eventually { try await service.get(owner: Self.alice, name: "hook").version == 2 })
+            running.cancel()
+            _ = try? await running.value
         }
     }
 }

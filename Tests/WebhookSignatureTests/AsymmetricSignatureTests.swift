@@ -90,7 +90,12 @@ struct AsymmetricSignatureTests {
         let verifier = try Self.verifier()
         var headers = Self.headers()
         headers["webhook-signature"] = Array(repeating: "v1a," + String(repeating: "A", count: 88), count: 17).joined(separator: " ")
-        #expect(Self.failure(verifier, headers: headers) == .malformedHeader(name: "webhook-signature", reason: "more than 16 v1a entries"))
+        #expect(Self.failure(verifier, headers: headers) == .malformedHeader(name: "webhook-signature", reason: "more than 8 v1a entries"))
+        // Entries × keys is bounded too: 6 well-formed wrong signatures under 3 keys would be 18 checks.
+        let three = try WebhookKeyVerifier(publicKeys: (0..<3).map { _ in WebhookSigningKey.generate().publicKey.text }, now: { Self.now })
+        headers["webhook-signature"] = Array(repeating: "v1a," + Data(repeating: 9, count: 64).base64EncodedString(), count: 6).joined(separator: " ")
+        #expect(Self.failure(three, headers: headers)
+                == .malformedHeader(name: "webhook-signature", reason: "more than 16 signature checks (v1a entries × public keys)"))
         for junk in ["v1a,", "v1a,!!!!", "v1a," + Data(repeating: 1, count: 63).base64EncodedString(), "v2,abc"] {
             headers["webhook-signature"] = junk
             #expect(Self.failure(verifier, headers: headers) != nil, "\(junk)")
@@ -122,8 +127,9 @@ struct AsymmetricSignatureTests {
         // A 64-byte key whose public half is another key's is refused.
         var mismatched = key.keyPair.secretKey
         mismatched.replaceSubrange(32..<64, with: Self.other.publicKey.bytes)
-        #expect(throws: WebhookKeyError.self) { try WebhookSigningKey(secretKey: "whsk_" + Data(mismatched).base64EncodedString()) }
-        for text in [String(describing: key), String(reflecting: key), "\(Mirror(reflecting: key).children.map { "\($0)" })"] {
+        #expect(throws: WebhookKeyError.mismatchedPublicKey) { try WebhookSigningKey(secretKey: "whsk_" + Data(mismatched).base64EncodedString()) }
+        for text in [String(describing: key), String(reflecting: key), "\(Mirror(reflecting: key).children.map { "\($0)" })",
+                     String(describing: key.keyPair), String(reflecting: key.keyPair)] {
             #expect(!text.contains(key.secretKeyText) && !text.contains(String(key.secretKeyText.dropFirst(5).prefix(20))), "\(text)")
         }
     }

@@ -56,6 +56,10 @@ struct SigningKeyMethodsTests {
         let publicKey = try #require(created.1["publicKey"]?.stringValue)
         #expect(publicKey.hasPrefix("whpk_") && created.1["name"] == "hook")
         answers.append(created.2)
+        for name in ["a:b", String(repeating: "k", count: 65)] {
+            let unnamable = try await call(client, "create", as: alice, #"{"name":"\#(name)"}"#)
+            #expect(unnamable.0 == .badRequest && unnamable.1["error"] == "InvalidRequest" && unnamable.2.contains("secretId"), "\(unnamable.2)")
+        }
         let again = try await call(client, "create", as: alice, #"{"name":"hook"}"#)
         #expect(again.0 == .badRequest && again.1["error"] == "AlreadyExists", "\(again.2)")
 
@@ -80,7 +84,7 @@ struct SigningKeyMethodsTests {
         let scheduled = try await call(client, "setSchedule", as: alice, #"{"name":"hook","intervalDays":7,"at":"03:00","overlapSeconds":3600}"#)
         #expect(scheduled.0 == .ok, "\(scheduled.2)")
         let key = try #require(scheduled.1["key"])
-        #expect(key["intervalDays"] == 7 && key["at"] == "03:00" && key["daysUntilNextRotation"] == 6 && key["nextPublicKey"]?.stringValue != nil)
+        #expect(key["intervalDays"] == 7 && key["at"] == "03:00" && key["daysUntilNextRotation"] == 7 && key["nextPublicKey"]?.stringValue != nil)
         answers.append(scheduled.2)
         let published = try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook")
         #expect(published.0 == .ok, "\(published.2)")
