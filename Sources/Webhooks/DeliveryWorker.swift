@@ -69,6 +69,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     private let signals = WakeSignal()
     /// Whether a pruning round is running (at most one at a time).
     let pruning = OnceAtATime()
+    /// Names last seen to be signing keys: tried as keys first (each path still reads the store every time).
+    let signingKeyNames = NameSet()
     private let lock = NSLock()
     private var inFlight = 0
 
@@ -252,6 +254,10 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                 return
             }
             signed.resolve(.success(unfencedHeaders(for: item, inlineSecret: inlineSecret)))
+            return
+        }
+        if signingKeyNames.contains(item.owner, name), let result = await signWithKey(item, name: name) {
+            signed.resolve(result)
             return
         }
         do {

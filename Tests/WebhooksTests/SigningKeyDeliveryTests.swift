@@ -100,6 +100,13 @@ struct SigningKeyDeliveryTests {
             try await pipeline.store.deliveries(status: .dead, limit: 5).contains { $0.lastError?.contains("not sent unsigned") == true }
         })
         #expect(await network.received.count == 3)
+
+        // The name now a token secret: deliveries are HMAC-signed with it (a name once a key is not stuck as one).
+        let token = try await pipeline.secrets.create(owner: alice, name: "deploy").token
+        await post("p5")
+        #expect(try await eventually { await network.received.count == 4 })
+        let hmac = await network.received[3]
+        #expect(try WebhookVerifier(token: token.text).verify(body: hmac.body, headers: hmac.headers).count == 2)
     }
 
     /// The first key's seed, as the test's stand-in for a key that leaked after it was retired.
