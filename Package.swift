@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets", "Webhooks",
+                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets", "Webhooks", "WebhookSignature",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

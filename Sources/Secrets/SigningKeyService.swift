@@ -83,14 +83,17 @@ public struct SigningKeyService: Sendable {
 
     /// The key as it is now (an ended overlap shown as ended).
     public func get(owner: String, name: String) async throws(SigningKeyError) -> StoredSigningKey {
-        let key: StoredSigningKey?
+        guard let key = try await stored(owner: owner, name: name) else { throw .notFound(name) }
+        return SigningKeyRules.settle(key, at: clock())
+    }
+
+    /// The stored row, or nil; store failures as ``SigningKeyError``.
+    private func stored(owner: String, name: String) async throws(SigningKeyError) -> StoredSigningKey? {
         do {
-            key = try await store.signingKey(owner: owner, name: name)
+            return try await store.signingKey(owner: owner, name: name)
         } catch {
             throw SigningKeyError(error, name: name)
         }
-        guard let key else { throw .notFound(name) }
-        return SigningKeyRules.settle(key, at: clock())
     }
 
     public func list(owner: String) async throws(SigningKeyError) -> [StoredSigningKey] {
@@ -150,13 +153,7 @@ public struct SigningKeyService: Sendable {
     /// The seeds that sign a delivery now, newest first (the current key, then one in its overlap); nil when
     /// the owner has no signing key of that name. The caller wipes them after use.
     public func signingSeeds(owner: String, name: String) async throws(SigningKeyError) -> [[UInt8]]? {
-        let stored: StoredSigningKey?
-        do {
-            stored = try await store.signingKey(owner: owner, name: name)
-        } catch {
-            throw SigningKeyError(error, name: name)
-        }
-        guard let key = stored else { return nil }
+        guard let key = try await stored(owner: owner, name: name) else { return nil }
         guard let current = open(key.sealed, owner: owner, name: name, version: key.version) else { throw .undecryptable(name) }
         var seeds = [current]
         if let previous = key.livePrevious(at: clock()), let seed = open(previous.sealed, owner: owner, name: name, version: previous.version) {

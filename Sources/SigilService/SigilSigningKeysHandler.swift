@@ -3,6 +3,7 @@ import Lexicon
 import Logging
 import Secrets
 import Sodium
+import WebhookSignature
 import WispAPI
 import XRPC
 
@@ -150,7 +151,7 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
                      status: previous == nil ? "active" : "overlapping", version: Int(key.version))
     }
 
-    /// `whpk_` + standard base64.
-    static func text(_ publicKey: [UInt8]) -> String { "whpk_" + Data(publicKey).base64EncodedString() }
+    /// `whpk_` + standard base64 (stored public keys are always 32 bytes).
+    static func text(_ publicKey: [UInt8]) -> String { (try? WebhookPublicKey(bytes: publicKey))?.text ?? "" }
     static func time(_ milliseconds: Int64) -> String { Timestamp.iso8601(milliseconds: milliseconds) }
 }

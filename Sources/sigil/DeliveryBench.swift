@@ -44,7 +44,7 @@ struct DeliveryBench: AsyncParsableCommand {
         let signedWith: String
         switch signing {
         case .hmac: signedWith = try await secrets.create(owner: owner, name: "bench").token.description
-        case .ed25519: signedWith = "the Ed25519 signing key whpk_" + Data(try await signingKeys!.create(owner: owner, name: "bench").publicKey).base64EncodedString()
+        case .ed25519: signedWith = "the Ed25519 signing key " + (try WebhookPublicKey(bytes: try await signingKeys!.create(owner: owner, name: "bench").publicKey)).text
         }
 
         // The receiver verifies nothing (that is the receiver's cost); it counts.

@@ -12,7 +12,7 @@ struct SigningKeyDeliveryTests {
     /// The published keys as a receiver holds them (`listPublic`), and a verifier over them at the delivery's time.
     static func receiver(_ pipeline: Pipeline) async throws -> WebhookKeyVerifier {
         let published = try await pipeline.signingKeys.published(owner: alice, name: "deploy")
-        return try WebhookKeyVerifier(publicKeys: published.map { "whpk_" + Data($0.publicKey).base64EncodedString() })
+        return try WebhookKeyVerifier(publicKeys: published.map { try WebhookPublicKey(bytes: $0.publicKey).text })
     }
 
     static func verifies(_ verifier: WebhookKeyVerifier, _ delivery: StandInNetwork.Received) -> Bool {
@@ -20,7 +20,7 @@ struct SigningKeyDeliveryTests {
     }
 
     static func only(_ key: [UInt8]) throws -> WebhookKeyVerifier {
-        try WebhookKeyVerifier(publicKeys: ["whpk_" + Data(key).base64EncodedString()])
+        try WebhookKeyVerifier(publicKeys: [try WebhookPublicKey(bytes: key).text])
     }
 
     @Test(arguments: StoreKind.enabled)
