@@ -259,3 +259,28 @@ extension SigningKeyTests {
         }
     }
 }
+
+extension SigningKeyTests {
+    /// A secret and a signing key of the same name created at the same instant on two PostgreSQL replicas: one
+    /// wins, the other answers AlreadyExists, for every name.
+    @Test(.enabled(if: !StoreKind.skipPostgres))
+    func oneNameSpaceHoldsAcrossReplicas() async throws {
+        let keys = MasterKeyRing(current: .generate())
+        let (stores, cleanUp) = try await StoreKind.openPostgresReplicas(2)
+        do {
+            let secrets = try await SecretService.open(store: stores[0], keys: keys)
+            let signing = SigningKeyService(store: stores[1], keys: keys, maxPerOwner: 100)
+            for index in 0..<20 {
+                let name = "n\(index)"
+                async let secret: Bool = (try? await secrets.create(owner: Self.alice, name: name)) != nil
+                async let key: Bool = (try? await signing.create(owner: Self.alice, name: name)) != nil
+                let (madeSecret, madeKey) = await (secret, key)
+                #expect(madeSecret != madeKey, "\(name): secret \(madeSecret), signing key \(madeKey)")
+            }
+            await cleanUp()
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+}
