@@ -77,16 +77,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The store protocols of the delivery queue and log, and `Stores`: what a backend hands over, its parts typed.
+        .target(
+            name: "Storage",
+            dependencies: ["Secrets", "Identity", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The SQLite backend (GRDB): every store protocol, its schema and migrations in one place.
         .target(
             name: "SQLiteStore",
-            dependencies: ["Secrets", "Webhooks", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Secrets", "Storage", "Identity", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The PostgreSQL backend (PostgresNIO), for replicas: every store protocol, its schema and migrations.
         .target(
             name: "PostgresStore",
             dependencies: [
-                "Secrets", "Webhooks",
+                "Secrets", "Storage", "Identity",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,7 +102,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "Secrets", "Sodium", "WebhookSignature", "Lexicon", "Identity", "NetworkPolicy",
+                "Secrets", "Storage", "Sodium", "WebhookSignature", "Lexicon", "Identity", "NetworkPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -131,7 +136,7 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "XRPC", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets", "Webhooks", "WebhookSignature",
+                "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets", "Storage", "Webhooks", "WebhookSignature",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -152,7 +157,7 @@ let package = Package(
             ]
         ),
         // Test harness: the store implementations every store-backed test runs against. Used only by test targets.
-        .target(name: "StoreTestSupport", dependencies: ["Secrets", "SQLiteStore", "PostgresStore", "SigilTestSupport"]),
+        .target(name: "StoreTestSupport", dependencies: ["Secrets", "Storage", "SQLiteStore", "PostgresStore", "SigilTestSupport"]),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
         .target(name: "WispAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
         .executableTarget(
@@ -167,6 +172,7 @@ let package = Package(
                 "Identity",
                 "SigilService",
                 "Secrets",
+                "Storage",
                 "SQLiteStore",
                 "PostgresStore",
                 "Sodium",
@@ -185,7 +191,7 @@ let package = Package(
         .target(
             name: "SigilFuzz",
             dependencies: [
-                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks",
+                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -206,18 +212,21 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretsTests",
-            dependencies: ["Secrets", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport", "StoreTestSupport"]
+            dependencies: ["Secrets", "Storage", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport", "StoreTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SigilServiceTests",
             dependencies: [
-                "SigilService", "Secrets", "SQLiteStore", "PostgresStore", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
+                "SigilService", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
                 "XRPCClient", "XRPCMethods", "Secp256k1",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SigilTestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature", "Sodium", "SigilTestSupport"]),
@@ -226,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "WebhookSignature", "Secrets", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
+                "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
                 "NetworkPolicy", "SigilService", "XRPC", "WispAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,35 +1,12 @@
+import Storage
 import Foundation
 import Secrets
-import Webhooks
 import Logging
 import PostgresNIO
 
 /// The owner-visible delivery log in PostgreSQL: one row per attempt, removed with its delivery.
 extension PostgresSecretStore: DeliveryLog {
-    /// Migration 5: the attempts log, and an index for an owner's deliveries to one webhook, newest first.
-    static func deliveryLogMigration(_ t: Tables) -> [String] {
-        [
-            """
-            CREATE TABLE \(t.attempts) (
-                id bigserial PRIMARY KEY,
-                delivery_id text COLLATE "C" NOT NULL,
-                at bigint NOT NULL,
-                duration_ms bigint NOT NULL,
-                status bigint NULL,
-                error text NULL
-            )
-            """,
-            "CREATE INDEX delivery_attempts_delivery ON \(t.attempts) (delivery_id, id)",
-            "CREATE INDEX deliveries_owner_webhook ON \(t.deliveries) (owner, webhook_rkey, created_at, id)",
-        ]
-    }
-
-    /// Migration 6: the index that bounds counting a webhook's pending deliveries (its cap).
-    static func pendingPerWebhookMigration(_ t: Tables) -> [String] {
-        ["CREATE INDEX deliveries_pending_webhook ON \(t.deliveries) (owner, webhook_rkey) WHERE status = 'pending'"]
-    }
-
-    public func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(SecretStoreError) {
+    public func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(StoreError) {
         let t = tables
         _ = try await read("recordAttempt", """
             INSERT INTO \(unescaped: t.attempts) (delivery_id, at, duration_ms, status, error)
@@ -42,7 +19,7 @@ extension PostgresSecretStore: DeliveryLog {
     }
 
     public func deliveries(owner: String, webhookRKey: String, status: DeliveryStatus?, before: DeliveryCursor?, limit: Int)
-        async throws(SecretStoreError) -> [LoggedDelivery] {
+        async throws(StoreError) -> [LoggedDelivery] {
         guard limit > 0 else { return [] }
         let t = tables
         let columns = loggedColumns
@@ -57,7 +34,7 @@ extension PostgresSecretStore: DeliveryLog {
         return try decoding("deliveries of a webhook") { try rows.map(Self.loggedDelivery) }
     }
 
-    public func delivery(owner: String, id: String) async throws(SecretStoreError) -> LoggedDelivery? {
+    public func delivery(owner: String, id: String) async throws(StoreError) -> LoggedDelivery? {
         let t = tables
         let columns = loggedColumns
         let rows = try await read("delivery", "SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries) d WHERE d.owner = \(owner) AND d.id = \(id)")
@@ -65,7 +42,7 @@ extension PostgresSecretStore: DeliveryLog {
         return try decoding("delivery") { try Self.loggedDelivery(row) }
     }
 
-    public func attempts(id: String, limit: Int) async throws(SecretStoreError) -> [DeliveryAttempt] {
+    public func attempts(id: String, limit: Int) async throws(StoreError) -> [DeliveryAttempt] {
         let t = tables
         let rows = try await read("attempts", """
             SELECT at, duration_ms, status, error FROM \(unescaped: t.attempts) WHERE delivery_id = \(id) ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
@@ -79,7 +56,7 @@ extension PostgresSecretStore: DeliveryLog {
     }
 
     public func redeliver(owner: String, id: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?, at: Int64)
-        async throws(SecretStoreError) -> Bool {
+        async throws(StoreError) -> Bool {
         let t = tables
         return !(try await read("redeliver", """
             UPDATE \(unescaped: t.deliveries) SET status = 'pending', attempts = 0, next_attempt_at = \(at), last_error = NULL, url = \(url),

@@ -1,6 +1,6 @@
+import Storage
 import Foundation
 import Secrets
-import Webhooks
 import Logging
 import PostgresNIO
 
@@ -16,68 +16,9 @@ extension PostgresSecretStore: DeliveryStore {
     /// takes at most 65,535).
     static let enqueueBatchSize = 500
 
-    /// Migration 2: the delivery tables.
-    static func deliveryMigration(_ t: Tables) -> [String] {
-        [
-            """
-            CREATE TABLE \(t.webhooks) (
-                owner text COLLATE "C" NOT NULL,
-                rkey text COLLATE "C" NOT NULL,
-                record bytea NOT NULL,
-                updated_at bigint NOT NULL,
-                PRIMARY KEY (owner, rkey)
-            )
-            """,
-            """
-            CREATE TABLE \(t.cursors) (
-                name text COLLATE "C" PRIMARY KEY,
-                value bigint NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE \(t.deliveries) (
-                id text COLLATE "C" PRIMARY KEY,
-                owner text COLLATE "C" NOT NULL,
-                webhook_rkey text COLLATE "C" NOT NULL,
-                url text NOT NULL,
-                secret_name text NULL,
-                inline_secret text NULL,
-                body bytea NOT NULL,
-                status text NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
-                attempts bigint NOT NULL DEFAULT 0,
-                next_attempt_at bigint NOT NULL,
-                lease_until bigint NULL,
-                last_error text NULL,
-                created_at bigint NOT NULL,
-                updated_at bigint NOT NULL
-            )
-            """,
-            // Only pending deliveries are ever claimed: the index stays small as delivered and dead ones pile up.
-            "CREATE INDEX deliveries_due ON \(t.deliveries) (next_attempt_at) WHERE status = 'pending'",
-            "CREATE INDEX deliveries_recent ON \(t.deliveries) (updated_at)",
-        ]
-    }
-
-    /// Migration 4: deliveries follow their webhook. Inline secrets are no longer queued (only their SHA-256, to
-    /// notice a change; queued plaintext is replaced), deliveries can be `cancelled`, the server can pause a
-    /// webhook, and pruning finds old finished deliveries by status.
-    static func deliveryFollowsWebhookMigration(_ t: Tables) -> [String] {
-        [
-            "ALTER TABLE \(t.deliveries) ADD COLUMN inline_secret_fingerprint bytea NULL",
-            """
-            UPDATE \(t.deliveries) SET inline_secret_fingerprint = sha256(convert_to(inline_secret, 'UTF8')), inline_secret = NULL
-            WHERE inline_secret IS NOT NULL
-            """,
-            "ALTER TABLE \(t.deliveries) DROP CONSTRAINT IF EXISTS deliveries_status_check",
-            "ALTER TABLE \(t.deliveries) ADD CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'delivered', 'dead', 'cancelled'))",
-            "CREATE INDEX deliveries_status_updated ON \(t.deliveries) (status, updated_at) WHERE status <> 'pending'",
-            "ALTER TABLE \(t.webhooks) ADD COLUMN disabled_reason text NULL, ADD COLUMN disabled_at bigint NULL, ADD COLUMN failing_since bigint NULL",
-        ]
-    }
-
     // MARK: - Webhooks
 
-    public func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError) {
+    public func upsertWebhook(_ webhook: WebhookRegistration) async throws(StoreError) {
         let t = tables
         _ = try await read("upsertWebhook", """
             INSERT INTO \(unescaped: t.webhooks) (owner, rkey, record, updated_at)
@@ -87,12 +28,12 @@ extension PostgresSecretStore: DeliveryStore {
             """)
     }
 
-    public func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError) {
+    public func removeWebhook(owner: String, rkey: String) async throws(StoreError) {
         let t = tables
         _ = try await read("removeWebhook", "DELETE FROM \(unescaped: t.webhooks) WHERE owner = \(owner) AND rkey = \(rkey)")
     }
 
-    public func webhooks() async throws(SecretStoreError) -> [WebhookRegistration] {
+    public func webhooks() async throws(StoreError) -> [WebhookRegistration] {
         let t = tables
         let rows = try await read("webhooks", """
             SELECT owner, rkey, record, updated_at, disabled_reason, failing_since FROM \(unescaped: t.webhooks) ORDER BY owner, rkey
@@ -111,7 +52,7 @@ extension PostgresSecretStore: DeliveryStore {
     /// One transaction: multi-row `INSERT … ON CONFLICT (id) DO NOTHING` (``enqueueBatchSize`` rows per
     /// statement), then the cursor. Ids repeated within `deliveries` keep their first occurrence, and rows are
     /// inserted in id order, so two replicas enqueueing overlapping batches at once cannot deadlock.
-    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError) {
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(StoreError) {
         var seen = Set<String>()
         let unique = deliveries.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
         if unique.isEmpty && cursor == nil { return }
@@ -174,7 +115,7 @@ extension PostgresSecretStore: DeliveryStore {
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    public func cursor(_ name: String) async throws(SecretStoreError) -> Int64? {
+    public func cursor(_ name: String) async throws(StoreError) -> Int64? {
         let t = tables
         let rows = try await read("cursor", "SELECT value FROM \(unescaped: t.cursors) WHERE name = \(name)")
         guard let row = rows.first else { return nil }
@@ -187,7 +128,7 @@ extension PostgresSecretStore: DeliveryStore {
     /// the same delivery. The pick is a `MATERIALIZED` CTE rather than `WHERE id IN (subquery)`, so that it runs
     /// exactly once: a subquery with `LIMIT … FOR UPDATE SKIP LOCKED` that the planner rescans (the inner side of
     /// a nested loop) can lock and return more rows than `limit`.
-    public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery] {
+    public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
         guard limit > 0 else { return [] }
         let t = tables
         let rows = try await read("claimDue", """
@@ -222,12 +163,12 @@ extension PostgresSecretStore: DeliveryStore {
     /// Does nothing: other replicas share this queue and may hold live leases, which must not be broken. A lease
     /// left by a replica that stopped runs out by itself (after the worker's lease duration), and its deliveries
     /// are claimable again.
-    public func releaseAllLeases() async throws(SecretStoreError) {}
+    public func releaseAllLeases() async throws(StoreError) {}
 
     // Each mark matches the delivery only under the caller's lease (its fencing token); the lease only grows.
 
     @discardableResult
-    public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
         return !(try await read("markDelivered", """
             UPDATE \(unescaped: t.deliveries) SET status = 'delivered', attempts = \(Int64(attempts)), lease_until = NULL,
@@ -237,7 +178,7 @@ extension PostgresSecretStore: DeliveryStore {
     }
 
     @discardableResult
-    public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
         return !(try await read("markRetry", """
             UPDATE \(unescaped: t.deliveries) SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt),
@@ -247,7 +188,7 @@ extension PostgresSecretStore: DeliveryStore {
     }
 
     @discardableResult
-    public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
         return !(try await read("markDead", """
             UPDATE \(unescaped: t.deliveries) SET status = 'dead', attempts = \(Int64(attempts)), last_error = \(error),
@@ -257,7 +198,7 @@ extension PostgresSecretStore: DeliveryStore {
     }
 
     @discardableResult
-    public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
         return !(try await read("markCancelled", """
             UPDATE \(unescaped: t.deliveries) SET status = 'cancelled', last_error = \(error), lease_until = NULL, updated_at = \(at)
@@ -267,7 +208,7 @@ extension PostgresSecretStore: DeliveryStore {
 
     /// One statement over at most `limit` rows (picked by the `(status, updated_at)` index, `SKIP LOCKED` so it
     /// never waits for a claimer).
-    public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(SecretStoreError) -> Int {
+    public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int {
         guard status != .pending, limit > 0 else { return 0 }
         let t = tables
         return try await read("pruneDeliveries", """
@@ -281,7 +222,7 @@ extension PostgresSecretStore: DeliveryStore {
             """).count
     }
 
-    public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(SecretStoreError) {
+    public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError) {
         let t = tables
         _ = try await read("setWebhookDisabled", """
             UPDATE \(unescaped: t.webhooks) SET disabled_reason = \(reason), disabled_at = \(reason == nil ? nil : at)
@@ -290,7 +231,7 @@ extension PostgresSecretStore: DeliveryStore {
     }
 
     /// One statement: keeps an existing streak start, else starts one at `at`.
-    public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(SecretStoreError) -> Int64? {
+    public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(StoreError) -> Int64? {
         let t = tables
         let rows = try await read("noteWebhookFailure", """
             UPDATE \(unescaped: t.webhooks) SET failing_since = coalesce(failing_since, \(at))
@@ -300,13 +241,13 @@ extension PostgresSecretStore: DeliveryStore {
         return try decoding("noteWebhookFailure") { try row.decode(Int64.self) }
     }
 
-    public func clearWebhookFailure(owner: String, rkey: String) async throws(SecretStoreError) {
+    public func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError) {
         let t = tables
         _ = try await read("clearWebhookFailure", "UPDATE \(unescaped: t.webhooks) SET failing_since = NULL WHERE owner = \(owner) AND rkey = \(rkey)")
     }
 
     /// Newest `updated_at` first (ties: greatest id first).
-    public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
+    public func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
         guard limit > 0 else { return [] }
         let t = tables
         let columns = Self.deliveryColumns(prefix: "")
@@ -325,7 +266,7 @@ extension PostgresSecretStore: DeliveryStore {
         return try decoding("deliveries") { try rows.map(Self.delivery) }
     }
 
-    public func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int] {
+    public func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int] {
         let t = tables
         let rows = try await read("deliveryCounts", "SELECT status, count(*) FROM \(unescaped: t.deliveries) GROUP BY status")
         return try decoding("deliveryCounts") {
@@ -352,7 +293,7 @@ extension PostgresSecretStore: DeliveryStore {
         let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt, lease) =
             try row.decode((String, String, String, String, String?, ByteBuffer?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
         guard let status = DeliveryStatus(rawValue: status) else {
-            throw SecretStoreError.unavailable("unknown delivery status in the database")
+            throw StoreError.unavailable("unknown delivery status in the database")
         }
         let new = NewDelivery(id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName,
                               inlineSecretFingerprint: inlineSecret.map { Array($0.readableBytesView) },

@@ -3,17 +3,17 @@ import Secrets
 import Logging
 import PostgresNIO
 
-/// Transactions, reads and the mapping of PostgreSQL errors to `SecretStoreError`.
+/// Transactions, reads and the mapping of PostgreSQL errors to `StoreError`.
 extension PostgresSecretStore {
     // MARK: - Plumbing
 
     /// Runs `body` in a transaction on one pooled connection: `BEGIN`, then `COMMIT` if it returns, `ROLLBACK`
     /// if it throws (a connection whose rollback fails is closed, so the pool never hands out a broken
-    /// transaction). Every error comes out as a ``SecretStoreError``.
+    /// transaction). Every error comes out as a ``StoreError``.
     func transaction<Value: Sendable>(
         _ operation: String,
         _ body: (PostgresConnection, Logger) async throws -> Value
-    ) async throws(SecretStoreError) -> Value {
+    ) async throws(StoreError) -> Value {
         let logger = self.logger
         do {
             return try await client.withConnection { connection in
@@ -30,7 +30,7 @@ extension PostgresSecretStore {
         on connection: PostgresConnection,
         logger: Logger,
         _ body: (PostgresConnection, Logger) async throws -> Value
-    ) async throws(SecretStoreError) -> Value {
+    ) async throws(StoreError) -> Value {
         do {
             return try await inTransaction(connection, logger, body)
         } catch {
@@ -60,7 +60,7 @@ extension PostgresSecretStore {
     }
 
     /// One statement in its own (auto-committed) transaction; its rows.
-    func read(_ operation: String, _ query: PostgresQuery) async throws(SecretStoreError) -> [PostgresRow] {
+    func read(_ operation: String, _ query: PostgresQuery) async throws(StoreError) -> [PostgresRow] {
         do {
             return try await client.query(query, logger: logger).collect()
         } catch {
@@ -68,8 +68,8 @@ extension PostgresSecretStore {
         }
     }
 
-    /// Runs row decoding, turning its errors into ``SecretStoreError``s.
-    func decoding<T>(_ operation: String, _ body: () throws -> T) throws(SecretStoreError) -> T {
+    /// Runs row decoding, turning its errors into ``StoreError``s.
+    func decoding<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
         } catch {
@@ -78,7 +78,7 @@ extension PostgresSecretStore {
     }
 
     static func callSeal(_ seal: @Sendable (Int64) throws -> [UInt8], version: Int64,
-                                 operation: String) throws(SecretStoreError) -> [UInt8] {
+                                 operation: String) throws(StoreError) -> [UInt8] {
         do {
             return try seal(version)
         } catch {
@@ -86,10 +86,10 @@ extension PostgresSecretStore {
         }
     }
 
-    /// A ``SecretStoreError`` for any error: store errors pass through; database errors become `unavailable`
+    /// A ``StoreError`` for any error: store errors pass through; database errors become `unavailable`
     /// with the SQLSTATE and the server's message, never the query's parameters (tokens, sealed bytes).
-    static func storeError(_ error: any Error, operation: String) -> SecretStoreError {
-        if let error = error as? SecretStoreError { return error }
+    static func storeError(_ error: any Error, operation: String) -> StoreError {
+        if let error = error as? StoreError { return error }
         if let error = error as? PSQLError {
             if let server = error.serverInfo {
                 let state = server[.sqlState] ?? "?????"

@@ -11,12 +11,12 @@ extension PostgresSecretStore {
     package var schema: String { tables.schemaName }
 
     /// Runs one statement as given (tests: `CHECKPOINT`, inspection). Never with outside input.
-    package func execute(unsafeSQL sql: String) async throws(SecretStoreError) -> [PostgresRow] {
+    package func execute(unsafeSQL sql: String) async throws(StoreError) -> [PostgresRow] {
         try await read("execute", PostgresQuery(unsafeSQL: sql))
     }
 
     /// Drops the schema with every table in it (tests clean up after themselves with it). Not reversible.
-    package func dropSchema() async throws(SecretStoreError) {
+    package func dropSchema() async throws(StoreError) {
         _ = try await read("drop schema", PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(tables.schema) CASCADE"))
     }
 
@@ -25,10 +25,15 @@ extension PostgresSecretStore {
     ///
     /// It runs on a connection of its own rather than the pool's, so that a server that cannot be reached (or
     /// refuses the password) is reported at once and with its reason; the pool would keep retrying for a minute.
-    public func migrate() async throws(SecretStoreError) {
+    public func migrate() async throws(StoreError) {
+        try await migrate(through: PostgresSchemaHistory.latestVersion)
+    }
+
+    /// Applies the migrations up to and including `version` (tests build the schema of an earlier build with it).
+    package func migrate(through version: Int64) async throws(StoreError) {
         let t = tables
         let space = lockSpace
-        let migrations = Self.migrations(t)
+        let migrations = PostgresSchemaHistory.migrations.filter { $0.version <= version }
         let logger = self.logger
         let connection: PostgresConnection
         do {
@@ -36,7 +41,7 @@ extension PostgresSecretStore {
         } catch {
             throw Self.storeError(error, operation: "migrate")
         }
-        let outcome: Result<Void, SecretStoreError>
+        let outcome: Result<Void, StoreError>
         do {
             try await Self.transaction("migrate", on: connection, logger: logger) { connection, logger in
                 try await Self.applyMigrations(migrations, tables: t, lockSpace: space, connection, logger)
@@ -49,7 +54,7 @@ extension PostgresSecretStore {
         try outcome.get()
     }
 
-    static func applyMigrations(_ migrations: [(Int64, [String])], tables t: Tables, lockSpace space: String,
+    static func applyMigrations(_ migrations: [PostgresMigration], tables t: Tables, lockSpace space: String,
                                         _ connection: PostgresConnection, _ logger: Logger) async throws {
         try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext('migrate'))", logger)
         // Durability is the server's `synchronous_commit`; this store never changes it, but says when it is off.
@@ -75,70 +80,20 @@ extension PostgresSecretStore {
         let rows = try await connection.rows("SELECT coalesce(max(version), 0) FROM \(unescaped: t.migrations)", logger)
         var current: Int64 = 0
         if let row = rows.first { current = try row.decode(Int64.self) }
-        if current > Self.schemaVersion {
+        if current > PostgresSchemaHistory.latestVersion {
             logger.warning("PostgreSQL secrets schema is newer than this build", metadata: [
-                "schema.version": "\(current)", "supported.version": "\(Self.schemaVersion)",
+                "schema.version": "\(current)", "supported.version": "\(PostgresSchemaHistory.latestVersion)",
             ])
             return
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        for (version, statements) in migrations where version > current {
-            for statement in statements {
+        // The migrations name their tables without a schema: for the rest of this transaction, they are this one's.
+        try await connection.rows(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(t.schema)"), logger)
+        for migration in migrations where migration.version > current {
+            for statement in migration.statements {
                 try await connection.rows(PostgresQuery(unsafeSQL: statement), logger)
             }
-            try await connection.rows("INSERT INTO \(unescaped: t.migrations) (version, applied_at) VALUES (\(version), \(now))", logger)
+            try await connection.rows("INSERT INTO \(unescaped: t.migrations) (version, applied_at) VALUES (\(migration.version), \(now))", logger)
         }
     }
-
-    /// Every migration, in order: its version and its statements (run in the `migrate` transaction).
-    static func migrations(_ t: Tables) -> [(Int64, [String])] {
-        [
-            (1, [
-                """
-                CREATE TABLE \(t.secrets) (
-                    owner text COLLATE "C" NOT NULL,
-                    name text COLLATE "C" NOT NULL,
-                    version bigint NOT NULL CHECK (version >= 1),
-                    sealed bytea NOT NULL,
-                    created_at bigint NOT NULL,
-                    rotated_at bigint NULL,
-                    PRIMARY KEY (owner, name)
-                )
-                """,
-                """
-                CREATE TABLE \(t.audit) (
-                    id bigserial PRIMARY KEY,
-                    owner text COLLATE "C" NOT NULL,
-                    name text COLLATE "C" NOT NULL,
-                    action text NOT NULL CHECK (action IN ('created', 'rotated', 'deleted')),
-                    version bigint NOT NULL,
-                    at bigint NOT NULL
-                )
-                """,
-                "CREATE INDEX secret_audit_owner_name_id ON \(t.audit) (owner, name, id)",
-                """
-                CREATE TABLE \(t.metadata) (
-                    key text PRIMARY KEY,
-                    value bytea NOT NULL
-                )
-                """,
-                """
-                CREATE TABLE \(t.nonces) (
-                    issuer text NOT NULL,
-                    jti text NOT NULL,
-                    expires_at bigint NOT NULL,
-                    PRIMARY KEY (issuer, jti)
-                )
-                """,
-                "CREATE INDEX nonces_expires_at ON \(t.nonces) (expires_at)",
-            ]),
-            (2, deliveryMigration(t)),
-            (3, rotationMigration(t)),
-            (4, deliveryFollowsWebhookMigration(t)),
-            (5, deliveryLogMigration(t)),
-            (6, pendingPerWebhookMigration(t)),
-            (7, signingKeyMigration(t)),
-        ]
-    }
-
 }

@@ -5,34 +5,6 @@ import PostgresNIO
 
 /// Writes of one secret under its row lock, the rotation state's columns, the audit trail, re-keying.
 extension PostgresSecretStore {
-    /// Migration 3: an overlap's previous token, the policy, the recorded expiry and the token fingerprint
-    /// beside each secret; the new audit actions and who did each change.
-    static func rotationMigration(_ t: Tables) -> [String] {
-        [
-            """
-            ALTER TABLE \(t.secrets)
-                ADD COLUMN previous_version bigint NULL,
-                ADD COLUMN previous_sealed bytea NULL,
-                ADD COLUMN previous_valid_until bigint NULL,
-                ADD COLUMN overlap_seconds bigint NULL,
-                ADD COLUMN rotation_period_seconds bigint NULL,
-                ADD COLUMN policy_expires_at bigint NULL,
-                ADD COLUMN last_rotation_by text NULL,
-                ADD COLUMN expired_at bigint NULL,
-                ADD COLUMN fingerprint bytea NULL
-            """,
-            "CREATE INDEX secrets_fingerprint ON \(t.secrets) (fingerprint)",
-            "ALTER TABLE \(t.audit) DROP CONSTRAINT IF EXISTS secret_audit_action_check",
-            """
-            ALTER TABLE \(t.audit)
-                ADD CONSTRAINT secret_audit_action_check CHECK (action IN (\(AuditEvent.Action.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))),
-                ADD COLUMN actor text NULL
-            """,
-            // Every event before this migration was the account's (created, rotated, deleted by service auth).
-            "UPDATE \(t.audit) SET actor = 'account'",
-        ]
-    }
-
     static let secretColumns = """
         owner, name, version, sealed, created_at, rotated_at, previous_version, previous_sealed, previous_valid_until, \
         overlap_seconds, rotation_period_seconds, policy_expires_at, last_rotation_by, expired_at, fingerprint
@@ -42,13 +14,13 @@ extension PostgresSecretStore {
     /// Locks the row (`FOR UPDATE`: writes of this secret on any replica, and signers holding it `FOR SHARE`,
     /// take turns), applies `change`, writes the row and its events, in one transaction.
     public func update(owner: String, name: String,
-                       _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> SecretChange {
+                       _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange) async throws(StoreError) -> SecretChange {
         let t = tables
         return try await transaction("update") { connection, logger in
             let rows = try await connection.rows("""
                 SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
                 """, logger)
-            guard let row = rows.first else { throw SecretStoreError.notFound }
+            guard let row = rows.first else { throw StoreError.notFound }
             let result = try change(try Self.storedSecret(row))
             let s = result.secret
             try await connection.rows("""
@@ -67,13 +39,13 @@ extension PostgresSecretStore {
 
     /// Deletes the row (and so its sealed tokens), appends `events(row)` and `deleted`, in one transaction.
     public func delete(owner: String, name: String, at: Int64, by: RotationActor?,
-                       events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(SecretStoreError) -> Int64 {
+                       events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(StoreError) -> Int64 {
         let t = tables
         return try await transaction("delete") { connection, logger in
             let rows = try await connection.rows("""
                 DELETE FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) RETURNING \(unescaped: Self.secretColumns)
                 """, logger)
-            guard let row = rows.first else { throw SecretStoreError.notFound }
+            guard let row = rows.first else { throw StoreError.notFound }
             let secret = try Self.storedSecret(row)
             for event in events(secret) { try await Self.append(t, event, connection, logger) }
             try await Self.append(t, AuditEvent(owner: owner, name: name, action: .deleted, version: secret.version, at: at, by: by), connection, logger)
@@ -82,7 +54,7 @@ extension PostgresSecretStore {
     }
 
     /// The secret whose `fingerprint` is one of these (an index lookup).
-    public func secret(fingerprints: [[UInt8]]) async throws(SecretStoreError) -> StoredSecret? {
+    public func secret(fingerprints: [[UInt8]]) async throws(StoreError) -> StoredSecret? {
         let t = tables
         for fingerprint in fingerprints {
             let rows = try await read("secret by fingerprint", """
@@ -94,7 +66,7 @@ extension PostgresSecretStore {
     }
 
     /// One secret's events newest first, below `before`.
-    public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(SecretStoreError) -> [AuditEvent] {
+    public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         let t = tables
         let rows = try await read("history", """
             SELECT \(unescaped: Self.auditColumns) FROM \(unescaped: t.audit)
@@ -107,13 +79,13 @@ extension PostgresSecretStore {
     /// ``resealBatchSize`` rows ordered by `(owner, name)`, each batch locked (`FOR UPDATE`) while it is read,
     /// resealed and written, so no rotation or deletion slips in between. A failing `reseal` rolls back its
     /// batch; the batches before it stay committed, and running `resealAll` again goes over every row again.
-    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> ResealedSecret) async throws(SecretStoreError) -> Int {
+    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> ResealedSecret) async throws(StoreError) -> Int {
         try await eachBatch("resealAll", where: "TRUE") { secret, connection, logger in
             let resealed: ResealedSecret
             do {
                 resealed = try reseal(secret)
             } catch {
-                throw SecretStoreError.unavailable("resealAll: reseal failed (\(type(of: error)))")
+                throw StoreError.unavailable("resealAll: reseal failed (\(type(of: error)))")
             }
             try await connection.rows("""
                 UPDATE \(unescaped: self.tables.secrets) SET sealed = \(ByteBuffer(bytes: resealed.sealed)),
@@ -125,7 +97,7 @@ extension PostgresSecretStore {
     }
 
     /// Fills in fingerprints of rows that have none (written before migration 3), batch by batch under row locks.
-    public func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(SecretStoreError) -> Int {
+    public func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(StoreError) -> Int {
         try await eachBatch("fillMissingFingerprints", where: "fingerprint IS NULL") { secret, connection, logger in
             guard let value = fingerprint(secret) else { return false }
             try await connection.rows("""
@@ -139,7 +111,7 @@ extension PostgresSecretStore {
     /// Runs `body` on every row matching `condition` (a constant SQL condition), ``resealBatchSize`` rows a
     /// transaction, each batch locked `FOR UPDATE`. Counts the rows `body` said true for.
     private func eachBatch(_ operation: String, where condition: String,
-                           _ body: (StoredSecret, PostgresConnection, Logger) async throws -> Bool) async throws(SecretStoreError) -> Int {
+                           _ body: (StoredSecret, PostgresConnection, Logger) async throws -> Bool) async throws(StoreError) -> Int {
         let t = tables
         let batchSize = Int64(Self.resealBatchSize)
         var total = 0
@@ -194,7 +166,7 @@ extension PostgresSecretStore {
     static func auditEvent(_ row: PostgresRow) throws -> AuditEvent {
         let (id, owner, name, actionName, version, at, actor) = try row.decode((Int64, String, String, String, Int64, Int64, String?).self)
         guard let action = AuditEvent.Action(rawValue: actionName) else {
-            throw SecretStoreError.unavailable("audit: unknown action in the database")
+            throw StoreError.unavailable("audit: unknown action in the database")
         }
         return AuditEvent(id: id, owner: owner, name: name, action: action, version: version, at: at, by: actor.flatMap(RotationActor.init(rawValue:)))
     }

@@ -1,6 +1,6 @@
+import Storage
 import Foundation
 import Secrets
-import Webhooks
 import Logging
 import PostgresNIO
 
@@ -37,8 +37,6 @@ public final class PostgresSecretStore: SecretStore {
     let lockSpace: String
     let nonceSweep = NonceSweep()
 
-    /// The schema's latest migration; ``migrate()`` brings an older schema up to it.
-    static let schemaVersion: Int64 = 7
     /// How many secrets `resealAll` locks and rewrites per transaction.
     static let resealBatchSize = 100
     /// How often (Unix seconds) each replica deletes expired nonces.
@@ -56,12 +54,12 @@ public final class PostgresSecretStore: SecretStore {
     ///     at most 63 characters. Case is kept (the name is always quoted).
     ///   - maximumConnections: The size of the connection pool.
     ///   - logger: Where the pool logs; it never logs below `debug` (trace logs would show row contents).
-    /// - Throws: `SecretStoreError.unavailable` for a URL or schema that cannot be used. Nothing is connected yet:
+    /// - Throws: `StoreError.unavailable` for a URL or schema that cannot be used. Nothing is connected yet:
     ///   an unreachable server shows up on the first call (usually ``migrate()``).
     ///   - signingConnections: The size of the signing pool (see ``withCurrent(owner:name:_:)``): at most this
     ///     many deliveries are between reading their token and starting to write, per replica.
     public init(url: String, schema: String = "public", maximumConnections: Int = 10, signingConnections: Int = 16,
-                logger: Logger = Logger(label: "sigil.secrets.postgres")) throws(SecretStoreError) {
+                logger: Logger = Logger(label: "sigil.secrets.postgres")) throws(StoreError) {
         guard Self.isValidSchemaName(schema) else {
             throw .unavailable("invalid PostgreSQL schema name: use letters, digits and _ (at most 63, not starting with a digit)")
         }
@@ -117,7 +115,7 @@ public final class PostgresSecretStore: SecretStore {
     /// Inserts version 1 of `name` for `owner`, with its audit event, in one transaction. An advisory lock per
     /// owner makes the count-then-insert atomic against other creations by the same owner on any replica.
     public func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
+                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
         let t = tables
         let space = lockSpace
         return try await transaction("create") { connection, logger in
@@ -125,13 +123,13 @@ public final class PostgresSecretStore: SecretStore {
             let counts = try await connection.rows("""
                 SELECT count(*), count(*) FILTER (WHERE name = \(name)) FROM \(unescaped: t.secrets) WHERE owner = \(owner)
                 """, logger)
-            guard let row = counts.first else { throw SecretStoreError.unavailable("create: no count returned") }
+            guard let row = counts.first else { throw StoreError.unavailable("create: no count returned") }
             let (total, same) = try row.decode((Int64, Int64).self)
-            if same > 0 { throw SecretStoreError.alreadyExists }
-            if total >= Int64(maxPerOwner) { throw SecretStoreError.limitReached(maxPerOwner) }
+            if same > 0 { throw StoreError.alreadyExists }
+            if total >= Int64(maxPerOwner) { throw StoreError.limitReached(maxPerOwner) }
             // One name space per account: under the same advisory lock signing-key creation takes.
             let key = try await connection.rows("SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)", logger)
-            if !key.isEmpty { throw SecretStoreError.alreadyExists }
+            if !key.isEmpty { throw StoreError.alreadyExists }
 
             let sealed = try Self.callSeal(seal, version: 1, operation: "create")
             let inserted = try await connection.rows("""
@@ -140,14 +138,14 @@ public final class PostgresSecretStore: SecretStore {
                 ON CONFLICT (owner, name) DO NOTHING
                 RETURNING 1
                 """, logger)
-            if inserted.isEmpty { throw SecretStoreError.alreadyExists }
+            if inserted.isEmpty { throw StoreError.alreadyExists }
             try await Self.append(t, AuditEvent(owner: owner, name: name, action: .created, version: 1, at: at, by: .account), connection, logger)
             return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil, fingerprint: fingerprint)
         }
     }
 
     /// Reads the secret from the database (no cache).
-    public func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret? {
+    public func current(owner: String, name: String) async throws(StoreError) -> StoredSecret? {
         let t = tables
         let rows = try await read("current", """
             SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name)
@@ -191,7 +189,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// The owner's secrets in byte order of their names (`COLLATE "C"`), strictly after `cursor`.
-    public func list(owner: String, after cursor: String?, limit: Int) async throws(SecretStoreError) -> [SecretSummary] {
+    public func list(owner: String, after cursor: String?, limit: Int) async throws(StoreError) -> [SecretSummary] {
         guard limit > 0 else { return [] }
         let t = tables
         let rows: [PostgresRow]
@@ -215,7 +213,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// The owner's audit trail (optionally of one name), in the order it was written.
-    public func audit(owner: String, name: String?) async throws(SecretStoreError) -> [AuditEvent] {
+    public func audit(owner: String, name: String?) async throws(StoreError) -> [AuditEvent] {
         let t = tables
         let rows: [PostgresRow]
         if let name {
@@ -233,7 +231,7 @@ public final class PostgresSecretStore: SecretStore {
     // MARK: - Metadata and nonces
 
     /// A named value from the `metadata` table, or nil.
-    public func metadata(_ key: String) async throws(SecretStoreError) -> [UInt8]? {
+    public func metadata(_ key: String) async throws(StoreError) -> [UInt8]? {
         let t = tables
         let rows = try await read("metadata", "SELECT value FROM \(unescaped: t.metadata) WHERE key = \(key)")
         guard let row = rows.first else { return nil }
@@ -244,7 +242,7 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// Inserts or replaces a named value.
-    public func setMetadata(_ key: String, _ value: [UInt8]) async throws(SecretStoreError) {
+    public func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) {
         let t = tables
         _ = try await read("setMetadata", """
             INSERT INTO \(unescaped: t.metadata) (key, value) VALUES (\(key), \(ByteBuffer(bytes: value)))
@@ -255,7 +253,7 @@ public final class PostgresSecretStore: SecretStore {
     /// Records `(issuer, jti)` until `expiresAt`: true if it was not recorded, or only by a claim that has expired
     /// (`expires_at <= now`), which this one replaces. One statement, so two replicas claiming the same id at
     /// once cannot both succeed. About once a minute, each replica also deletes expired claims.
-    public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(SecretStoreError) -> Bool {
+    public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(StoreError) -> Bool {
         let t = tables
         let rows = try await read("claimNonce", """
             INSERT INTO \(unescaped: t.nonces) AS claimed (issuer, jti, expires_at) VALUES (\(issuer), \(jti), \(expiresAt))

@@ -8,34 +8,6 @@ import Secrets
 /// does), so "a name is a secret or a signing key" holds across replicas; every change locks its row
 /// (`FOR UPDATE`), so a scheduled rotation due on several replicas is made by exactly one.
 extension PostgresSecretStore: SigningKeyStore {
-    /// Migration 7: the signing keys.
-    static func signingKeyMigration(_ t: Tables) -> [String] {
-        [
-            """
-            CREATE TABLE \(t.signingKeys) (
-                owner text COLLATE "C" NOT NULL,
-                name text COLLATE "C" NOT NULL,
-                version bigint NOT NULL CHECK (version >= 1),
-                sealed bytea NOT NULL,
-                public_key bytea NOT NULL,
-                created_at bigint NOT NULL,
-                valid_from bigint NOT NULL,
-                rotated_at bigint NULL,
-                last_rotation_manual boolean NULL,
-                previous_version bigint NULL, previous_sealed bytea NULL, previous_public_key bytea NULL,
-                previous_valid_from bigint NULL, previous_valid_until bigint NULL,
-                next_version bigint NULL, next_sealed bytea NULL, next_public_key bytea NULL, next_announced_at bigint NULL,
-                overlap_seconds bigint NOT NULL DEFAULT 0,
-                interval_days bigint NULL, minute_of_day bigint NULL, next_rotation_at bigint NULL,
-                last_status text NULL, last_message text NULL,
-                PRIMARY KEY (owner, name)
-            )
-            """,
-            "CREATE INDEX signing_keys_due ON \(t.signingKeys) (next_rotation_at) WHERE next_rotation_at IS NOT NULL",
-            "CREATE INDEX signing_keys_overlap ON \(t.signingKeys) (previous_valid_until) WHERE previous_valid_until IS NOT NULL",
-        ]
-    }
-
     static let signingKeyColumns = """
         owner, name, version, sealed, public_key, created_at, valid_from, rotated_at, last_rotation_manual,
         previous_version, previous_sealed, previous_public_key, previous_valid_from, previous_valid_until,
@@ -43,7 +15,7 @@ extension PostgresSecretStore: SigningKeyStore {
         overlap_seconds, interval_days, minute_of_day, next_rotation_at, last_status, last_message
         """
 
-    public func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(SecretStoreError) {
+    public func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(StoreError) {
         let t = tables
         let space = lockSpace
         try await transaction("createSigningKey") { connection, logger in
@@ -52,10 +24,10 @@ extension PostgresSecretStore: SigningKeyStore {
                 SELECT 1 FROM \(unescaped: t.secrets) WHERE owner = \(key.owner) AND name = \(key.name)
                 UNION ALL SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(key.owner) AND name = \(key.name)
                 """, logger)
-            if !taken.isEmpty { throw SecretStoreError.alreadyExists }
+            if !taken.isEmpty { throw StoreError.alreadyExists }
             let counts = try await connection.rows("SELECT count(*) FROM \(unescaped: t.signingKeys) WHERE owner = \(key.owner)", logger)
             let total = try counts.first?.decode(Int64.self) ?? 0
-            if total >= Int64(maxPerOwner) { throw SecretStoreError.limitReached(maxPerOwner) }
+            if total >= Int64(maxPerOwner) { throw StoreError.limitReached(maxPerOwner) }
             try await connection.rows("""
                 INSERT INTO \(unescaped: t.signingKeys) (owner, name, version, sealed, public_key, created_at, valid_from, overlap_seconds)
                 VALUES (\(key.owner), \(key.name), \(key.version), \(ByteBuffer(bytes: key.sealed)), \(ByteBuffer(bytes: key.publicKey)),
@@ -65,7 +37,7 @@ extension PostgresSecretStore: SigningKeyStore {
         }
     }
 
-    public func signingKey(owner: String, name: String) async throws(SecretStoreError) -> StoredSigningKey? {
+    public func signingKey(owner: String, name: String) async throws(StoreError) -> StoredSigningKey? {
         let t = tables
         let rows = try await read("signingKey", """
             SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)
@@ -73,7 +45,35 @@ extension PostgresSecretStore: SigningKeyStore {
         return try decoding("signingKey") { try rows.first.map(Self.storedSigningKey) }
     }
 
-    public func signingKeys(owner: String) async throws(SecretStoreError) -> [StoredSigningKey] {
+    public func withSigner<T: Sendable>(owner: String, name: String,
+                                        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T) async throws -> T {
+        let t = tables
+        let logger = self.logger
+        do {
+            return try await signingClient.withConnection { connection in
+                try await Self.inTransaction(connection, logger) { connection, logger in
+                    // Both rows held FOR SHARE until `body` returns: a rotation or deletion of either, on any replica, waits.
+                    let secrets = try await connection.rows("""
+                        SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets)
+                        WHERE owner = \(owner) AND name = \(name) FOR SHARE
+                        """, logger)
+                    let keys = try await connection.rows("""
+                        SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys)
+                        WHERE owner = \(owner) AND name = \(name) FOR SHARE
+                        """, logger)
+                    let secret = try secrets.first.map { try Self.storedSecret($0) }
+                    let key = try keys.first.map { try Self.storedSigningKey($0) }
+                    return try await BodyError.wrapping { try await body(secret, key) }
+                }
+            }
+        } catch let error as BodyError {
+            throw error.underlying
+        } catch {
+            throw Self.storeError(error, operation: "withSigner")
+        }
+    }
+
+    public func signingKeys(owner: String) async throws(StoreError) -> [StoredSigningKey] {
         let t = tables
         let rows = try await read("signingKeys", """
             SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) ORDER BY name
@@ -82,21 +82,21 @@ extension PostgresSecretStore: SigningKeyStore {
     }
 
     public func updateSigningKey(owner: String, name: String,
-                                 _ change: @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SecretStoreError)
+                                 _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError)
         -> StoredSigningKey {
         let t = tables
         return try await transaction("updateSigningKey") { connection, logger in
             let rows = try await connection.rows("""
                 SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
                 """, logger)
-            guard let row = rows.first else { throw SecretStoreError.notFound }
+            guard let row = rows.first else { throw StoreError.notFound }
             let changed = try change(try Self.storedSigningKey(row))
             try await Self.writeSigningKey(t, changed, connection, logger)
             return changed
         }
     }
 
-    public func deleteSigningKey(owner: String, name: String) async throws(SecretStoreError) {
+    public func deleteSigningKey(owner: String, name: String) async throws(StoreError) {
         let t = tables
         let rows = try await read("deleteSigningKey", """
             DELETE FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name) RETURNING 1
@@ -104,7 +104,7 @@ extension PostgresSecretStore: SigningKeyStore {
         if rows.isEmpty { throw .notFound }
     }
 
-    public func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)] {
+    public func dueSigningKeys(now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)] {
         let t = tables
         let rows = try await read("dueSigningKeys", """
             SELECT owner, name FROM (
@@ -115,7 +115,7 @@ extension PostgresSecretStore: SigningKeyStore {
         return try decoding("dueSigningKeys") { try rows.map { row in let (owner, name) = try row.decode((String, String).self); return (owner, name) } }
     }
 
-    public func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64? {
+    public func nextSigningKeyRotation() async throws(StoreError) -> Int64? {
         let t = tables
         let rows = try await read("nextSigningKeyRotation", """
             SELECT least(min(next_rotation_at), min(previous_valid_until)) FROM \(unescaped: t.signingKeys)
@@ -123,7 +123,7 @@ extension PostgresSecretStore: SigningKeyStore {
         return try decoding("nextSigningKeyRotation") { try rows.first?.decode(Int64?.self) ?? nil }
     }
 
-    public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError)
+    public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(StoreError)
         -> [(owner: String, name: String)] {
         let t = tables
         let rows = try await read("signingKeyNames", """

@@ -24,7 +24,7 @@ struct PostgresURLConfiguration {
     /// reason when the server cannot be reached).
     let connectionConfiguration: PostgresConnection.Configuration
 
-    init(_ url: String) throws(SecretStoreError) {
+    init(_ url: String) throws(StoreError) {
         guard let components = URLComponents(string: url) else {
             throw .unavailable("invalid database URL: not a URL")
         }
@@ -87,7 +87,7 @@ struct PostgresURLConfiguration {
 
     private static func tls(
         mode: String, rootCertificates: String?
-    ) throws(SecretStoreError) -> (PostgresClient.Configuration.TLS, PostgresConnection.Configuration.TLS) {
+    ) throws(StoreError) -> (PostgresClient.Configuration.TLS, PostgresConnection.Configuration.TLS) {
         var tls = TLSConfiguration.makeClientConfiguration()
         let haveRoots = rootCertificates.map { !$0.isEmpty } ?? false
         if let roots = rootCertificates, haveRoots, roots != "system" {

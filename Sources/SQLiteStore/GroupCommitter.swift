@@ -15,7 +15,7 @@ final class GroupCommitter: @unchecked Sendable {
         /// Runs in the transaction; returns what to do once the transaction has committed.
         let run: (Database) -> @Sendable () -> Void
         /// Called instead when the batch as a whole fails.
-        let fail: @Sendable (SecretStoreError) -> Void
+        let fail: @Sendable (StoreError) -> Void
     }
 
     private let pool: DatabasePool
@@ -28,17 +28,17 @@ final class GroupCommitter: @unchecked Sendable {
     }
 
     /// Runs `body` in the next batch transaction and returns its result once that transaction committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws(SecretStoreError) -> T) async throws(SecretStoreError) -> T {
-        let result: Result<T, SecretStoreError> = await withCheckedContinuation { continuation in
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws(StoreError) -> T) async throws(StoreError) -> T {
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             let job = Job(
                 run: { db in
-                    var outcome: Result<T, SecretStoreError> = .failure(.unavailable("not run"))
+                    var outcome: Result<T, StoreError> = .failure(.unavailable("not run"))
                     do {
                         try db.inSavepoint {
                             do {
                                 outcome = .success(try body(db))
                                 return .commit
-                            } catch let error as SecretStoreError {
+                            } catch let error as StoreError {
                                 outcome = .failure(error)
                                 return .rollback
                             } catch {
@@ -91,7 +91,7 @@ final class GroupCommitter: @unchecked Sendable {
         do {
             return try await pool.write { db in jobs.value.map { $0.run(db) } }
         } catch {
-            let failure = SecretStoreError.unavailable("commit failed: \(error)")
+            let failure = StoreError.unavailable("commit failed: \(error)")
             let fails = batch.map(\.fail)
             return fails.map { fail in { fail(failure) } }
         }

@@ -1,27 +1,12 @@
+import Storage
 import Foundation
 import Secrets
-import Webhooks
 import GRDB
 
 /// The owner-visible delivery log in SQLite: one row per attempt, removed with its delivery.
 extension SQLiteSecretStore: DeliveryLog {
-    static func registerDeliveryLogMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v5-delivery-log") { db in
-            try db.execute(sql: """
-                CREATE TABLE delivery_attempts (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id TEXT NOT NULL, at INTEGER NOT NULL,
-                    duration_ms INTEGER NOT NULL, status INTEGER, error TEXT);
-                CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);
-                CREATE INDEX deliveries_owner_webhook ON deliveries (owner, webhook_rkey, created_at, id);
-                """)
-        }
-        migrator.registerMigration("v6-pending-per-webhook") { db in
-            try db.execute(sql: "CREATE INDEX deliveries_pending_webhook ON deliveries (owner, webhook_rkey) WHERE status = 'pending'")
-        }
-    }
-
-    public func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.cachedStatement(sql: "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?)")
                     .execute(arguments: [id, attempt.at, attempt.durationMilliseconds, attempt.status, attempt.error])
@@ -32,7 +17,7 @@ extension SQLiteSecretStore: DeliveryLog {
     static let lastStatus = "(SELECT a.status FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.status IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS last_status"
 
     public func deliveries(owner: String, webhookRKey: String, status: DeliveryStatus?, before: DeliveryCursor?, limit: Int)
-        async throws(SecretStoreError) -> [LoggedDelivery] {
+        async throws(StoreError) -> [LoggedDelivery] {
         guard limit > 0 else { return [] }
         return try await read { db in
             var sql = "SELECT d.*, \(Self.lastStatus) FROM deliveries d WHERE d.owner = ? AND d.webhook_rkey = ?"
@@ -51,14 +36,14 @@ extension SQLiteSecretStore: DeliveryLog {
         }
     }
 
-    public func delivery(owner: String, id: String) async throws(SecretStoreError) -> LoggedDelivery? {
+    public func delivery(owner: String, id: String) async throws(StoreError) -> LoggedDelivery? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT d.*, \(Self.lastStatus) FROM deliveries d WHERE d.owner = ? AND d.id = ?", arguments: [owner, id])
                 .map { LoggedDelivery(delivery: Self.delivery($0), lastStatus: $0["last_status"]) }
         }
     }
 
-    public func attempts(id: String, limit: Int) async throws(SecretStoreError) -> [DeliveryAttempt] {
+    public func attempts(id: String, limit: Int) async throws(StoreError) -> [DeliveryAttempt] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id DESC LIMIT ?", arguments: [id, max(0, limit)])
                 .reversed().map { DeliveryAttempt(at: $0["at"], durationMilliseconds: $0["duration_ms"], status: $0["status"], error: $0["error"]) }
@@ -66,8 +51,8 @@ extension SQLiteSecretStore: DeliveryLog {
     }
 
     public func redeliver(owner: String, id: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?, at: Int64)
-        async throws(SecretStoreError) -> Bool {
-        try await committer.write { db throws(SecretStoreError) in
+        async throws(StoreError) -> Bool {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: """
                     UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, secret_name = ?,

@@ -1,44 +1,11 @@
+import Storage
 import Foundation
 import Secrets
-import Webhooks
 import GRDB
 
 extension SQLiteSecretStore: DeliveryStore {
-    static func registerDeliveryMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v2-webhooks") { db in
-            try db.execute(sql: """
-                CREATE TABLE webhooks (owner TEXT NOT NULL, rkey TEXT NOT NULL, record BLOB NOT NULL, updated_at INTEGER NOT NULL,
-                    PRIMARY KEY (owner, rkey)) WITHOUT ROWID;
-                CREATE TABLE cursors (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE TABLE deliveries (
-                    id TEXT PRIMARY KEY, owner TEXT NOT NULL, webhook_rkey TEXT NOT NULL, url TEXT NOT NULL,
-                    secret_name TEXT, inline_secret TEXT, body BLOB NOT NULL,
-                    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
-                    lease_until INTEGER, last_error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-                CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at);
-                CREATE INDEX deliveries_recent ON deliveries (updated_at);
-                """)
-        }
-        // Deliveries follow their webhook: inline secrets are no longer queued (only their SHA-256, to notice a
-        // change), and the server can pause a webhook.
-        migrator.registerMigration("v4-deliveries-follow-webhooks") { db in
-            try db.execute(sql: """
-                ALTER TABLE deliveries ADD COLUMN inline_secret_fingerprint BLOB;
-                ALTER TABLE webhooks ADD COLUMN disabled_reason TEXT;
-                ALTER TABLE webhooks ADD COLUMN disabled_at INTEGER;
-                ALTER TABLE webhooks ADD COLUMN failing_since INTEGER;
-                CREATE INDEX deliveries_status_updated ON deliveries (status, updated_at);
-                """)
-            for row in try Row.fetchAll(db, sql: "SELECT id, inline_secret FROM deliveries WHERE inline_secret IS NOT NULL") {
-                let secret: String = row["inline_secret"]
-                try db.execute(sql: "UPDATE deliveries SET inline_secret_fingerprint = ?, inline_secret = NULL WHERE id = ?",
-                               arguments: [Data(NewDelivery.fingerprint(ofInlineSecret: secret)), row["id"] as String])
-            }
-        }
-    }
-
-    public func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func upsertWebhook(_ webhook: WebhookRegistration) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: """
                     INSERT INTO webhooks (owner, rkey, record, updated_at) VALUES (?, ?, ?, ?)
@@ -49,13 +16,13 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func removeWebhook(owner: String, rkey: String) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded { try db.execute(sql: "DELETE FROM webhooks WHERE owner = ? AND rkey = ?", arguments: [owner, rkey]) }
         }
     }
 
-    public func webhooks() async throws(SecretStoreError) -> [WebhookRegistration] {
+    public func webhooks() async throws(StoreError) -> [WebhookRegistration] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM webhooks").map { row in
                 let record: Data = row["record"]
@@ -65,9 +32,9 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError) {
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(StoreError) {
         let cursorName = cursor?.name, cursorValue = cursor?.value
-        try await committer.write { db throws(SecretStoreError) in
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 // Under a cap the oldest are kept: in (createdAt, id) order.
                 let ordered = maxPendingPerWebhook == nil ? deliveries : deliveries.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
@@ -96,12 +63,12 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func cursor(_ name: String) async throws(SecretStoreError) -> Int64? {
+    public func cursor(_ name: String) async throws(StoreError) -> Int64? {
         try await read { db in try Int64.fetchOne(db, sql: "SELECT value FROM cursors WHERE name = ?", arguments: [name]) }
     }
 
-    public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery] {
-        try await committer.write { db throws(SecretStoreError) in
+    public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 // Cached statements: the claim loop and every outcome run these; compiling them each time was a
                 // measurable share of a delivery's cost.
@@ -128,39 +95,39 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func releaseAllLeases() async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func releaseAllLeases() async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded { try db.execute(sql: "UPDATE deliveries SET lease_until = NULL WHERE lease_until IS NOT NULL") }
         }
     }
 
     @discardableResult
-    public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
         try await mark("UPDATE deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
                        [attempts, at, id, lease])
     }
 
     @discardableResult
-    public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
         try await mark("UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
                        [attempts, nextAttemptAt, error, at, id, lease])
     }
 
     @discardableResult
-    public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(StoreError) -> Bool {
         try await mark("UPDATE deliveries SET status = 'dead', attempts = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
                        [attempts, error, at, id, lease])
     }
 
     @discardableResult
-    public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool {
+    public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
         try await mark("UPDATE deliveries SET status = 'cancelled', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
                        [error, at, id, lease])
     }
 
-    public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(SecretStoreError) -> Int {
+    public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int {
         guard status != .pending, limit > 0 else { return 0 }
-        return try await committer.write { db throws(SecretStoreError) in
+        return try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM deliveries WHERE status = ? AND updated_at < ? LIMIT ?",
                                               arguments: [status.rawValue, before, limit])
@@ -173,8 +140,8 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: "UPDATE webhooks SET disabled_reason = ?, disabled_at = ? WHERE owner = ? AND rkey = ?",
                                arguments: [reason, reason == nil ? nil : at, owner, rkey])
@@ -182,8 +149,8 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(SecretStoreError) -> Int64? {
-        try await committer.write { db throws(SecretStoreError) in
+    public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(StoreError) -> Int64? {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: "UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE owner = ? AND rkey = ?",
                                arguments: [at, owner, rkey])
@@ -192,15 +159,15 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func clearWebhookFailure(owner: String, rkey: String) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: "UPDATE webhooks SET failing_since = NULL WHERE owner = ? AND rkey = ?", arguments: [owner, rkey])
             }
         }
     }
 
-    public func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery] {
+    public func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
         try await read { db in
             if let status {
                 return try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
@@ -210,7 +177,7 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int] {
+    public func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int] {
         try await read { db in
             var counts: [DeliveryStatus: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status") {
@@ -221,8 +188,8 @@ extension SQLiteSecretStore: DeliveryStore {
     }
 
     /// Runs one fenced update; whether it matched the delivery under its lease.
-    private func mark(_ sql: String, _ arguments: StatementArguments) async throws(SecretStoreError) -> Bool {
-        try await committer.write { db throws(SecretStoreError) in
+    private func mark(_ sql: String, _ arguments: StatementArguments) async throws(StoreError) -> Bool {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.cachedStatement(sql: sql).execute(arguments: arguments)
                 return db.changesCount > 0

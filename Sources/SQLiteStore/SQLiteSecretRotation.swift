@@ -4,35 +4,14 @@ import GRDB
 
 /// The rotation state of secrets (overlap, policy, expiry, fingerprint) and the audit trail, in SQLite.
 extension SQLiteSecretStore {
-    /// `v3-rotation`: the previous token of an overlap, the policy, the recorded expiry and the token
-    /// fingerprint beside each secret; who did each audited change.
-    static func registerRotationMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v3-rotation") { db in
-            try db.execute(sql: """
-                ALTER TABLE secrets ADD COLUMN previous_version INTEGER;
-                ALTER TABLE secrets ADD COLUMN previous_sealed BLOB;
-                ALTER TABLE secrets ADD COLUMN previous_valid_until INTEGER;
-                ALTER TABLE secrets ADD COLUMN overlap_seconds INTEGER;
-                ALTER TABLE secrets ADD COLUMN rotation_period_seconds INTEGER;
-                ALTER TABLE secrets ADD COLUMN policy_expires_at INTEGER;
-                ALTER TABLE secrets ADD COLUMN last_rotation_by TEXT;
-                ALTER TABLE secrets ADD COLUMN expired_at INTEGER;
-                ALTER TABLE secrets ADD COLUMN fingerprint BLOB;
-                CREATE INDEX secrets_fingerprint ON secrets (fingerprint);
-                ALTER TABLE secret_audit ADD COLUMN actor TEXT;
-                UPDATE secret_audit SET actor = 'account';
-                """)
-        }
-    }
-
     public func update(owner: String, name: String,
-                       _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> SecretChange {
+                       _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange) async throws(StoreError) -> SecretChange {
         let escaping: @Sendable (StoredSecret) throws -> SecretChange = { secret in try change(secret) }
-        return try await Self.escaping(escaping) { change throws(SecretStoreError) in
-            try await self.committer.write { db throws(SecretStoreError) in
+        return try await Self.escaping(escaping) { change throws(StoreError) in
+            try await self.committer.write { db throws(StoreError) in
                 try Self.guarded {
                     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
-                        throw SecretStoreError.notFound
+                        throw StoreError.notFound
                     }
                     let result = try change(Self.secret(row))
                     try Self.write(db, result.secret)
@@ -44,13 +23,13 @@ extension SQLiteSecretStore {
     }
 
     public func delete(owner: String, name: String, at: Int64, by: RotationActor?,
-                       events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(SecretStoreError) -> Int64 {
+                       events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(StoreError) -> Int64 {
         let escaping: @Sendable (StoredSecret) throws -> [AuditEvent] = { events($0) }
-        return try await Self.escaping(escaping) { events throws(SecretStoreError) in
-            try await self.committer.write { db throws(SecretStoreError) in
+        return try await Self.escaping(escaping) { events throws(StoreError) in
+            try await self.committer.write { db throws(StoreError) in
                 try Self.guarded {
                     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
-                        throw SecretStoreError.notFound
+                        throw StoreError.notFound
                     }
                     let secret = Self.secret(row)
                     try db.execute(sql: "DELETE FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name])
@@ -62,7 +41,7 @@ extension SQLiteSecretStore {
         }
     }
 
-    public func secret(fingerprints: [[UInt8]]) async throws(SecretStoreError) -> StoredSecret? {
+    public func secret(fingerprints: [[UInt8]]) async throws(StoreError) -> StoredSecret? {
         guard !fingerprints.isEmpty else { return nil }
         return try await read { db in
             for fingerprint in fingerprints {
@@ -74,15 +53,15 @@ extension SQLiteSecretStore {
         }
     }
 
-    public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(SecretStoreError) -> [AuditEvent] {
+    public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM secret_audit WHERE owner = ? AND name = ? AND id < ? ORDER BY id DESC LIMIT ?",
                              arguments: [owner, name, before ?? Int64.max, max(0, limit)]).compactMap(Self.event)
         }
     }
 
-    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> ResealedSecret) async throws(SecretStoreError) -> Int {
-        try await Self.escaping(reseal) { reseal throws(SecretStoreError) in
+    public func resealAll(_ reseal: @Sendable (StoredSecret) throws -> ResealedSecret) async throws(StoreError) -> Int {
+        try await Self.escaping(reseal) { reseal throws(StoreError) in
             try await self.eachSecret { db, secret in
                 let result = try Self.sealing { try reseal(secret) }
                 try db.execute(sql: """
@@ -94,11 +73,11 @@ extension SQLiteSecretStore {
         }
     }
 
-    public func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(SecretStoreError) -> Int {
+    public func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(StoreError) -> Int {
         let missing = try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE fingerprint IS NULL") ?? 0 }
         guard missing > 0 else { return 0 }
         let escaping: @Sendable (StoredSecret) throws -> [UInt8]? = { fingerprint($0) }
-        return try await Self.escaping(escaping) { fingerprint throws(SecretStoreError) in
+        return try await Self.escaping(escaping) { fingerprint throws(StoreError) in
             try await self.eachSecret { db, secret in
                 guard secret.fingerprint == nil, let value = try fingerprint(secret) else { return false }
                 try db.execute(sql: "UPDATE secrets SET fingerprint = ? WHERE owner = ? AND name = ? AND version = ?",
@@ -110,7 +89,7 @@ extension SQLiteSecretStore {
 
     /// Runs `body` on every secret, 200 rows a read, each row in a write job of its own with the row as it is
     /// then (a concurrent rotation is never overwritten by a stale value). Counts the rows `body` said true for.
-    private func eachSecret(_ body: @escaping @Sendable (Database, StoredSecret) throws -> Bool) async throws(SecretStoreError) -> Int {
+    private func eachSecret(_ body: @escaping @Sendable (Database, StoredSecret) throws -> Bool) async throws(StoreError) -> Int {
         var count = 0
         var cursor: (String, String) = ("", "")
         while true {
@@ -122,7 +101,7 @@ extension SQLiteSecretStore {
             guard let last = page.last else { return count }
             cursor = last
             for (owner, name) in page {
-                let done: Bool = try await committer.write { db throws(SecretStoreError) in
+                let done: Bool = try await committer.write { db throws(StoreError) in
                     try Self.guarded {
                         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
                             return false

@@ -8,7 +8,7 @@ public final class SQLiteSecretStore: SecretStore {
     let committer: GroupCommitter
 
     /// Opens (creating if needed) the database at `path`.
-    public init(path: String) throws(SecretStoreError) {
+    public init(path: String) throws(StoreError) {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Durable commits: fsync on every (group) commit, also in WAL mode.
@@ -23,27 +23,8 @@ public final class SQLiteSecretStore: SecretStore {
         committer = GroupCommitter(pool: pool)
     }
 
-    public func migrate() async throws(SecretStoreError) {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE secrets (
-                    owner TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, sealed BLOB NOT NULL,
-                    created_at INTEGER NOT NULL, rotated_at INTEGER, PRIMARY KEY (owner, name)) WITHOUT ROWID;
-                CREATE TABLE secret_audit (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, name TEXT NOT NULL,
-                    action TEXT NOT NULL, version INTEGER NOT NULL, at INTEGER NOT NULL);
-                CREATE INDEX secret_audit_owner ON secret_audit (owner, name, id);
-                CREATE TABLE metadata (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
-                CREATE TABLE nonces (issuer TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL,
-                    PRIMARY KEY (issuer, jti)) WITHOUT ROWID;
-                CREATE INDEX nonces_expiry ON nonces (expires_at);
-                """)
-        }
-        Self.registerDeliveryMigrations(&migrator)
-        Self.registerRotationMigrations(&migrator)
-        Self.registerDeliveryLogMigrations(&migrator)
-        Self.registerSigningKeyMigrations(&migrator)
+    public func migrate() async throws(StoreError) {
+        let migrator = SQLiteSchema.migrator()
         do {
             try migrator.migrate(pool)
         } catch {
@@ -52,24 +33,24 @@ public final class SQLiteSecretStore: SecretStore {
     }
 
     public func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                       seal: @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        try await Self.escaping(seal) { seal throws(SecretStoreError) in
+                       seal: @Sendable (Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+        try await Self.escaping(seal) { seal throws(StoreError) in
             try await self.insert(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: fingerprint, seal: seal)
         }
     }
 
     private func insert(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                        seal: @escaping @Sendable (Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        try await committer.write { db throws(SecretStoreError) in
+                        seal: @escaping @Sendable (Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 // One name space per account: a name is a secret or a signing key (the same write transaction checks both).
                 for table in ["secrets", "signing_keys"] {
                     if try Int64.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE owner = ? AND name = ?", arguments: [owner, name]) != nil {
-                        throw SecretStoreError.alreadyExists
+                        throw StoreError.alreadyExists
                     }
                 }
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE owner = ?", arguments: [owner]) ?? 0
-                guard count < maxPerOwner else { throw SecretStoreError.limitReached(maxPerOwner) }
+                guard count < maxPerOwner else { throw StoreError.limitReached(maxPerOwner) }
                 let sealed = try Self.sealing { try seal(1) }
                 try db.execute(sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES (?, ?, 1, ?, ?, ?)",
                                arguments: [owner, name, Data(sealed), at, fingerprint.map { Data($0) }])
@@ -79,14 +60,14 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    public func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret? {
+    public func current(owner: String, name: String) async throws(StoreError) -> StoredSecret? {
         try await read { db in
             // Cached: every signed delivery reads its secret here.
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name]).map(Self.secret)
         }
     }
 
-    public func list(owner: String, after cursor: String?, limit: Int) async throws(SecretStoreError) -> [SecretSummary] {
+    public func list(owner: String, after cursor: String?, limit: Int) async throws(StoreError) -> [SecretSummary] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT name, version, created_at, rotated_at FROM secrets WHERE owner = ? AND name > ? ORDER BY name LIMIT ?",
                              arguments: [owner, cursor ?? "", limit]).map { row in
@@ -95,7 +76,7 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    public func audit(owner: String, name: String?) async throws(SecretStoreError) -> [AuditEvent] {
+    public func audit(owner: String, name: String?) async throws(StoreError) -> [AuditEvent] {
         try await read { db in
             let rows: [Row]
             if let name {
@@ -109,14 +90,14 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    public func metadata(_ key: String) async throws(SecretStoreError) -> [UInt8]? {
+    public func metadata(_ key: String) async throws(StoreError) -> [UInt8]? {
         try await read { db in
             try Data.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [key]).map { [UInt8]($0) }
         }
     }
 
-    public func setMetadata(_ key: String, _ value: [UInt8]) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: "INSERT INTO metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                arguments: [key, Data(value)])
@@ -124,8 +105,8 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(SecretStoreError) -> Bool {
-        try await committer.write { db throws(SecretStoreError) in
+    public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(StoreError) -> Bool {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 if now % 64 == 0 { try db.execute(sql: "DELETE FROM nonces WHERE expires_at <= ?", arguments: [now]) }
                 try db.execute(sql: """
@@ -143,7 +124,7 @@ public final class SQLiteSecretStore: SecretStore {
 
     // MARK: - Helpers
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SecretStoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.read(body)
         } catch {
@@ -152,11 +133,11 @@ public final class SQLiteSecretStore: SecretStore {
     }
 
 
-    /// Maps database errors to ``SecretStoreError`` (store errors pass through).
-    static func guarded<T>(_ body: () throws -> T) throws(SecretStoreError) -> T {
+    /// Maps database errors to ``StoreError`` (store errors pass through).
+    static func guarded<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch let error as SecretStoreError {
+        } catch let error as StoreError {
             throw error
         } catch {
             throw .unavailable("database error: \(error)")
@@ -167,7 +148,7 @@ public final class SQLiteSecretStore: SecretStore {
         do {
             return try body()
         } catch {
-            throw SecretStoreError.unavailable("sealing failed")
+            throw StoreError.unavailable("sealing failed")
         }
     }
 }
@@ -176,12 +157,12 @@ extension SQLiteSecretStore {
     /// Lends a non-escaping closure to a write job. Safe: the job runs, and the closure is dropped, before
     /// the awaiting call returns.
     static func escaping<A, R, T>(_ closure: @Sendable (A) throws -> R,
-                                  _ body: (@escaping @Sendable (A) throws -> R) async throws(SecretStoreError) -> T) async throws(SecretStoreError) -> T {
+                                  _ body: (@escaping @Sendable (A) throws -> R) async throws(StoreError) -> T) async throws(StoreError) -> T {
         do {
             return try await withoutActuallyEscaping(closure) { escapable in
                 do { return try await body(escapable) } catch { throw error }
             }
-        } catch let error as SecretStoreError {
+        } catch let error as StoreError {
             throw error
         } catch {
             throw .unavailable("\(error)")

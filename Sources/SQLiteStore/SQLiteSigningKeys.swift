@@ -5,40 +5,22 @@ import Secrets
 /// Signing keys in SQLite: one row per key, beside `secrets` (a name is in one table or the other, checked in
 /// the same write transaction, and SQLite has one writer).
 extension SQLiteSecretStore: SigningKeyStore {
-    static func registerSigningKeyMigrations(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v7-signing-keys") { db in
-            try db.execute(sql: """
-                CREATE TABLE signing_keys (
-                    owner TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL, sealed BLOB NOT NULL, public_key BLOB NOT NULL,
-                    created_at INTEGER NOT NULL, valid_from INTEGER NOT NULL, rotated_at INTEGER, last_rotation_manual INTEGER,
-                    previous_version INTEGER, previous_sealed BLOB, previous_public_key BLOB, previous_valid_from INTEGER,
-                    previous_valid_until INTEGER,
-                    next_version INTEGER, next_sealed BLOB, next_public_key BLOB, next_announced_at INTEGER,
-                    overlap_seconds INTEGER NOT NULL DEFAULT 0, interval_days INTEGER, minute_of_day INTEGER, next_rotation_at INTEGER,
-                    last_status TEXT, last_message TEXT,
-                    PRIMARY KEY (owner, name)) WITHOUT ROWID;
-                CREATE INDEX signing_keys_due ON signing_keys (next_rotation_at) WHERE next_rotation_at IS NOT NULL;
-                CREATE INDEX signing_keys_overlap ON signing_keys (previous_valid_until) WHERE previous_valid_until IS NOT NULL;
-                """)
-        }
-    }
-
-    public func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 for table in ["secrets", "signing_keys"] {
                     if try Int64.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE owner = ? AND name = ?", arguments: [key.owner, key.name]) != nil {
-                        throw SecretStoreError.alreadyExists
+                        throw StoreError.alreadyExists
                     }
                 }
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM signing_keys WHERE owner = ?", arguments: [key.owner]) ?? 0
-                guard count < maxPerOwner else { throw SecretStoreError.limitReached(maxPerOwner) }
+                guard count < maxPerOwner else { throw StoreError.limitReached(maxPerOwner) }
                 try Self.writeSigningKey(db, key, insert: true)
             }
         }
     }
 
-    public func signingKey(owner: String, name: String) async throws(SecretStoreError) -> StoredSigningKey? {
+    public func signingKey(owner: String, name: String) async throws(StoreError) -> StoredSigningKey? {
         try await read { db in
             // Cached: every delivery signed with a key reads it here.
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?"), arguments: [owner, name])
@@ -46,21 +28,32 @@ extension SQLiteSecretStore: SigningKeyStore {
         }
     }
 
-    public func signingKeys(owner: String) async throws(SecretStoreError) -> [StoredSigningKey] {
+    public func withSigner<T: Sendable>(owner: String, name: String,
+                                        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T) async throws -> T {
+        // One read transaction (cached statements: every signed delivery comes here).
+        let (secret, key) = try await read { db in
+            (try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name]).map(Self.secret),
+             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?"), arguments: [owner, name])
+                .map(Self.signingKey))
+        }
+        return try await body(secret, key)
+    }
+
+    public func signingKeys(owner: String) async throws(StoreError) -> [StoredSigningKey] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM signing_keys WHERE owner = ? ORDER BY name", arguments: [owner]).map(Self.signingKey)
         }
     }
 
     public func updateSigningKey(owner: String, name: String,
-                                 _ change: @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SecretStoreError)
+                                 _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError)
         -> StoredSigningKey {
         let escaping: @Sendable (StoredSigningKey) throws -> StoredSigningKey = { key in try change(key) }
-        return try await Self.escaping(escaping) { change throws(SecretStoreError) in
-            try await self.committer.write { db throws(SecretStoreError) in
+        return try await Self.escaping(escaping) { change throws(StoreError) in
+            try await self.committer.write { db throws(StoreError) in
                 try Self.guarded {
                     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
-                        throw SecretStoreError.notFound
+                        throw StoreError.notFound
                     }
                     let changed = try change(Self.signingKey(row))
                     try Self.writeSigningKey(db, changed, insert: false)
@@ -70,16 +63,16 @@ extension SQLiteSecretStore: SigningKeyStore {
         }
     }
 
-    public func deleteSigningKey(owner: String, name: String) async throws(SecretStoreError) {
-        try await committer.write { db throws(SecretStoreError) in
+    public func deleteSigningKey(owner: String, name: String) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 try db.execute(sql: "DELETE FROM signing_keys WHERE owner = ? AND name = ?", arguments: [owner, name])
-                guard db.changesCount > 0 else { throw SecretStoreError.notFound }
+                guard db.changesCount > 0 else { throw StoreError.notFound }
             }
         }
     }
 
-    public func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)] {
+    public func dueSigningKeys(now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)] {
         try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT owner, name FROM (
@@ -90,7 +83,7 @@ extension SQLiteSecretStore: SigningKeyStore {
         }
     }
 
-    public func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64? {
+    public func nextSigningKeyRotation() async throws(StoreError) -> Int64? {
         try await read { db in
             try Int64.fetchOne(db, sql: """
                 SELECT MIN(at) FROM (SELECT MIN(next_rotation_at) AS at FROM signing_keys UNION ALL SELECT MIN(previous_valid_until) FROM signing_keys)
@@ -98,7 +91,7 @@ extension SQLiteSecretStore: SigningKeyStore {
         }
     }
 
-    public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError)
+    public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(StoreError)
         -> [(owner: String, name: String)] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT owner, name FROM signing_keys WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT ?",

@@ -115,7 +115,7 @@ public enum SecretRules {
     /// given), refused inside a live overlap unless forced, refused past the absolute expiry, and by a token
     /// only while that token is current and unexpired.
     public static func rotate(_ secret: StoredSecret, _ request: RotationRequest, at now: Int64, fingerprint: [UInt8]?,
-                              seal: (_ version: Int64) throws -> [UInt8]) throws(SecretStoreError) -> SecretChange {
+                              seal: (_ version: Int64) throws -> [UInt8]) throws(StoreError) -> SecretChange {
         var (row, events) = { let c = settle(secret, at: now); return (c.secret, c.events) }()
         if let expected = request.expectedFingerprints {
             guard let fingerprint = row.fingerprint, expected.contains(where: { Sodium.constantTimeEqual($0, fingerprint) }) else { throw .stale }
@@ -147,7 +147,7 @@ public enum SecretRules {
     }
 
     /// Ends a live overlap now.
-    public static func revokePrevious(_ secret: StoredSecret, at now: Int64, by: RotationActor) throws(SecretStoreError) -> SecretChange {
+    public static func revokePrevious(_ secret: StoredSecret, at now: Int64, by: RotationActor) throws(StoreError) -> SecretChange {
         var change = settle(secret, at: now)
         guard change.secret.previous != nil else { throw .noPreviousToken }
         change.secret.previous = nil

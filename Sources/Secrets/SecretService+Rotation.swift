@@ -24,7 +24,7 @@ extension SecretService {
     /// Ends `name`'s overlap now: from the moment this returns nothing is signed with the previous token, in
     /// this process or on any replica (the same fence as a rotation). Returns the secret and when it happened.
     public func revokePrevious(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (secret: StoredSecret, revokedAt: Int64) {
-        let change = try await write(owner: owner, name: name) { secret, now throws(SecretStoreError) in
+        let change = try await write(owner: owner, name: name) { secret, now throws(StoreError) in
             try SecretRules.revokePrevious(secret, at: now, by: by)
         }
         return (change.secret, change.events.last?.at ?? clock())
@@ -104,7 +104,7 @@ extension SecretService {
             return HistoryPage(events: page, cursor: stored.count > limit ? page.last.map { String($0.id) } : nil)
         } catch let error as SecretServiceError {
             throw error
-        } catch let error as SecretStoreError {
+        } catch let error as StoreError {
             throw SecretServiceError(error, name: name)
         } catch {
             throw .unavailable("\(error)")

@@ -39,7 +39,7 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
-    init(_ error: SecretStoreError, name: String) {
+    init(_ error: StoreError, name: String) {
         switch error {
         case .notFound: self = .notFound(name)
         case .alreadyExists: self = .alreadyExists(name)
@@ -126,7 +126,7 @@ public struct SecretService: Sendable {
         let token = SigningToken.generate()
         let keys = self.keys
         let fingerprint = TokenFingerprint.of(token, key: keys.current)
-        let change = try await write(owner: owner, name: name) { secret, now throws(SecretStoreError) in
+        let change = try await write(owner: owner, name: name) { secret, now throws(StoreError) in
             try SecretRules.rotate(secret, request, at: now, fingerprint: fingerprint) { version in
                 SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
             }
@@ -137,11 +137,11 @@ public struct SecretService: Sendable {
     /// Runs one fenced store update of `name`. `change` gets the row and the time read *under* the fence and the
     /// row lock, so a write's time is when it took effect (a rotation that waited for signers gets its full overlap).
     func write(owner: String, name: String,
-               _ change: @escaping @Sendable (StoredSecret, _ now: Int64) throws(SecretStoreError) -> SecretChange) async throws(SecretServiceError) -> SecretChange {
+               _ change: @escaping @Sendable (StoredSecret, _ now: Int64) throws(StoreError) -> SecretChange) async throws(SecretServiceError) -> SecretChange {
         let (store, clock) = (self.store, self.clock)
-        let result: Result<SecretChange, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
-            do throws(SecretStoreError) {
-                return .success(try await store.update(owner: owner, name: name) { secret throws(SecretStoreError) in try change(secret, clock()) })
+        let result: Result<SecretChange, StoreError> = await fence.withExclusive(owner: owner, name: name) {
+            do throws(StoreError) {
+                return .success(try await store.update(owner: owner, name: name) { secret throws(StoreError) in try change(secret, clock()) })
             } catch {
                 return .failure(error)
             }
@@ -156,8 +156,8 @@ public struct SecretService: Sendable {
     /// nothing is signed with the deleted token.
     public func delete(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> Int64 {
         let (store, at) = (self.store, clock())
-        let result: Result<Int64, SecretStoreError> = await fence.withExclusive(owner: owner, name: name) {
-            do throws(SecretStoreError) {
+        let result: Result<Int64, StoreError> = await fence.withExclusive(owner: owner, name: name) {
+            do throws(StoreError) {
                 return .success(try await store.delete(owner: owner, name: name, at: at, by: by) { SecretRules.settle($0, at: at).events })
             } catch {
                 return .failure(error)
@@ -176,23 +176,28 @@ public struct SecretService: Sendable {
     /// Throws ``SecretServiceError`` for the secret; errors of `body` pass through.
     public func withSigningToken<T: Sendable>(owner: String, name: String,
                                               _ body: @Sendable (SigningKeys) async throws -> T) async throws -> T {
-        let (store, keys, clock) = (self.store, self.keys, self.clock)
+        let store = self.store
         return try await fence.withShared(owner: owner, name: name) {
             try await store.withCurrent(owner: owner, name: name) { secret in
                 guard let secret else { throw SecretServiceError.notFound(name) }
-                let now = clock()
-                if secret.isExpired(at: now), let at = secret.expiresAt {
-                    throw SecretServiceError.expired(name, at: at, reason: Self.expiryReason(secret))
-                }
-                guard let token = SealedToken.open(secret, keys: keys) else { throw SecretServiceError.undecryptable(name) }
-                var previous: SigningToken?
-                if let live = secret.livePrevious(at: now) {
-                    previous = SealedToken.open(live.sealed, owner: owner, name: name, version: live.version, keys: keys)
-                    // A previous token that will not open is left out (the current one still signs), never fatal.
-                }
-                return try await body(SigningKeys(current: token, version: secret.version, previous: previous))
+                return try await body(try self.liveTokens(of: secret))
             }
         }
+    }
+
+    /// The tokens of `secret` that sign now: the current one and, during an overlap, the previous one. An expired
+    /// secret signs nothing; a previous token that will not open is left out (the current one still signs).
+    func liveTokens(of secret: StoredSecret) throws(SecretServiceError) -> SigningKeys {
+        let now = clock()
+        if secret.isExpired(at: now), let at = secret.expiresAt {
+            throw .expired(secret.name, at: at, reason: Self.expiryReason(secret))
+        }
+        guard let token = SealedToken.open(secret, keys: keys) else { throw .undecryptable(secret.name) }
+        var previous: SigningToken?
+        if let live = secret.livePrevious(at: now) {
+            previous = SealedToken.open(live.sealed, owner: secret.owner, name: secret.name, version: live.version, keys: keys)
+        }
+        return SigningKeys(current: token, version: secret.version, previous: previous)
     }
 
     /// The owner's secrets after `cursor`, and the cursor of the next page (nil on the last page).
@@ -228,14 +233,15 @@ public struct SecretService: Sendable {
         }
     }
 
-    /// ``rekeyAll()``'s count of secrets.
-    public func rekey() async throws(SecretServiceError) -> Int {
-        try await rekeyAll().secrets
+    /// ``rekeyAll(signingKeys:)``'s count of secrets.
+    public func rekey(signingKeys: any SigningKeyStore) async throws(SecretServiceError) -> Int {
+        try await rekeyAll(signingKeys: signingKeys).secrets
     }
 
-    /// Re-seals every secret, then every signing key, then the check value under the ring's current key, online:
-    /// rows rotated meanwhile are re-read, never overwritten. Returns how many of each were re-sealed.
-    public func rekeyAll() async throws(SecretServiceError) -> (secrets: Int, signingKeys: Int) {
+    /// Re-seals every secret, then every signing key (in `signingKeys`, the same backend's), then the check value
+    /// under the ring's current key, online: rows rotated meanwhile are re-read, never overwritten. Returns how many
+    /// of each were re-sealed.
+    public func rekeyAll(signingKeys signingKeyStore: any SigningKeyStore) async throws(SecretServiceError) -> (secrets: Int, signingKeys: Int) {
         let keys = self.keys
         var resealedKeys = 0
         do {
@@ -252,16 +258,14 @@ public struct SecretService: Sendable {
                 return ResealedSecret(sealed: sealed, previousSealed: previousSealed, fingerprint: TokenFingerprint.of(token, key: keys.current))
             }
             // Signing keys before the check value: until it names the new key, the old one is still needed.
-            if let signingKeys = signingKeyService() {
-                do {
-                    resealedKeys = try await signingKeys.rekey()
-                } catch {
-                    throw SecretServiceError.unavailable("re-sealing the signing keys failed: \(error.description)")
-                }
+            do {
+                resealedKeys = try await signingKeyService(store: signingKeyStore).rekey()
+            } catch {
+                throw SecretServiceError.unavailable("re-sealing the signing keys failed: \(error.description)")
             }
             try await store.setMetadata(Self.checkKey, SealedToken.seal(Self.checkText, associatedData: Self.checkAssociatedData, key: keys.current))
             return (count, resealedKeys)
-        } catch let error as SecretStoreError {
+        } catch let error as StoreError {
             throw SecretServiceError(error, name: "")
         } catch {
             throw .unavailable("\(error)")

@@ -127,7 +127,7 @@ public struct ResealedSecret: Sendable {
 }
 
 /// Why a store operation did not happen. Nothing is half-written when one is thrown.
-public enum SecretStoreError: Error, Sendable, Equatable {
+public enum StoreError: Error, Sendable, Equatable {
     /// No secret of that name for that owner (or it belongs to someone else: the same answer).
     case notFound
     /// `create` of a name the owner already has.
@@ -153,64 +153,60 @@ public enum SecretStoreError: Error, Sendable, Equatable {
 /// does to the row) are the domain's (``SecretRules``); stores only lock, read, hand over and write.
 public protocol SecretStore: Sendable {
     /// Creates or upgrades the schema; safe to call on every start.
-    func migrate() async throws(SecretStoreError)
+    func migrate() async throws(StoreError)
 
     /// Inserts version 1 of a new secret, unless the name exists (`alreadyExists`) or the owner is at
     /// `maxPerOwner` (`limitReached`); checked and written atomically.
     func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret
+                seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret
 
     /// Locks the secret's row (no other write of it, on any replica, commits meanwhile), hands the row to
     /// `change` and writes what it returns, with its events, in one transaction; returns what was written. A
-    /// ``SecretStoreError`` thrown by `change` aborts the write and is rethrown as it is; `notFound` without a row.
+    /// ``StoreError`` thrown by `change` aborts the write and is rethrown as it is; `notFound` without a row.
     func update(owner: String, name: String,
-                _ change: @Sendable (StoredSecret) throws(SecretStoreError) -> SecretChange) async throws(SecretStoreError) -> SecretChange
+                _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange) async throws(StoreError) -> SecretChange
 
     /// Deletes the secret (its sealed tokens are gone at once), appending `events(row)` and then `deleted`;
     /// returns the version it had.
     func delete(owner: String, name: String, at: Int64, by: RotationActor?,
-                events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(SecretStoreError) -> Int64
+                events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(StoreError) -> Int64
 
     /// The current secret, read from the database (no cache), or nil.
-    func current(owner: String, name: String) async throws(SecretStoreError) -> StoredSecret?
+    func current(owner: String, name: String) async throws(StoreError) -> StoredSecret?
 
     /// The secret whose current token has one of these fingerprints (one per master key of the ring), or nil.
-    func secret(fingerprints: [[UInt8]]) async throws(SecretStoreError) -> StoredSecret?
+    func secret(fingerprints: [[UInt8]]) async throws(StoreError) -> StoredSecret?
 
     /// Reads the current secret (or nil) and runs `body` with it, while no write of it can commit on another
-    /// replica sharing this store. Store failures are thrown as ``SecretStoreError``; errors of `body` pass
+    /// replica sharing this store. Store failures are thrown as ``StoreError``; errors of `body` pass
     /// through. The default (one process per database, as with SQLite) just reads: the in-process
     /// ``SigningFence`` orders signing and writes there.
     func withCurrent<T: Sendable>(owner: String, name: String,
                                   _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T
 
     /// The owner's secrets by name, after `cursor` (a name), at most `limit`.
-    func list(owner: String, after cursor: String?, limit: Int) async throws(SecretStoreError) -> [SecretSummary]
+    func list(owner: String, after cursor: String?, limit: Int) async throws(StoreError) -> [SecretSummary]
 
     /// The audit trail of one owner (optionally one name), oldest first.
-    func audit(owner: String, name: String?) async throws(SecretStoreError) -> [AuditEvent]
+    func audit(owner: String, name: String?) async throws(StoreError) -> [AuditEvent]
 
     /// One secret's audit trail newest first: at most `limit` events with an id below `before` (all, if nil).
-    func history(owner: String, name: String, before: Int64?, limit: Int) async throws(SecretStoreError) -> [AuditEvent]
+    func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent]
 
     /// Every secret, for master-key rotation: calls `reseal` on each and stores its result, keeping the
     /// version, unless the secret changed meanwhile (then that one is re-read and resealed again).
     /// Returns how many were resealed.
-    func resealAll(_ reseal: @Sendable (StoredSecret) throws -> ResealedSecret) async throws(SecretStoreError) -> Int
+    func resealAll(_ reseal: @Sendable (StoredSecret) throws -> ResealedSecret) async throws(StoreError) -> Int
 
     /// Stores `fingerprint(row)` for every secret that has none yet (rows written before fingerprints
     /// existed), unless the row changed meanwhile. Returns how many were filled.
-    func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(SecretStoreError) -> Int
+    func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(StoreError) -> Int
 
     /// A small named value (the master-key check), or nil.
-    func metadata(_ key: String) async throws(SecretStoreError) -> [UInt8]?
+    func metadata(_ key: String) async throws(StoreError) -> [UInt8]?
 
     /// Sets a named value.
-    func setMetadata(_ key: String, _ value: [UInt8]) async throws(SecretStoreError)
-
-    /// Records a service-JWT `jti` until `expiresAt` (Unix seconds); false if it is already recorded.
-    /// This is how replicas share replay protection.
-    func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(SecretStoreError) -> Bool
+    func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError)
 
     /// Releases connections; the store is unusable afterwards.
     func close() async
@@ -224,20 +220,20 @@ extension SecretStore {
 
     /// ``create(owner:name:at:maxPerOwner:fingerprint:seal:)`` without a fingerprint.
     public func create(owner: String, name: String, at: Int64, maxPerOwner: Int,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
+                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
         try await create(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: nil, seal: seal)
     }
 
     /// wisp.place's rotation: stores `seal(v + 1)` as version v + 1 and kills every earlier token (no overlap).
     public func rotate(owner: String, name: String, at: Int64,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(SecretStoreError) -> StoredSecret {
-        try await update(owner: owner, name: name) { secret throws(SecretStoreError) in
+                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+        try await update(owner: owner, name: name) { secret throws(StoreError) in
             try SecretRules.rotate(secret, RotationRequest(overlapSeconds: 0, force: true, by: .account), at: at, fingerprint: nil, seal: seal)
         }.secret
     }
 
     /// Deletes the secret with only its `deleted` event.
-    public func delete(owner: String, name: String, at: Int64) async throws(SecretStoreError) -> Int64 {
+    public func delete(owner: String, name: String, at: Int64) async throws(StoreError) -> Int64 {
         try await delete(owner: owner, name: name, at: at, by: nil) { SecretRules.settle($0, at: at).events }
     }
 }

@@ -137,22 +137,28 @@ public struct SigningKeySchedule: Sendable, Equatable {
 public protocol SigningKeyStore: Sendable {
     /// Inserts a new key, unless the owner has a secret or a signing key of that name (`alreadyExists`) or
     /// already `maxPerOwner` signing keys (`limitReached`); checked and written atomically.
-    func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(SecretStoreError)
+    func createSigningKey(_ key: StoredSigningKey, maxPerOwner: Int) async throws(StoreError)
     /// The key, or nil.
-    func signingKey(owner: String, name: String) async throws(SecretStoreError) -> StoredSigningKey?
+    func signingKey(owner: String, name: String) async throws(StoreError) -> StoredSigningKey?
     /// The owner's keys by name.
-    func signingKeys(owner: String) async throws(SecretStoreError) -> [StoredSigningKey]
+    func signingKeys(owner: String) async throws(StoreError) -> [StoredSigningKey]
     /// Locks the row, hands it to `change` and stores what it returns; `notFound` without a row. An error of
     /// `change` aborts the write and is rethrown.
     func updateSigningKey(owner: String, name: String,
-                          _ change: @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SecretStoreError) -> StoredSigningKey
+                          _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError) -> StoredSigningKey
     /// Deletes the key (its sealed seeds are gone at once); `notFound` without one.
-    func deleteSigningKey(owner: String, name: String) async throws(SecretStoreError)
+    func deleteSigningKey(owner: String, name: String) async throws(StoreError)
+    /// Reads the secret and the signing key named `name` (an account has at most one of the two) in one read, and
+    /// runs `body` with them while holding both rows against writes on every replica (PostgreSQL: `FOR SHARE` until
+    /// `body` returns; SQLite has one process, whose ``SigningFence`` does it). What signs a delivery is decided
+    /// here, once. Store failures are ``StoreError``; errors of `body` pass through.
+    func withSigner<T: Sendable>(owner: String, name: String,
+                                 _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T) async throws -> T
     /// Keys whose scheduled rotation is due at `now`, or whose previous key's overlap has ended (its sealed seed
     /// is then removed), oldest first, at most `limit`.
-    func dueSigningKeys(now: Int64, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)]
+    func dueSigningKeys(now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)]
     /// The earliest scheduled rotation or end of an overlap of any key (ms), or nil.
-    func nextSigningKeyRotation() async throws(SecretStoreError) -> Int64?
+    func nextSigningKeyRotation() async throws(StoreError) -> Int64?
     /// Every key's owner and name after `cursor` in (owner, name) order, at most `limit` (for a master-key re-key).
-    func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(SecretStoreError) -> [(owner: String, name: String)]
+    func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(StoreError) -> [(owner: String, name: String)]
 }

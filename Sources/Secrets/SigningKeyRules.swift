@@ -17,7 +17,7 @@ public enum SigningKeyRules {
     /// set one interval on from `scheduledFor` (the due time of a scheduled rotation, so the time of day does
     /// not drift) and its key is announced at once.
     public static func rotate(_ key: StoredSigningKey, overlapSeconds: Int64?, manual: Bool, at now: Int64, scheduledFor: Int64? = nil,
-                              make: (Int64) throws(SecretStoreError) -> Material) throws(SecretStoreError) -> StoredSigningKey {
+                              make: (Int64) throws(StoreError) -> Material) throws(StoreError) -> StoredSigningKey {
         var key = settle(key, at: now)
         let overlap = overlapSeconds ?? key.overlapSeconds
         let version = key.version + 1
@@ -53,7 +53,7 @@ public enum SigningKeyRules {
     /// Sets (or with nil removes) the schedule, counting the interval from `now`; the next key is announced (if it
     /// was not yet). `overlapSeconds`, if given, becomes the key's overlap.
     public static func setSchedule(_ key: StoredSigningKey, _ schedule: SigningKeySchedule?, overlapSeconds: Int64?, at now: Int64,
-                                   make: (Int64) throws(SecretStoreError) -> Material) throws(SecretStoreError) -> StoredSigningKey {
+                                   make: (Int64) throws(StoreError) -> Material) throws(StoreError) -> StoredSigningKey {
         var key = settle(key, at: now)
         if let overlapSeconds { key.overlapSeconds = overlapSeconds }
         key.schedule = schedule

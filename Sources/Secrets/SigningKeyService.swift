@@ -22,7 +22,7 @@ public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    init(_ error: SecretStoreError, name: String) {
+    init(_ error: StoreError, name: String) {
         switch error {
         case .notFound: self = .notFound(name)
         case .alreadyExists: self = .alreadyExists(name)
@@ -40,13 +40,17 @@ public struct SigningKeyService: Sendable {
     let keys: MasterKeyRing
     public let maxPerOwner: Int
     let clock: @Sendable () -> Int64
+    /// Keeps rotation and deletion of a key apart from signing with it, in this process: the same fence as the
+    /// secrets' (a name is a secret or a signing key), so one shared hold covers whichever it is.
+    let fence: SigningFence
     public static let maxOverlapSeconds: Int64 = 86_400
 
-    public init(store: any SigningKeyStore, keys: MasterKeyRing, maxPerOwner: Int = 100,
+    public init(store: any SigningKeyStore, keys: MasterKeyRing, maxPerOwner: Int = 100, fence: SigningFence = SigningFence(),
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
         self.store = store
         self.keys = keys
         self.maxPerOwner = maxPerOwner
+        self.fence = fence
         self.clock = clock
     }
 
@@ -106,10 +110,13 @@ public struct SigningKeyService: Sendable {
     }
 
     public func delete(owner: String, name: String) async throws(SigningKeyError) {
+        let store = self.store
         do {
-            try await store.deleteSigningKey(owner: owner, name: name)
-        } catch {
+            try await fence.withExclusive(owner: owner, name: name) { try await store.deleteSigningKey(owner: owner, name: name) }
+        } catch let error as StoreError {
             throw SigningKeyError(error, name: name)
+        } catch {
+            throw .unavailable("\(error)")
         }
     }
 
@@ -120,7 +127,7 @@ public struct SigningKeyService: Sendable {
             throw .invalidRequest("overlapSeconds must be 0–\(Self.maxOverlapSeconds), not \(overlapSeconds)")
         }
         let (clock, service) = (self.clock, self)
-        return try await update(owner: owner, name: name) { key throws(SecretStoreError) in
+        return try await update(owner: owner, name: name) { key throws(StoreError) in
             try SigningKeyRules.rotate(key, overlapSeconds: overlapSeconds, manual: true, at: clock()) { version in
                 service.material(owner: owner, name: name, version: version)
             }
@@ -138,7 +145,7 @@ public struct SigningKeyService: Sendable {
             throw .invalidRequest("overlapSeconds must be 0–\(Self.maxOverlapSeconds), not \(overlapSeconds)")
         }
         let (clock, service) = (self.clock, self)
-        return try await update(owner: owner, name: name) { key throws(SecretStoreError) in
+        return try await update(owner: owner, name: name) { key throws(StoreError) in
             try SigningKeyRules.setSchedule(key, schedule, overlapSeconds: overlapSeconds, at: clock()) { version in
                 service.material(owner: owner, name: name, version: version)
             }
@@ -154,10 +161,16 @@ public struct SigningKeyService: Sendable {
     /// the owner has no signing key of that name. The caller wipes them after use.
     public func signingSeeds(owner: String, name: String) async throws(SigningKeyError) -> [[UInt8]]? {
         guard let key = try await stored(owner: owner, name: name) else { return nil }
-        guard let current = open(key.sealed, owner: owner, name: name, version: key.version) else { throw .undecryptable(name) }
+        return try liveSeeds(of: key)
+    }
+
+    /// The seeds of `key` that sign now, newest first; a previous seed that will not open is left out, never fatal.
+    func liveSeeds(of key: StoredSigningKey) throws(SigningKeyError) -> [[UInt8]] {
+        guard let current = open(key.sealed, owner: key.owner, name: key.name, version: key.version) else { throw .undecryptable(key.name) }
         var seeds = [current]
-        if let previous = key.livePrevious(at: clock()), let seed = open(previous.sealed, owner: owner, name: name, version: previous.version) {
-            seeds.append(seed)  // a previous seed that will not open is left out, never fatal
+        if let previous = key.livePrevious(at: clock()),
+           let seed = open(previous.sealed, owner: key.owner, name: key.name, version: previous.version) {
+            seeds.append(seed)
         }
         return seeds
     }
@@ -180,8 +193,8 @@ public struct SigningKeyService: Sendable {
             case .failed(let seen):
                 // Recorded only on the row as this replica saw it: a rotation that did commit (the answer was lost)
                 // or another replica's is never marked failed and retried.
-                _ = try? await store.updateSigningKey(owner: owner, name: name) { key throws(SecretStoreError) in
-                    guard key.version == seen.version, key.nextRotationAt == seen.nextRotationAt else { throw SecretStoreError.stale }
+                _ = try? await store.updateSigningKey(owner: owner, name: name) { key throws(StoreError) in
+                    guard key.version == seen.version, key.nextRotationAt == seen.nextRotationAt else { throw StoreError.stale }
                     return SigningKeyRules.failed(key, reason: "the scheduled rotation could not be stored; retrying in a minute", at: now)
                 }
             }
@@ -194,14 +207,14 @@ public struct SigningKeyService: Sendable {
     func rotateIfDue(owner: String, name: String, now: Int64) async -> DueOutcome {
         let seen = Seen()
         do {
-            let key = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(SecretStoreError) in
+            let key = try await exclusively(owner: owner, name: name) { [self] key throws(StoreError) in
                 seen.set((key.version, key.nextRotationAt))
                 if let scheduled = key.nextRotationAt, scheduled <= now {
                     return try SigningKeyRules.rotate(key, overlapSeconds: nil, manual: false, at: now, scheduledFor: scheduled) { version in
                         material(owner: owner, name: name, version: version)
                     }
                 }
-                guard let previous = key.previous, previous.validUntil <= now else { throw SecretStoreError.stale }  // another replica did it
+                guard let previous = key.previous, previous.validUntil <= now else { throw StoreError.stale }  // another replica did it
                 return SigningKeyRules.settle(key, at: now)
             }
             return key.rotatedAt == now && key.lastRotationManual == false ? .rotated : .settled
@@ -228,7 +241,7 @@ public struct SigningKeyService: Sendable {
             guard let last = page.last else { return count }
             for (owner, name) in page {
                 do {
-                    _ = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(SecretStoreError) in try reseal(key) }
+                    _ = try await store.updateSigningKey(owner: owner, name: name) { [self] key throws(StoreError) in try reseal(key) }
                     count += 1
                 } catch .notFound {
                     continue  // deleted meanwhile
@@ -243,11 +256,11 @@ public struct SigningKeyService: Sendable {
     }
 
     /// `key` with every seed sealed under the ring's current master key (`stale` if one will not open).
-    func reseal(_ stored: StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey {
+    func reseal(_ stored: StoredSigningKey) throws(StoreError) -> StoredSigningKey {
         // A previous key whose overlap ended is dropped, not carried over to the new master key.
         var key = SigningKeyRules.settle(stored, at: clock())
-        func again(_ sealed: [UInt8], _ version: Int64) throws(SecretStoreError) -> [UInt8] {
-            guard var seed = open(sealed, owner: key.owner, name: key.name, version: version) else { throw SecretStoreError.stale }
+        func again(_ sealed: [UInt8], _ version: Int64) throws(StoreError) -> [UInt8] {
+            guard var seed = open(sealed, owner: key.owner, name: key.name, version: version) else { throw StoreError.stale }
             defer { Sodium.wipe(&seed) }
             return SealedToken.seal(seed, associatedData: Self.associatedData(owner: key.owner, name: key.name, version: version), key: keys.current)
         }
@@ -263,22 +276,39 @@ public struct SigningKeyService: Sendable {
     }
 
     private func update(owner: String, name: String,
-                        _ change: @escaping @Sendable (StoredSigningKey) throws(SecretStoreError) -> StoredSigningKey) async throws(SigningKeyError)
+                        _ change: @escaping @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(SigningKeyError)
         -> StoredSigningKey {
         do {
-            return try await store.updateSigningKey(owner: owner, name: name, change)
+            return try await exclusively(owner: owner, name: name, change)
         } catch {
             throw SigningKeyError(error, name: name)
         }
     }
 }
 
+extension SigningKeyService {
+    /// One locked update of the key, holding it exclusively in this process's fence: signers that hold it finish
+    /// writing their request heads first, and later ones read the key as this update leaves it.
+    func exclusively(owner: String, name: String,
+                     _ change: @escaping @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError)
+        -> StoredSigningKey {
+        let store = self.store
+        let result: Result<StoredSigningKey, StoreError> = await fence.withExclusive(owner: owner, name: name) {
+            do throws(StoreError) {
+                return .success(try await store.updateSigningKey(owner: owner, name: name, change))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
+
 extension SecretService {
-    /// The signing keys kept in the same store under the same master key, if the store holds them. At most 100
-    /// per account (what `dev.sigil.signingKey.list` answers).
-    public func signingKeyService(maxPerOwner: Int? = nil) -> SigningKeyService? {
-        guard let store = store as? any SigningKeyStore else { return nil }
-        return SigningKeyService(store: store, keys: keys, maxPerOwner: min(100, maxPerOwner ?? self.maxPerOwner), clock: clock)
+    /// The signing keys in `store` (the same backend as the secrets), under the same master key and clock. At
+    /// most 100 per account (what `dev.sigil.signingKey.list` answers).
+    public func signingKeyService(store: any SigningKeyStore, maxPerOwner: Int? = nil) -> SigningKeyService {
+        SigningKeyService(store: store, keys: keys, maxPerOwner: min(100, maxPerOwner ?? self.maxPerOwner), fence: fence, clock: clock)
     }
 }
 

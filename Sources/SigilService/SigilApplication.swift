@@ -25,8 +25,11 @@ public enum SigilApplication {
     /// trickles is cut off by ``XRPCConfiguration/bodyDeadline`` with `408`.
     public static let idleTimeout: TimeAmount = .seconds(30)
 
+    /// The application on `host:port`; `onBound` learns the address it listens on (the port, when `port` is 0).
     public static func build(router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
-                             idleTimeout: TimeAmount = Self.idleTimeout, logger: Logger) -> some ApplicationProtocol {
+                             idleTimeout: TimeAmount = Self.idleTimeout, logger: Logger,
+                             onBound: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in })
+        -> Application<RouterResponder<BasicRequestContext>> {
         Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: idleTimeout)),
@@ -34,6 +37,7 @@ public enum SigilApplication {
             services: services,
             onServerRunning: { channel in
                 let address = channel.localAddress
+                onBound(address?.ipAddress ?? host, address?.port ?? port)
                 logger.notice("listening on http://\(address?.ipAddress ?? host):\(address?.port ?? port)")
             },
             logger: logger
@@ -42,11 +46,13 @@ public enum SigilApplication {
 
     /// Serves this service's DID document at `/.well-known/did.json` (for a `did:web` service DID), with the
     /// service entry a PDS needs to proxy `atproto-proxy: DID#serviceID` here.
-    public static func addDIDDocument(to router: Router<BasicRequestContext>, serviceDID: String, serviceID: String, endpoint: String) {
-        let document = DIDDocument.json(id: serviceDID, atprotoKey: nil,
-                                        services: [(id: serviceID, type: "SigilXrpcService", endpoint: endpoint)]).serialized()
+    /// `endpoint` is read when the document is asked for (the bound port is known only once the server listens).
+    public static func addDIDDocument(to router: Router<BasicRequestContext>, serviceDID: String, serviceID: String,
+                                      endpoint: @escaping @Sendable () -> String) {
         router.get("/.well-known/did.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+            let document = DIDDocument.json(id: serviceDID, atprotoKey: nil,
+                                            services: [(id: serviceID, type: "SigilXrpcService", endpoint: endpoint())]).serialized()
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }
 }

@@ -25,20 +25,10 @@ public struct SigilSecretsHandler: DevSigilSecretHandler {
     public func rotate(_ request: XRPCRequest<DevSigilSecretRotate>) async throws -> DevSigilSecretRotate.Output {
         let owner = try Self.account(request.principal)
         let input = request.input
-        do {
-            let (token, secret) = try await service.rotate(owner: owner, name: input.name, request: RotationRequest(
-                overlapSeconds: input.overlapSeconds.map(Int64.init), force: input.force ?? false, by: .account))
-            Self.logRotation(request.logger, secret)
-            return Self.rotation(token, secret)
-        } catch {
-            switch error {
-            case .notFound: throw DevSigilSecretRotate.DeclaredError.notFound(error.description)
-            case .rotationInProgress: throw DevSigilSecretRotate.DeclaredError.rotationInProgress(error.description)
-            case .expired: throw DevSigilSecretRotate.DeclaredError.expired(error.description)
-            case .invalidRequest: throw DevSigilSecretRotate.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let (token, secret) = try await service.rotate(owner: owner, name: input.name, request: RotationRequest(
+            overlapSeconds: input.overlapSeconds.map(Int64.init), force: input.force ?? false, by: .account))
+        Self.logRotation(request.logger, secret)
+        return Self.rotation(token, secret)
     }
 
     public func rotateWithToken(_ request: XRPCRequest<DevSigilSecretRotateWithToken>) async throws -> DevSigilSecretRotateWithToken.Output {
@@ -63,17 +53,9 @@ public struct SigilSecretsHandler: DevSigilSecretHandler {
 
     public func revokePrevious(_ request: XRPCRequest<DevSigilSecretRevokePrevious>) async throws -> DevSigilSecretRevokePrevious.Output {
         let owner = try Self.account(request.principal)
-        do {
-            let (secret, revokedAt) = try await service.revokePrevious(owner: owner, name: request.input.name)
-            request.logger.info("previous token revoked", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
-            return .init(name: secret.name, revokedAt: Timestamp.iso8601(milliseconds: revokedAt))
-        } catch {
-            switch error {
-            case .notFound: throw DevSigilSecretRevokePrevious.DeclaredError.notFound(error.description)
-            case .noPreviousToken: throw DevSigilSecretRevokePrevious.DeclaredError.noPreviousToken(error.description)
-            default: throw error
-            }
-        }
+        let (secret, revokedAt) = try await service.revokePrevious(owner: owner, name: request.input.name)
+        request.logger.info("previous token revoked", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
+        return .init(name: secret.name, revokedAt: Timestamp.iso8601(milliseconds: revokedAt))
     }
 
     public func setPolicy(_ request: XRPCRequest<DevSigilSecretSetPolicy>) async throws -> DevSigilSecretSetPolicy.Output {
@@ -88,50 +70,29 @@ public struct SigilSecretsHandler: DevSigilSecretHandler {
         }
         let policy = RotationPolicy(overlapSeconds: input.overlapSeconds.map(Int64.init),
                                     rotationPeriodSeconds: input.rotationPeriodSeconds.map(Int64.init), expiresAt: expiresAt)
-        do {
-            let secret = try await service.setPolicy(owner: owner, name: input.name, policy)
-            request.logger.info("secret policy set", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
-            return .init(name: secret.name, policy: Self.policy(secret.policy))
-        } catch {
-            switch error {
-            case .notFound: throw DevSigilSecretSetPolicy.DeclaredError.notFound(error.description)
-            case .invalidRequest: throw DevSigilSecretSetPolicy.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let secret = try await service.setPolicy(owner: owner, name: input.name, policy)
+        request.logger.info("secret policy set", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
+        return .init(name: secret.name, policy: Self.policy(secret.policy))
     }
 
     public func get(_ request: XRPCRequest<DevSigilSecretGet>) async throws -> DevSigilSecretGet.Output {
         let owner = try Self.account(request.principal)
-        do {
-            let state = try await service.state(owner: owner, name: request.params.name)
-            let secret = state.secret
-            return .init(createdAt: Self.time(secret.createdAt), expiresAt: secret.expiresAt.map(Self.time), lastMessage: state.message,
-                         lastRotatedAt: secret.rotatedAt.map(Self.time), lastRotationBy: secret.lastRotationBy?.rawValue,
-                         lastRotationManual: secret.lastRotationBy != nil, name: secret.name, policy: Self.policy(secret.policy),
-                         previousValidUntil: state.previousValidUntil.map(Self.time), rotationDueAt: secret.rotationDueAt.map(Self.time),
-                         status: state.status.rawValue, version: Int(secret.version))
-        } catch {
-            if case .notFound = error { throw DevSigilSecretGet.DeclaredError.notFound(error.description) }
-            throw error
-        }
+        let state = try await service.state(owner: owner, name: request.params.name)
+        let secret = state.secret
+        return .init(createdAt: Self.time(secret.createdAt), expiresAt: secret.expiresAt.map(Self.time), lastMessage: state.message,
+                     lastRotatedAt: secret.rotatedAt.map(Self.time), lastRotationBy: secret.lastRotationBy?.rawValue,
+                     lastRotationManual: secret.lastRotationBy != nil, name: secret.name, policy: Self.policy(secret.policy),
+                     previousValidUntil: state.previousValidUntil.map(Self.time), rotationDueAt: secret.rotationDueAt.map(Self.time),
+                     status: state.status.rawValue, version: Int(secret.version))
     }
 
     public func history(_ request: XRPCRequest<DevSigilSecretHistory>) async throws -> DevSigilSecretHistory.Output {
         let owner = try Self.account(request.principal)
         let params = request.params
-        do {
-            let page = try await service.history(owner: owner, name: params.name, cursor: params.cursor, limit: params.limit)
-            return .init(cursor: page.cursor, events: page.events.map { event in
-                .init(action: event.action.rawValue, at: Self.time(event.at), by: event.by?.rawValue ?? "schedule", version: Int(event.version))
-            })
-        } catch {
-            switch error {
-            case .notFound: throw DevSigilSecretHistory.DeclaredError.notFound(error.description)
-            case .invalidRequest: throw DevSigilSecretHistory.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let page = try await service.history(owner: owner, name: params.name, cursor: params.cursor, limit: params.limit)
+        return .init(cursor: page.cursor, events: page.events.map { event in
+            .init(action: event.action.rawValue, at: Self.time(event.at), by: event.by?.rawValue ?? "schedule", version: Int(event.version))
+        })
     }
 
     // MARK: - Mapping

@@ -42,39 +42,21 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
             throw DevSigilSigningKeyCreate.DeclaredError.invalidRequest(
                 "a signing key's name is 1–64 ASCII letters, digits, dots, underscores or hyphens (what a webhook's secretId can name)")
         }
-        do {
-            let key = try await service.create(owner: owner, name: request.input.name)
-            request.logger.info("signing key created", metadata: ["owner": .string(owner), "key": .string(key.name)])
-            return .init(createdAt: Self.time(key.createdAt), name: key.name, publicKey: Self.text(key.publicKey))
-        } catch {
-            switch error {
-            case .alreadyExists: throw DevSigilSigningKeyCreate.DeclaredError.alreadyExists(error.description)
-            case .limitReached, .invalidRequest: throw DevSigilSigningKeyCreate.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let key = try await service.create(owner: owner, name: request.input.name)
+        request.logger.info("signing key created", metadata: ["owner": .string(owner), "key": .string(key.name)])
+        return .init(createdAt: Self.time(key.createdAt), name: key.name, publicKey: Self.text(key.publicKey))
     }
 
     public func delete(_ request: XRPCRequest<DevSigilSigningKeyDelete>) async throws -> DevSigilSigningKeyDelete.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
-        do {
-            try await service.delete(owner: owner, name: request.input.name)
-            request.logger.info("signing key deleted", metadata: ["owner": .string(owner), "key": .string(request.input.name)])
-            return XRPCNothing()
-        } catch {
-            if case .notFound = error { throw DevSigilSigningKeyDelete.DeclaredError.notFound(error.description) }
-            throw error
-        }
+        try await service.delete(owner: owner, name: request.input.name)
+        request.logger.info("signing key deleted", metadata: ["owner": .string(owner), "key": .string(request.input.name)])
+        return XRPCNothing()
     }
 
     public func get(_ request: XRPCRequest<DevSigilSigningKeyGet>) async throws -> DevSigilSigningKeyGet.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
-        do {
-            return .init(key: view(try await service.get(owner: owner, name: request.params.name)))
-        } catch {
-            if case .notFound = error { throw DevSigilSigningKeyGet.DeclaredError.notFound(error.description) }
-            throw error
-        }
+        return .init(key: view(try await service.get(owner: owner, name: request.params.name)))
     }
 
     public func list(_ request: XRPCRequest<DevSigilSigningKeyList>) async throws -> DevSigilSigningKeyList.Output {
@@ -84,18 +66,10 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
 
     public func rotate(_ request: XRPCRequest<DevSigilSigningKeyRotate>) async throws -> DevSigilSigningKeyRotate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
-        do {
-            let key = try await service.rotate(owner: owner, name: request.input.name, overlapSeconds: request.input.overlapSeconds.map(Int64.init))
-            request.logger.info("signing key rotated", metadata: ["owner": .string(owner), "key": .string(key.name), "version": .stringConvertible(key.version)])
-            return .init(name: key.name, previousValidUntil: key.previous.map { Self.time($0.validUntil) }, publicKey: Self.text(key.publicKey),
-                         rotatedAt: Self.time(key.rotatedAt ?? key.validFrom))
-        } catch {
-            switch error {
-            case .notFound: throw DevSigilSigningKeyRotate.DeclaredError.notFound(error.description)
-            case .invalidRequest: throw DevSigilSigningKeyRotate.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let key = try await service.rotate(owner: owner, name: request.input.name, overlapSeconds: request.input.overlapSeconds.map(Int64.init))
+        request.logger.info("signing key rotated", metadata: ["owner": .string(owner), "key": .string(key.name), "version": .stringConvertible(key.version)])
+        return .init(name: key.name, previousValidUntil: key.previous.map { Self.time($0.validUntil) }, publicKey: Self.text(key.publicKey),
+                     rotatedAt: Self.time(key.rotatedAt ?? key.validFrom))
     }
 
     public func setSchedule(_ request: XRPCRequest<DevSigilSigningKeySetSchedule>) async throws -> DevSigilSigningKeySetSchedule.Output {
@@ -111,19 +85,11 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
             }
             minute = parsed
         }
-        do {
-            let schedule = input.intervalDays.map { SigningKeySchedule(intervalDays: Int64($0), minuteOfDay: minute) }
-            let key = try await service.setSchedule(owner: owner, name: input.name, schedule, overlapSeconds: input.overlapSeconds.map(Int64.init))
-            request.logger.info("signing key schedule set", metadata: ["owner": .string(owner), "key": .string(key.name),
-                                                                       "intervalDays": .string(schedule.map { String($0.intervalDays) } ?? "none")])
-            return .init(key: view(key))
-        } catch {
-            switch error {
-            case .notFound: throw DevSigilSigningKeySetSchedule.DeclaredError.notFound(error.description)
-            case .invalidRequest: throw DevSigilSigningKeySetSchedule.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let schedule = input.intervalDays.map { SigningKeySchedule(intervalDays: Int64($0), minuteOfDay: minute) }
+        let key = try await service.setSchedule(owner: owner, name: input.name, schedule, overlapSeconds: input.overlapSeconds.map(Int64.init))
+        request.logger.info("signing key schedule set", metadata: ["owner": .string(owner), "key": .string(key.name),
+                                                                   "intervalDays": .string(schedule.map { String($0.intervalDays) } ?? "none")])
+        return .init(key: view(key))
     }
 
     public func listPublic(_ request: XRPCRequest<DevSigilSigningKeyListPublic>) async throws -> DevSigilSigningKeyListPublic.Output {

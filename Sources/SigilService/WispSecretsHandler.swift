@@ -19,44 +19,23 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
             throw PlaceWispV2SecretCreate.DeclaredError.invalidRequest(
                 "a new secret's name is 1–64 ASCII letters, digits, dots, underscores or hyphens (wisp.place's secretId rule)")
         }
-        do {
-            let (token, secret) = try await service.create(owner: owner, name: request.input.name)
-            request.logger.info("secret created", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
-            return .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt), name: secret.name, token: token.text)
-        } catch {
-            switch error {
-            case .alreadyExists: throw PlaceWispV2SecretCreate.DeclaredError.alreadyExists(error.description)
-            case .limitReached: throw PlaceWispV2SecretCreate.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let (token, secret) = try await service.create(owner: owner, name: request.input.name)
+        request.logger.info("secret created", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
+        return .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt), name: secret.name, token: token.text)
     }
 
     public func rotate(_ request: XRPCRequest<PlaceWispV2SecretRotate>) async throws -> PlaceWispV2SecretRotate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
-        do {
-            let (token, secret) = try await service.rotate(owner: owner, name: request.input.name)
-            request.logger.info("secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
-            return .init(name: secret.name, rotatedAt: Timestamp.iso8601(milliseconds: secret.rotatedAt ?? secret.createdAt), token: token.text)
-        } catch {
-            switch error {
-            case .notFound: throw PlaceWispV2SecretRotate.DeclaredError.notFound(error.description)
-            case .expired: throw PlaceWispV2SecretRotate.DeclaredError.invalidRequest(error.description)
-            default: throw error
-            }
-        }
+        let (token, secret) = try await service.rotate(owner: owner, name: request.input.name)
+        request.logger.info("secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
+        return .init(name: secret.name, rotatedAt: Timestamp.iso8601(milliseconds: secret.rotatedAt ?? secret.createdAt), token: token.text)
     }
 
     public func delete(_ request: XRPCRequest<PlaceWispV2SecretDelete>) async throws -> PlaceWispV2SecretDelete.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
-        do {
-            _ = try await service.delete(owner: owner, name: request.input.name)
-            request.logger.info("secret deleted", metadata: ["owner": .string(owner), "secret": .string(request.input.name)])
-            return XRPCNothing()
-        } catch {
-            if case .notFound = error { throw PlaceWispV2SecretDelete.DeclaredError.notFound(error.description) }
-            throw error
-        }
+        _ = try await service.delete(owner: owner, name: request.input.name)
+        request.logger.info("secret deleted", metadata: ["owner": .string(owner), "secret": .string(request.input.name)])
+        return XRPCNothing()
     }
 
     public func list(_ request: XRPCRequest<PlaceWispV2SecretList>) async throws -> PlaceWispV2SecretList.Output {

@@ -2,6 +2,7 @@ import Foundation
 import Secrets
 import SigilTestSupport
 import SQLiteStore
+import Storage
 import PostgresStore
 
 /// The store implementations every store-backed test runs against.
@@ -33,6 +34,18 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A fresh, empty, migrated backend of this kind, every store it holds, and what removes it (as ``open()``).
+    public func openStores() async throws -> (stores: Stores, cleanUp: @Sendable () async -> Void) {
+        switch self {
+        case .sqlite:
+            let (store, cleanUp) = try await Self.openSQLite()
+            return (store.stores, cleanUp)
+        case .postgres:
+            let (stores, cleanUp) = try await Self.openPostgresReplicas(1)
+            return (stores[0].stores, cleanUp)
+        }
+    }
+
     /// A fresh migrated SQLite store in a temporary directory, and what closes it and removes the directory.
     public static func openSQLite() async throws -> (store: SQLiteSecretStore, cleanUp: @Sendable () async -> Void) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-store-\(UUID().uuidString)")
@@ -49,6 +62,19 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             await store.close()
             try? FileManager.default.removeItem(at: directory)
         })
+    }
+
+    /// Runs `body` with a fresh, empty, migrated backend's stores, then removes it, whether `body` returned or threw.
+    public func withStores<T>(_ body: (Stores) async throws -> T) async throws -> T {
+        let (stores, cleanUp) = try await openStores()
+        do {
+            let result = try await body(stores)
+            await cleanUp()
+            return result
+        } catch {
+            await cleanUp()
+            throw error
+        }
     }
 
     /// Runs `body` with a fresh, empty, migrated store, then removes it, whether `body` returned or threw.

@@ -1,3 +1,4 @@
+import Storage
 import Lexicon
 
 /// The kind of record change a webhook can fire on.

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Lexicon
 import Logging
@@ -46,7 +47,7 @@ public final class EventProcessor: @unchecked Sendable {
     }
 
     /// Processes one Jetstream message (any kind). Store failures are thrown: the caller must not move on.
-    public func process(_ value: JSONValue) async throws(SecretStoreError) {
+    public func process(_ value: JSONValue) async throws(StoreError) {
         guard let event = JetstreamEvent(value) else {
             if let time = JetstreamEvent.time(of: value) { try await advance(to: time) }
             return
@@ -102,12 +103,12 @@ public final class EventProcessor: @unchecked Sendable {
 
     /// Moves the cursor past a message that was skipped (too large, or not JSON), so a reconnect does not
     /// read it again forever.
-    public func skip(to time: Int64) async throws(SecretStoreError) {
+    public func skip(to time: Int64) async throws(StoreError) {
         try await advance(to: time)
     }
 
     /// Records the cursor of events that queued nothing, at most about once a second.
-    private func advance(to time: Int64) async throws(SecretStoreError) {
+    private func advance(to time: Int64) async throws(StoreError) {
         let due: Bool = lock.withLock {
             pendingCursor = time
             return ContinuousClock.now - lastFlush > .seconds(1)
@@ -116,7 +117,7 @@ public final class EventProcessor: @unchecked Sendable {
     }
 
     /// Writes the latest cursor now (on shutdown, and periodically).
-    public func flush() async throws(SecretStoreError) {
+    public func flush() async throws(StoreError) {
         guard let cursor = lock.withLock({ pendingCursor }) else { return }
         let stored = durableCursor(cursor)
         try await store.enqueue([], cursor: (Self.cursorName, stored))

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Lexicon
 import Logging
@@ -34,7 +35,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
     }
 
     /// Loads the stored webhooks into the index (at start).
-    public func load() async throws(SecretStoreError) {
+    public func load() async throws(StoreError) {
         for registration in try await store.webhooks() {
             guard let record = try? JSONValue(parsing: registration.record),
                   let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record) else { continue }
@@ -45,7 +46,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
     }
 
     /// Applies a change to a webhook record seen on the network.
-    public func apply(_ event: JetstreamEvent, now: Int64) async throws(SecretStoreError) {
+    public func apply(_ event: JetstreamEvent, now: Int64) async throws(StoreError) {
         var log = logger
         log[metadataKey: "webhook"] = .string("at://\(event.did)/\(event.collection)/\(event.rkey)")
         if event.operation == .delete {
@@ -67,13 +68,13 @@ public final class WebhookRegistry: DeliveryWebhooks {
             log.warning("cannot read the webhook record back from its PDS; keeping the previous state", metadata: ["reason": .string(failure.description)])
             return
         } catch {
-            throw error as? SecretStoreError ?? .unavailable("\(error)")
+            throw error as? StoreError ?? .unavailable("\(error)")
         }
         try await activate(owner: event.did, rkey: event.rkey, record: record, now: now, logger: log)
     }
 
     /// Validates and activates a record (also used by tests and backfills).
-    public func activate(owner: String, rkey: String, record: JSONValue, now: Int64, logger log: Logger) async throws(SecretStoreError) {
+    public func activate(owner: String, rkey: String, record: JSONValue, now: Int64, logger log: Logger) async throws(StoreError) {
         let webhook: ActiveWebhook
         do {
             guard case .valid = try catalog.validateRecord(record, collection: Self.collection, recordKey: rkey) else {
@@ -106,7 +107,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
     }
 
     /// Lifts a pause (the server's, or the owner's through `setEnabled`); the record's `enabled` applies again.
-    public func resume(owner: String, rkey: String) async throws(SecretStoreError) {
+    public func resume(owner: String, rkey: String) async throws(StoreError) {
         guard index.webhook(owner: owner, rkey: rkey) != nil else { return }
         try await store.setWebhookDisabled(owner: owner, rkey: rkey, reason: nil, at: 0)
         failing.remove(owner: owner, rkey: rkey)
@@ -131,7 +132,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
 
     /// Pauses the webhook on the server's initiative (stored, so a restart keeps it paused), until its record
     /// changes. Other replicas learn of it when their own deliveries are answered the same way, or at start.
-    public func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(SecretStoreError) {
+    public func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(StoreError) {
         guard index.webhook(owner: owner, rkey: rkey) != nil else { return }
         try await store.setWebhookDisabled(owner: owner, rkey: rkey, reason: reason, at: now)
         // In place, on the webhook as it is now: a record change applied meanwhile is not undone.
@@ -144,7 +145,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
 
     /// Follows each attempt's outcome: a success ends the webhook's failing streak; a failure that ends a streak
     /// of ``autoDisableAfter`` or longer pauses the webhook (its pending deliveries are then cancelled, visibly).
-    public func attempted(owner: String, rkey: String, succeeded: Bool, storedStreak: Int64?, now: Int64) async throws(SecretStoreError) {
+    public func attempted(owner: String, rkey: String, succeeded: Bool, storedStreak: Int64?, now: Int64) async throws(StoreError) {
         if succeeded {
             // This replica's failures, or another's (the streak stored when the delivery was claimed).
             guard failing.remove(owner: owner, rkey: rkey) || storedStreak != nil else { return }
@@ -174,7 +175,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
         Gauge(label: "webhooks_active").record(index.count)
     }
 
-    private func deactivate(owner: String, rkey: String) async throws(SecretStoreError) {
+    private func deactivate(owner: String, rkey: String) async throws(StoreError) {
         try await store.removeWebhook(owner: owner, rkey: rkey)
         index.remove(owner: owner, rkey: rkey)
         recordActiveCount()
@@ -192,10 +193,10 @@ public protocol DeliveryWebhooks: Sendable {
     /// The webhook as it is now (nil: deleted, or never valid), with the pause `stored` in the shared database.
     func webhook(owner: String, rkey: String, stored: Delivery.WebhookState?) -> ActiveWebhook?
     /// Pauses it, with the reason (its receiver answered 410 Gone).
-    func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(SecretStoreError)
+    func disable(owner: String, rkey: String, reason: String, now: Int64) async throws(StoreError)
     /// An attempt at it succeeded or failed (the receiver's fault: not cancelled or requeued).
     /// `storedStreak`: the failing streak stored when the delivery was claimed (another replica's, perhaps).
-    func attempted(owner: String, rkey: String, succeeded: Bool, storedStreak: Int64?, now: Int64) async throws(SecretStoreError)
+    func attempted(owner: String, rkey: String, succeeded: Bool, storedStreak: Int64?, now: Int64) async throws(StoreError)
 }
 
 /// A lock-guarded set of webhook keys.

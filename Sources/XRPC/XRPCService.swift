@@ -153,6 +153,14 @@ public struct XRPCService: Sendable {
             throw error
         } catch let error as any XRPCDeclaredError {
             throw XRPCError(status: .badRequest, name: error.errorName, message: error.errorMessage)
+        } catch let error as any XRPCMappedError {
+            guard let (name, message) = error.xrpcError else {
+                logger.error("handler failed", metadata: ["error": .string(String(describing: error))])
+                throw .internalServerError
+            }
+            // A name the method does not declare is never sent: a client's generated code could not decode it.
+            let declared = name == "InvalidRequest" || method.schema.errors.contains { $0.name == name }
+            throw XRPCError(status: .badRequest, name: declared ? name : "InvalidRequest", message: message)
         } catch {
             logger.error("handler failed", metadata: ["error": .string(String(describing: error))])
             throw .internalServerError

@@ -29,6 +29,13 @@ public protocol XRPCDeclaredError: Error, Sendable {
     var errorMessage: String? { get }
 }
 
+/// A domain error that says which XRPC error it is, so the pipeline maps it in one place: `xrpcError` is the
+/// error name and message for a failure of the request (answered `400` with that name when the method declares
+/// it, else `InvalidRequest`), or nil for a failure of the service itself (answered `500`, and logged).
+public protocol XRPCMappedError: Error, Sendable {
+    var xrpcError: (name: String, message: String)? { get }
+}
+
 /// The errors one method declares, as generated code models them: a client rebuilds them from a response's `error`.
 public protocol XRPCMethodError: XRPCDeclaredError, Equatable {
     /// Every error name the lexicon declares, in lexicon order.

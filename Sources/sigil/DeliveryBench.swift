@@ -1,3 +1,4 @@
+import Storage
 import NetworkPolicy
 import ArgumentParser
 import Foundation
@@ -39,12 +40,12 @@ struct DeliveryBench: AsyncParsableCommand {
         let store = try SQLiteSecretStore(path: (directory as NSString).appendingPathComponent("sigil.sqlite"))
         try await store.migrate()
         let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
-        let signingKeys = secrets.signingKeyService()
+        let signingKeys = secrets.signingKeyService(store: store)
         let owner = "did:plc:benchbbbbbbbbbbbbbbbbbbb"
         let signedWith: String
         switch signing {
         case .hmac: signedWith = try await secrets.create(owner: owner, name: "bench").token.description
-        case .ed25519: signedWith = "the Ed25519 signing key " + (try WebhookPublicKey(bytes: try await signingKeys!.create(owner: owner, name: "bench").publicKey)).text
+        case .ed25519: signedWith = "the Ed25519 signing key " + (try WebhookPublicKey(bytes: try await signingKeys.create(owner: owner, name: "bench").publicKey)).text
         }
 
         // The receiver verifies nothing (that is the receiver's cost); it counts.
@@ -63,7 +64,7 @@ struct DeliveryBench: AsyncParsableCommand {
         configuration.concurrency = concurrency
         configuration.perHost = perHost
         configuration.pollInterval = .milliseconds(5)
-        let worker = DeliveryWorker(store: store, secrets: secrets, signingKeys: signingKeys, destinations: destinations, configuration: configuration,
+        let worker = DeliveryWorker(store: store, log: store, secrets: secrets, signingKeys: signingKeys, destinations: destinations, configuration: configuration,
                                     logger: Logger(label: "bench"))
         let group = ServiceGroup(configuration: .init(services: [receiver], logger: Logger(label: "bench")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -85,7 +85,7 @@ struct LatencyBench: AsyncParsableCommand {
                                        fetcher: PDSRecordFetcher(resolver: unused, destinations: destinations), logger: Logger(label: "bench"))
         var configuration = DeliveryWorker.Configuration()
         configuration.pollInterval = .milliseconds(250)
-        let worker = DeliveryWorker(store: store, secrets: secrets, webhooks: registry, destinations: destinations,
+        let worker = DeliveryWorker(store: store, log: store, secrets: secrets, signingKeys: secrets.signingKeyService(store: store), webhooks: registry, destinations: destinations,
                                     configuration: configuration, logger: Logger(label: "bench"))
         let processor = EventProcessor(registry: registry, store: store)
         let group = ServiceGroup(configuration: .init(services: [network], logger: Logger(label: "bench")))

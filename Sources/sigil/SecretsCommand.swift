@@ -24,8 +24,8 @@ struct SecretsAudit: AsyncParsableCommand {
     @Option(help: "Only this secret.") var name: String?
 
     func run() async throws {
-        let service = try await store.openService(logger: Logger(label: "sigil"))
-        defer { Task { await service.store.close() } }
+        let (service, stores) = try await store.openService(logger: Logger(label: "sigil"))
+        defer { Task { await stores.close() } }
         for event in try await service.audit(owner: did, name: name) {
             let line: JSONValue = ["at": .string(Timestamp.iso8601(milliseconds: event.at)), "owner": .string(event.owner),
                                    "name": .string(event.name), "action": .string(event.action.rawValue), "version": .integer(event.version),
@@ -59,8 +59,8 @@ struct SecretsSign: AsyncParsableCommand {
     @Option(help: "Unix seconds (--format standard; default: now).") var timestamp: Int64?
 
     func run() async throws {
-        let service = try await store.openService(logger: Logger(label: "sigil"))
-        defer { Task { await service.store.close() } }
+        let (service, stores) = try await store.openService(logger: Logger(label: "sigil"))
+        defer { Task { await stores.close() } }
         let body = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         let (format, id, timestamp) = (self.format, self.id, self.timestamp ?? Int64(Date().timeIntervalSince1970))
         let (line, versions): (String, String) = try await service.withSigningToken(owner: did, name: name) { keys in
@@ -108,9 +108,9 @@ struct SecretsRekey: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let service = try await store.openService(logger: Logger(label: "sigil"))
-        defer { Task { await service.store.close() } }
-        let (count, keys) = try await service.rekeyAll()
+        let (service, stores) = try await store.openService(logger: Logger(label: "sigil"))
+        defer { Task { await stores.close() } }
+        let (count, keys) = try await service.rekeyAll(signingKeys: stores.signingKeys)
         print("re-sealed \(count) secrets and \(keys) signing keys under the new master key")
     }
 }

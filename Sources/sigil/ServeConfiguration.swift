@@ -1,47 +1,15 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SigilService
 
-/// Everything `sigil serve` needs, parsed once: flag, else `SIGIL_<FLAG>` environment variable, else default.
-struct ServeConfiguration: Sendable {
-    var host: String
-    var port: Int
-    /// `nil`: the lexicons bundled into the binary.
-    var lexicons: String?
-    var logLevel: Logger.Level
-    var maxBodyBytes: Int
-    /// Where Sigil keeps its files (the development identity; later the database and master key).
-    var dataDirectory: String
-    var maxSecrets: Int
-    /// Mutating secret calls per minute per DID; 0 = off.
-    var rateLimit: Int
-    /// This service's DID and service id: tokens must be addressed to `serviceDID#serviceID`.
-    var serviceDID: String
-    var serviceID: String
-    /// Also accept tokens whose `aud` is the bare service DID.
-    var acceptBareDID: Bool
-    /// Oldest `iat` and furthest `exp` accepted, in seconds.
-    var maxTokenAge: Int
-    var plcURL: String
-    /// Public base URL of this service, for its `did:web` document.
-    var publicURL: String?
-    var insecureLoopback: Bool
-    var dev: Bool
-    /// Jetstream to watch for webhook records and events; nil: deliveries from the network are off.
-    var jetstreamURL: String?
-    /// Seconds a connection may send nothing (a request head must be complete within it).
-    var idleTimeout: Int
-    /// Seconds a request body has to arrive in full.
-    var bodyTimeout: Int
-    /// Days finished deliveries are kept before pruning: delivered, dead, cancelled.
-    var keepDeliveredDays: Int
-    var keepDeadDays: Int
-    var keepCancelledDays: Int
-    /// Hours of nothing but failed attempts after which a webhook is paused.
-    var pauseFailingAfterHours: Int
-
-    /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable.
-    static func resolve(_ options: ServeOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServeConfiguration {
+/// How `sigil serve` resolves its ``SigilServer/Configuration``: flag, else `SIGIL_<FLAG>` environment variable,
+/// else the default.
+enum ServeConfiguration {
+    /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable,
+    /// a value out of range one naming the flag.
+    static func resolve(_ options: ServeOptions,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SigilServer.Configuration {
         func value<T>(_ flag: T?, _ name: String, _ parse: (String) -> T?, _ fallback: T) throws -> T {
             if let flag { return flag }
             guard let raw = environment["SIGIL_\(name)"], !raw.isEmpty else { return fallback }
@@ -50,48 +18,38 @@ struct ServeConfiguration: Sendable {
             }
             return parsed
         }
-        let configuration = ServeConfiguration(
-            host: try value(options.host, "HOST", { $0 }, "127.0.0.1"),
-            port: try value(options.port, "PORT", { Int($0) }, 2583),
-            lexicons: try value(options.lexicons, "LEXICONS", { Optional($0) }, nil),
-            logLevel: try value(options.logLevel?.level, "LOG_LEVEL", { Logger.Level(rawValue: $0.lowercased()) }, .info),
-            maxBodyBytes: try value(options.maxBodyBytes, "MAX_BODY_BYTES", { Int($0) }, 150 * 1024),
-            dataDirectory: options.store.resolvedDataDir,
-            maxSecrets: try value(options.maxSecrets, "MAX_SECRETS", { Int($0) }, 100),
-            rateLimit: try value(options.rateLimit, "RATE_LIMIT", { Int($0) }, 60),
-            serviceDID: try value(options.serviceDid, "SERVICE_DID", { $0 }, "did:web:localhost"),
-            serviceID: try value(options.serviceId, "SERVICE_ID", { $0 }, "sigil"),
-            acceptBareDID: try value(options.acceptBareDid, "ACCEPT_BARE_DID", parseBool, true),
-            maxTokenAge: try value(options.maxTokenAge, "MAX_TOKEN_AGE", { Int($0) }, 300),
-            plcURL: try value(options.plcUrl, "PLC_URL", { $0 }, "https://plc.directory"),
-            publicURL: try value(options.publicUrl, "PUBLIC_URL", { Optional($0) }, nil),
-            insecureLoopback: try options.insecureLoopback ? true : value(nil, "INSECURE_LOOPBACK", parseBool, false),
-            dev: try options.dev ? true : value(nil, "DEV", parseBool, false),
-            jetstreamURL: try value(options.jetstreamUrl, "JETSTREAM_URL", { Optional($0) }, nil),
-            idleTimeout: try value(options.idleTimeout, "IDLE_TIMEOUT", { Int($0) }, 30),
-            bodyTimeout: try value(options.bodyTimeout, "BODY_TIMEOUT", { Int($0) }, 10),
-            keepDeliveredDays: try value(options.keepDeliveredDays, "KEEP_DELIVERED_DAYS", { Int($0) }, 7),
-            keepDeadDays: try value(options.keepDeadDays, "KEEP_DEAD_DAYS", { Int($0) }, 30),
-            keepCancelledDays: try value(options.keepCancelledDays, "KEEP_CANCELLED_DAYS", { Int($0) }, 30),
-            pauseFailingAfterHours: try value(options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) }, 72)
-        )
-        guard configuration.serviceDID.hasPrefix("did:"), !configuration.serviceDID.contains("#") else {
-            throw ValidationError("--service-did must be a DID without a fragment, not \(configuration.serviceDID)")
+        let defaults = SigilServer.Configuration()
+        var configuration = SigilServer.Configuration()
+        configuration.host = try value(options.host, "HOST", { $0 }, defaults.host)
+        configuration.port = try value(options.port, "PORT", { Int($0) }, defaults.port)
+        configuration.lexicons = try value(options.lexicons, "LEXICONS", { Optional($0) }, defaults.lexicons)
+        configuration.logLevel = try value(options.logLevel?.level, "LOG_LEVEL", { Logger.Level(rawValue: $0.lowercased()) }, defaults.logLevel)
+        configuration.maxBodyBytes = try value(options.maxBodyBytes, "MAX_BODY_BYTES", { Int($0) }, defaults.maxBodyBytes)
+        configuration.dataDirectory = options.store.resolvedDataDir(environment)
+        configuration.maxSecrets = try value(options.maxSecrets, "MAX_SECRETS", { Int($0) }, defaults.maxSecrets)
+        configuration.rateLimit = try value(options.rateLimit, "RATE_LIMIT", { Int($0) }, defaults.rateLimit)
+        configuration.serviceDID = try value(options.serviceDid, "SERVICE_DID", { $0 }, defaults.serviceDID)
+        configuration.serviceID = try value(options.serviceId, "SERVICE_ID", { $0 }, defaults.serviceID)
+        configuration.acceptBareDID = try value(options.acceptBareDid, "ACCEPT_BARE_DID", parseBool, defaults.acceptBareDID)
+        configuration.maxTokenAge = try value(options.maxTokenAge, "MAX_TOKEN_AGE", { Int($0) }, defaults.maxTokenAge)
+        configuration.plcURL = try value(options.plcUrl, "PLC_URL", { $0 }, defaults.plcURL)
+        configuration.publicURL = try value(options.publicUrl, "PUBLIC_URL", { Optional($0) }, defaults.publicURL)
+        configuration.insecureLoopback = try options.insecureLoopback ? true : value(nil, "INSECURE_LOOPBACK", parseBool, false)
+        configuration.dev = try options.dev ? true : value(nil, "DEV", parseBool, false)
+        configuration.jetstreamURL = try value(options.jetstreamUrl, "JETSTREAM_URL", { Optional($0) }, defaults.jetstreamURL)
+        configuration.idleTimeout = try value(options.idleTimeout, "IDLE_TIMEOUT", { Int($0) }, defaults.idleTimeout)
+        configuration.bodyTimeout = try value(options.bodyTimeout, "BODY_TIMEOUT", { Int($0) }, defaults.bodyTimeout)
+        configuration.keepDeliveredDays = try value(options.keepDeliveredDays, "KEEP_DELIVERED_DAYS", { Int($0) }, defaults.keepDeliveredDays)
+        configuration.keepDeadDays = try value(options.keepDeadDays, "KEEP_DEAD_DAYS", { Int($0) }, defaults.keepDeadDays)
+        configuration.keepCancelledDays = try value(options.keepCancelledDays, "KEEP_CANCELLED_DAYS", { Int($0) }, defaults.keepCancelledDays)
+        configuration.pauseFailingAfterHours = try value(options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) },
+                                                         defaults.pauseFailingAfterHours)
+        configuration.version = Sigil.version
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.description)
         }
-        guard (1...86_400).contains(configuration.maxTokenAge) else { throw ValidationError("--max-token-age must be 1–86400 seconds") }
-        guard (1...3_600).contains(configuration.idleTimeout) else { throw ValidationError("--idle-timeout must be 1–3600 seconds") }
-        guard (1...3_600).contains(configuration.bodyTimeout) else { throw ValidationError("--body-timeout must be 1–3600 seconds") }
-        for (flag, days) in [("keep-delivered-days", configuration.keepDeliveredDays), ("keep-dead-days", configuration.keepDeadDays),
-                             ("keep-cancelled-days", configuration.keepCancelledDays)] where !(1...3_650).contains(days) {
-            throw ValidationError("--\(flag) must be 1–3650 days, not \(days)")
-        }
-        guard (1...8_760).contains(configuration.pauseFailingAfterHours) else {
-            throw ValidationError("--pause-failing-after-hours must be 1–8760 hours, not \(configuration.pauseFailingAfterHours)")
-        }
-        guard configuration.maxSecrets > 0 else { throw ValidationError("--max-secrets must be positive") }
-        guard configuration.rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (off) or positive") }
-        guard (0...65535).contains(configuration.port) else { throw ValidationError("port \(configuration.port) is not 0–65535") }
-        guard configuration.maxBodyBytes > 0 else { throw ValidationError("max body bytes must be positive") }
         return configuration
     }
 }

@@ -1,3 +1,4 @@
+import Storage
 import ArgumentParser
 import Foundation
 import Lexicon
@@ -27,14 +28,13 @@ struct WebhookDeliveries: AsyncParsableCommand {
 
     func run() async throws {
         let wanted = status.flatMap(DeliveryStatus.init(rawValue:))
-        let opened = try await store.openStore()
-        defer { Task { await opened.close() } }
-        guard let queue = opened as? any DeliveryStore else { throw ValidationError("this store has no delivery queue") }
-        let log = opened as? any DeliveryLog
+        let stores = try await store.openStores(logger: Logger(label: "sigil"))
+        defer { Task { await stores.close() } }
+        let (queue, log) = (stores.deliveries, stores.deliveryLog)
         let counts = try await queue.deliveryCounts()
         printError(DeliveryStatus.allCases.map { "\($0.rawValue): \(counts[$0] ?? 0)" }.joined(separator: ", "))
         var shown: [Delivery]
-        if let owner, let webhook, let log {
+        if let owner, let webhook {
             shown = try await log.deliveries(owner: owner, webhookRKey: webhook, status: wanted, before: nil, limit: limit).map(\.delivery)
         } else {
             // Recent deliveries, filtered here by owner (a scan of at most 10 times the limit).
@@ -51,7 +51,7 @@ struct WebhookDeliveries: AsyncParsableCommand {
             ]
             if delivery.status == .pending { line["nextAttemptAt"] = .string(Timestamp.iso8601(milliseconds: delivery.nextAttemptAt)) }
             if let error = delivery.lastError { line["lastError"] = .string(error) }
-            if attempts, let log {
+            if attempts {
                 line["attemptLog"] = .array(try await log.attempts(id: delivery.delivery.id, limit: 1_000).map { attempt in
                     var entry: [String: JSONValue] = ["at": .string(Timestamp.iso8601(milliseconds: attempt.at)),
                                                       "durationMs": .integer(attempt.durationMilliseconds)]

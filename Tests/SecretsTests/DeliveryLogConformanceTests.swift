@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Secrets
 import Testing
@@ -9,10 +10,7 @@ struct DeliveryLogConformanceTests {
     typealias Shared = DeliveryStoreConformanceTests
 
     static func withLog<T>(_ kind: StoreKind, _ body: (any DeliveryStore, any DeliveryLog) async throws -> T) async throws -> T {
-        try await Shared.withQueue(kind) { (queue, store) async throws in
-            let log = try #require(store as? any DeliveryLog, "\(kind) store is not a DeliveryLog")
-            return try await body(queue, log)
-        }
+        try await kind.withStores { stores in try await body(stores.deliveries, stores.deliveryLog) }
     }
 
     @Test(arguments: StoreKind.enabled)

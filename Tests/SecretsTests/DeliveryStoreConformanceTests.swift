@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Secrets
 import Testing
@@ -11,10 +12,7 @@ struct DeliveryStoreConformanceTests {
 
     /// Runs `body` with a fresh store of `kind` as a ``DeliveryStore`` (and as itself); cleaned up after.
     static func withQueue<T>(_ kind: StoreKind, _ body: (any DeliveryStore, any SecretStore) async throws -> T) async throws -> T {
-        try await kind.withStore { (store) async throws in
-            let queue = try #require(store as? any DeliveryStore, "\(kind) store is not a DeliveryStore")
-            return try await body(queue, store)
-        }
+        try await kind.withStores { stores in try await body(stores.deliveries, stores.secrets) }
     }
 
     static func delivery(_ id: String, at createdAt: Int64, body: String? = nil, secretName: String? = "hook-secret",

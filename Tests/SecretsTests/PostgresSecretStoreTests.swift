@@ -49,18 +49,18 @@ struct PostgresSecretStoreTests {
 
     @Test func theLimitHoldsAcrossReplicas() async throws {
         try await StoreKind.withPostgresReplicas(3) { (stores) async throws in
-            let outcomes = await withTaskGroup(of: Result<StoredSecret, SecretStoreError>.self) { group in
+            let outcomes = await withTaskGroup(of: Result<StoredSecret, StoreError>.self) { group in
                 for i in 0..<30 {
                     let store = stores[i % stores.count]
                     group.addTask {
-                        do throws(SecretStoreError) {
+                        do throws(StoreError) {
                             return .success(try await store.create(owner: Self.alice, name: "s\(i)", at: 1, maxPerOwner: 5, seal: Self.seal("x")))
                         } catch {
                             return .failure(error)
                         }
                     }
                 }
-                return await group.reduce(into: [Result<StoredSecret, SecretStoreError>]()) { $0.append($1) }
+                return await group.reduce(into: [Result<StoredSecret, StoreError>]()) { $0.append($1) }
             }
             let created = outcomes.filter { if case .success = $0 { true } else { false } }
             let refused = outcomes.filter { if case .failure(.limitReached(5)) = $0 { true } else { false } }
@@ -128,7 +128,7 @@ struct PostgresSecretStoreTests {
             let store = stores[0]
             _ = try await store.create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
             _ = try await store.create(owner: Self.alice, name: "b", at: 1, maxPerOwner: 10, seal: Self.seal("b"))
-            await #expect(throws: SecretStoreError.self) {
+            await #expect(throws: StoreError.self) {
                 try await store.resealAll { secret in
                     if secret.name == "b" { throw Refused() }
                     return ResealedSecret(sealed: [0], previousSealed: nil, fingerprint: [0])
@@ -155,7 +155,7 @@ struct PostgresSecretStoreTests {
             await #expect {
                 try await stores[0].current(owner: Self.alice, name: "a")
             } throws: { error in
-                guard case .unavailable = error as? SecretStoreError else { return false }
+                guard case .unavailable = error as? StoreError else { return false }
                 return true
             }
         }
@@ -183,7 +183,7 @@ struct PostgresSecretStoreTests {
 
     @Test func badSettingsAreRefusedWithoutEchoingThem() throws {
         for schema in ["", "1abc", "a-b", "a\"b", "a;drop", String(repeating: "x", count: 64)] {
-            #expect(throws: SecretStoreError.self) {
+            #expect(throws: StoreError.self) {
                 try PostgresSecretStore(url: "postgres://u:p@127.0.0.1/db", schema: schema)
             }
         }

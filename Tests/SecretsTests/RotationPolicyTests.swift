@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Secrets
 import Testing
@@ -282,7 +283,8 @@ struct RotationPolicyTests {
 
     @Test(arguments: StoreKind.enabled)
     func rekeyKeepsThePreviousTokenAndTheFingerprint(_ kind: StoreKind) async throws {
-        try await kind.withStore { (store) async throws in
+        try await kind.withStores { stores in
+            let store = stores.secrets
             let clock = ManualClock()
             let oldKey = MasterKey.generate()
             let before = try await SecretService.open(store: store, keys: MasterKeyRing(current: oldKey), clock: clock.read)
@@ -292,7 +294,7 @@ struct RotationPolicyTests {
             let during = try await SecretService.open(store: store, keys: ring, clock: clock.read)
             // Not re-keyed yet: the row still carries the fingerprint under the old key, found through the ring.
             #expect(try await during.secret(presenting: second.text).name == "hook")
-            #expect(try await during.rekey() == 1)
+            #expect(try await during.rekey(signingKeys: stores.signingKeys) == 1)
             let after = try await SecretService.open(store: store, keys: MasterKeyRing(current: ring.current), clock: clock.read)
             #expect(try await after.withSigningToken(owner: Self.alice, name: "hook") { $0.all } == [second, first])
             #expect(try await after.secret(presenting: second.text).name == "hook")

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Secrets
 import Testing
@@ -31,11 +32,11 @@ struct SecretStoreConformanceTests {
     func createRefusesDuplicatesAndEnforcesTheLimit(_ kind: StoreKind) async throws {
         try await kind.withStore { (store) async throws in
             _ = try await store.create(owner: Self.alice, name: "a", at: 1, maxPerOwner: 2, seal: Self.seal("x"))
-            await #expect(throws: SecretStoreError.alreadyExists) {
+            await #expect(throws: StoreError.alreadyExists) {
                 try await store.create(owner: Self.alice, name: "a", at: 2, maxPerOwner: 2, seal: Self.seal("y"))
             }
             _ = try await store.create(owner: Self.alice, name: "b", at: 3, maxPerOwner: 2, seal: Self.seal("x"))
-            await #expect(throws: SecretStoreError.limitReached(2)) {
+            await #expect(throws: StoreError.limitReached(2)) {
                 try await store.create(owner: Self.alice, name: "c", at: 4, maxPerOwner: 2, seal: Self.seal("x"))
             }
             // Another owner has their own namespace and limit.
@@ -53,7 +54,7 @@ struct SecretStoreConformanceTests {
             #expect(rotated == StoredSecret(owner: Self.alice, name: "hook", version: 2, sealed: Array("b-v2".utf8), createdAt: 1_000, rotatedAt: 2_000,
                                           lastRotationBy: .account))
             #expect(try await store.current(owner: Self.alice, name: "hook") == rotated)
-            await #expect(throws: SecretStoreError.notFound) {
+            await #expect(throws: StoreError.notFound) {
                 try await store.rotate(owner: Self.bob, name: "hook", at: 3_000, seal: Self.seal("c"))
             }
             #expect(try await store.current(owner: Self.alice, name: "hook")?.version == 2)
@@ -66,7 +67,7 @@ struct SecretStoreConformanceTests {
         struct SealFailed: Error {}
         try await kind.withStore { (store) async throws in
             _ = try await store.create(owner: Self.alice, name: "hook", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
-            await #expect(throws: SecretStoreError.self) {
+            await #expect(throws: StoreError.self) {
                 try await store.rotate(owner: Self.alice, name: "hook", at: 2) { _ in throw SealFailed() }
             }
             #expect(try await store.current(owner: Self.alice, name: "hook")?.version == 1)
@@ -95,11 +96,11 @@ struct SecretStoreConformanceTests {
         try await kind.withStore { (store) async throws in
             _ = try await store.create(owner: Self.alice, name: "hook", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
             _ = try await store.rotate(owner: Self.alice, name: "hook", at: 2, seal: Self.seal("b"))
-            await #expect(throws: SecretStoreError.notFound) { try await store.delete(owner: Self.bob, name: "hook", at: 3) }
+            await #expect(throws: StoreError.notFound) { try await store.delete(owner: Self.bob, name: "hook", at: 3) }
             #expect(try await store.delete(owner: Self.alice, name: "hook", at: 4) == 2)
             #expect(try await store.current(owner: Self.alice, name: "hook") == nil)
-            await #expect(throws: SecretStoreError.notFound) { try await store.delete(owner: Self.alice, name: "hook", at: 5) }
-            await #expect(throws: SecretStoreError.notFound) { try await store.rotate(owner: Self.alice, name: "hook", at: 6, seal: Self.seal("c")) }
+            await #expect(throws: StoreError.notFound) { try await store.delete(owner: Self.alice, name: "hook", at: 5) }
+            await #expect(throws: StoreError.notFound) { try await store.rotate(owner: Self.alice, name: "hook", at: 6, seal: Self.seal("c")) }
             #expect(try await store.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .rotated, .deleted])
             // The name can be used again, starting over at version 1.
             #expect(try await store.create(owner: Self.alice, name: "hook", at: 7, maxPerOwner: 10, seal: Self.seal("d")).version == 1)
@@ -138,16 +139,17 @@ struct SecretStoreConformanceTests {
 
     @Test(arguments: StoreKind.enabled)
     func metadataAndNonces(_ kind: StoreKind) async throws {
-        try await kind.withStore { (store) async throws in
+        try await kind.withStores { stores in
+            let (store, nonces) = (stores.secrets, stores.nonces)
             #expect(try await store.metadata("check") == nil)
             try await store.setMetadata("check", [1, 2, 3])
             try await store.setMetadata("check", [4, 5])
             #expect(try await store.metadata("check") == [4, 5])
-            #expect(try await store.claimNonce(issuer: Self.alice, jti: "j1", expiresAt: 200, now: 100))
-            #expect(try await store.claimNonce(issuer: Self.alice, jti: "j1", expiresAt: 200, now: 150) == false)
-            #expect(try await store.claimNonce(issuer: Self.bob, jti: "j1", expiresAt: 200, now: 150))
+            #expect(try await nonces.claim(issuer: Self.alice, jti: "j1", expiresAt: 200, now: 100))
+            #expect(try await nonces.claim(issuer: Self.alice, jti: "j1", expiresAt: 200, now: 150) == false)
+            #expect(try await nonces.claim(issuer: Self.bob, jti: "j1", expiresAt: 200, now: 150))
             // Once expired, the id is forgotten.
-            #expect(try await store.claimNonce(issuer: Self.alice, jti: "j1", expiresAt: 400, now: 300))
+            #expect(try await nonces.claim(issuer: Self.alice, jti: "j1", expiresAt: 400, now: 300))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import PostgresStore
 import Secrets
@@ -14,17 +15,17 @@ struct SigningKeyTests {
     static let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
     static let day: Int64 = 86_400_000
 
-    static func service(_ store: any SecretStore, clock: ManualClock, keys: MasterKeyRing = MasterKeyRing(current: .generate())) throws -> SigningKeyService {
-        let signing = try #require(store as? any SigningKeyStore, "the store holds no signing keys")
-        return SigningKeyService(store: signing, keys: keys, maxPerOwner: 3, clock: clock.read)
+    static func service(_ stores: Stores, clock: ManualClock, keys: MasterKeyRing = MasterKeyRing(current: .generate())) throws -> SigningKeyService {
+        SigningKeyService(store: stores.signingKeys, keys: keys, maxPerOwner: 3, clock: clock.read)
     }
 
     @Test(arguments: StoreKind.enabled)
     func createGetListDeleteAndOneNameSpaceWithSecrets(_ kind: StoreKind) async throws {
-        try await kind.withStore { store in
+        try await kind.withStores { stores in
+            let store = stores.secrets
             let clock = ManualClock()
             let keys = MasterKeyRing(current: .generate())
-            let service = try Self.service(store, clock: clock, keys: keys)
+            let service = try Self.service(stores, clock: clock, keys: keys)
             let secrets = try await SecretService.open(store: store, keys: keys, clock: clock.read)
             let key = try await service.create(owner: Self.alice, name: "hook")
             #expect(key.version == 1 && key.publicKey.count == 32 && key.createdAt == clock.now)
@@ -64,9 +65,10 @@ struct SigningKeyTests {
     /// Never more than two keys sign.
     @Test(arguments: StoreKind.enabled)
     func rotationKeepsTheOldKeyForTheOverlapOnly(_ kind: StoreKind) async throws {
-        try await kind.withStore { store in
+        try await kind.withStores { stores in
+            let store = stores.secrets
             let clock = ManualClock()
-            let service = try Self.service(store, clock: clock)
+            let service = try Self.service(stores, clock: clock)
             let first = try await service.create(owner: Self.alice, name: "hook")
             clock.advance(seconds: 10)
             let second = try await service.rotate(owner: Self.alice, name: "hook", overlapSeconds: 600)
@@ -103,9 +105,10 @@ struct SigningKeyTests {
     /// time of day asked.
     @Test(arguments: StoreKind.enabled)
     func aScheduleAnnouncesTheNextKeyAndRotatesOnTime(_ kind: StoreKind) async throws {
-        try await kind.withStore { store in
+        try await kind.withStores { stores in
+            let store = stores.secrets
             let clock = ManualClock(1_800_000_000_000)  // 2027-01-15T08:00:00Z
-            let service = try Self.service(store, clock: clock)
+            let service = try Self.service(stores, clock: clock)
             let created = try await service.create(owner: Self.alice, name: "hook")
             let scheduled = try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 7, minuteOfDay: 180),
                                                           overlapSeconds: 3600)
@@ -218,17 +221,18 @@ extension SigningKeyTests {
     /// opens them, the old one none.
     @Test(arguments: StoreKind.enabled)
     func aRekeyResealsEverySeed(_ kind: StoreKind) async throws {
-        try await kind.withStore { store in
+        try await kind.withStores { stores in
+            let store = stores.secrets
             let clock = ManualClock()
             let old = MasterKey.generate(), new = MasterKey.generate()
-            let before = try Self.service(store, clock: clock, keys: MasterKeyRing(current: old))
+            let before = try Self.service(stores, clock: clock, keys: MasterKeyRing(current: old))
             for name in ["a", "b", "c"] { _ = try await before.create(owner: Self.alice, name: name) }
             _ = try await before.rotate(owner: Self.alice, name: "a", overlapSeconds: 600)
             _ = try await before.setSchedule(owner: Self.alice, name: "b", SigningKeySchedule(intervalDays: 1), overlapSeconds: nil)
-            let during = try Self.service(store, clock: clock, keys: MasterKeyRing(current: new, previous: [old]))
+            let during = try Self.service(stores, clock: clock, keys: MasterKeyRing(current: new, previous: [old]))
             #expect(try await during.rekey() == 3)
-            let after = try Self.service(store, clock: clock, keys: MasterKeyRing(current: new))
-            let stale = try Self.service(store, clock: clock, keys: MasterKeyRing(current: old))
+            let after = try Self.service(stores, clock: clock, keys: MasterKeyRing(current: new))
+            let stale = try Self.service(stores, clock: clock, keys: MasterKeyRing(current: old))
             #expect(try await after.signingSeeds(owner: Self.alice, name: "a")?.count == 2, "current and previous open under the new key")
             for name in ["a", "b", "c"] {
                 await #expect(throws: SigningKeyError.undecryptable(name)) { try await stale.signingSeeds(owner: Self.alice, name: name) }
@@ -244,9 +248,10 @@ extension SigningKeyTests {
 extension SigningKeyTests {
     /// The scheduler service itself: it sleeps until the earliest due rotation and makes it.
     @Test func theSchedulerRotatesWhenDue() async throws {
-        try await StoreKind.sqlite.withStore { store in
+        try await StoreKind.sqlite.withStores { stores in
+            let store = stores.secrets
             let clock = ManualClock()
-            let service = try Self.service(store, clock: clock)
+            let service = try Self.service(stores, clock: clock)
             _ = try await service.create(owner: Self.alice, name: "hook")
             let scheduled = try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 1), overlapSeconds: 0)
             let scheduler = SigningKeyScheduler(keys: service, logger: Logger(label: "test"), maxWait: .milliseconds(20))

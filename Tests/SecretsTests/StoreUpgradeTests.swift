@@ -40,12 +40,7 @@ struct StoreUpgradeTests {
         let store = try PostgresSecretStore(url: url, schema: schema)
         do {
             let t = store.tables
-            _ = try await store.execute(unsafeSQL: "CREATE SCHEMA \(t.schema)")
-            _ = try await store.execute(unsafeSQL: "CREATE TABLE \(t.migrations) (version bigint PRIMARY KEY, applied_at bigint NOT NULL)")
-            for (version, statements) in PostgresSecretStore.migrations(t) where version <= 2 {
-                for statement in statements { _ = try await store.execute(unsafeSQL: statement) }
-                _ = try await store.execute(unsafeSQL: "INSERT INTO \(t.migrations) VALUES (\(version), 0)")
-            }
+            try await store.migrate(through: 2)
             // Rows as the version-2 build wrote them: only the v1 columns.
             let key = MasterKey.generate()
             let owner = "did:plc:upgradeaaaaaaaaaaaaaaaaa"

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Hummingbird
 import Logging
@@ -60,19 +61,19 @@ struct DeliveryScheduleTests {
     static let loopbackNames = StandInDNS(["a.sigil-test.invalid": [[127, 0, 0, 1]], "b.sigil-test.invalid": [[127, 0, 0, 1]]])
 
     static func withWorker<T>(store kind: StoreKind = .sqlite, _ configure: (inout DeliveryWorker.Configuration) -> Void, clock: ManualClock? = nil,
-                              _ body: (any PipelineStore, DeliveryWorker) async throws -> T) async throws -> T {
-        let (opened, removeStore) = try await kind.open()
+                              _ body: (any DeliveryStore, DeliveryWorker) async throws -> T) async throws -> T {
+        let (stores, removeStore) = try await kind.openStores()
         let destinations = DestinationGuard(insecureLoopback: true, resolver: loopbackNames)
         var running: Task<Void, any Error>?
         do {
-            let store = try #require(opened as? any PipelineStore, "the \(kind) store is not a delivery store")
-            let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
+            let store = stores.deliveries
+            let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()))
             var configuration = DeliveryWorker.Configuration()
             configuration.pollInterval = .milliseconds(20)
             configure(&configuration)
             let now: @Sendable () -> Int64
             if let clock { now = { clock.now } } else { now = { Int64(Date().timeIntervalSince1970 * 1000) } }
-            let worker = DeliveryWorker(store: store, secrets: secrets, destinations: destinations, configuration: configuration,
+            let worker = DeliveryWorker(store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: secrets.signingKeyService(store: stores.signingKeys), destinations: destinations, configuration: configuration,
                                         logger: Logger(label: "test"), clock: now)
             running = Task { try await worker.run() }
             let result = try await body(store, worker)

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Logging
 import NetworkPolicy
@@ -12,7 +13,7 @@ struct RetentionTests {
     static let day: Int64 = 86_400_000
 
     /// Queues `count` deliveries created `age` ago and leaves them in `status`, last changed then.
-    static func seed(_ store: any PipelineStore, _ status: DeliveryStatus, age: Int64, count: Int, now: Int64, tag: String) async throws {
+    static func seed(_ store: any DeliveryStore, _ status: DeliveryStatus, age: Int64, count: Int, now: Int64, tag: String) async throws {
         let at = now - age
         let deliveries = (0..<count).map { i in
             NewDelivery(id: "\(tag)-\(i)", owner: alice, webhookRKey: "w1", url: "https://example.com/hook", secretName: nil, inlineSecret: nil,
@@ -35,17 +36,18 @@ struct RetentionTests {
 
     @Test(arguments: StoreKind.enabled)
     func finishedDeliveriesArePrunedPastTheirRetentionInBatchesAndPendingOnesNever(_ kind: StoreKind) async throws {
-        let (opened, removeStore) = try await kind.open()
+        let (stores, removeStore) = try await kind.openStores()
         let destinations = DestinationGuard(insecureLoopback: true)
         do {
-            let store = try #require(opened as? any PipelineStore)
+            let store = stores.deliveries
             let clock = ManualClock()
             let now = clock.now
             var configuration = DeliveryWorker.Configuration()
             // Not the defaults (7, 30, 30 days): the configured retention is what counts.
             configuration.retention = [.delivered: .seconds(2 * 86_400), .dead: .seconds(5 * 86_400), .cancelled: .seconds(3 * 86_400)]
             configuration.pruneBatch = 40
-            let worker = DeliveryWorker(store: store, secrets: try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate())),
+            let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()))
+            let worker = DeliveryWorker(store: store, secrets: secrets, signingKeys: secrets.signingKeyService(store: stores.signingKeys),
                                         destinations: destinations, configuration: configuration, logger: Logger(label: "test"), clock: clock.read)
             // Past retention: 130 delivered (four batches of 40), 45 dead, 41 cancelled. Within it: 7, 5 and 3.
             // Pending for 400 days: never pruned.

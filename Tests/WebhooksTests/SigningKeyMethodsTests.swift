@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,11 +27,11 @@ struct SigningKeyMethodsTests {
 
     @Test(arguments: StoreKind.enabled)
     func eachMethodScopedToItsAccountAndListPublicOpenToAll(_ kind: StoreKind) async throws {
-        let (store, cleanUp) = try await kind.open()
+        let (stores, cleanUp) = try await kind.openStores()
         do {
             let clock = ManualClock(1_800_000_000_000)
-            let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock.read)
-            let service = try #require(secrets.signingKeyService())
+            let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()), clock: clock.read)
+            let service = secrets.signingKeyService(store: stores.signingKeys)
             var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
             try SigilSigningKeysHandler.register(SigilSigningKeysHandler(service: service, clock: clock.read), in: &methods)
             let xrpc = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"), authenticator: OwnerTestAuthenticator())

@@ -1,3 +1,4 @@
+import Storage
 import Foundation
 import Logging
 import NetworkPolicy
@@ -25,7 +26,7 @@ struct TransientFailureTests {
                                              inlineSecret: nil, body: Array("{}".utf8), createdAt: now)], cursor: nil)
         let claimed = try await store.claimDue(now: now, limit: 1, leaseUntil: now + 60_000)
         let destinations = DestinationGuard(insecureLoopback: true, resolver: StandInDNS(["receiver.test": [[127, 0, 0, 1]]]))
-        let worker = DeliveryWorker(store: store, secrets: reader, destinations: destinations, logger: Logger(label: "test"), clock: { now })
+        let worker = DeliveryWorker(store: store, secrets: reader, signingKeys: reader.signingKeyService(store: store), destinations: destinations, logger: Logger(label: "test"), clock: { now })
         await worker.attempt(try #require(claimed.first))
 
         let delivery = try #require(try await store.deliveries(status: nil, limit: 1).first)

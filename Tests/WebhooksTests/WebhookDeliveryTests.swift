@@ -1,3 +1,4 @@
+import Storage
 import NetworkPolicy
 import AsyncHTTPClient
 import BundledLexicons
@@ -13,12 +14,11 @@ import SQLiteStore
 
 
 
-/// What the delivery pipeline needs of its store: secrets, the queue and the owners' delivery log.
-typealias PipelineStore = SecretStore & DeliveryStore & DeliveryLog
-
 /// The delivery pipeline of `sigil serve`, in process, against the stand-in network, on a store of either kind.
 struct Pipeline {
-    let store: any PipelineStore
+    /// The backend's stores; ``store`` is its delivery queue.
+    let stores: Stores
+    var store: any DeliveryStore { stores.deliveries }
     let secrets: SecretService
     /// Signing keys in the same store under the same master key (v1a deliveries).
     let signingKeys: SigningKeyService
@@ -35,14 +35,12 @@ struct Pipeline {
                      store kind: StoreKind = .sqlite,
                      clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
                      autoDisableAfter: Duration = .seconds(3 * 86_400),
-                     retries: Int = 3) async throws -> Pipeline {
-        let (opened, removeStore) = try await kind.open()
-        guard let store = opened as? any PipelineStore else {
-            await removeStore()
-            throw StoreKindError("the \(kind) store is not a delivery store")
-        }
-        let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock)
-        let signingKeys = try #require(secrets.signingKeyService())
+                     retries: Int = 3,
+                     configure: (inout DeliveryWorker.Configuration) -> Void = { _ in }) async throws -> Pipeline {
+        let (stores, removeStore) = try await kind.openStores()
+        let store = stores.deliveries
+        let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()), clock: clock)
+        let signingKeys = secrets.signingKeyService(store: stores.signingKeys)
         let base = await network.base
         let logger = Logger(label: "test")
         let destinations = DestinationGuard(insecureLoopback: true)
@@ -55,12 +53,13 @@ struct Pipeline {
         // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
         configuration.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: retries))
         configuration.pollInterval = .milliseconds(20)
-        let worker = DeliveryWorker(store: store, secrets: secrets, signingKeys: signingKeys, webhooks: registry, destinations: destinations,
+        configure(&configuration)
+        let worker = DeliveryWorker(store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys, webhooks: registry, destinations: destinations,
                                     configuration: configuration, logger: logger)
         let processor = EventProcessor(registry: registry, store: store)
         let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
                                          onEnqueue: { worker.nudge() })
-        return Pipeline(store: store, secrets: secrets, signingKeys: signingKeys, registry: registry, worker: worker, consumer: consumer, processor: processor,
+        return Pipeline(stores: stores, secrets: secrets, signingKeys: signingKeys, registry: registry, worker: worker, consumer: consumer, processor: processor,
                         destinations: destinations, removeStore: removeStore)
     }
 
@@ -82,9 +81,11 @@ struct Pipeline {
         }
     }
 
-    /// Closes the store and removes it (``run(network:_:)`` does it; call it when not running).
+    /// Closes the store and removes it, and shuts the destinations' clients down (``run(network:_:)`` does it;
+    /// call it when not running).
     func cleanUp() async {
         await removeStore()
+        await destinations.shutdown()
     }
 
     /// Waits until every event up to `time` was processed: the cursor, flushed on request, reaches it. Events

@@ -39,7 +39,7 @@ struct WebhookOwnerMethodsTests {
             let pipeline = try await Pipeline.make(network: network, store: kind)
             let base = await network.base
             var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
-            try methods.register(SigilWebhooksHandler(log: pipeline.store, registry: pipeline.registry, worker: pipeline.worker), auth: .required)
+            try methods.register(SigilWebhooksHandler(log: pipeline.stores.deliveryLog, registry: pipeline.registry, worker: pipeline.worker), auth: .required)
             let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"), authenticator: OwnerTestAuthenticator())
             let router = Router()
             service.addRoutes(to: router)

@@ -124,63 +124,63 @@ public struct Delivery: Sendable, Equatable {
 /// the secrets. Nothing accepted is lost: deliveries are enqueued (and the cursor advanced) in one durable
 /// transaction, and a delivery leaves `pending` only by being marked.
 public protocol DeliveryStore: Sendable {
-    func upsertWebhook(_ webhook: WebhookRegistration) async throws(SecretStoreError)
-    func removeWebhook(owner: String, rkey: String) async throws(SecretStoreError)
-    func webhooks() async throws(SecretStoreError) -> [WebhookRegistration]
+    func upsertWebhook(_ webhook: WebhookRegistration) async throws(StoreError)
+    func removeWebhook(owner: String, rkey: String) async throws(StoreError)
+    func webhooks() async throws(StoreError) -> [WebhookRegistration]
 
     /// Adds deliveries (ids already queued are ignored) and, if given, sets a named cursor — atomically. With
     /// `maxPendingPerWebhook`, a delivery whose webhook already has that many pending is stored `cancelled`
     /// with the reason instead (the oldest are kept; the count is exact on SQLite and may be passed by a few
     /// when PostgreSQL replicas enqueue at once).
-    func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(SecretStoreError)
-    func cursor(_ name: String) async throws(SecretStoreError) -> Int64?
+    func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(StoreError)
+    func cursor(_ name: String) async throws(StoreError) -> Int64?
 
     /// Leases up to `limit` pending deliveries due at `now` until `leaseUntil` (each with its webhook's stored
     /// ``Delivery/WebhookState``, nil if the webhook is not stored); another claimer skips them
     /// until the lease ends (a crashed worker's deliveries come back after it). Each returned delivery carries
     /// its lease (``Delivery/leaseUntil``), which a later claim of the same delivery always replaces with a
     /// greater one: it is the fencing token of this claim.
-    func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(SecretStoreError) -> [Delivery]
+    func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery]
     /// At start: ends leases left by a crashed worker where that is safe. SQLite (one process) ends them
     /// all; PostgreSQL does nothing, since other replicas may hold live leases — a crashed replica's
     /// deliveries come back when their lease expires.
-    func releaseAllLeases() async throws(SecretStoreError)
+    func releaseAllLeases() async throws(StoreError)
 
     /// Records an outcome of the claim holding `lease`, and ends the lease. Returns false, changing nothing, if
     /// the delivery is no longer under that lease (it ran out and another claim took the delivery).
     @discardableResult
-    func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(SecretStoreError) -> Bool
+    func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool
     @discardableResult
-    func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool
+    func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(StoreError) -> Bool
     @discardableResult
-    func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(SecretStoreError) -> Bool
+    func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(StoreError) -> Bool
     /// Cancels the delivery under `lease` (its webhook no longer wants it), recording why.
     @discardableResult
-    func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(SecretStoreError) -> Bool
+    func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(StoreError) -> Bool
 
     /// Deletes at most `limit` deliveries in `status` last updated before `before` (ms); how many it deleted.
     /// Never pending ones.
-    func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(SecretStoreError) -> Int
+    func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int
 
     /// Pauses a webhook on the server's own initiative (its receiver answered 410 Gone), with the reason; nil
     /// resumes it. A change of its record (``upsertWebhook(_:)``) clears it: the record's `enabled` wins again.
-    func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(SecretStoreError)
+    func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError)
 
     /// Records a failed attempt at the webhook: the start of its failing streak is kept (set to `at` if there
     /// was none). Returns that start, or nil if the webhook is not stored.
-    func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(SecretStoreError) -> Int64?
+    func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(StoreError) -> Int64?
     /// Ends the webhook's failing streak (an attempt succeeded).
-    func clearWebhookFailure(owner: String, rkey: String) async throws(SecretStoreError)
+    func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError)
 
     /// Recent deliveries, newest first, optionally of one status.
-    func deliveries(status: DeliveryStatus?, limit: Int) async throws(SecretStoreError) -> [Delivery]
+    func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery]
     /// How many deliveries are in each status.
-    func deliveryCounts() async throws(SecretStoreError) -> [DeliveryStatus: Int]
+    func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int]
 }
 
 extension DeliveryStore {
     /// ``enqueue(_:cursor:maxPendingPerWebhook:)`` without a cap.
-    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(SecretStoreError) {
+    public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(StoreError) {
         try await enqueue(deliveries, cursor: cursor, maxPendingPerWebhook: nil)
     }
 }

@@ -53,21 +53,21 @@ public struct DeliveryCursor: Sendable, Equatable, CustomStringConvertible {
 /// The delivery log webhook owners read (`dev.sigil.webhook.*`), beside the queue in the same database.
 public protocol DeliveryLog: Sendable {
     /// Appends one attempt to a delivery's log.
-    func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(SecretStoreError)
+    func recordAttempt(id: String, _ attempt: DeliveryAttempt) async throws(StoreError)
 
     /// `owner`'s deliveries to one webhook, newest first, older than `before`, at most `limit`.
     func deliveries(owner: String, webhookRKey: String, status: DeliveryStatus?, before: DeliveryCursor?, limit: Int)
-        async throws(SecretStoreError) -> [LoggedDelivery]
+        async throws(StoreError) -> [LoggedDelivery]
 
     /// One of `owner`'s deliveries (another account's is nil, like a missing one).
-    func delivery(owner: String, id: String) async throws(SecretStoreError) -> LoggedDelivery?
+    func delivery(owner: String, id: String) async throws(StoreError) -> LoggedDelivery?
 
     /// A delivery's attempts, oldest first, the newest `limit` of them.
-    func attempts(id: String, limit: Int) async throws(SecretStoreError) -> [DeliveryAttempt]
+    func attempts(id: String, limit: Int) async throws(StoreError) -> [DeliveryAttempt]
 
     /// Queues `owner`'s delivery `id` again, due now, as a new attempt chain to the webhook as it is now
     /// (`url`, secret): attempts back to 0, the same id (its `webhook-id`). False if there is no such delivery.
     /// A delivery under a live claim is not touched (the claim's outcome would overwrite it): false too.
     func redeliver(owner: String, id: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?, at: Int64)
-        async throws(SecretStoreError) -> Bool
+        async throws(StoreError) -> Bool
 }

@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Lexicon
+import Logging
+import Prometheus
+import Secrets
+import SigilService
+import SigilTestSupport
+import SQLiteStore
+import Storage
+import Testing
+
+/// The server `sigil serve` runs, assembled by ``SigilServer`` in this process on a fresh SQLite store, with the
+/// development identity trusted (`--dev`): callers sign real service JWTs, checked by the real authenticator.
+struct AssembledServer {
+    let server: SigilServer
+    let identity: DevelopmentIdentity
+    let configuration: SigilServer.Configuration
+    let directory: URL
+
+    static func make(_ configure: (inout SigilServer.Configuration) -> Void = { _ in }) async throws -> AssembledServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = SigilServer.Configuration()
+        configuration.dataDirectory = directory.path
+        configuration.dev = true
+        configuration.port = 0
+        configuration.rateLimit = 0
+        configure(&configuration)
+        try configuration.validate()
+        let stores = try await SQLiteSecretStore.open(path: directory.appendingPathComponent("sigil.sqlite").path)
+        let server = try await SigilServer.build(configuration: configuration, stores: stores, keys: MasterKeyRing(current: .generate()),
+                                                 catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
+                                                 metrics: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
+        let identity = try DevelopmentIdentity.loadOrCreate(dataDirectory: directory.path)
+        return AssembledServer(server: server, identity: identity, configuration: configuration, directory: directory)
+    }
+
+    /// `Authorization` with a fresh service JWT of the development identity for `nsid`.
+    func bearer(_ nsid: String) throws -> String {
+        "Bearer " + (try identity.token(audience: "\(configuration.serviceDID)#\(configuration.serviceID)", lxm: nsid))
+    }
+
+    /// Closes the stores and removes the directory.
+    func close() async {
+        await server.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `body` with a client of the real router, then closes everything, whichever way `body` ends.
+    func withClient<T: Sendable>(_ mode: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        do {
+            let result = try await server.application.test(mode, body)
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
+    }
+}
+
+@Suite("SigilServer: the real assembly in process")
+struct SigilServerTests {
+    /// With `--port 0`, the `did:web` document names the port the server is bound to, not 0.
+    @Test func theDIDDocumentNamesTheBoundPort() async throws {
+        let assembled = try await AssembledServer.make()
+        let endpoint = try await assembled.withClient(.live) { client in
+            let response = try await client.execute(uri: "/.well-known/did.json", method: .get)
+            #expect(response.status == .ok)
+            let document = try JSONValue(parsing: Array(response.body.readableBytesView))
+            return document["service"]?.arrayValue?.first?["serviceEndpoint"]?.stringValue
+        }
+        let port = try #require(endpoint.flatMap { URL(string: $0) }?.port, "\(endpoint ?? "no endpoint")")
+        #expect(port != 0 && endpoint == "http://127.0.0.1:\(port)", "\(endpoint ?? "")")
+    }
+
+    /// A wisp.place client creates and rotates a secret with real service JWTs; what the server signs with is what
+    /// it returned.
+    @Test func aWispClientCreatesAndRotatesThroughTheAssembledServer() async throws {
+        let assembled = try await AssembledServer.make()
+        let did = assembled.identity.did
+        let secrets = assembled.server.secrets
+        try await assembled.withClient { client in
+            let created = try await client.xrpc("place.wisp.v2.secret.create", authorization: try assembled.bearer("place.wisp.v2.secret.create"),
+                                                #"{"name":"deploy"}"#)
+            #expect(created.0 == .ok, "\(created.2)")
+            let first = try #require(created.1["token"]?.stringValue)
+            #expect(try await secrets.currentToken(owner: did, name: "deploy").token.text == first)
+            let rotated = try await client.xrpc("place.wisp.v2.secret.rotate", authorization: try assembled.bearer("place.wisp.v2.secret.rotate"),
+                                                #"{"name":"deploy"}"#)
+            #expect(rotated.0 == .ok, "\(rotated.2)")
+            let second = try #require(rotated.1["token"]?.stringValue)
+            #expect(try await secrets.withSigningToken(owner: did, name: "deploy") { $0.all.map(\.text) } == [second])
+            // The token of the secret is not a service credential: through the real authenticator, every method that
+            // takes a service JWT refuses it, by name.
+            for nsid in assembled.server.implementedMethods where !SigilSecretsHandler.tokenMethods.contains(nsid)
+                && nsid != "dev.sigil.signingKey.listPublic" {
+                // Queries with valid params (validated before authentication), procedures with a body.
+                let queries = [".list": "", ".get": "?name=deploy", ".history": "?name=deploy", ".getDelivery": "?id=d1",
+                               ".listDeliveries": "?webhook=w1"]
+                let query = queries.first { nsid.hasSuffix($0.key) }?.value
+                let refused = try await client.xrpc(nsid, authorization: "Bearer \(second)", query == nil ? "{}" : nil, query: query ?? "")
+                #expect(refused.0 == .unauthorized && refused.1["error"] == "BadJwt", "\(nsid): \(refused.0) \(refused.2)")
+            }
+            // And rotateWithToken takes the token, never a service JWT.
+            let jwt = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: try assembled.bearer("dev.sigil.secret.rotateWithToken"), "{}")
+            #expect(jwt.0 == .unauthorized && jwt.1["error"] == "AuthenticationRequired", "\(jwt.2)")
+            let byToken = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(second)", "{}")
+            #expect(byToken.0 == .ok, "\(byToken.2)")
+        }
+    }
+
+    /// Every method family Sigil implements is served by the assembly `sigil serve` runs.
+    @Test func everyImplementedFamilyIsServed() async throws {
+        let assembled = try await AssembledServer.make()
+        let methods = assembled.server.implementedMethods
+        await assembled.close()
+        for family in ["place.wisp.v2.secret.", "dev.sigil.secret.", "dev.sigil.signingKey.", "dev.sigil.webhook."] {
+            #expect(methods.contains { $0.hasPrefix(family) }, "\(family) in \(methods)")
+        }
+    }
+}
