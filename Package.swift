@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "XRPCClient",
             dependencies: [
+                "AsyncPrimitives",
                 "XRPCMethods", "Lexicon", "Secp256k1", "Identity",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "Secrets",
             dependencies: [
-                "Sodium",
+                "Sodium", "WebhookSignature",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,6 +103,7 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
+                "AsyncPrimitives",
                 "Secrets", "Storage", "Sodium", "WebhookSignature", "Lexicon", "Identity", "NetworkPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -113,10 +115,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Small concurrency building blocks: a one-shot value to wait for, one overall deadline for an operation.
+        .target(name: "AsyncPrimitives"),
         // Which addresses outbound requests to user-given hosts may reach (SSRF guard).
         .target(
             name: "NetworkPolicy",
             dependencies: [
+                "AsyncPrimitives",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -125,6 +130,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
+                "AsyncPrimitives",
                 "Lexicon", "Secp256k1", "NetworkPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -136,7 +142,7 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "WispAPI", "Secrets", "Storage", "Webhooks", "WebhookSignature",
+                "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "SigilAPI", "Secrets", "Storage", "Webhooks", "WebhookSignature",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -159,7 +165,7 @@ let package = Package(
         // Test harness: the store implementations every store-backed test runs against. Used only by test targets.
         .target(name: "StoreTestSupport", dependencies: ["Secrets", "Storage", "SQLiteStore", "PostgresStore", "SigilTestSupport"]),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
-        .target(name: "WispAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
+        .target(name: "SigilAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
         .executableTarget(
             name: "sigil",
             dependencies: [
@@ -168,7 +174,7 @@ let package = Package(
                 "LexiconAuthoring",
                 "LexiconCodegen",
                 "XRPC",
-                "WispAPI",
+                "SigilAPI",
                 "Identity",
                 "SigilService",
                 "Secrets",
@@ -218,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "SigilServiceTests",
             dependencies: [
-                "SigilService", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "Sodium", "XRPC", "WispAPI", "Lexicon", "Identity", "WebhookSignature",
+                "SigilService", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "StoreTestSupport", "Sodium", "XRPC", "SigilAPI", "Lexicon", "Identity", "WebhookSignature",
                 "XRPCClient", "XRPCMethods", "Secp256k1",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -235,8 +241,8 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
-                "NetworkPolicy", "SigilService", "XRPC", "WispAPI",
+                "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
+                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -247,7 +253,7 @@ let package = Package(
         .testTarget(
             name: "XRPCTests",
             dependencies: [
-                "XRPC", "Lexicon", "LexiconCodegen", "WispAPI", "BundledLexicons",
+                "XRPC", "Lexicon", "LexiconCodegen", "SigilAPI", "BundledLexicons",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -5,7 +5,7 @@ import Lexicon
 /// and a typed client for callers (``ClientSourceWriter``).
 public struct SwiftSourceWriter {
     /// The command that regenerates the committed output of the bundled lexicons.
-    public static let regenerateCommand = "swift run sigil lexicon gen --output Sources/WispAPI/Generated"
+    public static let regenerateCommand = "swift run sigil lexicon gen --output Sources/SigilAPI/Generated"
 
     let catalog: LexiconCatalog
     let regenerateCommand: String

@@ -1,3 +1,4 @@
+import AsyncPrimitives
 import Foundation
 
 /// Resolves host names for the ``DestinationGuard``: the raw addresses (4 or 16 bytes each), or nil when the

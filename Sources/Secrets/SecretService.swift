@@ -72,7 +72,7 @@ public struct SecretService: Sendable {
     /// Opens the service after checking the master key against the store: a mismatch throws
     /// ``SecretServiceError/wrongMasterKey``. An empty store records a check value for the key.
     public static func open(store: any SecretStore, keys: MasterKeyRing, maxPerOwner: Int = 100,
-                            clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) })
+                            clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds)
         async throws(SecretServiceError) -> SecretService {
         do {
             if let check = try await store.metadata(checkKey) {

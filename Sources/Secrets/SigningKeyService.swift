@@ -46,7 +46,7 @@ public struct SigningKeyService: Sendable {
     public static let maxOverlapSeconds: Int64 = 86_400
 
     public init(store: any SigningKeyStore, keys: MasterKeyRing, maxPerOwner: Int = 100, fence: SigningFence = SigningFence(),
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.store = store
         self.keys = keys
         self.maxPerOwner = maxPerOwner

@@ -1,5 +1,6 @@
 import Foundation
 import Sodium
+import WebhookSignature
 
 /// A webhook signing token: `whsec_` + standard base64 of 32 random bytes, so every Standard Webhooks
 /// library accepts it as a secret as it is. Its description never shows the value.
@@ -15,10 +16,10 @@ public struct SigningToken: Sendable, Equatable, CustomStringConvertible, Custom
         SigningToken(unchecked: prefix + Data(Sodium.randomBytes(keyBytes)).base64EncodedString())
     }
 
-    /// Parses token text; `nil` unless it is `whsec_` + base64 of at least 24 bytes (longest accepted: 512 bytes).
+    /// Parses token text; `nil` unless it is a secret a Standard Webhooks receiver accepts: `whsec_` + canonical
+    /// standard base64 of 24 to 512 bytes (the one parser, ``WebhookSigner/init(token:)``'s).
     public init?(_ text: String) {
-        guard text.utf8.count <= 512, text.hasPrefix(Self.prefix),
-              let key = Data(base64Encoded: String(text.dropFirst(Self.prefix.count))), key.count >= 24 else { return nil }
+        guard (try? WebhookSigner(token: text)) != nil else { return nil }
         self.text = text
     }
 

@@ -1,7 +1,7 @@
 import Lexicon
 import Logging
 import Secrets
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// Which of Sigil's handlers serve which methods, and which methods are rate-limited per account: one table,

@@ -1,7 +1,7 @@
 import Lexicon
 import Logging
 import Secrets
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// `dev.sigil.secret.*`: overlaps, revocation, policies, status, history and rotation by token, on the same

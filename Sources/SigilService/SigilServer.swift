@@ -12,7 +12,7 @@ import Secrets
 import ServiceLifecycle
 import Storage
 import Webhooks
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// Sigil's server, assembled in one place for `sigil serve` and for the tests: a configuration, the storage

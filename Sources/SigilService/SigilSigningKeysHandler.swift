@@ -4,7 +4,7 @@ import Logging
 import Secrets
 import Sodium
 import WebhookSignature
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// `dev.sigil.signingKey.*`: per-account Ed25519 signing keys for Standard Webhooks `v1a` deliveries. Every
@@ -14,7 +14,7 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
     let service: SigningKeyService
     let clock: @Sendable () -> Int64
 
-    public init(service: SigningKeyService, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+    public init(service: SigningKeyService, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.service = service
         self.clock = clock
     }

@@ -4,7 +4,7 @@ import Lexicon
 import Logging
 import Secrets
 import Webhooks
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// `dev.sigil.webhook.*`: what a webhook's owner sees and does — the delivery log, redelivery, a test ping,
@@ -22,7 +22,7 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     public static let mutations: Set<String> = [DevSigilWebhookRedeliver.nsid, DevSigilWebhookSendTest.nsid, DevSigilWebhookSetEnabled.nsid]
 
     public init(log: any DeliveryLog, registry: WebhookRegistry, worker: DeliveryWorker,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.log = log
         self.registry = registry
         self.worker = worker

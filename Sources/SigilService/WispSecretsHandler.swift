@@ -1,7 +1,7 @@
 import Lexicon
 import Logging
 import Secrets
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// `place.wisp.v2.secret.*`, scoped to the caller's DID: one account never sees, rotates or deletes

@@ -1,3 +1,4 @@
+import AsyncPrimitives
 import Storage
 import NetworkPolicy
 import AsyncHTTPClient

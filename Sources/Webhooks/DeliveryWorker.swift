@@ -80,7 +80,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
 
     public init(store: any DeliveryStore, log: (any DeliveryLog)? = nil, secrets: SecretService, signingKeys: SigningKeyService, webhooks: (any DeliveryWebhooks)? = nil,
                 destinations: DestinationGuard, configuration: Configuration = .init(),
-                logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                logger: Logger, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.store = store
         self.attemptLog = log
         self.secrets = secrets

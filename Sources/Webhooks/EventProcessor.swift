@@ -26,7 +26,7 @@ public final class EventProcessor: @unchecked Sendable {
     private var lastFlush = ContinuousClock.now
 
     public init(registry: WebhookRegistry, store: any DeliveryStore, refresher: WebhookRefresher? = nil,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }, maxPendingPerWebhook: Int = 10_000) {
+                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, maxPendingPerWebhook: Int = 10_000) {
         self.maxPendingPerWebhook = maxPendingPerWebhook
         self.registry = registry
         self.refresher = refresher ?? WebhookRefresher(registry: registry, logger: registry.logger, clock: clock)

@@ -1,26 +1,7 @@
+import AsyncPrimitives
 import Foundation
 import NetworkPolicy
 import NIOCore
-
-/// A request body of one buffer that tells `started` when the client first asks for it: AsyncHTTPClient
-/// asks only after the request head was written to the connection.
-struct StartSignalingBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let bytes: ByteBuffer
-    let started: OneShot<Void>
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var bytes: ByteBuffer?
-        let started: OneShot<Void>
-        mutating func next() async -> ByteBuffer? {
-            started.resolve(())
-            defer { bytes = nil }
-            return bytes
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes, started: started) }
-}
 
 /// Admission by key (a destination host, or one key for a whole pool): at most `limit` holders per key;
 /// waiters are served in order and, given a timeout, give up after it.
@@ -55,6 +36,12 @@ actor HostSlots {
         waiter.continuation.resume(returning: false)
     }
 
+    /// How many wait for a slot of `host` now.
+    func waiters(_ host: String) -> Int { waiting[host]?.count ?? 0 }
+
+    /// How many hold a slot of `host` now.
+    func holders(_ host: String) -> Int { active[host] ?? 0 }
+
     func release(_ host: String) {
         if var queue = waiting[host], !queue.isEmpty {
             let next = queue.removeFirst()
@@ -64,23 +51,5 @@ actor HostSlots {
             active[host, default: 1] -= 1
             if active[host] == 0 { active[host] = nil }
         }
-    }
-}
-
-/// Runs a job unless one is already running.
-final class OnceAtATime: @unchecked Sendable {
-    private let lock = NSLock()
-    private var running = false
-
-    var isRunning: Bool { lock.withLock { running } }
-
-    func run(_ job: () async -> Void) async {
-        guard lock.withLock({ () -> Bool in
-            if running { return false }
-            running = true
-            return true
-        }) else { return }
-        await job()
-        lock.withLock { running = false }
     }
 }

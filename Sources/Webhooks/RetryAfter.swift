@@ -1,3 +1,4 @@
+import Lexicon
 /// A `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date. Package-visible for the fuzz targets.
 package enum RetryAfter {
     /// Milliseconds from `now` (ms) until the retry the header asks for; nil for a malformed value. A date in
@@ -60,20 +61,10 @@ package enum HTTPDate {
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let length: Int64 = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(month - 1)]
         guard (1...length).contains(day) else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86_400 + time.hour * 3600 + time.minute * 60 + time.second
+        return Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400 + time.hour * 3600 + time.minute * 60 + time.second
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The civil year of a day count since 1970 (the inverse of ``daysFromCivil(year:month:day:)``, year only).
+    /// The civil year of a day count since 1970 (the inverse of `Timestamp.daysFromCivil`, year only).
     static func year(ofDay days: Int64) -> Int64 {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

@@ -30,7 +30,7 @@ public final class WebhookRefresher: @unchecked Sendable {
     private var settled: (@Sendable () async -> Void)?
 
     public init(registry: WebhookRegistry, maxPending: Int = 10_000, perHost: Int = 2, concurrency: Int = 32, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }) {
+                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.registry = registry
         self.maxPending = maxPending
         self.perHost = perHost

@@ -1,3 +1,4 @@
+import AsyncPrimitives
 import AsyncHTTPClient
 import Foundation
 import Lexicon

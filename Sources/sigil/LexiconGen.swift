@@ -15,7 +15,7 @@ struct LexiconGen: ParsableCommand {
     var lexicons: String?
 
     @Option(help: "Directory to write the Swift files into.")
-    var output: String = "Sources/WispAPI/Generated"
+    var output: String = "Sources/SigilAPI/Generated"
 
     func run() throws {
         let catalog: LexiconCatalog

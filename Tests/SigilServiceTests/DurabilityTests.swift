@@ -6,6 +6,7 @@ import Secrets
 import SigilService
 import SigilTestSupport
 import Sodium
+import StoreTestSupport
 import Testing
 import WebhookSignature
 import SQLiteStore
@@ -144,9 +145,8 @@ struct DurabilityTests {
     }
 
     /// Rotate in this process; a second process signing from the same store uses only the new token.
-    @Test(arguments: ["sqlite", "postgres"])
-    func rotationIsInForceInAnotherProcessAtOnce(_ kind: String) async throws {
-        if kind == "postgres" && (ProcessInfo.processInfo.environment["SIGIL_SKIP_POSTGRES"] == "1" || TestKind.skipped.contains("postgres")) { return }
+    @Test(arguments: StoreKind.enabled)
+    func rotationIsInForceInAnotherProcessAtOnce(_ kind: StoreKind) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-now-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -154,30 +154,29 @@ struct DurabilityTests {
         let key = MasterKey.generate()
         try key.write(to: keyFile)
 
+        // PostgreSQL without SIGIL_TEST_DATABASE_URL fails here (it is skipped only when SIGIL_SKIP_POSTGRES=1 says so).
         let store: any SecretStore
+        let cleanUp: @Sendable () async -> Void
         var storeArguments = ["--master-key-file", keyFile]
-        if kind == "postgres" {
-            guard let url = ProcessInfo.processInfo.environment["SIGIL_TEST_DATABASE_URL"] else {
-                Issue.record("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
-                return
-            }
-            let schema = "now_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            store = try PostgresSecretStore(url: url, schema: schema)
-            storeArguments += ["--database-url", url, "--database-schema", schema]
-        } else {
-            store = try SQLiteSecretStore(path: (directory as NSString).appendingPathComponent("sigil.sqlite"))
+        switch kind {
+        case .postgres:
+            let url = try #require(StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+            let (replicas, dropSchema) = try await StoreKind.openPostgresReplicas(1)
+            (store, cleanUp) = (replicas[0], dropSchema)
+            storeArguments += ["--database-url", url, "--database-schema", replicas[0].schema]
+        case .sqlite:
+            let sqlite = try SQLiteSecretStore(path: (directory as NSString).appendingPathComponent("sigil.sqlite"))
+            try await sqlite.migrate()
+            (store, cleanUp) = (sqlite, { await sqlite.close() })
             storeArguments += ["--data-dir", directory]
         }
-        try await store.migrate()
         do {
             try await Self.signElsewhereAfterEachRotation(store: store, key: key, storeArguments: storeArguments)
         } catch {
-            if let postgres = store as? PostgresSecretStore { try? await postgres.dropSchema() }
-            await store.close()
+            await cleanUp()
             throw error
         }
-        if let postgres = store as? PostgresSecretStore { try await postgres.dropSchema() }
-        await store.close()
+        await cleanUp()
     }
 
     static func signElsewhereAfterEachRotation(store: any SecretStore, key: MasterKey, storeArguments: [String]) async throws {

@@ -6,7 +6,7 @@ import Lexicon
 import Secrets
 import SigilService
 import Testing
-import WispAPI
+import SigilAPI
 import XRPC
 import SQLiteStore
 

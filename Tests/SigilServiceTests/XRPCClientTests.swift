@@ -10,7 +10,7 @@ import NIOCore
 import Secp256k1
 import SigilService
 import Testing
-import WispAPI
+import SigilAPI
 import XRPCClient
 import XRPCMethods
 

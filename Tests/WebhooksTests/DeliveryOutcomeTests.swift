@@ -1,5 +1,6 @@
 import Storage
 import Foundation
+import SigilTestSupport
 import Testing
 @testable import Webhooks
 
@@ -72,11 +73,18 @@ struct DeliveryOutcomeTests {
         let slots = HostSlots()
         #expect(await slots.acquire("h", limit: 1, waitingAtMost: .milliseconds(50)))
         #expect(await !slots.acquire("h", limit: 1, waitingAtMost: .milliseconds(50)), "the host is full")
+        #expect(await slots.waiters("h") == 0, "the timed-out waiter left the queue")
         #expect(await slots.acquire("other", limit: 1, waitingAtMost: .milliseconds(50)), "another host is not")
-        let waiter = Task { await slots.acquire("h", limit: 1) }
+        // A hand-off: the waiter is queued before the slot is released, and gets it without the count dropping.
+        // Bounded, so that broken code fails instead of hanging.
+        let waiter = Task { await slots.acquire("h", limit: 1, waitingAtMost: .seconds(10)) }
+        #expect(try await eventually { await slots.waiters("h") == 1 })
         await slots.release("h")
         #expect(await waiter.value, "the freed slot went to the waiter")
+        let (holders, waiters) = (await slots.holders("h"), await slots.waiters("h"))
+        #expect(holders == 1 && waiters == 0, "handed over: still one holder")
         await slots.release("h")
+        #expect(await slots.holders("h") == 0)
         #expect(await slots.acquire("h", limit: 1, waitingAtMost: .milliseconds(50)), "the timed-out waiter held nothing")
     }
 }

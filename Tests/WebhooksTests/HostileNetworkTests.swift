@@ -242,6 +242,8 @@ struct HostileNetworkTests {
                 let byOld = (try? old.verify(body: delivery.body, headers: delivery.headers)) != nil
                 let byNew = (try? new.verify(body: delivery.body, headers: delivery.headers)) != nil
                 #expect(byOld != byNew, "every delivery is signed by exactly one of the two tokens")
+                // wisp's header by the same token, checked on its own.
+                #expect(wispSigned(delivery, by: byOld ? oldToken : newToken), "X-Webhook-Signature by another token than webhook-signature")
                 if byOld { oldCount += 1 } else { newCount += 1 }
                 // A request written before rotate returned may be read a moment later on loopback; 100 ms is
                 // far above that and far below the backlog's seconds.

@@ -82,6 +82,8 @@ struct ReplicaTests {
                     #expect((try? WebhookVerifier(token: old, policy: .acceptEither).verify(body: delivery.body, headers: delivery.headers)) == nil,
                             "round \(round): signed with an earlier token")
                 }
+                // wisp's header too, on its own (a verifier may stop at the first signature that verifies).
+                #expect(wispSigned(delivery, by: current), "round \(round): X-Webhook-Signature is not the current token's")
             }
             // Both replicas queue every event (the same ids); one of them sends each. Counted once both queues are empty.
             #expect(try await metric(a, "webhook_deliveries_queued", is: 0))
@@ -107,6 +109,7 @@ struct ReplicaTests {
                 for token in [current, previous] {
                     #expect((try? WebhookVerifier(token: token).verify(body: delivery.body, headers: delivery.headers)) != nil, "overlap round \(round)")
                 }
+                #expect(wispSigned(delivery, by: current), "overlap round \(round): wisp's header carries the newest token's signature")
             }
             let revoked = try await account.call(b, "dev.sigil.secret.revokePrevious", ["name": "hook"])
             #expect(revoked.status == 200, "\(String(describing: revoked.body))")
@@ -120,6 +123,7 @@ struct ReplicaTests {
                 #expect((try? WebhookVerifier(token: current).verify(body: delivery.body, headers: delivery.headers)) != nil)
                 #expect((try? WebhookVerifier(token: previous).verify(body: delivery.body, headers: delivery.headers)) == nil,
                         "revoked round \(round): still signed with the previous token")
+                #expect(wispSigned(delivery, by: current) && !wispSigned(delivery, by: previous), "revoked round \(round): wisp's header")
             }
 
             // A webhook disabled through its record while a delivery waits for its retry: whichever replica claims

@@ -39,7 +39,8 @@ struct RetentionTests {
         let (stores, removeStore) = try await kind.openStores()
         let destinations = DestinationGuard(insecureLoopback: true)
         do {
-            let store = stores.deliveries
+            let recording = PruneRecordingStore(stores.deliveries)
+            let store: any DeliveryStore = recording
             let clock = ManualClock()
             let now = clock.now
             var configuration = DeliveryWorker.Configuration()
@@ -64,6 +65,13 @@ struct RetentionTests {
 
             await worker.prune()
             #expect(try await store.deliveryCounts() == [.delivered: 7, .dead: 5, .cancelled: 3, .pending: 4])
+            // In batches of at most 40, each status until a batch comes back short: 130 delivered are 40, 40, 40, 10.
+            let prunes = recording.prunes
+            #expect(prunes.allSatisfy { $0.limit == 40 && $0.deleted <= 40 }, "\(prunes)")
+            #expect(prunes.filter { $0.status == .delivered }.map(\.deleted) == [40, 40, 40, 10], "\(prunes)")
+            #expect(prunes.filter { $0.status == .dead }.map(\.deleted) == [40, 5], "\(prunes)")
+            #expect(prunes.filter { $0.status == .cancelled }.map(\.deleted) == [40, 1], "\(prunes)")
+            #expect(!prunes.contains { $0.status == .pending }, "pending deliveries are never pruned")
             let left = Set(try await store.deliveries(status: nil, limit: 100).map { String($0.delivery.id.prefix(2)) })
             #expect(left == Set(plan.enumerated().filter { $0.element.kept }.map { "g\($0.offset)" }))
 
@@ -80,4 +88,55 @@ struct RetentionTests {
             throw error
         }
     }
+}
+
+/// A ``DeliveryStore`` that passes every call through and records each pruning statement: what it asked for and
+/// how many rows it deleted (so a test sees the batches).
+final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
+    struct Prune: Equatable { let status: DeliveryStatus; let limit: Int; let deleted: Int }
+    let base: any DeliveryStore
+    private let lock = NSLock()
+    private var recorded: [Prune] = []
+    var prunes: [Prune] { lock.withLock { recorded } }
+
+    init(_ base: any DeliveryStore) { self.base = base }
+
+    func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int {
+        let deleted = try await base.pruneDeliveries(status: status, updatedBefore: before, limit: limit)
+        lock.withLock { recorded.append(Prune(status: status, limit: limit, deleted: deleted)) }
+        return deleted
+    }
+
+    func upsertWebhook(_ webhook: WebhookRegistration) async throws(StoreError) { try await base.upsertWebhook(webhook) }
+    func removeWebhook(owner: String, rkey: String) async throws(StoreError) { try await base.removeWebhook(owner: owner, rkey: rkey) }
+    func webhooks() async throws(StoreError) -> [WebhookRegistration] { try await base.webhooks() }
+    func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(StoreError) {
+        try await base.enqueue(deliveries, cursor: cursor, maxPendingPerWebhook: maxPendingPerWebhook)
+    }
+    func cursor(_ name: String) async throws(StoreError) -> Int64? { try await base.cursor(name) }
+    func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+        try await base.claimDue(now: now, limit: limit, leaseUntil: leaseUntil)
+    }
+    func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
+    func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
+        try await base.markDelivered(id: id, lease: lease, attempts: attempts, at: at)
+    }
+    func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
+        try await base.markRetry(id: id, lease: lease, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error, at: at)
+    }
+    func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(StoreError) -> Bool {
+        try await base.markDead(id: id, lease: lease, attempts: attempts, error: error, at: at)
+    }
+    func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
+        try await base.markCancelled(id: id, lease: lease, error: error, at: at)
+    }
+    func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError) {
+        try await base.setWebhookDisabled(owner: owner, rkey: rkey, reason: reason, at: at)
+    }
+    func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(StoreError) -> Int64? {
+        try await base.noteWebhookFailure(owner: owner, rkey: rkey, at: at)
+    }
+    func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError) { try await base.clearWebhookFailure(owner: owner, rkey: rkey) }
+    func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] { try await base.deliveries(status: status, limit: limit) }
+    func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int] { try await base.deliveryCounts() }
 }

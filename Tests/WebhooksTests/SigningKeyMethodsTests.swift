@@ -4,10 +4,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lexicon
-import Secrets
+@testable import Secrets
+import Sodium
 import SigilService
 import Testing
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// `dev.sigil.signingKey.*` through the XRPC service: each method, the account scope, `listPublic` without
@@ -38,7 +39,24 @@ struct SigningKeyMethodsTests {
             let router = Router()
             xrpc.addRoutes(to: router)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-            try await app.test(.router) { client in try await exercise(client, clock) }
+            // Every seed alice's key ever had (current, previous, announced next), read from the store as the test goes.
+            let seeds = SeedsSeen()
+            let collect: @Sendable () async throws -> Void = {
+                guard let key = try await stores.signingKeys.signingKey(owner: alice, name: "hook") else { return }
+                for (sealed, version) in [(key.sealed, key.version)] + [key.previous.map { ($0.sealed, $0.version) },
+                                                                          key.next.map { ($0.sealed, $0.version) }].compactMap({ $0 }) {
+                    seeds.add(try #require(service.open(sealed, owner: alice, name: "hook", version: version)))
+                }
+            }
+            let answers = try await app.test(.router) { client in try await exercise(client, clock, collect: collect) }
+            let known = seeds.all
+            #expect(known.count >= 3, "v1, v2 and v3 were seen")
+            for answer in answers {
+                for seed in known {
+                    for form in SeedsSeen.encodings(of: seed) { #expect(!answer.contains(form), "an answer carries a seed: \(answer)") }
+                }
+                #expect(!answer.contains("whsk_"), "\(answer)")
+            }
             await cleanUp()
         } catch {
             await cleanUp()
@@ -46,7 +64,8 @@ struct SigningKeyMethodsTests {
         }
     }
 
-    func exercise(_ client: any TestClientProtocol, _ clock: ManualClock) async throws {
+    /// Calls every method; returns every answer's text. `collect` reads the key's seeds from the store.
+    func exercise(_ client: any TestClientProtocol, _ clock: ManualClock, collect: @Sendable () async throws -> Void) async throws -> [String] {
         let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"
         var answers: [String] = []
         let anonymous = try await call(client, "create", as: nil, #"{"name":"hook"}"#)
@@ -57,6 +76,7 @@ struct SigningKeyMethodsTests {
         let publicKey = try #require(created.1["publicKey"]?.stringValue)
         #expect(publicKey.hasPrefix("whpk_") && created.1["name"] == "hook")
         answers.append(created.2)
+        try await collect()
         for name in ["a:b", String(repeating: "k", count: 65)] {
             let unnamable = try await call(client, "create", as: alice, #"{"name":"\#(name)"}"#)
             #expect(unnamable.0 == .badRequest && unnamable.1["error"] == "InvalidRequest" && unnamable.2.contains("secretId"), "\(unnamable.2)")
@@ -98,6 +118,7 @@ struct SigningKeyMethodsTests {
         let rotated = try await call(client, "rotate", as: alice, #"{"name":"hook","overlapSeconds":600}"#)
         #expect(rotated.0 == .ok && rotated.1["publicKey"] == key["nextPublicKey"]! && rotated.1["previousValidUntil"] != nil, "\(rotated.2)")
         answers.append(rotated.2)
+        try await collect()
         let during = try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook")
         #expect(during.1["keys"]?.arrayValue?.count == 3, "current, previous, next: \(during.2)")
         #expect(try await call(client, "get", as: alice, query: "?name=hook").1["key"]?["status"] == "overlapping")
@@ -113,6 +134,26 @@ struct SigningKeyMethodsTests {
         let deleted = try await call(client, "delete", as: alice, #"{"name":"hook"}"#)
         #expect(deleted.0 == .ok, "\(deleted.2)")
         #expect(try await call(client, "listPublic", as: nil, query: "?did=\(alice)&name=hook").1["error"] == "NotFound")
-        for answer in answers { #expect(!answer.contains("whsk_") && !answer.contains("sealed") && !answer.contains("seed"), "\(answer)") }
+        return answers
+    }
+}
+
+/// Seeds read from the store during a test, and every text form one could leak in.
+final class SeedsSeen: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seeds: Set<[UInt8]> = []
+    func add(_ seed: [UInt8]) { _ = lock.withLock { seeds.insert(seed) } }
+    var all: [[UInt8]] { lock.withLock { Array(seeds) } }
+
+    /// Base64 (standard, unpadded, URL-safe) and hex of the seed and of libsodium's 64-byte secret key (seed ‖ public key).
+    static func encodings(of seed: [UInt8]) -> [String] {
+        let publicKey = Sodium.Ed25519.keyPair(seed: seed)!.publicKey
+        return [seed, seed + publicKey].flatMap { bytes -> [String] in
+            let base64 = Data(bytes).base64EncodedString()
+            let unpadded = base64.replacingOccurrences(of: "=", with: "")
+            let urlSafe = unpadded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            let hexText = bytes.map { String(format: "%02x", $0) }.joined()
+            return [base64, unpadded, urlSafe, hexText, hexText.uppercased()]
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WebhookSignature
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
@@ -177,4 +178,10 @@ func commitEvent(did: String, time: Int64, operation: String, collection: String
         commit["cid"] = "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"
     }
     return ["did": .string(did), "time_us": .integer(time), "kind": "commit", "commit": .object(commit)]
+}
+
+/// Whether `delivery`'s `X-Webhook-Signature` is wisp.place's HMAC of its body under `token`, checked on its own
+/// (a Standard Webhooks verifier that finds a valid `v1` signature need not look at it).
+func wispSigned(_ delivery: StandInNetwork.Received, by token: String) -> Bool {
+    delivery.headers["x-webhook-signature"] == WebhookSigner.wispSignature(secret: token, body: delivery.body)
 }

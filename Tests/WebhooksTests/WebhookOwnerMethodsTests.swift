@@ -8,7 +8,7 @@ import SigilService
 import Testing
 import WebhookSignature
 @testable import Webhooks
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// Trusts `Authorization: Test <did>` (real JWTs are tested elsewhere).

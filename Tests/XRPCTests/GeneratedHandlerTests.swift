@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Lexicon
 import LexiconCodegen
 import Testing
-import WispAPI
+import SigilAPI
 import XRPC
 
 /// A wisp secrets handler that keeps names in memory; enough to drive the generated types end to end.
@@ -67,7 +67,7 @@ struct GeneratedHandlerTests {
     @Test func generatedCodeMatchesLexicons() throws {
         let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
         let expected = SwiftSourceWriter(catalog: catalog).files()
-        let directory = Repo.path("Sources/WispAPI/Generated")
+        let directory = Repo.path("Sources/SigilAPI/Generated")
         let committed = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") }
         #expect(Set(committed) == Set(expected.keys), "run \(SwiftSourceWriter.regenerateCommand)")
         for (name, source) in expected {

@@ -63,7 +63,7 @@ extension Timestamp {
     }
 
     /// Howard Hinnant's days-from-civil (proleptic Gregorian), the inverse of ``civil(fromDays:)``.
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    package static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
