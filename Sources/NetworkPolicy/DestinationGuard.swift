@@ -47,6 +47,8 @@ public final class DestinationGuard: @unchecked Sendable {
     private let pinLifetime: Duration
     private let refusalLifetime: Duration
     private let resolver: any HostResolver
+    /// Set by ``shutdown()``: no new client is made after it.
+    private var isShutDown = false
     private let lock = NSLock()
     private var pinned: [String: Pinned] = [:]
     private var refused: [String: (refusal: Refusal, expires: ContinuousClock.Instant)] = [:]
@@ -114,7 +116,9 @@ public final class DestinationGuard: @unchecked Sendable {
         configuration.dnsOverride[hostKey] = address
         configuration.dnsOverride[bareHost] = address
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let toShutDown: [HTTPClient] = lock.withLock {
+        let toShutDown: [HTTPClient]? = lock.withLock {
+            // Shut down meanwhile (a late caller, after its owner closed): no client outlives the guard.
+            guard !isShutDown else { return nil }
             if let old = pinned[key] { retired.append((old.client, now)) }
             if pinned.count >= maxPinned, pinned[key] == nil, let victim = pinned.min(by: { $0.value.expires < $1.value.expires }) {
                 pinned[victim.key] = nil
@@ -132,6 +136,10 @@ public final class DestinationGuard: @unchecked Sendable {
             while retired.count > maxRetired { old.append(retired.removeFirst().client) }
             return old
         }
+        guard let toShutDown else {
+            try? await client.shutdown()
+            throw Refusal(description: "outbound calls are shut down", isTransient: true)
+        }
         for old in toShutDown { try? await old.shutdown() }
         return Destination(client: client, url: target, address: address)
     }
@@ -139,9 +147,10 @@ public final class DestinationGuard: @unchecked Sendable {
     /// Clients alive now (pinned and retired), for tests and metrics.
     public var clientCount: Int { lock.withLock { pinned.count + retired.count } }
 
-    /// Shuts every client down.
+    /// Shuts every client down; later calls are refused (transiently), so no client outlives the guard.
     public func shutdown() async {
         let clients = lock.withLock {
+            isShutDown = true
             let all = pinned.values.map(\.client) + retired.map(\.client)
             pinned = [:]
             retired = []

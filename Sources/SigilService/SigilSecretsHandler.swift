@@ -15,12 +15,6 @@ public struct SigilSecretsHandler: DevSigilSecretHandler {
         self.service = service
     }
 
-    /// Mutations, for the rate limiter.
-    public static let mutations: Set<String> = [
-        DevSigilSecretRotate.nsid, DevSigilSecretRevokePrevious.nsid, DevSigilSecretSetPolicy.nsid, DevSigilSecretRotateWithToken.nsid,
-    ]
-    /// Methods authenticated by the secret's own token.
-    public static let tokenMethods: Set<String> = [DevSigilSecretRotateWithToken.nsid]
 
     public func rotate(_ request: XRPCRequest<DevSigilSecretRotate>) async throws -> DevSigilSecretRotate.Output {
         let owner = try Self.account(request.principal)

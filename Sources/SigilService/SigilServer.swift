@@ -115,14 +115,14 @@ public final class SigilServer: Sendable {
             logger.notice("no --jetstream-url: deliveries from the network are off (\(index.count) webhooks known; queued deliveries are still sent)")
         }
 
-        let methods = MethodRegistration.register(catalog: catalog, secrets: secrets, signingKeys: signingKeys,
+        let methods = try MethodRegistration.register(catalog: catalog, secrets: secrets, signingKeys: signingKeys,
                                                   webhooks: SigilWebhooksHandler(log: stores.deliveryLog, registry: registry, worker: worker),
                                                   logger: logger)
-        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodRegistration.rateLimited)
+        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodPolicy.rateLimited)
         let service = XRPCService(methods: methods,
                                   configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: configuration.version,
                                                                    bodyDeadline: .seconds(configuration.bodyTimeout)),
-                                  authenticator: ServiceAuthenticator(verifier: verifier, secrets: secrets, tokenMethods: SigilSecretsHandler.tokenMethods),
+                                  authenticator: ServiceAuthenticator(verifier: verifier, secrets: secrets, tokenMethods: MethodPolicy.methods(taking: .secretToken)),
                                   rateLimiter: limiter)
         let router = SigilApplication.router(service: service, registry: metrics)
         let bound = BoundAddress()

@@ -19,22 +19,6 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
         self.clock = clock
     }
 
-    /// Mutations, for the rate limiter.
-    public static let mutations: Set<String> = [
-        DevSigilSigningKeyCreate.nsid, DevSigilSigningKeyDelete.nsid, DevSigilSigningKeyRotate.nsid, DevSigilSigningKeySetSchedule.nsid,
-    ]
-
-    /// Registers the methods: `listPublic` without authentication, the rest with the account's.
-    public static func register(_ handler: SigilSigningKeysHandler, in methods: inout XRPCMethodTable) throws {
-        try methods.register(DevSigilSigningKeyCreate.self, auth: .required) { try await handler.create($0) }
-        try methods.register(DevSigilSigningKeyDelete.self, auth: .required) { try await handler.delete($0) }
-        try methods.register(DevSigilSigningKeyGet.self, auth: .required) { try await handler.get($0) }
-        try methods.register(DevSigilSigningKeyList.self, auth: .required) { try await handler.list($0) }
-        try methods.register(DevSigilSigningKeyRotate.self, auth: .required) { try await handler.rotate($0) }
-        try methods.register(DevSigilSigningKeySetSchedule.self, auth: .required) { try await handler.setSchedule($0) }
-        try methods.register(DevSigilSigningKeyListPublic.self, auth: .optional) { try await handler.listPublic($0) }
-    }
-
     public func create(_ request: XRPCRequest<DevSigilSigningKeyCreate>) async throws -> DevSigilSigningKeyCreate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
         // A webhook record's secretId must be able to name it.

@@ -18,8 +18,6 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
 
     /// Most attempts `getDelivery` returns (the newest).
     public static let maxAttempts = 1_000
-    /// Mutations, for the rate limiter (a test ping is an outbound request: limited like the others).
-    public static let mutations: Set<String> = [DevSigilWebhookRedeliver.nsid, DevSigilWebhookSendTest.nsid, DevSigilWebhookSetEnabled.nsid]
 
     public init(log: any DeliveryLog, registry: WebhookRegistry, worker: DeliveryWorker,
                 clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {

@@ -38,6 +38,15 @@ public struct XRPCMethodTable: Sendable {
         entries[nsid]!.auth = auth
     }
 
+    /// Sets the authentication `nsid` requires (after a whole family was registered with one requirement).
+    /// Fails if the catalog has no such query or procedure.
+    public mutating func setAuth(_ auth: XRPCAuthRequirement, for nsid: String) throws(SchemaLookupError) {
+        guard entries[nsid] != nil else {
+            throw catalog.definition(nsid) == nil ? .unknownDefinition(nsid) : .notAMethod(nsid)
+        }
+        entries[nsid]!.auth = auth
+    }
+
     /// NSIDs that have a handler.
     public var implemented: [String] {
         entries.values.filter { $0.handler != nil }.map(\.nsid).sorted()

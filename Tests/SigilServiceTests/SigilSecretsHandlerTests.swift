@@ -17,7 +17,7 @@ struct SplitTestAuthenticator: XRPCAuthenticator {
 
     func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
         guard let value = headers[.authorization] else { return nil }
-        if SigilSecretsHandler.tokenMethods.contains(nsid) {
+        if MethodPolicy.methods(taking: .secretToken).contains(nsid) {
             guard value.hasPrefix("Bearer ") else { throw .authenticationRequired("bearer token only") }
             return try await tokens.authenticate(bearer: String(value.dropFirst(7)))
         }

@@ -96,8 +96,7 @@ struct SigilServerTests {
             #expect(try await secrets.withSigningToken(owner: did, name: "deploy") { $0.all.map(\.text) } == [second])
             // The token of the secret is not a service credential: through the real authenticator, every method that
             // takes a service JWT refuses it, by name.
-            for nsid in assembled.server.implementedMethods where !SigilSecretsHandler.tokenMethods.contains(nsid)
-                && nsid != "dev.sigil.signingKey.listPublic" {
+            for nsid in assembled.server.implementedMethods where MethodPolicy.table[nsid]?.credential == .serviceJWT {
                 // Queries with valid params (validated before authentication), procedures with a body.
                 let queries = [".list": "", ".get": "?name=deploy", ".history": "?name=deploy", ".getDelivery": "?id=d1",
                                ".listDeliveries": "?webhook=w1"]
@@ -120,6 +119,39 @@ struct SigilServerTests {
         await assembled.close()
         for family in ["place.wisp.v2.secret.", "dev.sigil.secret.", "dev.sigil.signingKey.", "dev.sigil.webhook."] {
             #expect(methods.contains { $0.hasPrefix(family) }, "\(family) in \(methods)")
+        }
+    }
+}
+
+/// The policy table is the one place a method's admission is declared, and the assembled server follows it.
+@Suite("Method policy table")
+struct MethodPolicyTests {
+    /// Every method the server serves has an entry, and every entry is served (no stale rows).
+    @Test func theTableNamesExactlyTheServedMethods() async throws {
+        let assembled = try await AssembledServer.make()
+        let served = Set(assembled.server.implementedMethods)
+        await assembled.close()
+        #expect(served == Set(MethodPolicy.table.keys), "served but undeclared: \(served.subtracting(MethodPolicy.table.keys)); declared but not served: \(Set(MethodPolicy.table.keys).subtracting(served))")
+    }
+
+    /// What the table says is what a caller meets: anonymous methods answer without credentials, the others
+    /// refuse a call without one (401), and a JWT method refuses the secret's token while the token method
+    /// refuses a JWT.
+    @Test func eachCredentialKindIsEnforcedAsDeclared() async throws {
+        let assembled = try await AssembledServer.make()
+        try await assembled.withClient { client in
+            for (nsid, policy) in MethodPolicy.table.sorted(by: { $0.key < $1.key }) {
+                let isQuery = [".list", ".get", ".history", ".listPublic", ".listDeliveries", ".getDelivery"].contains { nsid.hasSuffix($0) }
+                let query = ["listPublic": "?did=did:plc:nobodyyyyyyyyyyyyyyyyyyy&name=k", ".get": "?name=k", ".history": "?name=k",
+                             ".getDelivery": "?id=d", ".listDeliveries": "?webhook=w"].first { nsid.hasSuffix($0.key) }?.value ?? ""
+                let answer = try await client.xrpc(nsid, authorization: nil, isQuery ? nil : "{}", query: query)
+                switch policy.credential {
+                case .anonymous:
+                    #expect(answer.0 != .unauthorized, "\(nsid) is anonymous but asked for credentials: \(answer.2)")
+                case .serviceJWT, .secretToken:
+                    #expect(answer.0 == .unauthorized && answer.1["error"] == "AuthenticationRequired", "\(nsid): \(answer.0) \(answer.2)")
+                }
+            }
         }
     }
 }

@@ -35,9 +35,7 @@ func withSecretsClient(maxSecrets: Int = 100, rateLimit: Int = 0,
     var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
     try methods.register(WispSecretsHandler(service: secrets), auth: .required)
     try methods.register(SigilSecretsHandler(service: secrets), auth: .required)
-    let limiter = PerDIDRateLimiter(limit: rateLimit, methods: SigilSecretsHandler.mutations.union([
-        PlaceWispV2SecretCreate.nsid, PlaceWispV2SecretRotate.nsid, PlaceWispV2SecretDelete.nsid,
-    ]))
+    let limiter = PerDIDRateLimiter(limit: rateLimit, methods: MethodPolicy.rateLimited)
     let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"),
                               authenticator: SplitTestAuthenticator(tokens: SecretTokenAuthenticator(secrets: secrets)), rateLimiter: limiter)
     let router = Router()
