@@ -1,7 +1,7 @@
 /// One `permission` of a `permission-set` lexicon, as the permission spec defines it for sets.
 ///
 /// Only `repo` and `rpc` permissions mean anything inside a set; the loader keeps others as
-/// ``Permission/Kind/ignored`` (the spec says to ignore them), warning about each.
+/// ``Permission/Kind/ignored(resource:)`` (the spec says to ignore them), warning about each.
 public struct Permission: Sendable, Hashable {
     /// What the permission grants.
     public enum Kind: Sendable, Hashable {
