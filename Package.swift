@@ -88,7 +88,9 @@ let package = Package(
         // The SQLite backend (GRDB): every store protocol, its schema and migrations in one place.
         .target(
             name: "SQLiteStore",
-            dependencies: ["Secrets", "Storage", "Identity", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "Secrets", "Storage", "Identity", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The PostgreSQL backend (PostgresNIO), for replicas: every store protocol, its schema and migrations.
         .target(
@@ -206,7 +208,9 @@ let package = Package(
         .executableTarget(name: "sigil-fuzz", dependencies: ["SigilFuzz", "Lexicon"]),
         .testTarget(
             name: "LexiconTests",
-            dependencies: ["Lexicon", "BundledLexicons", "LexiconAuthoring", "LexiconCodegen", "XRPC", "XRPCMethods", "XRPCClient", "SigilTestSupport"]
+            dependencies: [
+                "Lexicon", "BundledLexicons", "LexiconAuthoring", "LexiconCodegen", "XRPC", "XRPCMethods", "XRPCClient", "SigilTestSupport",
+            ]
         ),
         .testTarget(
             name: "IdentityTests",
@@ -220,13 +224,16 @@ let package = Package(
         ),
         .testTarget(
             name: "SecretsTests",
-            dependencies: ["Secrets", "Storage", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport", "StoreTestSupport",
-                           .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Secrets", "Storage", "SQLiteStore", "PostgresStore", "Webhooks", "Sodium", "SigilTestSupport", "StoreTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "SigilServiceTests",
             dependencies: [
-                "SigilService", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "StoreTestSupport", "Sodium", "XRPC", "SigilAPI", "Lexicon", "Identity", "WebhookSignature",
+                "SigilService", "Secrets", "Storage", "SQLiteStore", "PostgresStore", "StoreTestSupport", "Sodium", "XRPC", "SigilAPI", "Lexicon",
+                "Identity", "WebhookSignature",
                 "XRPCClient", "XRPCMethods", "Secp256k1",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -243,7 +250,8 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon", "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
+                "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon",
+                "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
                 "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -8,7 +8,8 @@ public enum Base64URL {
         out.reserveCapacity((bytes.count * 4 + 2) / 3)
         var iterator = bytes.makeIterator()
         while let a = iterator.next() {
-            let b = iterator.next(), c = iterator.next()
+            let b = iterator.next()
+            let c = iterator.next()
             out.append(alphabet[Int(a >> 2)])
             out.append(alphabet[Int((a & 0x03) << 4 | (b ?? 0) >> 4)])
             if let b { out.append(alphabet[Int((b & 0x0F) << 2 | (c ?? 0) >> 6)]) }

@@ -29,8 +29,9 @@ public struct DIDDocument: Sendable {
         var keys: [String: String] = [:]
         for method in value["verificationMethod"]?.arrayValue ?? [] {
             guard let methodID = method["id"]?.stringValue, let fragment = Self.fragment(methodID, did: did),
-                  method["type"]?.stringValue == "Multikey",
-                  let multibase = method["publicKeyMultibase"]?.stringValue else { continue }
+                method["type"]?.stringValue == "Multikey",
+                let multibase = method["publicKeyMultibase"]?.stringValue
+            else { continue }
             if let controller = method["controller"]?.stringValue, controller != did { continue }
             keys[fragment] = multibase
         }
@@ -39,7 +40,8 @@ public struct DIDDocument: Sendable {
         var services: [String: String] = [:]
         for service in value["service"]?.arrayValue ?? [] {
             guard let serviceID = service["id"]?.stringValue, let fragment = Self.fragment(serviceID, did: did),
-                  let endpoint = service["serviceEndpoint"]?.stringValue else { continue }
+                let endpoint = service["serviceEndpoint"]?.stringValue
+            else { continue }
             services[fragment] = endpoint
         }
         self.services = services
@@ -66,13 +68,16 @@ public struct DIDDocument: Sendable {
             "id": .string(id),
         ]
         if let atprotoKey {
-            document["verificationMethod"] = [[
-                "id": .string(id + "#atproto"), "type": "Multikey", "controller": .string(id),
-                "publicKeyMultibase": .string(atprotoKey.multibase),
-            ]]
+            document["verificationMethod"] = [
+                [
+                    "id": .string(id + "#atproto"), "type": "Multikey", "controller": .string(id),
+                    "publicKeyMultibase": .string(atprotoKey.multibase),
+                ]
+            ]
         }
         if !services.isEmpty {
-            document["service"] = .array(services.map { ["id": .string("#" + $0.id), "type": .string($0.type), "serviceEndpoint": .string($0.endpoint)] })
+            document["service"] = .array(
+                services.map { ["id": .string("#" + $0.id), "type": .string($0.type), "serviceEndpoint": .string($0.endpoint)] })
         }
         return .object(document)
     }

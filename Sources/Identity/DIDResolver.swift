@@ -1,6 +1,6 @@
+import AsyncHTTPClient
 import AsyncPrimitives
 import Foundation
-import AsyncHTTPClient
 import Lexicon
 import Logging
 import NIOCore
@@ -139,8 +139,10 @@ public final class DIDResolver: @unchecked Sendable {
     ///   - minimumRefreshInterval: a forced refresh of a document younger than this is served from cache, so
     ///     forged signatures cannot turn into a flood of fetches.
     ///   - failureTTL: how long a failed resolution is answered from memory.
-    public init(fetcher: any DIDDocumentFetcher, ttl: Duration = .seconds(600), minimumRefreshInterval: Duration = .seconds(10),
-                failureTTL: Duration = .seconds(30), maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:]) {
+    public init(
+        fetcher: any DIDDocumentFetcher, ttl: Duration = .seconds(600), minimumRefreshInterval: Duration = .seconds(10),
+        failureTTL: Duration = .seconds(30), maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:]
+    ) {
         self.fetcher = fetcher
         self.failureTTL = failureTTL
         self.ttl = ttl

@@ -20,7 +20,8 @@ public enum Multikey: Sendable {
     public init(multibase: String) throws(Failure) {
         guard multibase.hasPrefix("z") else { throw .notBase58btc }
         guard let bytes = Base58.decode(multibase.dropFirst()), bytes.count > 2 else { throw .badEncoding }
-        let prefix = Array(bytes.prefix(2)), point = Array(bytes.dropFirst(2))
+        let prefix = Array(bytes.prefix(2))
+        let point = Array(bytes.dropFirst(2))
         guard point.count == 33 else { throw prefix == Self.secp256k1Prefix || prefix == Self.p256Prefix ? .invalidPoint : .unsupportedCodec }
         switch prefix {
         case Self.secp256k1Prefix:
@@ -66,7 +67,8 @@ public enum Multikey: Sendable {
         case .p256(let key):
             // swift-crypto accepts high-S; atproto does not.
             guard CurveOrder.isLowS(Array(signature[32...]), halfOrder: CurveOrder.p256Half),
-                  let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
+                let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+            else { return false }
             return key.isValidSignature(parsed, for: message)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Lexicon
 
 /// Checks atproto inter-service JWTs: `ES256K`/`ES256`, `#atproto` key from the issuer's DID document,
@@ -17,8 +18,10 @@ public struct ServiceJWTVerifier: Sendable {
         public var clockSkew: Int64
 
         /// `maxAge` and `clockSkew` are clamped to 0…86,400 s, so arithmetic on them cannot overflow.
-        public init(serviceDID: String, serviceID: String = "sigil", acceptBareDID: Bool = true,
-                    maxAge: Int64 = 300, clockSkew: Int64 = 30) {
+        public init(
+            serviceDID: String, serviceID: String = "sigil", acceptBareDID: Bool = true,
+            maxAge: Int64 = 300, clockSkew: Int64 = 30
+        ) {
             self.serviceDID = serviceDID
             self.serviceID = serviceID
             self.acceptBareDID = acceptBareDID
@@ -35,8 +38,10 @@ public struct ServiceJWTVerifier: Sendable {
     let nonces: any NonceStore
     let clock: @Sendable () -> Int64
 
-    public init(policy: Policy, resolver: DIDResolver, nonces: any NonceStore,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(
+        policy: Policy, resolver: DIDResolver, nonces: any NonceStore,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         self.policy = policy
         self.resolver = resolver
         self.nonces = nonces
@@ -161,5 +166,3 @@ public struct ServiceJWTVerifier: Sendable {
         }
     }
 }
-
-import Foundation

@@ -3,9 +3,12 @@ import Lexicon
 /// The per-type comparisons of ``BreakingWalk``.
 extension BreakingWalk {
     mutating func compareObject(_ a: [String: JSONValue], _ b: [String: JSONValue], at path: String, flow: Flow) {
-        let oldProperties = a["properties"]?.objectValue ?? [:], newProperties = b["properties"]?.objectValue ?? [:]
-        let oldRequired = Self.names(a["required"]), newRequired = Self.names(b["required"])
-        let oldNullable = Self.names(a["nullable"]), newNullable = Self.names(b["nullable"])
+        let oldProperties = a["properties"]?.objectValue ?? [:]
+        let newProperties = b["properties"]?.objectValue ?? [:]
+        let oldRequired = Self.names(a["required"])
+        let newRequired = Self.names(b["required"])
+        let oldNullable = Self.names(a["nullable"])
+        let newNullable = Self.names(b["nullable"])
         let propertiesPath = JSONPointer.appending(path, "properties")
         for name in oldProperties.keys.sorted() {
             let propertyPath = JSONPointer.appending(propertiesPath, name)
@@ -33,11 +36,16 @@ extension BreakingWalk {
         }
     }
 
-    mutating func compareLengths(_ a: [String: JSONValue], _ b: [String: JSONValue], at path: String, flow: Flow, keys: [(max: String, min: String)]) {
+    mutating func compareLengths(_ a: [String: JSONValue], _ b: [String: JSONValue], at path: String, flow: Flow, keys: [(max: String, min: String)])
+    {
         guard flow.narrowingBreaks else { return }
         for (maxKey, minKey) in keys {
-            if let narrowed = Self.narrowedBound(a[maxKey], b[maxKey], isMaximum: true) { report("length-narrowed", JSONPointer.appending(path, maxKey), narrowed) }
-            if let narrowed = Self.narrowedBound(a[minKey], b[minKey], isMaximum: false) { report("length-narrowed", JSONPointer.appending(path, minKey), narrowed) }
+            if let narrowed = Self.narrowedBound(a[maxKey], b[maxKey], isMaximum: true) {
+                report("length-narrowed", JSONPointer.appending(path, maxKey), narrowed)
+            }
+            if let narrowed = Self.narrowedBound(a[minKey], b[minKey], isMaximum: false) {
+                report("length-narrowed", JSONPointer.appending(path, minKey), narrowed)
+            }
         }
     }
 
@@ -53,7 +61,8 @@ extension BreakingWalk {
         if a["const"] != b["const"] {
             report("const-changed", path, "const changed from \(a["const"]?.jsonString ?? "none") to \(b["const"]?.jsonString ?? "none")")
         }
-        let oldEnum = a["enum"]?.arrayValue.map(Set.init), newEnum = b["enum"]?.arrayValue.map(Set.init)
+        let oldEnum = a["enum"]?.arrayValue.map(Set.init)
+        let newEnum = b["enum"]?.arrayValue.map(Set.init)
         let enumPath = JSONPointer.appending(path, "enum")
         switch (oldEnum, newEnum) {
         case (nil, let new?):
@@ -61,7 +70,8 @@ extension BreakingWalk {
         case (_?, nil):
             if flow.wideningBreaks { report("enum-widened", path, "the enum was removed: any value may now arrive") }
         case (let old?, let new?):
-            let removed = old.subtracting(new), added = new.subtracting(old)
+            let removed = old.subtracting(new)
+            let added = new.subtracting(old)
             if flow.narrowingBreaks, !removed.isEmpty { report("enum-narrowed", enumPath, "no longer allows \(Self.list(removed))") }
             if flow.wideningBreaks, !added.isEmpty { report("enum-widened", enumPath, "now also allows \(Self.list(added))") }
         case (nil, nil):
@@ -76,7 +86,11 @@ extension BreakingWalk {
         if let newAccept {
             // Every old pattern must still be covered by some new one.
             let lost = (oldAccept ?? [MIMEPattern("*/*")!]).filter { old in !newAccept.contains { $0.covers(old) } }
-            if !lost.isEmpty { report("blob-accept-narrowed", JSONPointer.appending(path, "accept"), "no longer accepts \(lost.map(\.rawValue).joined(separator: ", "))") }
+            if !lost.isEmpty {
+                report(
+                    "blob-accept-narrowed", JSONPointer.appending(path, "accept"), "no longer accepts \(lost.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
         }
         if let narrowed = Self.narrowedBound(a["maxSize"], b["maxSize"], isMaximum: true) {
             report("blob-size-narrowed", JSONPointer.appending(path, "maxSize"), narrowed)
@@ -84,12 +98,16 @@ extension BreakingWalk {
     }
 
     mutating func compareUnion(_ a: [String: JSONValue], _ b: [String: JSONValue], at path: String, flow: Flow) {
-        let wasClosed = a["closed"]?.boolValue ?? false, isClosed = b["closed"]?.boolValue ?? false
+        let wasClosed = a["closed"]?.boolValue ?? false
+        let isClosed = b["closed"]?.boolValue ?? false
         if !wasClosed && isClosed && flow.narrowingBreaks { report("union-closed", JSONPointer.appending(path, "closed"), "the union is now closed") }
-        if wasClosed && !isClosed && flow.wideningBreaks { report("union-opened", JSONPointer.appending(path, "closed"), "the union is now open: any $type may arrive") }
+        if wasClosed && !isClosed && flow.wideningBreaks {
+            report("union-opened", JSONPointer.appending(path, "closed"), "the union is now open: any $type may arrive")
+        }
         let oldRefs = Set(a["refs"]?.arrayValue?.compactMap(\.stringValue) ?? []).map { normalize($0, in: currentDocument) }
         let newRefs = Set(b["refs"]?.arrayValue?.compactMap(\.stringValue) ?? []).map { normalize($0, in: currentDocument) }
-        let removed = Set(oldRefs).subtracting(newRefs), added = Set(newRefs).subtracting(oldRefs)
+        let removed = Set(oldRefs).subtracting(newRefs)
+        let added = Set(newRefs).subtracting(oldRefs)
         let refsPath = JSONPointer.appending(path, "refs")
         if !removed.isEmpty, flow.narrowingBreaks {
             report("union-member-removed", refsPath, "no longer includes \(Self.list(removed))", severity: isClosed ? .error : .warning)
@@ -103,11 +121,17 @@ extension BreakingWalk {
     mutating func comparePermissions(uri: String, at path: String) {
         let scope = "include:\(uri)?aud=did:web:audience.invalid%23svc"
         guard let before = try? old.grants(scope: scope), let after = try? new.grants(scope: scope) else { return }
-        let calls = before.calls.subtracting(after.calls), writes = before.writes.subtracting(after.writes)
-        if !calls.isEmpty { report("permission-removed", JSONPointer.appending(path, "permissions"), "no longer grants calls to \(calls.map(\.method).sorted().joined(separator: ", "))") }
+        let calls = before.calls.subtracting(after.calls)
+        let writes = before.writes.subtracting(after.writes)
+        if !calls.isEmpty {
+            report(
+                "permission-removed", JSONPointer.appending(path, "permissions"),
+                "no longer grants calls to \(calls.map(\.method).sorted().joined(separator: ", "))")
+        }
         if !writes.isEmpty {
-            report("permission-removed", JSONPointer.appending(path, "permissions"),
-                   "no longer grants \(writes.sorted().map { "\($0.action.rawValue) \($0.collection)" }.joined(separator: ", "))")
+            report(
+                "permission-removed", JSONPointer.appending(path, "permissions"),
+                "no longer grants \(writes.sorted().map { "\($0.action.rawValue) \($0.collection)" }.joined(separator: ", "))")
         }
     }
 

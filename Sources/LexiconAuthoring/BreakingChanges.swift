@@ -23,7 +23,9 @@ public struct BreakingChanges: Sendable {
         LexiconRule(id: "required-removed", severity: .error, summary: "a property readers rely on may now be absent"),
         LexiconRule(id: "nullable-removed", severity: .error, summary: "null is no longer accepted where it was"),
         LexiconRule(id: "nullable-added", severity: .error, summary: "readers may now receive null"),
-        LexiconRule(id: "length-narrowed", severity: .error, summary: "a maxLength/maxGraphemes shrank or a minLength/minGraphemes grew (strings, bytes, arrays)"),
+        LexiconRule(
+            id: "length-narrowed", severity: .error,
+            summary: "a maxLength/maxGraphemes shrank or a minLength/minGraphemes grew (strings, bytes, arrays)"),
         LexiconRule(id: "range-narrowed", severity: .error, summary: "an integer's minimum grew or maximum shrank"),
         LexiconRule(id: "format-changed", severity: .error, summary: "a string gained or changed its format"),
         LexiconRule(id: "format-removed", severity: .error, summary: "a string readers parse by format lost it"),
@@ -34,7 +36,9 @@ public struct BreakingChanges: Sendable {
         LexiconRule(id: "blob-size-narrowed", severity: .error, summary: "a blob's maxSize shrank or was added"),
         LexiconRule(id: "union-closed", severity: .error, summary: "an open union became closed"),
         LexiconRule(id: "union-opened", severity: .error, summary: "a closed union became open: readers may get any type"),
-        LexiconRule(id: "union-member-removed", severity: .error, summary: "a closed union lost a member (a warning for open unions: the type is then unchecked)"),
+        LexiconRule(
+            id: "union-member-removed", severity: .error,
+            summary: "a closed union lost a member (a warning for open unions: the type is then unchecked)"),
         LexiconRule(id: "union-member-added", severity: .error, summary: "a closed union gained a member readers do not know"),
         LexiconRule(id: "schema-added", severity: .error, summary: "a body, params or message that took anything now has a schema"),
         LexiconRule(id: "schema-removed", severity: .error, summary: "a body or message readers relied on lost its schema"),
@@ -102,7 +106,8 @@ struct BreakingWalk {
     }
 
     private mutating func compareDefinition(_ a: JSONValue, _ b: JSONValue, at path: String, uri: String) {
-        let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
+        let typeA = a["type"]?.stringValue ?? ""
+        let typeB = b["type"]?.stringValue ?? ""
         guard typeA == typeB else {
             report("type-changed", JSONPointer.appending(path, "type"), "\(uri) changed from \(typeA) to \(typeB)")
             return
@@ -110,7 +115,9 @@ struct BreakingWalk {
         switch typeA {
         case "record":
             if a["key"] != b["key"] {
-                report("record-key-changed", JSONPointer.appending(path, "key"), "\(uri)'s key changed from \(a["key"]?.stringValue ?? "?") to \(b["key"]?.stringValue ?? "?")")
+                report(
+                    "record-key-changed", JSONPointer.appending(path, "key"),
+                    "\(uri)'s key changed from \(a["key"]?.stringValue ?? "?") to \(b["key"]?.stringValue ?? "?")")
             }
             compareSchemas(a["record"], b["record"], at: JSONPointer.appending(path, "record"), flow: .both)
         case "query", "procedure":
@@ -119,7 +126,9 @@ struct BreakingWalk {
             compareBody(a["output"], b["output"], at: JSONPointer.appending(path, "output"), isInput: false)
         case "subscription":
             compareSchemas(a["parameters"], b["parameters"], at: JSONPointer.appending(path, "parameters"), flow: .into)
-            compareSchemas(a["message"]?["schema"], b["message"]?["schema"], at: JSONPointer.appending(JSONPointer.appending(path, "message"), "schema"), flow: .outOf)
+            compareSchemas(
+                a["message"]?["schema"], b["message"]?["schema"], at: JSONPointer.appending(JSONPointer.appending(path, "message"), "schema"),
+                flow: .outOf)
         case "permission-set":
             comparePermissions(uri: uri, at: path)
         case "token":
@@ -136,12 +145,15 @@ struct BreakingWalk {
             if isInput { report("input-added", path, "the procedure now takes a body; existing callers send none") }
             return
         case (_?, nil):
-            report(isInput ? "input-removed" : "output-removed", path, isInput ? "the procedure no longer takes a body" : "the method no longer returns a body")
+            report(
+                isInput ? "input-removed" : "output-removed", path,
+                isInput ? "the procedure no longer takes a body" : "the method no longer returns a body")
             return
         case (let a?, let b?):
             if a["encoding"] != b["encoding"] {
-                report("encoding-changed", JSONPointer.appending(path, "encoding"),
-                       "encoding changed from \(a["encoding"]?.stringValue ?? "?") to \(b["encoding"]?.stringValue ?? "?")")
+                report(
+                    "encoding-changed", JSONPointer.appending(path, "encoding"),
+                    "encoding changed from \(a["encoding"]?.stringValue ?? "?") to \(b["encoding"]?.stringValue ?? "?")")
             }
             compareSchemas(a["schema"], b["schema"], at: JSONPointer.appending(path, "schema"), flow: isInput ? .into : .outOf)
         }
@@ -163,13 +175,16 @@ struct BreakingWalk {
             }
             return
         case (let removed?, nil):
-            if removed["type"]?.stringValue != "params", flow.wideningBreaks { report("schema-removed", path, "the schema readers relied on is gone") }
+            if removed["type"]?.stringValue != "params", flow.wideningBreaks {
+                report("schema-removed", path, "the schema readers relied on is gone")
+            }
             return
         case (_?, _?):
             break
         }
         guard let a = a?.objectValue, let b = b?.objectValue else { return }
-        let typeA = a["type"]?.stringValue ?? "", typeB = b["type"]?.stringValue ?? ""
+        let typeA = a["type"]?.stringValue ?? ""
+        let typeB = b["type"]?.stringValue ?? ""
         guard typeA == typeB else {
             report("type-changed", JSONPointer.appending(path, "type"), "changed from \(typeA) to \(typeB)")
             return
@@ -191,12 +206,18 @@ struct BreakingWalk {
             }
         case "integer":
             if flow.narrowingBreaks {
-                if let narrowed = Self.narrowedBound(a["minimum"], b["minimum"], isMaximum: false) { report("range-narrowed", JSONPointer.appending(path, "minimum"), narrowed) }
-                if let narrowed = Self.narrowedBound(a["maximum"], b["maximum"], isMaximum: true) { report("range-narrowed", JSONPointer.appending(path, "maximum"), narrowed) }
+                if let narrowed = Self.narrowedBound(a["minimum"], b["minimum"], isMaximum: false) {
+                    report("range-narrowed", JSONPointer.appending(path, "minimum"), narrowed)
+                }
+                if let narrowed = Self.narrowedBound(a["maximum"], b["maximum"], isMaximum: true) {
+                    report("range-narrowed", JSONPointer.appending(path, "maximum"), narrowed)
+                }
             }
             compareValueSets(a, b, at: path, flow: flow)
         case "boolean":
-            if a["const"] != b["const"] { report("const-changed", path, "const changed from \(a["const"]?.jsonString ?? "none") to \(b["const"]?.jsonString ?? "none")") }
+            if a["const"] != b["const"] {
+                report("const-changed", path, "const changed from \(a["const"]?.jsonString ?? "none") to \(b["const"]?.jsonString ?? "none")")
+            }
         case "bytes":
             compareLengths(a, b, at: path, flow: flow, keys: [("maxLength", "minLength")])
         case "array":
@@ -208,7 +229,9 @@ struct BreakingWalk {
             compareObject(a, b, at: path, flow: flow)
         case "ref":
             if a["ref"] != b["ref"] {
-                report("ref-changed", JSONPointer.appending(path, "ref"), "the ref changed from \(a["ref"]?.stringValue ?? "?") to \(b["ref"]?.stringValue ?? "?")")
+                report(
+                    "ref-changed", JSONPointer.appending(path, "ref"),
+                    "the ref changed from \(a["ref"]?.stringValue ?? "?") to \(b["ref"]?.stringValue ?? "?")")
             }
         case "union":
             compareUnion(a, b, at: path, flow: flow)

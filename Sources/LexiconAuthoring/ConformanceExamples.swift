@@ -83,14 +83,20 @@ extension ConformanceExample {
             guard let value = object["value"] else { throw fail("needs a \"value\"") }
             var part: Part?
             if let raw = object["part"] {
-                guard let parsed = raw.stringValue.flatMap(Part.init(rawValue:)) else { throw fail("\"part\" must be record, input, output, params or value") }
+                guard let parsed = raw.stringValue.flatMap(Part.init(rawValue:)) else {
+                    throw fail("\"part\" must be record, input, output, params or value")
+                }
                 part = parsed
             }
             if object["error"] != nil, valid { throw fail("\"error\" only applies to invalid examples") }
-            if let error = object["error"], error.stringValue?.isEmpty ?? true { throw fail("\"error\" must be non-empty text the validation error contains") }
-            result.append(ConformanceExample(file: file, lexicon: lexicon, name: name, part: part,
-                                             definition: object["definition"]?.stringValue, valid: valid, value: value,
-                                             expectedError: object["error"]?.stringValue, recordKey: object["rkey"]?.stringValue))
+            if let error = object["error"], error.stringValue?.isEmpty ?? true {
+                throw fail("\"error\" must be non-empty text the validation error contains")
+            }
+            result.append(
+                ConformanceExample(
+                    file: file, lexicon: lexicon, name: name, part: part,
+                    definition: object["definition"]?.stringValue, valid: valid, value: value,
+                    expectedError: object["error"]?.stringValue, recordKey: object["rkey"]?.stringValue))
         }
         return result
     }

@@ -51,19 +51,25 @@ public struct ConformanceRunner: Sendable {
         if let definition = example.definition {
             reference = definition.hasPrefix("#") ? example.lexicon + definition : definition
         }
-        guard let target = catalog.definition(reference) else { throw ConformanceFileError(file: example.file, reason: "no lexicon defines \(reference)") }
+        guard let target = catalog.definition(reference) else {
+            throw ConformanceFileError(file: example.file, reason: "no lexicon defines \(reference)")
+        }
         switch (target.kind, example.part) {
         case (.record, nil), (.record, .record?):
             return try catalog.validateRecord(example.value, collection: reference, recordKey: example.recordKey, options: options)
         case (.query, let part?), (.procedure, let part?):
-            guard let methodPart = MethodPart(rawValue: part.rawValue) else { throw ConformanceFileError(file: example.file, reason: "\(reference) is a method: part must be params, input or output") }
+            guard let methodPart = MethodPart(rawValue: part.rawValue) else {
+                throw ConformanceFileError(file: example.file, reason: "\(reference) is a method: part must be params, input or output")
+            }
             return try catalog.validate(example.value, method: reference, part: methodPart, options: options)
         case (.query, nil), (.procedure, nil):
             throw ConformanceFileError(file: example.file, reason: "\(example.name): \(reference) is a method: say \"part\": params, input or output")
         case (.field, nil), (.field, .value?), (.record, .value?):
             return try catalog.validate(example.value, against: reference, options: options)
         default:
-            throw ConformanceFileError(file: example.file, reason: "\(example.name): part \(example.part?.rawValue ?? "-") does not apply to \(reference), a \(target.typeName)")
+            throw ConformanceFileError(
+                file: example.file,
+                reason: "\(example.name): part \(example.part?.rawValue ?? "-") does not apply to \(reference), a \(target.typeName)")
         }
     }
 }
@@ -78,7 +84,9 @@ public enum JUnitReport {
         out += #"<testsuites name="sigil lexicon test" tests="\#(outcomes.count)" failures="\#(failures)" errors="\#(fileErrors.count)">"# + "\n"
         for lexicon in suites.keys.sorted() {
             let cases = suites[lexicon]!
-            out += #"  <testsuite name="\#(escape(lexicon))" tests="\#(cases.count)" failures="\#(cases.filter { !$0.passed }.count)" errors="0">"# + "\n"
+            out +=
+                #"  <testsuite name="\#(escape(lexicon))" tests="\#(cases.count)" failures="\#(cases.filter { !$0.passed }.count)" errors="0">"#
+                + "\n"
             for outcome in cases {
                 let example = outcome.example
                 let name = "\(example.valid ? "valid" : "invalid"): \(example.name)"
@@ -114,7 +122,9 @@ public enum JUnitReport {
             case "\n": out += "&#10;"
             case "\t": out += "&#9;"
             default:
-                let allowed = scalar.value == 0x0D || (scalar.value >= 0x20 && scalar.value <= 0xD7FF) || (scalar.value >= 0xE000 && scalar.value <= 0xFFFD) || scalar.value >= 0x10000
+                let allowed =
+                    scalar.value == 0x0D || (scalar.value >= 0x20 && scalar.value <= 0xD7FF) || (scalar.value >= 0xE000 && scalar.value <= 0xFFFD)
+                    || scalar.value >= 0x10000
                 out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
             }
         }

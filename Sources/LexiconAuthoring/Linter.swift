@@ -15,7 +15,9 @@ public struct Linter: Sendable {
         do {
             return lint(try LexiconCatalog(sources: sources))
         } catch {
-            let findings = error.problems.map { LexiconProblem(file: $0.file, path: $0.path, message: $0.message, severity: .error, rule: "lexicon-schema") }
+            let findings = error.problems.map {
+                LexiconProblem(file: $0.file, path: $0.path, message: $0.message, severity: .error, rule: "lexicon-schema")
+            }
             return keep(findings + error.warnings)
         }
     }
@@ -100,12 +102,14 @@ private struct DocumentLint {
             let properties = node.object["properties"]?.objectValue ?? [:]
             let required = Set(node.object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             for name in properties.keys.sorted() where !Self.isCamelCase(name) {
-                report("name-syntax", JSONPointer.appending(JSONPointer.appending(node.path, "properties"), name),
-                       "property name \"\(name)\" is not lowerCamelCase letters and digits")
+                report(
+                    "name-syntax", JSONPointer.appending(JSONPointer.appending(node.path, "properties"), name),
+                    "property name \"\(name)\" is not lowerCamelCase letters and digits")
             }
             for name in node.object["nullable"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !required.contains(name) {
-                report("nullable-and-optional", JSONPointer.appending(JSONPointer.appending(node.path, "properties"), name),
-                       "\"\(name)\" is nullable but optional: absent and null then mean the same")
+                report(
+                    "nullable-and-optional", JSONPointer.appending(JSONPointer.appending(node.path, "properties"), name),
+                    "\"\(name)\" is nullable but optional: absent and null then mean the same")
             }
         case "string":
             checkString(node)
@@ -137,8 +141,9 @@ private struct DocumentLint {
         }
         guard let known = object["knownValues"]?.arrayValue?.compactMap(\.stringValue) else { return }
         let knownPath = JSONPointer.appending(node.path, "knownValues")
-        let schema = StringSchema(format: format.flatMap(StringFormat.init(rawValue:)), minLength: minLength.map(Int.init), maxLength: maxLength.map(Int.init),
-                                  minGraphemes: object["minGraphemes"]?.integerValue.map(Int.init), maxGraphemes: maxGraphemes.map(Int.init))
+        let schema = StringSchema(
+            format: format.flatMap(StringFormat.init(rawValue:)), minLength: minLength.map(Int.init), maxLength: maxLength.map(Int.init),
+            minGraphemes: object["minGraphemes"]?.integerValue.map(Int.init), maxGraphemes: maxGraphemes.map(Int.init))
         for (i, value) in known.enumerated() {
             let path = JSONPointer.appending(knownPath, String(i))
             if let reason = schema.violation(of: value) {
@@ -152,7 +157,8 @@ private struct DocumentLint {
         guard let hash = value.firstIndex(of: "#") else {
             // A bare NSID names a main token only when that lexicon is loaded and its main is a token.
             if NSID.isValid(value), let document = catalog.documents[value], let main = document.definitionIndices["main"],
-               case let kind = catalog.definitions[main].kind, !Self.isToken(kind) {
+                case let kind = catalog.definitions[main].kind, !Self.isToken(kind)
+            {
                 report("known-value-not-token", path, "known value \(value) names a \(catalog.definitions[main].typeName), not a token")
             }
             return

@@ -25,7 +25,8 @@ struct ClientSourceWriter {
             // `client` is the stored property's name.
             let function = entry.functionName == "client" ? "client_" : entry.functionName
             out += "    public func \(function)(\(arguments.joined(separator: ", "))) async throws -> \(type).Output {\n"
-            out += "        try await client.call(\(type).self, parameters: \(hasParameters ? "parameters" : "XRPCNothing()"), input: \(hasInput ? "input" : "XRPCNothing()"))\n"
+            out +=
+                "        try await client.call(\(type).self, parameters: \(hasParameters ? "parameters" : "XRPCNothing()"), input: \(hasInput ? "input" : "XRPCNothing()"))\n"
             out += "    }\n"
         }
         out += "}\n\nextension XRPCClient {\n"

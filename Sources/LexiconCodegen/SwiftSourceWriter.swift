@@ -51,8 +51,10 @@ public struct SwiftSourceWriter {
             let documents = Set(types.namespaces.values)
             let handler = documents.contains(base + "Handler") ? base + "MethodsHandler" : base + "Handler"
             let client = documents.contains(base + "Client") ? base + "MethodsClient" : base + "Client"
-            files["\(handler).swift"] = header("the \(group).* lexicons") + HandlerSourceWriter(types: types).source(group: group, name: handler, methods: sorted)
-            files["\(client).swift"] = header("the \(group).* lexicons") + ClientSourceWriter(types: types).source(group: group, name: client, methods: sorted)
+            files["\(handler).swift"] =
+                header("the \(group).* lexicons") + HandlerSourceWriter(types: types).source(group: group, name: handler, methods: sorted)
+            files["\(client).swift"] =
+                header("the \(group).* lexicons") + ClientSourceWriter(types: types).source(group: group, name: client, methods: sorted)
         }
         return files
     }

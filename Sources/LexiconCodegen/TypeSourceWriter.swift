@@ -51,23 +51,31 @@ struct TypeSourceWriter {
             let definition = catalog.definitions[document.definitionIndices[definitionName]!]
             switch definition.kind {
             case .query(let method), .procedure(let method):
-                body.append("    public static let nsid = \(SwiftText.literal(document.id.rawValue))\n    public static let kind = XRPCMethodKind.\(kind!)")
+                body.append(
+                    "    public static let nsid = \(SwiftText.literal(document.id.rawValue))\n    public static let kind = XRPCMethodKind.\(kind!)")
                 body.append(methodTypes(method, in: document))
             case .record(let record):
                 body.append("    public static let nsid = \(SwiftText.literal(document.id.rawValue))")
-                body.append(structSource("Record", record.object, description: "A `\(document.id)` record.", indent: "    ",
-                                         lexiconType: document.id.rawValue, isRecord: true, owner: document.definitionIndices[definitionName]))
+                body.append(
+                    structSource(
+                        "Record", record.object, description: "A `\(document.id)` record.", indent: "    ",
+                        lexiconType: document.id.rawValue, isRecord: true, owner: document.definitionIndices[definitionName]))
             case .field(.object(let object)):
-                body.append(structSource(definitionTypeName(definitionName), object, description: definition.description, indent: "    ",
-                                         lexiconType: definition.uri, owner: document.definitionIndices[definitionName]))
+                body.append(
+                    structSource(
+                        definitionTypeName(definitionName), object, description: definition.description, indent: "    ",
+                        lexiconType: definition.uri, owner: document.definitionIndices[definitionName]))
             case .field(.string(let string)) where string.knownValues != nil:
-                body.append(knownValuesSource(definitionTypeName(definitionName) + "KnownValues", string.knownValues!,
-                                              description: definition.description ?? "Suggested values of `\(definition.uri)`.", indent: "    "))
+                body.append(
+                    knownValuesSource(
+                        definitionTypeName(definitionName) + "KnownValues", string.knownValues!,
+                        description: definition.description ?? "Suggested values of `\(definition.uri)`.", indent: "    "))
             case .token:
                 var identifier = SwiftNames.identifier(definitionName)
                 if ["nsid", "kind"].contains(identifier) { identifier += "Token" }
-                body.append(SwiftText.docComment(definition.description ?? "Token `\(definition.uri)`.", indent: "    ")
-                            + "    public static let \(identifier) = \(SwiftText.literal(definition.uri))")
+                body.append(
+                    SwiftText.docComment(definition.description ?? "Token `\(definition.uri)`.", indent: "    ")
+                        + "    public static let \(identifier) = \(SwiftText.literal(definition.uri))")
             default:
                 continue
             }
@@ -91,7 +99,8 @@ struct TypeSourceWriter {
         var errors = "    /// Errors this method declares: thrown by a handler they answer 400 with their name; a client throws them back.\n"
         errors += "    public struct DeclaredError: XRPCMethodError {\n"
         errors += "        public let errorName: String\n        public let errorMessage: String?\n\n"
-        errors += "        public static let declaredNames: [String] = [\(method.errors.map { SwiftText.literal($0.name) }.joined(separator: ", "))]\n\n"
+        errors +=
+            "        public static let declaredNames: [String] = [\(method.errors.map { SwiftText.literal($0.name) }.joined(separator: ", "))]\n\n"
         errors += "        public init(errorName: String, errorMessage: String?) {\n"
         errors += "            self.errorName = errorName\n            self.errorMessage = errorMessage\n        }\n"
         for error in method.errors {
@@ -143,8 +152,10 @@ struct TypeSourceWriter {
     }
 
     /// - Parameter owner: the named definition this struct is (or is nested in), for finding reference cycles.
-    func structSource(_ name: String, _ object: ObjectSchema, description: String?, indent: String,
-                      lexiconType: String? = nil, isRecord: Bool = false, owner: Int?) -> String {
+    func structSource(
+        _ name: String, _ object: ObjectSchema, description: String?, indent: String,
+        lexiconType: String? = nil, isRecord: Bool = false, owner: Int?
+    ) -> String {
         var nested: [String] = []
         var fields: [Field] = []
         var identifiers: Set<String> = ["lexiconType"]
@@ -155,9 +166,11 @@ struct TypeSourceWriter {
             if case .ref(let reference) = schema, let owner, isStruct(reference.index) {
                 boxed = reference.index == owner || reaches(reference.index, owner)
             }
-            fields.append(Field(name: property, identifier: SwiftNames.identifier(property, taken: &identifiers), type: type,
-                                required: object.required.contains(property), nullable: object.nullable.contains(property),
-                                defaultLiteral: schema.defaultValue.map(Self.swiftLiteral), boxed: boxed))
+            fields.append(
+                Field(
+                    name: property, identifier: SwiftNames.identifier(property, taken: &identifiers), type: type,
+                    required: object.required.contains(property), nullable: object.nullable.contains(property),
+                    defaultLiteral: schema.defaultValue.map(Self.swiftLiteral), boxed: boxed))
         }
         let inner = indent + "    "
         var out = SwiftText.docComment(description ?? "`\(name)`.", indent: indent)
@@ -201,7 +214,8 @@ struct TypeSourceWriter {
             if field.required {
                 value = "try container.decode(\(base).self, forKey: .\(key))"
             } else if let defaultLiteral = field.defaultLiteral {
-                value = "try container.decodeIfPresent(\(base).self, forKey: .\(key)) ?? \(field.nullable ? ".value(\(defaultLiteral))" : defaultLiteral)"
+                value =
+                    "try container.decodeIfPresent(\(base).self, forKey: .\(key)) ?? \(field.nullable ? ".value(\(defaultLiteral))" : defaultLiteral)"
             } else if field.nullable {
                 // decodeIfPresent reads null as absent; a present null must stay .null.
                 value = "container.contains(.\(key)) ? try container.decode(\(base).self, forKey: .\(key)) : nil"
@@ -236,8 +250,10 @@ struct TypeSourceWriter {
 
     /// The Swift type for a schema; inline objects, unions and known values become nested declarations in
     /// `nested`, named distinctly within `taken`.
-    func swiftType(_ schema: FieldSchema, property: String, nested: inout [String], taken: inout Set<String>,
-                   indent: String, owner: Int?) -> String {
+    func swiftType(
+        _ schema: FieldSchema, property: String, nested: inout [String], taken: inout Set<String>,
+        indent: String, owner: Int?
+    ) -> String {
         switch schema {
         case .string(let string):
             if let known = string.knownValues {

@@ -13,12 +13,15 @@ struct UnionSourceWriter {
             let definition = types.catalog.definitions[reference.index]
             let base = definition.name == "main" ? String(definition.nsid.rawValue.split(separator: ".").last!) : definition.name
             var caseName = SwiftNames.caseName(SwiftNames.typeName(definition: base))
-            if used.contains(caseName) { caseName = SwiftNames.caseName(SwiftNames.typeName(nsid: reference.uri.replacingOccurrences(of: "#", with: "."))) }
+            if used.contains(caseName) {
+                caseName = SwiftNames.caseName(SwiftNames.typeName(nsid: reference.uri.replacingOccurrences(of: "#", with: ".")))
+            }
             if caseName == "lexiconType" { caseName += "_" }
             while !used.insert(caseName).inserted { caseName += "_" }
             members.append((caseName, types.referencedType(reference), reference.uri))
         }
-        var out = "\(indent)/// \(union.closed ? "A closed" : "An open") union of \(members.map { "`\($0.lexiconType)`" }.joined(separator: ", ")), chosen by `$type`.\n"
+        var out =
+            "\(indent)/// \(union.closed ? "A closed" : "An open") union of \(members.map { "`\($0.lexiconType)`" }.joined(separator: ", ")), chosen by `$type`.\n"
         // Indirect: a member may hold, through its own fields, a value of this very union.
         out += "\(indent)public indirect enum \(name): Codable, Sendable, Hashable {\n"
         for member in members { out += "\(inner)case \(member.caseName)(\(member.type))\n" }
@@ -33,9 +36,12 @@ struct UnionSourceWriter {
         out += "\(inner)    let container = try decoder.container(keyedBy: TypeKey.self)\n"
         out += "\(inner)    let type = try container.decode(String.self, forKey: .type)\n"
         out += "\(inner)    switch type {\n"
-        for member in members { out += "\(inner)    case \(SwiftText.literal(member.lexiconType)): self = .\(member.caseName)(try \(member.type)(from: decoder))\n" }
+        for member in members {
+            out += "\(inner)    case \(SwiftText.literal(member.lexiconType)): self = .\(member.caseName)(try \(member.type)(from: decoder))\n"
+        }
         if union.closed {
-            out += "\(inner)    default: throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: \"$type \\(type) is not a member of this closed union\")\n"
+            out +=
+                "\(inner)    default: throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: \"$type \\(type) is not a member of this closed union\")\n"
         } else {
             out += "\(inner)    default: self = .unknown(try JSONValue(from: decoder))\n"
         }

@@ -62,9 +62,11 @@ public final class DestinationGuard: @unchecked Sendable {
     /// How long a retired client is kept: longer than any outbound call's overall deadline.
     public static let retiredGrace: Duration = .seconds(60)
 
-    public init(insecureLoopback: Bool, connectTimeout: TimeAmount = .seconds(5), readTimeout: TimeAmount = .seconds(15),
-                pinLifetime: Duration = .seconds(60), refusalLifetime: Duration = .seconds(30),
-                resolver: any HostResolver = SystemHostResolver()) {
+    public init(
+        insecureLoopback: Bool, connectTimeout: TimeAmount = .seconds(5), readTimeout: TimeAmount = .seconds(15),
+        pinLifetime: Duration = .seconds(60), refusalLifetime: Duration = .seconds(30),
+        resolver: any HostResolver = SystemHostResolver()
+    ) {
         self.insecureLoopback = insecureLoopback
         timeout = .init(connect: connectTimeout, read: readTimeout)
         self.pinLifetime = pinLifetime
@@ -75,7 +77,8 @@ public final class DestinationGuard: @unchecked Sendable {
     /// Checks `url` and returns a client pinned to the checked address of its host, with the URL to use.
     public func destination(for url: String) async throws(Refusal) -> Destination {
         guard var components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else { throw Refusal(description: "not an absolute URL") }
+            let host = components.host, !host.isEmpty
+        else { throw Refusal(description: "not an absolute URL") }
         guard scheme == "https" || (scheme == "http" && insecureLoopback) else {
             throw Refusal(description: "only https destinations are allowed")
         }
@@ -89,7 +92,11 @@ public final class DestinationGuard: @unchecked Sendable {
         let bareHost = hostKey.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let key = scheme + "://" + hostKey
         let now = ContinuousClock.now
-        enum Cached { case pinned(Pinned), refused(Refusal), none }
+        enum Cached {
+            case pinned(Pinned)
+            case refused(Refusal)
+            case none
+        }
         let cached: Cached = lock.withLock {
             if let entry = pinned[key], entry.expires > now { return .pinned(entry) }
             if let entry = refused[bareHost], entry.expires > now { return .refused(entry.refusal) }

@@ -20,8 +20,10 @@ public final class SystemHostResolver: HostResolver, @unchecked Sendable {
     private var running = 0
 
     /// `lookup` is the blocking resolution (`getaddrinfo` by default; tests pass one that hangs).
-    public init(timeout: Duration = .seconds(3), maxConcurrent: Int = 16,
-                lookup: @escaping @Sendable (String) -> [[UInt8]] = PublicAddress.resolve) {
+    public init(
+        timeout: Duration = .seconds(3), maxConcurrent: Int = 16,
+        lookup: @escaping @Sendable (String) -> [[UInt8]] = PublicAddress.resolve
+    ) {
         self.timeout = timeout
         self.maxConcurrent = maxConcurrent
         self.lookup = lookup
@@ -58,4 +60,3 @@ public final class SystemHostResolver: HostResolver, @unchecked Sendable {
         }
     }
 }
-

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which IP addresses outbound requests to user-given hosts may reach: public unicast only.
@@ -22,16 +22,16 @@ public enum PublicAddress {
 
     static func isPublicIPv4(_ a: [UInt8]) -> Bool {
         switch (a[0], a[1]) {
-        case (0, _), (10, _), (127, _): return false                 // this network, private, loopback
-        case (100, 64...127): return false                            // carrier-grade NAT
-        case (169, 254): return false                                 // link-local, cloud metadata
-        case (172, 16...31): return false                             // private
-        case (192, 168): return false                                 // private
-        case (192, 0) where a[2] == 0 || a[2] == 2: return false      // IETF protocol assignments, TEST-NET-1
-        case (198, 18...19): return false                             // benchmarking
-        case (198, 51) where a[2] == 100: return false                // TEST-NET-2
-        case (203, 0) where a[2] == 113: return false                 // TEST-NET-3
-        case (224...255, _): return false                             // multicast, reserved, broadcast
+        case (0, _), (10, _), (127, _): return false  // this network, private, loopback
+        case (100, 64...127): return false  // carrier-grade NAT
+        case (169, 254): return false  // link-local, cloud metadata
+        case (172, 16...31): return false  // private
+        case (192, 168): return false  // private
+        case (192, 0) where a[2] == 0 || a[2] == 2: return false  // IETF protocol assignments, TEST-NET-1
+        case (198, 18...19): return false  // benchmarking
+        case (198, 51) where a[2] == 100: return false  // TEST-NET-2
+        case (203, 0) where a[2] == 113: return false  // TEST-NET-3
+        case (224...255, _): return false  // multicast, reserved, broadcast
         case (168, 63) where a[2] == 129 && a[3] == 16: return false  // Azure's host services (wire server, DNS)
         default: return true
         }
@@ -43,15 +43,15 @@ public enum PublicAddress {
             if a[10] == 0xFF && a[11] == 0xFF { return isPublicIPv4(Array(a[12...])) }
             if a[10] == 0 && a[11] == 0 { return a[12..<16].allSatisfy { $0 == 0 } ? false : isPublicIPv4(Array(a[12...])) }
         }
-        if a[0] == 0xFF { return false }                              // multicast
-        if a[0] & 0xFE == 0xFC { return false }                       // unique local fc00::/7
-        if a[0] == 0xFE && a[1] & 0xC0 == 0x80 { return false }       // link-local fe80::/10
-        if a[0] == 0xFE && a[1] & 0xC0 == 0xC0 { return false }       // site-local (deprecated)
-        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8 { return false } // documentation 2001:db8::/32
-        if a[0] == 0x3F && a[1] == 0xFF && a[2] & 0xF0 == 0 { return false } // documentation 3fff::/20
-        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00 { return false } // Teredo 2001::/32 (embeds IPv4)
-        if a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B { return false } // NAT64 (maps to IPv4)
-        if a[0] == 0x20 && a[1] == 0x02 { return false }              // 6to4 (embeds IPv4)
+        if a[0] == 0xFF { return false }  // multicast
+        if a[0] & 0xFE == 0xFC { return false }  // unique local fc00::/7
+        if a[0] == 0xFE && a[1] & 0xC0 == 0x80 { return false }  // link-local fe80::/10
+        if a[0] == 0xFE && a[1] & 0xC0 == 0xC0 { return false }  // site-local (deprecated)
+        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0D && a[3] == 0xB8 { return false }  // documentation 2001:db8::/32
+        if a[0] == 0x3F && a[1] == 0xFF && a[2] & 0xF0 == 0 { return false }  // documentation 3fff::/20
+        if a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x00 && a[3] == 0x00 { return false }  // Teredo 2001::/32 (embeds IPv4)
+        if a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B { return false }  // NAT64 (maps to IPv4)
+        if a[0] == 0x20 && a[1] == 0x02 { return false }  // 6to4 (embeds IPv4)
         return true
     }
 
@@ -71,9 +71,9 @@ public enum PublicAddress {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return [] }

@@ -1,8 +1,8 @@
-import Storage
 import Foundation
-import Secrets
 import Logging
 import PostgresNIO
+import Secrets
+import Storage
 
 /// The PostgreSQL ``DeliveryStore``: webhook registrations, named cursors and the delivery queue, in the same
 /// schema as the secrets (migration 2), with the columns of the SQLite store.
@@ -20,7 +20,9 @@ extension PostgresSecretStore: DeliveryStore {
 
     public func upsertWebhook(_ webhook: WebhookRegistration) async throws(StoreError) {
         let t = tables
-        _ = try await read("upsertWebhook", """
+        _ = try await read(
+            "upsertWebhook",
+            """
             INSERT INTO \(unescaped: t.webhooks) (owner, rkey, record, updated_at)
             VALUES (\(webhook.owner), \(webhook.rkey), \(ByteBuffer(bytes: webhook.record)), \(webhook.updatedAt))
             ON CONFLICT (owner, rkey) DO UPDATE SET record = EXCLUDED.record, updated_at = EXCLUDED.updated_at,
@@ -35,14 +37,17 @@ extension PostgresSecretStore: DeliveryStore {
 
     public func webhooks() async throws(StoreError) -> [WebhookRegistration] {
         let t = tables
-        let rows = try await read("webhooks", """
+        let rows = try await read(
+            "webhooks",
+            """
             SELECT owner, rkey, record, updated_at, disabled_reason, failing_since FROM \(unescaped: t.webhooks) ORDER BY owner, rkey
             """)
         return try decoding("webhooks") {
             try rows.map { row in
                 let (owner, rkey, record, updatedAt, disabled, failing) = try row.decode((String, String, ByteBuffer, Int64, String?, Int64?).self)
-                return WebhookRegistration(owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt,
-                                           disabledReason: disabled, failingSince: failing)
+                return WebhookRegistration(
+                    owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt,
+                    disabledReason: disabled, failingSince: failing)
             }
         }
     }
@@ -57,14 +62,16 @@ extension PostgresSecretStore: DeliveryStore {
         let unique = deliveries.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
         if unique.isEmpty && cursor == nil { return }
         let t = tables
-        let cursorName = cursor?.name, cursorValue = cursor?.value
+        let cursorName = cursor?.name
+        let cursorValue = cursor?.value
         try await transaction("enqueue") { connection, logger in
             // Over the cap: stored cancelled with the reason; the oldest (by createdAt, then id) are kept.
             var refused = Set<String>()
             if let cap = maxPendingPerWebhook {
                 let byWebhook = Dictionary(grouping: unique) { [$0.owner, $0.webhookRKey] }
                 for key in byWebhook.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                    let rows = try await connection.deliveryRows("""
+                    let rows = try await connection.deliveryRows(
+                        """
                         SELECT count(*) FROM (SELECT 1 FROM \(unescaped: t.deliveries)
                             WHERE owner = \(key[0]) AND webhook_rkey = \(key[1]) AND status = 'pending' LIMIT \(Int64(cap))) AS pending
                         """, logger)
@@ -80,7 +87,8 @@ extension PostgresSecretStore: DeliveryStore {
                 try await connection.deliveryRows(Self.insertDeliveries(batch, into: t.deliveries, refused: refused, reason: reason), logger)
             }
             if let cursorName, let cursorValue {
-                try await connection.deliveryRows("""
+                try await connection.deliveryRows(
+                    """
                     INSERT INTO \(unescaped: t.cursors) (name, value) VALUES (\(cursorName), \(cursorValue))
                     ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
                     """, logger)
@@ -89,7 +97,8 @@ extension PostgresSecretStore: DeliveryStore {
     }
 
     /// `INSERT … VALUES (…), (…), … ON CONFLICT (id) DO NOTHING` for `batch`, new deliveries due at once.
-    private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String, refused: Set<String>, reason: String?) -> PostgresQuery {
+    private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String, refused: Set<String>, reason: String?) -> PostgresQuery
+    {
         var sql = """
             INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
                 next_attempt_at, created_at, updated_at) VALUES
@@ -98,7 +107,8 @@ extension PostgresSecretStore: DeliveryStore {
         for (index, delivery) in batch.enumerated() {
             let p = index * 10
             sql += index == 0 ? "\n" : ",\n"
-            sql += "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8))"
+            sql +=
+                "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8))"
             binds.append(delivery.id)
             binds.append(delivery.owner)
             binds.append(delivery.webhookRKey)
@@ -131,7 +141,9 @@ extension PostgresSecretStore: DeliveryStore {
     public func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
         guard limit > 0 else { return [] }
         let t = tables
-        let rows = try await read("claimDue", """
+        let rows = try await read(
+            "claimDue",
+            """
             WITH due AS MATERIALIZED (
                 SELECT id FROM \(unescaped: t.deliveries)
                 WHERE status = 'pending' AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
@@ -149,11 +161,13 @@ extension PostgresSecretStore: DeliveryStore {
                 let delivery = try Self.delivery(row)
                 let random = row.makeRandomAccess()
                 let state = try random[random.count - 1].decode([String]?.self).map { parts in
-                    Delivery.WebhookState(disabledReason: parts.count == 3 && parts[2] == "1" ? parts[0] : nil,
-                                          failingSince: parts.count == 3 ? Int64(parts[1]) : nil)
+                    Delivery.WebhookState(
+                        disabledReason: parts.count == 3 && parts[2] == "1" ? parts[0] : nil,
+                        failingSince: parts.count == 3 ? Int64(parts[1]) : nil)
                 }
-                return Delivery(delivery: delivery.delivery, status: delivery.status, attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt,
-                                lastError: delivery.lastError, updatedAt: delivery.updatedAt, leaseUntil: delivery.leaseUntil, webhookState: state)
+                return Delivery(
+                    delivery: delivery.delivery, status: delivery.status, attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt,
+                    lastError: delivery.lastError, updatedAt: delivery.updatedAt, leaseUntil: delivery.leaseUntil, webhookState: state)
             }
         }
         // RETURNING has no order of its own.
@@ -170,40 +184,52 @@ extension PostgresSecretStore: DeliveryStore {
     @discardableResult
     public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
-        return !(try await read("markDelivered", """
-            UPDATE \(unescaped: t.deliveries) SET status = 'delivered', attempts = \(Int64(attempts)), lease_until = NULL,
-                last_error = NULL, updated_at = \(at)
-            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
-            """)).isEmpty
+        return
+            !(try await read(
+                "markDelivered",
+                """
+                UPDATE \(unescaped: t.deliveries) SET status = 'delivered', attempts = \(Int64(attempts)), lease_until = NULL,
+                    last_error = NULL, updated_at = \(at)
+                WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+                """)).isEmpty
     }
 
     @discardableResult
     public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
-        return !(try await read("markRetry", """
-            UPDATE \(unescaped: t.deliveries) SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt),
-                last_error = \(error), lease_until = NULL, updated_at = \(at)
-            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
-            """)).isEmpty
+        return
+            !(try await read(
+                "markRetry",
+                """
+                UPDATE \(unescaped: t.deliveries) SET attempts = \(Int64(attempts)), next_attempt_at = \(nextAttemptAt),
+                    last_error = \(error), lease_until = NULL, updated_at = \(at)
+                WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+                """)).isEmpty
     }
 
     @discardableResult
     public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
-        return !(try await read("markDead", """
-            UPDATE \(unescaped: t.deliveries) SET status = 'dead', attempts = \(Int64(attempts)), last_error = \(error),
-                lease_until = NULL, updated_at = \(at)
-            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
-            """)).isEmpty
+        return
+            !(try await read(
+                "markDead",
+                """
+                UPDATE \(unescaped: t.deliveries) SET status = 'dead', attempts = \(Int64(attempts)), last_error = \(error),
+                    lease_until = NULL, updated_at = \(at)
+                WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+                """)).isEmpty
     }
 
     @discardableResult
     public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
         let t = tables
-        return !(try await read("markCancelled", """
-            UPDATE \(unescaped: t.deliveries) SET status = 'cancelled', last_error = \(error), lease_until = NULL, updated_at = \(at)
-            WHERE id = \(id) AND lease_until = \(lease) RETURNING id
-            """)).isEmpty
+        return
+            !(try await read(
+                "markCancelled",
+                """
+                UPDATE \(unescaped: t.deliveries) SET status = 'cancelled', last_error = \(error), lease_until = NULL, updated_at = \(at)
+                WHERE id = \(id) AND lease_until = \(lease) RETURNING id
+                """)).isEmpty
     }
 
     /// One statement over at most `limit` rows (picked by the `(status, updated_at)` index, `SKIP LOCKED` so it
@@ -211,7 +237,9 @@ extension PostgresSecretStore: DeliveryStore {
     public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int {
         guard status != .pending, limit > 0 else { return 0 }
         let t = tables
-        return try await read("pruneDeliveries", """
+        return try await read(
+            "pruneDeliveries",
+            """
             WITH old AS MATERIALIZED (
                 SELECT id FROM \(unescaped: t.deliveries) WHERE status = \(status.rawValue) AND updated_at < \(before)
                 LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
@@ -219,12 +247,15 @@ extension PostgresSecretStore: DeliveryStore {
                 DELETE FROM \(unescaped: t.attempts) AS a USING old WHERE a.delivery_id = old.id
             )
             DELETE FROM \(unescaped: t.deliveries) AS d USING old WHERE d.id = old.id RETURNING d.id
-            """).count
+            """
+        ).count
     }
 
     public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError) {
         let t = tables
-        _ = try await read("setWebhookDisabled", """
+        _ = try await read(
+            "setWebhookDisabled",
+            """
             UPDATE \(unescaped: t.webhooks) SET disabled_reason = \(reason), disabled_at = \(reason == nil ? nil : at)
             WHERE owner = \(owner) AND rkey = \(rkey)
             """)
@@ -233,7 +264,9 @@ extension PostgresSecretStore: DeliveryStore {
     /// One statement: keeps an existing streak start, else starts one at `at`.
     public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(StoreError) -> Int64? {
         let t = tables
-        let rows = try await read("noteWebhookFailure", """
+        let rows = try await read(
+            "noteWebhookFailure",
+            """
             UPDATE \(unescaped: t.webhooks) SET failing_since = coalesce(failing_since, \(at))
             WHERE owner = \(owner) AND rkey = \(rkey) RETURNING failing_since
             """)
@@ -243,7 +276,8 @@ extension PostgresSecretStore: DeliveryStore {
 
     public func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError) {
         let t = tables
-        _ = try await read("clearWebhookFailure", "UPDATE \(unescaped: t.webhooks) SET failing_since = NULL WHERE owner = \(owner) AND rkey = \(rkey)")
+        _ = try await read(
+            "clearWebhookFailure", "UPDATE \(unescaped: t.webhooks) SET failing_since = NULL WHERE owner = \(owner) AND rkey = \(rkey)")
     }
 
     /// Newest `updated_at` first (ties: greatest id first).
@@ -253,12 +287,16 @@ extension PostgresSecretStore: DeliveryStore {
         let columns = Self.deliveryColumns(prefix: "")
         let rows: [PostgresRow]
         if let status {
-            rows = try await read("deliveries", """
+            rows = try await read(
+                "deliveries",
+                """
                 SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries) WHERE status = \(status.rawValue)
                 ORDER BY updated_at DESC, id DESC LIMIT \(Int64(limit))
                 """)
         } else {
-            rows = try await read("deliveries", """
+            rows = try await read(
+                "deliveries",
+                """
                 SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries)
                 ORDER BY updated_at DESC, id DESC LIMIT \(Int64(limit))
                 """)
@@ -284,22 +322,27 @@ extension PostgresSecretStore: DeliveryStore {
     /// The columns ``delivery(_:)`` decodes, in its order.
     static func deliveryColumns(prefix: String) -> String {
         // A row queued by a build before migration 4 (a replica not yet upgraded) holds the plaintext: its SHA-256 is used.
-        ["id", "owner", "webhook_rkey", "url", "secret_name",
-         "coalesce(\(prefix)inline_secret_fingerprint, sha256(convert_to(\(prefix)inline_secret, 'UTF8')))", "body", "status", "attempts",
-         "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until"].map { $0.hasPrefix("coalesce") ? $0 : prefix + $0 }.joined(separator: ", ")
+        [
+            "id", "owner", "webhook_rkey", "url", "secret_name",
+            "coalesce(\(prefix)inline_secret_fingerprint, sha256(convert_to(\(prefix)inline_secret, 'UTF8')))", "body", "status", "attempts",
+            "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until",
+        ].map { $0.hasPrefix("coalesce") ? $0 : prefix + $0 }.joined(separator: ", ")
     }
 
     static func delivery(_ row: PostgresRow) throws -> Delivery {
         let (id, owner, rkey, url, secretName, inlineSecret, body, status, attempts, nextAttemptAt, lastError, createdAt, updatedAt, lease) =
-            try row.decode((String, String, String, String, String?, ByteBuffer?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
+            try row.decode(
+                (String, String, String, String, String?, ByteBuffer?, ByteBuffer, String, Int64, Int64, String?, Int64, Int64, Int64?).self)
         guard let status = DeliveryStatus(rawValue: status) else {
             throw StoreError.unavailable("unknown delivery status in the database")
         }
-        let new = NewDelivery(id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName,
-                              inlineSecretFingerprint: inlineSecret.map { Array($0.readableBytesView) },
-                              body: Array(body.readableBytesView), createdAt: createdAt)
-        return Delivery(delivery: new, status: status, attempts: Int(attempts), nextAttemptAt: nextAttemptAt,
-                        lastError: lastError, updatedAt: updatedAt, leaseUntil: lease)
+        let new = NewDelivery(
+            id: id, owner: owner, webhookRKey: rkey, url: url, secretName: secretName,
+            inlineSecretFingerprint: inlineSecret.map { Array($0.readableBytesView) },
+            body: Array(body.readableBytesView), createdAt: createdAt)
+        return Delivery(
+            delivery: new, status: status, attempts: Int(attempts), nextAttemptAt: nextAttemptAt,
+            lastError: lastError, updatedAt: updatedAt, leaseUntil: lease)
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
-import Secrets
 import Logging
 import PostgresNIO
+import Secrets
 
 /// Transactions, reads and the mapping of PostgreSQL errors to `StoreError`.
 extension PostgresSecretStore {
@@ -77,8 +77,10 @@ extension PostgresSecretStore {
         }
     }
 
-    static func callSeal(_ seal: @Sendable (Int64) throws -> [UInt8], version: Int64,
-                                 operation: String) throws(StoreError) -> [UInt8] {
+    static func callSeal(
+        _ seal: @Sendable (Int64) throws -> [UInt8], version: Int64,
+        operation: String
+    ) throws(StoreError) -> [UInt8] {
         do {
             return try seal(version)
         } catch {

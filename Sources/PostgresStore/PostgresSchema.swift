@@ -1,7 +1,7 @@
 import Foundation
-import Secrets
 import Logging
 import PostgresNIO
+import Secrets
 
 /// The PostgreSQL schema: its tables and their append-only migrations, in one place.
 extension PostgresSecretStore {
@@ -54,12 +54,15 @@ extension PostgresSecretStore {
         try outcome.get()
     }
 
-    static func applyMigrations(_ migrations: [PostgresMigration], tables t: Tables, lockSpace space: String,
-                                        _ connection: PostgresConnection, _ logger: Logger) async throws {
+    static func applyMigrations(
+        _ migrations: [PostgresMigration], tables t: Tables, lockSpace space: String,
+        _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
         try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext('migrate'))", logger)
         // Durability is the server's `synchronous_commit`; this store never changes it, but says when it is off.
         if let row = try await connection.rows("SELECT current_setting('synchronous_commit')", logger).first,
-           try row.decode(String.self) == "off" {
+            try row.decode(String.self) == "off"
+        {
             logger.warning("synchronous_commit is off for this database or role: a crash can lose the last committed secret changes")
         }
         // Only what is missing: CREATE … IF NOT EXISTS still needs the CREATE privilege (on the database, on the
@@ -70,20 +73,24 @@ extension PostgresSecretStore {
         }
         let ledger = try await connection.rows("SELECT 1 WHERE to_regclass(\(t.migrations)) IS NOT NULL", logger)
         if ledger.isEmpty {
-            try await connection.rows(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(t.migrations) (
-                    version bigint PRIMARY KEY,
-                    applied_at bigint NOT NULL
-                )
-                """), logger)
+            try await connection.rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE IF NOT EXISTS \(t.migrations) (
+                            version bigint PRIMARY KEY,
+                            applied_at bigint NOT NULL
+                        )
+                        """), logger)
         }
         let rows = try await connection.rows("SELECT coalesce(max(version), 0) FROM \(unescaped: t.migrations)", logger)
         var current: Int64 = 0
         if let row = rows.first { current = try row.decode(Int64.self) }
         if current > PostgresSchemaHistory.latestVersion {
-            logger.warning("PostgreSQL secrets schema is newer than this build", metadata: [
-                "schema.version": "\(current)", "supported.version": "\(PostgresSchemaHistory.latestVersion)",
-            ])
+            logger.warning(
+                "PostgreSQL secrets schema is newer than this build",
+                metadata: [
+                    "schema.version": "\(current)", "supported.version": "\(PostgresSchemaHistory.latestVersion)",
+                ])
             return
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)

@@ -1,7 +1,7 @@
 import Foundation
-import Secrets
 import Logging
 import PostgresNIO
+import Secrets
 
 /// Writes of one secret under its row lock, the rotation state's columns, the audit trail, re-keying.
 extension PostgresSecretStore {
@@ -13,17 +13,21 @@ extension PostgresSecretStore {
 
     /// Locks the row (`FOR UPDATE`: writes of this secret on any replica, and signers holding it `FOR SHARE`,
     /// take turns), applies `change`, writes the row and its events, in one transaction.
-    public func update(owner: String, name: String,
-                       _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange) async throws(StoreError) -> SecretChange {
+    public func update(
+        owner: String, name: String,
+        _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange
+    ) async throws(StoreError) -> SecretChange {
         let t = tables
         return try await transaction("update") { connection, logger in
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
                 """, logger)
             guard let row = rows.first else { throw StoreError.notFound }
             let result = try change(try Self.storedSecret(row))
             let s = result.secret
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 UPDATE \(unescaped: t.secrets) SET version = \(s.version), sealed = \(ByteBuffer(bytes: s.sealed)), rotated_at = \(s.rotatedAt),
                     previous_version = \(s.previous?.version), previous_sealed = \(s.previous.map { ByteBuffer(bytes: $0.sealed) }),
                     previous_valid_until = \(s.previous?.validUntil), overlap_seconds = \(s.policy.overlapSeconds),
@@ -38,17 +42,21 @@ extension PostgresSecretStore {
     }
 
     /// Deletes the row (and so its sealed tokens), appends `events(row)` and `deleted`, in one transaction.
-    public func delete(owner: String, name: String, at: Int64, by: RotationActor?,
-                       events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(StoreError) -> Int64 {
+    public func delete(
+        owner: String, name: String, at: Int64, by: RotationActor?,
+        events: @Sendable (StoredSecret) -> [AuditEvent]
+    ) async throws(StoreError) -> Int64 {
         let t = tables
         return try await transaction("delete") { connection, logger in
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 DELETE FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) RETURNING \(unescaped: Self.secretColumns)
                 """, logger)
             guard let row = rows.first else { throw StoreError.notFound }
             let secret = try Self.storedSecret(row)
             for event in events(secret) { try await Self.append(t, event, connection, logger) }
-            try await Self.append(t, AuditEvent(owner: owner, name: name, action: .deleted, version: secret.version, at: at, by: by), connection, logger)
+            try await Self.append(
+                t, AuditEvent(owner: owner, name: name, action: .deleted, version: secret.version, at: at, by: by), connection, logger)
             return secret.version
         }
     }
@@ -57,7 +65,9 @@ extension PostgresSecretStore {
     public func secret(fingerprints: [[UInt8]]) async throws(StoreError) -> StoredSecret? {
         let t = tables
         for fingerprint in fingerprints {
-            let rows = try await read("secret by fingerprint", """
+            let rows = try await read(
+                "secret by fingerprint",
+                """
                 SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE fingerprint = \(ByteBuffer(bytes: fingerprint)) LIMIT 1
                 """)
             if let row = rows.first { return try decoding("secret by fingerprint") { try Self.storedSecret(row) } }
@@ -68,7 +78,9 @@ extension PostgresSecretStore {
     /// One secret's events newest first, below `before`.
     public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         let t = tables
-        let rows = try await read("history", """
+        let rows = try await read(
+            "history",
+            """
             SELECT \(unescaped: Self.auditColumns) FROM \(unescaped: t.audit)
             WHERE owner = \(owner) AND name = \(name) AND id < \(before ?? Int64.max) ORDER BY id DESC LIMIT \(Int64(max(0, limit)))
             """)
@@ -87,7 +99,8 @@ extension PostgresSecretStore {
             } catch {
                 throw StoreError.unavailable("resealAll: reseal failed (\(type(of: error)))")
             }
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 UPDATE \(unescaped: self.tables.secrets) SET sealed = \(ByteBuffer(bytes: resealed.sealed)),
                     previous_sealed = \(resealed.previousSealed.map { ByteBuffer(bytes: $0) }), fingerprint = \(ByteBuffer(bytes: resealed.fingerprint))
                 WHERE owner = \(secret.owner) AND name = \(secret.name) AND version = \(secret.version)
@@ -100,7 +113,8 @@ extension PostgresSecretStore {
     public func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(StoreError) -> Int {
         try await eachBatch("fillMissingFingerprints", where: "fingerprint IS NULL") { secret, connection, logger in
             guard let value = fingerprint(secret) else { return false }
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 UPDATE \(unescaped: self.tables.secrets) SET fingerprint = \(ByteBuffer(bytes: value))
                 WHERE owner = \(secret.owner) AND name = \(secret.name) AND version = \(secret.version)
                 """, logger)
@@ -110,8 +124,10 @@ extension PostgresSecretStore {
 
     /// Runs `body` on every row matching `condition` (a constant SQL condition), ``resealBatchSize`` rows a
     /// transaction, each batch locked `FOR UPDATE`. Counts the rows `body` said true for.
-    private func eachBatch(_ operation: String, where condition: String,
-                           _ body: (StoredSecret, PostgresConnection, Logger) async throws -> Bool) async throws(StoreError) -> Int {
+    private func eachBatch(
+        _ operation: String, where condition: String,
+        _ body: (StoredSecret, PostgresConnection, Logger) async throws -> Bool
+    ) async throws(StoreError) -> Int {
         let t = tables
         let batchSize = Int64(Self.resealBatchSize)
         var total = 0
@@ -119,7 +135,8 @@ extension PostgresSecretStore {
         while true {
             let after = position
             let (rows, done, last) = try await transaction(operation) { connection, logger -> (Int, Int, (owner: String, name: String)?) in
-                let rows = try await connection.rows("""
+                let rows = try await connection.rows(
+                    """
                     SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets)
                     WHERE (owner, name) > (\(after.owner), \(after.name)) AND \(unescaped: condition)
                     ORDER BY owner, name LIMIT \(batchSize) FOR UPDATE
@@ -147,16 +164,19 @@ extension PostgresSecretStore {
         let sealed = try r["sealed"].decode(ByteBuffer.self)
         var previous: PreviousToken?
         if let version = try r["previous_version"].decode(Int64?.self), let old = try r["previous_sealed"].decode(ByteBuffer?.self),
-           let until = try r["previous_valid_until"].decode(Int64?.self) {
+            let until = try r["previous_valid_until"].decode(Int64?.self)
+        {
             previous = PreviousToken(version: version, sealed: Array(old.readableBytesView), validUntil: until)
         }
         return StoredSecret(
             owner: try r["owner"].decode(String.self), name: try r["name"].decode(String.self), version: try r["version"].decode(Int64.self),
-            sealed: Array(sealed.readableBytesView), createdAt: try r["created_at"].decode(Int64.self), rotatedAt: try r["rotated_at"].decode(Int64?.self),
+            sealed: Array(sealed.readableBytesView), createdAt: try r["created_at"].decode(Int64.self),
+            rotatedAt: try r["rotated_at"].decode(Int64?.self),
             previous: previous,
-            policy: RotationPolicy(overlapSeconds: try r["overlap_seconds"].decode(Int64?.self),
-                                   rotationPeriodSeconds: try r["rotation_period_seconds"].decode(Int64?.self),
-                                   expiresAt: try r["policy_expires_at"].decode(Int64?.self)),
+            policy: RotationPolicy(
+                overlapSeconds: try r["overlap_seconds"].decode(Int64?.self),
+                rotationPeriodSeconds: try r["rotation_period_seconds"].decode(Int64?.self),
+                expiresAt: try r["policy_expires_at"].decode(Int64?.self)),
             lastRotationBy: try r["last_rotation_by"].decode(String?.self).flatMap(RotationActor.init(rawValue:)),
             expiredAt: try r["expired_at"].decode(Int64?.self),
             fingerprint: try r["fingerprint"].decode(ByteBuffer?.self).map { Array($0.readableBytesView) })
@@ -168,11 +188,13 @@ extension PostgresSecretStore {
         guard let action = AuditEvent.Action(rawValue: actionName) else {
             throw StoreError.unavailable("audit: unknown action in the database")
         }
-        return AuditEvent(id: id, owner: owner, name: name, action: action, version: version, at: at, by: actor.flatMap(RotationActor.init(rawValue:)))
+        return AuditEvent(
+            id: id, owner: owner, name: name, action: action, version: version, at: at, by: actor.flatMap(RotationActor.init(rawValue:)))
     }
 
     static func append(_ t: Tables, _ event: AuditEvent, _ connection: PostgresConnection, _ logger: Logger) async throws {
-        try await connection.rows("""
+        try await connection.rows(
+            """
             INSERT INTO \(unescaped: t.audit) (owner, name, action, version, at, actor)
             VALUES (\(event.owner), \(event.name), \(event.action.rawValue), \(event.version), \(event.at), \(event.by?.rawValue))
             """, logger)

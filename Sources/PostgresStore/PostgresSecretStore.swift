@@ -1,8 +1,8 @@
-import Storage
 import Foundation
-import Secrets
 import Logging
 import PostgresNIO
+import Secrets
+import Storage
 
 /// The PostgreSQL ``SecretStore``: several Sigil replicas can share one database.
 ///
@@ -58,8 +58,10 @@ public final class PostgresSecretStore: SecretStore {
     ///   an unreachable server shows up on the first call (usually ``migrate()``).
     ///   - signingConnections: The size of the signing pool (see ``withCurrent(owner:name:_:)``): at most this
     ///     many deliveries are between reading their token and starting to write, per replica.
-    public init(url: String, schema: String = "public", maximumConnections: Int = 10, signingConnections: Int = 16,
-                logger: Logger = Logger(label: "sigil.secrets.postgres")) throws(StoreError) {
+    public init(
+        url: String, schema: String = "public", maximumConnections: Int = 10, signingConnections: Int = 16,
+        logger: Logger = Logger(label: "sigil.secrets.postgres")
+    ) throws(StoreError) {
         guard Self.isValidSchemaName(schema) else {
             throw .unavailable("invalid PostgreSQL schema name: use letters, digits and _ (at most 63, not starting with a digit)")
         }
@@ -87,13 +89,13 @@ public final class PostgresSecretStore: SecretStore {
         // Started immediately (where available), so that the pool is running before the first query asks it
         // for a connection: no "run() hasn't been called yet" warning.
         #if canImport(Darwin)
-        if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
-            self.runTask = Task.immediate { await client.run() }
-        } else {
-            self.runTask = Task { await client.run() }
-        }
+            if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
+                self.runTask = Task.immediate { await client.run() }
+            } else {
+                self.runTask = Task { await client.run() }
+            }
         #else
-        self.runTask = Task.immediate { await client.run() }
+            self.runTask = Task.immediate { await client.run() }
         #endif
     }
 
@@ -114,13 +116,16 @@ public final class PostgresSecretStore: SecretStore {
 
     /// Inserts version 1 of `name` for `owner`, with its audit event, in one transaction. An advisory lock per
     /// owner makes the count-then-insert atomic against other creations by the same owner on any replica.
-    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+    public func create(
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        seal: @Sendable (_ version: Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret {
         let t = tables
         let space = lockSpace
         return try await transaction("create") { connection, logger in
             try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext(\(owner)))", logger)
-            let counts = try await connection.rows("""
+            let counts = try await connection.rows(
+                """
                 SELECT count(*), count(*) FILTER (WHERE name = \(name)) FROM \(unescaped: t.secrets) WHERE owner = \(owner)
                 """, logger)
             guard let row = counts.first else { throw StoreError.unavailable("create: no count returned") }
@@ -132,7 +137,8 @@ public final class PostgresSecretStore: SecretStore {
             if !key.isEmpty { throw StoreError.alreadyExists }
 
             let sealed = try Self.callSeal(seal, version: 1, operation: "create")
-            let inserted = try await connection.rows("""
+            let inserted = try await connection.rows(
+                """
                 INSERT INTO \(unescaped: t.secrets) (owner, name, version, sealed, created_at, rotated_at, fingerprint)
                 VALUES (\(owner), \(name), \(Int64(1)), \(ByteBuffer(bytes: sealed)), \(at), NULL, \(fingerprint.map { ByteBuffer(bytes: $0) }))
                 ON CONFLICT (owner, name) DO NOTHING
@@ -147,7 +153,9 @@ public final class PostgresSecretStore: SecretStore {
     /// Reads the secret from the database (no cache).
     public func current(owner: String, name: String) async throws(StoreError) -> StoredSecret? {
         let t = tables
-        let rows = try await read("current", """
+        let rows = try await read(
+            "current",
+            """
             SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name)
             """)
         guard let row = rows.first else { return nil }
@@ -158,14 +166,17 @@ public final class PostgresSecretStore: SecretStore {
     /// or deletion on any replica (`FOR UPDATE`, `DELETE`) waits until `body` returns, and a signer that
     /// comes while a rotation commits waits for it and then reads the new version (READ COMMITTED re-reads
     /// a row whose locker committed).
-    public func withCurrent<T: Sendable>(owner: String, name: String,
-                                         _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T {
+    public func withCurrent<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (StoredSecret?) async throws -> T
+    ) async throws -> T {
         let t = tables
         let logger = self.logger
         do {
             return try await signingClient.withConnection { connection in
                 try await Self.inTransaction(connection, logger) { connection, logger in
-                    let rows = try await connection.rows("""
+                    let rows = try await connection.rows(
+                        """
                         SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets)
                         WHERE owner = \(owner) AND name = \(name) FOR SHARE
                         """, logger)
@@ -194,12 +205,16 @@ public final class PostgresSecretStore: SecretStore {
         let t = tables
         let rows: [PostgresRow]
         if let cursor {
-            rows = try await read("list", """
+            rows = try await read(
+                "list",
+                """
                 SELECT name, version, created_at, rotated_at FROM \(unescaped: t.secrets)
                 WHERE owner = \(owner) AND name > \(cursor) ORDER BY name LIMIT \(Int64(limit))
                 """)
         } else {
-            rows = try await read("list", """
+            rows = try await read(
+                "list",
+                """
                 SELECT name, version, created_at, rotated_at FROM \(unescaped: t.secrets)
                 WHERE owner = \(owner) ORDER BY name LIMIT \(Int64(limit))
                 """)
@@ -217,11 +232,15 @@ public final class PostgresSecretStore: SecretStore {
         let t = tables
         let rows: [PostgresRow]
         if let name {
-            rows = try await read("audit", """
+            rows = try await read(
+                "audit",
+                """
                 SELECT \(unescaped: Self.auditColumns) FROM \(unescaped: t.audit) WHERE owner = \(owner) AND name = \(name) ORDER BY id
                 """)
         } else {
-            rows = try await read("audit", """
+            rows = try await read(
+                "audit",
+                """
                 SELECT \(unescaped: Self.auditColumns) FROM \(unescaped: t.audit) WHERE owner = \(owner) ORDER BY id
                 """)
         }
@@ -244,7 +263,9 @@ public final class PostgresSecretStore: SecretStore {
     /// Inserts or replaces a named value.
     public func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) {
         let t = tables
-        _ = try await read("setMetadata", """
+        _ = try await read(
+            "setMetadata",
+            """
             INSERT INTO \(unescaped: t.metadata) (key, value) VALUES (\(key), \(ByteBuffer(bytes: value)))
             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
             """)
@@ -255,7 +276,9 @@ public final class PostgresSecretStore: SecretStore {
     /// once cannot both succeed. About once a minute, each replica also deletes expired claims.
     public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(StoreError) -> Bool {
         let t = tables
-        let rows = try await read("claimNonce", """
+        let rows = try await read(
+            "claimNonce",
+            """
             INSERT INTO \(unescaped: t.nonces) AS claimed (issuer, jti, expires_at) VALUES (\(issuer), \(jti), \(expiresAt))
             ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = EXCLUDED.expires_at
             WHERE claimed.expires_at <= \(now)

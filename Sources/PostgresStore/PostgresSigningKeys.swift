@@ -20,7 +20,8 @@ extension PostgresSecretStore: SigningKeyStore {
         let space = lockSpace
         try await transaction("createSigningKey") { connection, logger in
             try await connection.rows("SELECT pg_advisory_xact_lock(hashtext(\(space)), hashtext(\(key.owner)))", logger)
-            let taken = try await connection.rows("""
+            let taken = try await connection.rows(
+                """
                 SELECT 1 FROM \(unescaped: t.secrets) WHERE owner = \(key.owner) AND name = \(key.name)
                 UNION ALL SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(key.owner) AND name = \(key.name)
                 """, logger)
@@ -28,7 +29,8 @@ extension PostgresSecretStore: SigningKeyStore {
             let counts = try await connection.rows("SELECT count(*) FROM \(unescaped: t.signingKeys) WHERE owner = \(key.owner)", logger)
             let total = try counts.first?.decode(Int64.self) ?? 0
             if total >= Int64(maxPerOwner) { throw StoreError.limitReached(maxPerOwner) }
-            try await connection.rows("""
+            try await connection.rows(
+                """
                 INSERT INTO \(unescaped: t.signingKeys) (owner, name, version, sealed, public_key, created_at, valid_from, overlap_seconds)
                 VALUES (\(key.owner), \(key.name), \(key.version), \(ByteBuffer(bytes: key.sealed)), \(ByteBuffer(bytes: key.publicKey)),
                         \(key.createdAt), \(key.validFrom), \(key.overlapSeconds))
@@ -39,25 +41,31 @@ extension PostgresSecretStore: SigningKeyStore {
 
     public func signingKey(owner: String, name: String) async throws(StoreError) -> StoredSigningKey? {
         let t = tables
-        let rows = try await read("signingKey", """
+        let rows = try await read(
+            "signingKey",
+            """
             SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)
             """)
         return try decoding("signingKey") { try rows.first.map(Self.storedSigningKey) }
     }
 
-    public func withSigner<T: Sendable>(owner: String, name: String,
-                                        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T) async throws -> T {
+    public func withSigner<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T
+    ) async throws -> T {
         let t = tables
         let logger = self.logger
         do {
             return try await signingClient.withConnection { connection in
                 try await Self.inTransaction(connection, logger) { connection, logger in
                     // Both rows held FOR SHARE until `body` returns: a rotation or deletion of either, on any replica, waits.
-                    let secrets = try await connection.rows("""
+                    let secrets = try await connection.rows(
+                        """
                         SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets)
                         WHERE owner = \(owner) AND name = \(name) FOR SHARE
                         """, logger)
-                    let keys = try await connection.rows("""
+                    let keys = try await connection.rows(
+                        """
                         SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys)
                         WHERE owner = \(owner) AND name = \(name) FOR SHARE
                         """, logger)
@@ -75,18 +83,24 @@ extension PostgresSecretStore: SigningKeyStore {
 
     public func signingKeys(owner: String) async throws(StoreError) -> [StoredSigningKey] {
         let t = tables
-        let rows = try await read("signingKeys", """
+        let rows = try await read(
+            "signingKeys",
+            """
             SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) ORDER BY name
             """)
         return try decoding("signingKeys") { try rows.map(Self.storedSigningKey) }
     }
 
-    public func updateSigningKey(owner: String, name: String,
-                                 _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError)
-        -> StoredSigningKey {
+    public func updateSigningKey(
+        owner: String, name: String,
+        _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey
+    ) async throws(StoreError)
+        -> StoredSigningKey
+    {
         let t = tables
         return try await transaction("updateSigningKey") { connection, logger in
-            let rows = try await connection.rows("""
+            let rows = try await connection.rows(
+                """
                 SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
                 """, logger)
             guard let row = rows.first else { throw StoreError.notFound }
@@ -98,7 +112,9 @@ extension PostgresSecretStore: SigningKeyStore {
 
     public func deleteSigningKey(owner: String, name: String) async throws(StoreError) {
         let t = tables
-        let rows = try await read("deleteSigningKey", """
+        let rows = try await read(
+            "deleteSigningKey",
+            """
             DELETE FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name) RETURNING 1
             """)
         if rows.isEmpty { throw .notFound }
@@ -106,35 +122,53 @@ extension PostgresSecretStore: SigningKeyStore {
 
     public func dueSigningKeys(now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)] {
         let t = tables
-        let rows = try await read("dueSigningKeys", """
+        let rows = try await read(
+            "dueSigningKeys",
+            """
             SELECT owner, name FROM (
                 SELECT owner, name, next_rotation_at AS at FROM \(unescaped: t.signingKeys) WHERE next_rotation_at <= \(now)
                 UNION ALL SELECT owner, name, previous_valid_until AS at FROM \(unescaped: t.signingKeys) WHERE previous_valid_until <= \(now)
             ) due GROUP BY owner, name ORDER BY min(at) LIMIT \(Int64(limit))
             """)
-        return try decoding("dueSigningKeys") { try rows.map { row in let (owner, name) = try row.decode((String, String).self); return (owner, name) } }
+        return try decoding("dueSigningKeys") {
+            try rows.map { row in
+                let (owner, name) = try row.decode((String, String).self)
+                return (owner, name)
+            }
+        }
     }
 
     public func nextSigningKeyRotation() async throws(StoreError) -> Int64? {
         let t = tables
-        let rows = try await read("nextSigningKeyRotation", """
+        let rows = try await read(
+            "nextSigningKeyRotation",
+            """
             SELECT least(min(next_rotation_at), min(previous_valid_until)) FROM \(unescaped: t.signingKeys)
             """)
         return try decoding("nextSigningKeyRotation") { try rows.first?.decode(Int64?.self) ?? nil }
     }
 
     public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(StoreError)
-        -> [(owner: String, name: String)] {
+        -> [(owner: String, name: String)]
+    {
         let t = tables
-        let rows = try await read("signingKeyNames", """
+        let rows = try await read(
+            "signingKeyNames",
+            """
             SELECT owner, name FROM \(unescaped: t.signingKeys) WHERE (owner, name) > (\(cursor?.owner ?? ""), \(cursor?.name ?? ""))
             ORDER BY owner, name LIMIT \(Int64(limit))
             """)
-        return try decoding("signingKeyNames") { try rows.map { row in let (owner, name) = try row.decode((String, String).self); return (owner, name) } }
+        return try decoding("signingKeyNames") {
+            try rows.map { row in
+                let (owner, name) = try row.decode((String, String).self)
+                return (owner, name)
+            }
+        }
     }
 
     static func writeSigningKey(_ t: Tables, _ k: StoredSigningKey, _ connection: PostgresConnection, _ logger: Logger) async throws {
-        try await connection.rows("""
+        try await connection.rows(
+            """
             UPDATE \(unescaped: t.signingKeys) SET version = \(k.version), sealed = \(ByteBuffer(bytes: k.sealed)),
                 public_key = \(ByteBuffer(bytes: k.publicKey)), valid_from = \(k.validFrom), rotated_at = \(k.rotatedAt),
                 last_rotation_manual = \(k.lastRotationManual),
@@ -154,12 +188,16 @@ extension PostgresSecretStore: SigningKeyStore {
         func bytes(_ column: String) throws -> [UInt8]? { try r[column].decode(ByteBuffer?.self).map { Array($0.readableBytesView) } }
         var previous: StoredSigningKey.Previous?
         if let version = try r["previous_version"].decode(Int64?.self), let sealed = try bytes("previous_sealed"),
-           let publicKey = try bytes("previous_public_key") {
-            previous = .init(version: version, sealed: sealed, publicKey: publicKey, validFrom: try r["previous_valid_from"].decode(Int64?.self) ?? 0,
-                             validUntil: try r["previous_valid_until"].decode(Int64?.self) ?? 0)
+            let publicKey = try bytes("previous_public_key")
+        {
+            previous = .init(
+                version: version, sealed: sealed, publicKey: publicKey, validFrom: try r["previous_valid_from"].decode(Int64?.self) ?? 0,
+                validUntil: try r["previous_valid_until"].decode(Int64?.self) ?? 0)
         }
         var next: StoredSigningKey.Next?
-        if let version = try r["next_version"].decode(Int64?.self), let sealed = try bytes("next_sealed"), let publicKey = try bytes("next_public_key") {
+        if let version = try r["next_version"].decode(Int64?.self), let sealed = try bytes("next_sealed"),
+            let publicKey = try bytes("next_public_key")
+        {
             next = .init(version: version, sealed: sealed, publicKey: publicKey, announcedAt: try r["next_announced_at"].decode(Int64?.self) ?? 0)
         }
         let interval = try r["interval_days"].decode(Int64?.self)

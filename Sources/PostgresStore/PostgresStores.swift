@@ -13,7 +13,8 @@ extension PostgresSecretStore: NonceStore {
 extension PostgresSecretStore {
     /// Connects to `url`, creates or migrates `schema` (replicas take turns): every store it holds.
     public static func open(url: String, schema: String = "public", logger: Logger = Logger(label: "sigil.secrets.postgres"))
-        async throws(StoreError) -> Stores {
+        async throws(StoreError) -> Stores
+    {
         let store = try PostgresSecretStore(url: url, schema: schema, logger: logger)
         do {
             try await store.migrate()

@@ -1,6 +1,6 @@
 import Foundation
-import Secrets
 import PostgresNIO
+import Secrets
 
 /// Turns a libpq-style connection URL into a `PostgresClient.Configuration`.
 ///
@@ -61,11 +61,13 @@ struct PostgresURLConfiguration {
             var host = parameters["host"].flatMap { $0.isEmpty ? nil : $0 } ?? components.host ?? ""
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             if host.isEmpty { host = "localhost" }
-            let (clientTLS, connectionTLS) = try Self.tls(mode: parameters["sslmode"] ?? "disable",
-                                                          rootCertificates: parameters["sslrootcert"])
+            let (clientTLS, connectionTLS) = try Self.tls(
+                mode: parameters["sslmode"] ?? "disable",
+                rootCertificates: parameters["sslrootcert"])
             client = .init(host: host, port: port, username: username, password: password, database: database, tls: clientTLS)
-            connection = .init(host: host, port: port, username: username, password: password, database: database,
-                               tls: connectionTLS)
+            connection = .init(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: connectionTLS)
         }
 
         if let timeout = parameters["connect_timeout"] {

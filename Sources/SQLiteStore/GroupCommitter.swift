@@ -1,6 +1,6 @@
 import Foundation
-import Secrets
 import GRDB
+import Secrets
 
 /// Batches concurrent SQLite writes into one transaction, so many durable mutations share one fsync.
 ///

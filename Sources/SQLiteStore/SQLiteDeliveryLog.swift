@@ -1,7 +1,7 @@
-import Storage
 import Foundation
-import Secrets
 import GRDB
+import Secrets
+import Storage
 
 /// The owner-visible delivery log in SQLite: one row per attempt, removed with its delivery.
 extension SQLiteSecretStore: DeliveryLog {
@@ -14,10 +14,12 @@ extension SQLiteSecretStore: DeliveryLog {
         }
     }
 
-    static let lastStatus = "(SELECT a.status FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.status IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS last_status"
+    static let lastStatus =
+        "(SELECT a.status FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.status IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS last_status"
 
     public func deliveries(owner: String, webhookRKey: String, status: DeliveryStatus?, before: DeliveryCursor?, limit: Int)
-        async throws(StoreError) -> [LoggedDelivery] {
+        async throws(StoreError) -> [LoggedDelivery]
+    {
         guard limit > 0 else { return [] }
         return try await read { db in
             var sql = "SELECT d.*, \(Self.lastStatus) FROM deliveries d WHERE d.owner = ? AND d.webhook_rkey = ?"
@@ -32,7 +34,9 @@ extension SQLiteSecretStore: DeliveryLog {
             }
             sql += " ORDER BY d.created_at DESC, d.id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { LoggedDelivery(delivery: Self.delivery($0), lastStatus: $0["last_status"]) }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                LoggedDelivery(delivery: Self.delivery($0), lastStatus: $0["last_status"])
+            }
         }
     }
 
@@ -45,20 +49,24 @@ extension SQLiteSecretStore: DeliveryLog {
 
     public func attempts(id: String, limit: Int) async throws(StoreError) -> [DeliveryAttempt] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id DESC LIMIT ?", arguments: [id, max(0, limit)])
-                .reversed().map { DeliveryAttempt(at: $0["at"], durationMilliseconds: $0["duration_ms"], status: $0["status"], error: $0["error"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id DESC LIMIT ?", arguments: [id, max(0, limit)]
+            )
+            .reversed().map { DeliveryAttempt(at: $0["at"], durationMilliseconds: $0["duration_ms"], status: $0["status"], error: $0["error"]) }
         }
     }
 
     public func redeliver(owner: String, id: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?, at: Int64)
-        async throws(StoreError) -> Bool {
+        async throws(StoreError) -> Bool
+    {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                try db.execute(sql: """
-                    UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, secret_name = ?,
-                        inline_secret_fingerprint = ?, inline_secret = NULL, lease_until = NULL, updated_at = ?
-                    WHERE owner = ? AND id = ? AND (lease_until IS NULL OR lease_until < ?)
-                    """, arguments: [at, url, secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, id, at])
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, secret_name = ?,
+                            inline_secret_fingerprint = ?, inline_secret = NULL, lease_until = NULL, updated_at = ?
+                        WHERE owner = ? AND id = ? AND (lease_until IS NULL OR lease_until < ?)
+                        """, arguments: [at, url, secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, id, at])
                 return db.changesCount > 0
             }
         }

@@ -1,17 +1,18 @@
-import Storage
 import Foundation
-import Secrets
 import GRDB
+import Secrets
+import Storage
 
 extension SQLiteSecretStore: DeliveryStore {
     public func upsertWebhook(_ webhook: WebhookRegistration) async throws(StoreError) {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                try db.execute(sql: """
-                    INSERT INTO webhooks (owner, rkey, record, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (owner, rkey) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at,
-                        disabled_reason = NULL, disabled_at = NULL, failing_since = NULL
-                    """, arguments: [webhook.owner, webhook.rkey, Data(webhook.record), webhook.updatedAt])
+                try db.execute(
+                    sql: """
+                        INSERT INTO webhooks (owner, rkey, record, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (owner, rkey) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at,
+                            disabled_reason = NULL, disabled_at = NULL, failing_since = NULL
+                        """, arguments: [webhook.owner, webhook.rkey, Data(webhook.record), webhook.updatedAt])
             }
         }
     }
@@ -26,14 +27,16 @@ extension SQLiteSecretStore: DeliveryStore {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM webhooks").map { row in
                 let record: Data = row["record"]
-                return WebhookRegistration(owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
-                                           disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
+                return WebhookRegistration(
+                    owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
+                    disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
             }
         }
     }
 
     public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?, maxPendingPerWebhook: Int?) async throws(StoreError) {
-        let cursorName = cursor?.name, cursorValue = cursor?.value
+        let cursorName = cursor?.name
+        let cursorValue = cursor?.value
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 // Under a cap the oldest are kept: in (createdAt, id) order.
@@ -42,22 +45,30 @@ extension SQLiteSecretStore: DeliveryStore {
                     var (status, reason): (String, String?) = ("pending", nil)
                     if let cap = maxPendingPerWebhook {
                         // Bounded work: counts at most `cap` rows of the partial index of pending deliveries.
-                        let pending = try Int.fetchOne(db, sql: """
-                            SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending' LIMIT ?)
-                            """, arguments: [delivery.owner, delivery.webhookRKey, cap]) ?? 0
+                        let pending =
+                            try Int.fetchOne(
+                                db,
+                                sql: """
+                                    SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending' LIMIT ?)
+                                    """, arguments: [delivery.owner, delivery.webhookRKey, cap]) ?? 0
                         if pending >= cap { (status, reason) = ("cancelled", NewDelivery.overCapReason(cap)) }
                     }
-                    try db.execute(sql: """
-                        INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
-                            next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (id) DO NOTHING
-                        """, arguments: [delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
-                                         delivery.inlineSecretFingerprint.map { Data($0) }, Data(delivery.body), status, reason, delivery.createdAt,
-                                         delivery.createdAt, delivery.createdAt])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
+                                next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (id) DO NOTHING
+                            """,
+                        arguments: [
+                            delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
+                            delivery.inlineSecretFingerprint.map { Data($0) }, Data(delivery.body), status, reason, delivery.createdAt,
+                            delivery.createdAt, delivery.createdAt,
+                        ])
                 }
                 if let cursorName, let cursorValue {
-                    try db.execute(sql: "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                                   arguments: [cursorName, cursorValue])
+                    try db.execute(
+                        sql: "INSERT INTO cursors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                        arguments: [cursorName, cursorValue])
                 }
             }
         }
@@ -72,12 +83,14 @@ extension SQLiteSecretStore: DeliveryStore {
             try Self.guarded {
                 // Cached statements: the claim loop and every outcome run these; compiling them each time was a
                 // measurable share of a delivery's cost.
-                let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT d.*, w.rkey AS webhook_stored, w.disabled_reason AS webhook_disabled_reason, w.failing_since AS webhook_failing_since
-                    FROM deliveries d LEFT JOIN webhooks w ON w.owner = d.owner AND w.rkey = d.webhook_rkey
-                    WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
-                    ORDER BY d.next_attempt_at LIMIT ?
-                    """), arguments: [now, now, limit])
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT d.*, w.rkey AS webhook_stored, w.disabled_reason AS webhook_disabled_reason, w.failing_since AS webhook_failing_since
+                            FROM deliveries d LEFT JOIN webhooks w ON w.owner = d.owner AND w.rkey = d.webhook_rkey
+                            WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+                            ORDER BY d.next_attempt_at LIMIT ?
+                            """), arguments: [now, now, limit])
                 let claim = try db.cachedStatement(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?")
                 var claimed: [Delivery] = []
                 for row in rows {
@@ -87,8 +100,13 @@ extension SQLiteSecretStore: DeliveryStore {
                     let lease = max(leaseUntil, (previous ?? 0) + 1)
                     try claim.execute(arguments: [lease, id])
                     let stored: String? = row["webhook_stored"]
-                    claimed.append(Self.delivery(row, lease: lease, webhookState: stored == nil ? nil : Delivery.WebhookState(
-                        disabledReason: row["webhook_disabled_reason"], failingSince: row["webhook_failing_since"])))
+                    claimed.append(
+                        Self.delivery(
+                            row, lease: lease,
+                            webhookState: stored == nil
+                                ? nil
+                                : Delivery.WebhookState(
+                                    disabledReason: row["webhook_disabled_reason"], failingSince: row["webhook_failing_since"])))
                 }
                 return claimed
             }
@@ -103,34 +121,39 @@ extension SQLiteSecretStore: DeliveryStore {
 
     @discardableResult
     public func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
-        try await mark("UPDATE deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
-                       [attempts, at, id, lease])
+        try await mark(
+            "UPDATE deliveries SET status = 'delivered', attempts = ?, lease_until = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+            [attempts, at, id, lease])
     }
 
     @discardableResult
     public func markRetry(id: String, lease: Int64, attempts: Int, nextAttemptAt: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
-        try await mark("UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
-                       [attempts, nextAttemptAt, error, at, id, lease])
+        try await mark(
+            "UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+            [attempts, nextAttemptAt, error, at, id, lease])
     }
 
     @discardableResult
     public func markDead(id: String, lease: Int64, attempts: Int, error: String, at: Int64) async throws(StoreError) -> Bool {
-        try await mark("UPDATE deliveries SET status = 'dead', attempts = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
-                       [attempts, error, at, id, lease])
+        try await mark(
+            "UPDATE deliveries SET status = 'dead', attempts = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+            [attempts, error, at, id, lease])
     }
 
     @discardableResult
     public func markCancelled(id: String, lease: Int64, error: String, at: Int64) async throws(StoreError) -> Bool {
-        try await mark("UPDATE deliveries SET status = 'cancelled', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
-                       [error, at, id, lease])
+        try await mark(
+            "UPDATE deliveries SET status = 'cancelled', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND lease_until = ?",
+            [error, at, id, lease])
     }
 
     public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int {
         guard status != .pending, limit > 0 else { return 0 }
         return try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                let ids = try String.fetchAll(db, sql: "SELECT id FROM deliveries WHERE status = ? AND updated_at < ? LIMIT ?",
-                                              arguments: [status.rawValue, before, limit])
+                let ids = try String.fetchAll(
+                    db, sql: "SELECT id FROM deliveries WHERE status = ? AND updated_at < ? LIMIT ?",
+                    arguments: [status.rawValue, before, limit])
                 guard !ids.isEmpty else { return 0 }
                 let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
                 try db.execute(sql: "DELETE FROM delivery_attempts WHERE delivery_id IN (\(marks))", arguments: StatementArguments(ids))
@@ -143,8 +166,9 @@ extension SQLiteSecretStore: DeliveryStore {
     public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError) {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                try db.execute(sql: "UPDATE webhooks SET disabled_reason = ?, disabled_at = ? WHERE owner = ? AND rkey = ?",
-                               arguments: [reason, reason == nil ? nil : at, owner, rkey])
+                try db.execute(
+                    sql: "UPDATE webhooks SET disabled_reason = ?, disabled_at = ? WHERE owner = ? AND rkey = ?",
+                    arguments: [reason, reason == nil ? nil : at, owner, rkey])
             }
         }
     }
@@ -152,8 +176,9 @@ extension SQLiteSecretStore: DeliveryStore {
     public func noteWebhookFailure(owner: String, rkey: String, at: Int64) async throws(StoreError) -> Int64? {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                try db.execute(sql: "UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE owner = ? AND rkey = ?",
-                               arguments: [at, owner, rkey])
+                try db.execute(
+                    sql: "UPDATE webhooks SET failing_since = coalesce(failing_since, ?) WHERE owner = ? AND rkey = ?",
+                    arguments: [at, owner, rkey])
                 return try Int64.fetchOne(db, sql: "SELECT failing_since FROM webhooks WHERE owner = ? AND rkey = ?", arguments: [owner, rkey])
             }
         }
@@ -170,8 +195,10 @@ extension SQLiteSecretStore: DeliveryStore {
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
         try await read { db in
             if let status {
-                return try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
-                                        arguments: [status.rawValue, limit]).map(Self.delivery)
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
+                    arguments: [status.rawValue, limit]
+                ).map(Self.delivery)
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM deliveries ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.delivery)
         }
@@ -204,11 +231,14 @@ extension SQLiteSecretStore: DeliveryStore {
         // Rows queued before v4 kept the plaintext (the migration replaced it; this is for a file migrated mid-write).
         let legacy: String? = row["inline_secret"]
         let fingerprint: Data? = row["inline_secret_fingerprint"]
-        let new = NewDelivery(id: row["id"], owner: row["owner"], webhookRKey: row["webhook_rkey"], url: row["url"],
-                              secretName: row["secret_name"],
-                              inlineSecretFingerprint: fingerprint.map { [UInt8]($0) } ?? legacy.map(NewDelivery.fingerprint(ofInlineSecret:)),
-                              body: [UInt8](body), createdAt: row["created_at"])
-        return Delivery(delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
-                        nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease, webhookState: webhookState)
+        let new = NewDelivery(
+            id: row["id"], owner: row["owner"], webhookRKey: row["webhook_rkey"], url: row["url"],
+            secretName: row["secret_name"],
+            inlineSecretFingerprint: fingerprint.map { [UInt8]($0) } ?? legacy.map(NewDelivery.fingerprint(ofInlineSecret:)),
+            body: [UInt8](body), createdAt: row["created_at"])
+        return Delivery(
+            delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
+            nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease,
+            webhookState: webhookState)
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
-import Secrets
 import GRDB
+import Secrets
 
 /// The rotation state of secrets (overlap, policy, expiry, fingerprint) and the audit trail, in SQLite.
 extension SQLiteSecretStore {
-    public func update(owner: String, name: String,
-                       _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange) async throws(StoreError) -> SecretChange {
+    public func update(
+        owner: String, name: String,
+        _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange
+    ) async throws(StoreError) -> SecretChange {
         let escaping: @Sendable (StoredSecret) throws -> SecretChange = { secret in try change(secret) }
         return try await Self.escaping(escaping) { change throws(StoreError) in
             try await self.committer.write { db throws(StoreError) in
@@ -22,8 +24,10 @@ extension SQLiteSecretStore {
         }
     }
 
-    public func delete(owner: String, name: String, at: Int64, by: RotationActor?,
-                       events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(StoreError) -> Int64 {
+    public func delete(
+        owner: String, name: String, at: Int64, by: RotationActor?,
+        events: @Sendable (StoredSecret) -> [AuditEvent]
+    ) async throws(StoreError) -> Int64 {
         let escaping: @Sendable (StoredSecret) throws -> [AuditEvent] = { events($0) }
         return try await Self.escaping(escaping) { events throws(StoreError) in
             try await self.committer.write { db throws(StoreError) in
@@ -55,8 +59,10 @@ extension SQLiteSecretStore {
 
     public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM secret_audit WHERE owner = ? AND name = ? AND id < ? ORDER BY id DESC LIMIT ?",
-                             arguments: [owner, name, before ?? Int64.max, max(0, limit)]).compactMap(Self.event)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM secret_audit WHERE owner = ? AND name = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [owner, name, before ?? Int64.max, max(0, limit)]
+            ).compactMap(Self.event)
         }
     }
 
@@ -64,10 +70,14 @@ extension SQLiteSecretStore {
         try await Self.escaping(reseal) { reseal throws(StoreError) in
             try await self.eachSecret { db, secret in
                 let result = try Self.sealing { try reseal(secret) }
-                try db.execute(sql: """
-                    UPDATE secrets SET sealed = ?, previous_sealed = ?, fingerprint = ? WHERE owner = ? AND name = ? AND version = ?
-                    """, arguments: [Data(result.sealed), result.previousSealed.map { Data($0) }, Data(result.fingerprint),
-                                     secret.owner, secret.name, secret.version])
+                try db.execute(
+                    sql: """
+                        UPDATE secrets SET sealed = ?, previous_sealed = ?, fingerprint = ? WHERE owner = ? AND name = ? AND version = ?
+                        """,
+                    arguments: [
+                        Data(result.sealed), result.previousSealed.map { Data($0) }, Data(result.fingerprint),
+                        secret.owner, secret.name, secret.version,
+                    ])
                 return true
             }
         }
@@ -80,8 +90,9 @@ extension SQLiteSecretStore {
         return try await Self.escaping(escaping) { fingerprint throws(StoreError) in
             try await self.eachSecret { db, secret in
                 guard secret.fingerprint == nil, let value = try fingerprint(secret) else { return false }
-                try db.execute(sql: "UPDATE secrets SET fingerprint = ? WHERE owner = ? AND name = ? AND version = ?",
-                               arguments: [Data(value), secret.owner, secret.name, secret.version])
+                try db.execute(
+                    sql: "UPDATE secrets SET fingerprint = ? WHERE owner = ? AND name = ? AND version = ?",
+                    arguments: [Data(value), secret.owner, secret.name, secret.version])
                 return true
             }
         }
@@ -95,15 +106,18 @@ extension SQLiteSecretStore {
         while true {
             let after = cursor
             let page: [(String, String)] = try await read { db in
-                try Row.fetchAll(db, sql: "SELECT owner, name FROM secrets WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT 200",
-                                 arguments: [after.0, after.1]).map { ($0["owner"], $0["name"]) }
+                try Row.fetchAll(
+                    db, sql: "SELECT owner, name FROM secrets WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT 200",
+                    arguments: [after.0, after.1]
+                ).map { ($0["owner"], $0["name"]) }
             }
             guard let last = page.last else { return count }
             cursor = last
             for (owner, name) in page {
                 let done: Bool = try await committer.write { db throws(StoreError) in
                     try Self.guarded {
-                        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
+                        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name])
+                        else {
                             return false
                         }
                         return try body(db, Self.secret(row))
@@ -124,21 +138,25 @@ extension SQLiteSecretStore {
         }
         let fingerprint: Data? = row["fingerprint"]
         let by: String? = row["last_rotation_by"]
-        return StoredSecret(owner: row["owner"], name: row["name"], version: row["version"], sealed: [UInt8](sealed),
-                            createdAt: row["created_at"], rotatedAt: row["rotated_at"], previous: previous,
-                            policy: RotationPolicy(overlapSeconds: row["overlap_seconds"], rotationPeriodSeconds: row["rotation_period_seconds"],
-                                                   expiresAt: row["policy_expires_at"]),
-                            lastRotationBy: by.flatMap(RotationActor.init(rawValue:)), expiredAt: row["expired_at"],
-                            fingerprint: fingerprint.map { [UInt8]($0) })
+        return StoredSecret(
+            owner: row["owner"], name: row["name"], version: row["version"], sealed: [UInt8](sealed),
+            createdAt: row["created_at"], rotatedAt: row["rotated_at"], previous: previous,
+            policy: RotationPolicy(
+                overlapSeconds: row["overlap_seconds"], rotationPeriodSeconds: row["rotation_period_seconds"],
+                expiresAt: row["policy_expires_at"]),
+            lastRotationBy: by.flatMap(RotationActor.init(rawValue:)), expiredAt: row["expired_at"],
+            fingerprint: fingerprint.map { [UInt8]($0) })
     }
 
     /// Writes every mutable column of `secret`'s row.
     static func write(_ db: Database, _ secret: StoredSecret) throws {
-        try db.execute(sql: """
-            UPDATE secrets SET version = ?, sealed = ?, rotated_at = ?, previous_version = ?, previous_sealed = ?, previous_valid_until = ?,
-                overlap_seconds = ?, rotation_period_seconds = ?, policy_expires_at = ?, last_rotation_by = ?, expired_at = ?, fingerprint = ?
-            WHERE owner = ? AND name = ?
-            """, arguments: [
+        try db.execute(
+            sql: """
+                UPDATE secrets SET version = ?, sealed = ?, rotated_at = ?, previous_version = ?, previous_sealed = ?, previous_valid_until = ?,
+                    overlap_seconds = ?, rotation_period_seconds = ?, policy_expires_at = ?, last_rotation_by = ?, expired_at = ?, fingerprint = ?
+                WHERE owner = ? AND name = ?
+                """,
+            arguments: [
                 secret.version, Data(secret.sealed), secret.rotatedAt, secret.previous?.version, secret.previous.map { Data($0.sealed) },
                 secret.previous?.validUntil, secret.policy.overlapSeconds, secret.policy.rotationPeriodSeconds, secret.policy.expiresAt,
                 secret.lastRotationBy?.rawValue, secret.expiredAt, secret.fingerprint.map { Data($0) }, secret.owner, secret.name,
@@ -146,14 +164,16 @@ extension SQLiteSecretStore {
     }
 
     static func append(_ db: Database, _ event: AuditEvent) throws {
-        try db.execute(sql: "INSERT INTO secret_audit (owner, name, action, version, at, actor) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [event.owner, event.name, event.action.rawValue, event.version, event.at, event.by?.rawValue])
+        try db.execute(
+            sql: "INSERT INTO secret_audit (owner, name, action, version, at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [event.owner, event.name, event.action.rawValue, event.version, event.at, event.by?.rawValue])
     }
 
     static func event(_ row: Row) -> AuditEvent? {
         guard let action = AuditEvent.Action(rawValue: row["action"]) else { return nil }
         let by: String? = row["actor"]
-        return AuditEvent(id: row["id"], owner: row["owner"], name: row["name"], action: action, version: row["version"], at: row["at"],
-                          by: by.flatMap(RotationActor.init(rawValue:)))
+        return AuditEvent(
+            id: row["id"], owner: row["owner"], name: row["name"], action: action, version: row["version"], at: row["at"],
+            by: by.flatMap(RotationActor.init(rawValue:)))
     }
 }

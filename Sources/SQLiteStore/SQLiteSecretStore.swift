@@ -1,6 +1,6 @@
 import Foundation
-import Secrets
 import GRDB
+import Secrets
 
 /// The embedded default store: one SQLite file (WAL, `synchronous = FULL`), writes batched by group commit.
 public final class SQLiteSecretStore: SecretStore {
@@ -32,15 +32,19 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
-    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                       seal: @Sendable (Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+    public func create(
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        seal: @Sendable (Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret {
         try await Self.escaping(seal) { seal throws(StoreError) in
             try await self.insert(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: fingerprint, seal: seal)
         }
     }
 
-    private func insert(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                        seal: @escaping @Sendable (Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+    private func insert(
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        seal: @escaping @Sendable (Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 // One name space per account: a name is a secret or a signing key (the same write transaction checks both).
@@ -52,8 +56,9 @@ public final class SQLiteSecretStore: SecretStore {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE owner = ?", arguments: [owner]) ?? 0
                 guard count < maxPerOwner else { throw StoreError.limitReached(maxPerOwner) }
                 let sealed = try Self.sealing { try seal(1) }
-                try db.execute(sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES (?, ?, 1, ?, ?, ?)",
-                               arguments: [owner, name, Data(sealed), at, fingerprint.map { Data($0) }])
+                try db.execute(
+                    sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES (?, ?, 1, ?, ?, ?)",
+                    arguments: [owner, name, Data(sealed), at, fingerprint.map { Data($0) }])
                 try Self.append(db, AuditEvent(owner: owner, name: name, action: .created, version: 1, at: at, by: .account))
                 return StoredSecret(owner: owner, name: name, version: 1, sealed: sealed, createdAt: at, rotatedAt: nil, fingerprint: fingerprint)
             }
@@ -69,8 +74,10 @@ public final class SQLiteSecretStore: SecretStore {
 
     public func list(owner: String, after cursor: String?, limit: Int) async throws(StoreError) -> [SecretSummary] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT name, version, created_at, rotated_at FROM secrets WHERE owner = ? AND name > ? ORDER BY name LIMIT ?",
-                             arguments: [owner, cursor ?? "", limit]).map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT name, version, created_at, rotated_at FROM secrets WHERE owner = ? AND name > ? ORDER BY name LIMIT ?",
+                arguments: [owner, cursor ?? "", limit]
+            ).map { row in
                 SecretSummary(name: row["name"], version: row["version"], createdAt: row["created_at"], rotatedAt: row["rotated_at"])
             }
         }
@@ -99,8 +106,9 @@ public final class SQLiteSecretStore: SecretStore {
     public func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                try db.execute(sql: "INSERT INTO metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                               arguments: [key, Data(value)])
+                try db.execute(
+                    sql: "INSERT INTO metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    arguments: [key, Data(value)])
             }
         }
     }
@@ -109,10 +117,11 @@ public final class SQLiteSecretStore: SecretStore {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
                 if now % 64 == 0 { try db.execute(sql: "DELETE FROM nonces WHERE expires_at <= ?", arguments: [now]) }
-                try db.execute(sql: """
-                    INSERT INTO nonces (issuer, jti, expires_at) VALUES (?, ?, ?)
-                    ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at <= ?
-                    """, arguments: [issuer, jti, expiresAt, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO nonces (issuer, jti, expires_at) VALUES (?, ?, ?)
+                        ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at <= ?
+                        """, arguments: [issuer, jti, expiresAt, now])
                 return db.changesCount > 0
             }
         }
@@ -131,7 +140,6 @@ public final class SQLiteSecretStore: SecretStore {
             throw .unavailable("read failed: \(error)")
         }
     }
-
 
     /// Maps database errors to ``StoreError`` (store errors pass through).
     static func guarded<T>(_ body: () throws -> T) throws(StoreError) -> T {
@@ -156,8 +164,10 @@ public final class SQLiteSecretStore: SecretStore {
 extension SQLiteSecretStore {
     /// Lends a non-escaping closure to a write job. Safe: the job runs, and the closure is dropped, before
     /// the awaiting call returns.
-    static func escaping<A, R, T>(_ closure: @Sendable (A) throws -> R,
-                                  _ body: (@escaping @Sendable (A) throws -> R) async throws(StoreError) -> T) async throws(StoreError) -> T {
+    static func escaping<A, R, T>(
+        _ closure: @Sendable (A) throws -> R,
+        _ body: (@escaping @Sendable (A) throws -> R) async throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
         do {
             return try await withoutActuallyEscaping(closure) { escapable in
                 do { return try await body(escapable) } catch { throw error }

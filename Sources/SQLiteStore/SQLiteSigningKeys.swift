@@ -28,13 +28,18 @@ extension SQLiteSecretStore: SigningKeyStore {
         }
     }
 
-    public func withSigner<T: Sendable>(owner: String, name: String,
-                                        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T) async throws -> T {
+    public func withSigner<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T
+    ) async throws -> T {
         // One read transaction (cached statements: every signed delivery comes here).
         let (secret, key) = try await read { db in
-            (try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name]).map(Self.secret),
-             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?"), arguments: [owner, name])
-                .map(Self.signingKey))
+            (
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name]).map(
+                    Self.secret),
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?"), arguments: [owner, name])
+                    .map(Self.signingKey)
+            )
         }
         return try await body(secret, key)
     }
@@ -45,14 +50,18 @@ extension SQLiteSecretStore: SigningKeyStore {
         }
     }
 
-    public func updateSigningKey(owner: String, name: String,
-                                 _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError)
-        -> StoredSigningKey {
+    public func updateSigningKey(
+        owner: String, name: String,
+        _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey
+    ) async throws(StoreError)
+        -> StoredSigningKey
+    {
         let escaping: @Sendable (StoredSigningKey) throws -> StoredSigningKey = { key in try change(key) }
         return try await Self.escaping(escaping) { change throws(StoreError) in
             try await self.committer.write { db throws(StoreError) in
                 try Self.guarded {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
+                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?", arguments: [owner, name])
+                    else {
                         throw StoreError.notFound
                     }
                     let changed = try change(Self.signingKey(row))
@@ -74,28 +83,36 @@ extension SQLiteSecretStore: SigningKeyStore {
 
     public func dueSigningKeys(now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT owner, name FROM (
-                    SELECT owner, name, next_rotation_at AS at FROM signing_keys WHERE next_rotation_at <= ?
-                    UNION SELECT owner, name, previous_valid_until AS at FROM signing_keys WHERE previous_valid_until <= ?)
-                GROUP BY owner, name ORDER BY MIN(at) LIMIT ?
-                """, arguments: [now, now, limit]).map { (owner: $0["owner"], name: $0["name"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT owner, name FROM (
+                        SELECT owner, name, next_rotation_at AS at FROM signing_keys WHERE next_rotation_at <= ?
+                        UNION SELECT owner, name, previous_valid_until AS at FROM signing_keys WHERE previous_valid_until <= ?)
+                    GROUP BY owner, name ORDER BY MIN(at) LIMIT ?
+                    """, arguments: [now, now, limit]
+            ).map { (owner: $0["owner"], name: $0["name"]) }
         }
     }
 
     public func nextSigningKeyRotation() async throws(StoreError) -> Int64? {
         try await read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT MIN(at) FROM (SELECT MIN(next_rotation_at) AS at FROM signing_keys UNION ALL SELECT MIN(previous_valid_until) FROM signing_keys)
-                """)
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(at) FROM (SELECT MIN(next_rotation_at) AS at FROM signing_keys UNION ALL SELECT MIN(previous_valid_until) FROM signing_keys)
+                    """)
         }
     }
 
     public func signingKeyNames(after cursor: (owner: String, name: String)?, limit: Int) async throws(StoreError)
-        -> [(owner: String, name: String)] {
+        -> [(owner: String, name: String)]
+    {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT owner, name FROM signing_keys WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT ?",
-                             arguments: [cursor?.owner ?? "", cursor?.name ?? "", limit]).map { (owner: $0["owner"], name: $0["name"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT owner, name FROM signing_keys WHERE (owner, name) > (?, ?) ORDER BY owner, name LIMIT ?",
+                arguments: [cursor?.owner ?? "", cursor?.name ?? "", limit]
+            ).map { (owner: $0["owner"], name: $0["name"]) }
         }
     }
 
@@ -103,8 +120,9 @@ extension SQLiteSecretStore: SigningKeyStore {
         func bytes(_ column: String) -> [UInt8]? { (row[column] as Data?).map { [UInt8]($0) } }
         var previous: StoredSigningKey.Previous?
         if let version: Int64 = row["previous_version"], let sealed = bytes("previous_sealed"), let publicKey = bytes("previous_public_key") {
-            previous = .init(version: version, sealed: sealed, publicKey: publicKey, validFrom: row["previous_valid_from"] ?? 0,
-                             validUntil: row["previous_valid_until"] ?? 0)
+            previous = .init(
+                version: version, sealed: sealed, publicKey: publicKey, validFrom: row["previous_valid_from"] ?? 0,
+                validUntil: row["previous_valid_until"] ?? 0)
         }
         var next: StoredSigningKey.Next?
         if let version: Int64 = row["next_version"], let sealed = bytes("next_sealed"), let publicKey = bytes("next_public_key") {
@@ -121,10 +139,12 @@ extension SQLiteSecretStore: SigningKeyStore {
     }
 
     static func writeSigningKey(_ db: Database, _ key: StoredSigningKey, insert: Bool) throws {
-        let columns = ["version", "sealed", "public_key", "created_at", "valid_from", "rotated_at", "last_rotation_manual",
-                       "previous_version", "previous_sealed", "previous_public_key", "previous_valid_from", "previous_valid_until",
-                       "next_version", "next_sealed", "next_public_key", "next_announced_at",
-                       "overlap_seconds", "interval_days", "minute_of_day", "next_rotation_at", "last_status", "last_message"]
+        let columns = [
+            "version", "sealed", "public_key", "created_at", "valid_from", "rotated_at", "last_rotation_manual",
+            "previous_version", "previous_sealed", "previous_public_key", "previous_valid_from", "previous_valid_until",
+            "next_version", "next_sealed", "next_public_key", "next_announced_at",
+            "overlap_seconds", "interval_days", "minute_of_day", "next_rotation_at", "last_status", "last_message",
+        ]
         let values: [(any DatabaseValueConvertible)?] = [
             key.version, Data(key.sealed), Data(key.publicKey), key.createdAt, key.validFrom, key.rotatedAt,
             key.lastRotationManual.map { $0 ? 1 : 0 },
@@ -135,11 +155,14 @@ extension SQLiteSecretStore: SigningKeyStore {
         ]
         if insert {
             let all = ["owner", "name"] + columns
-            try db.execute(sql: "INSERT INTO signing_keys (\(all.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))",
-                           arguments: StatementArguments([key.owner, key.name] + values))
+            try db.execute(
+                sql:
+                    "INSERT INTO signing_keys (\(all.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))",
+                arguments: StatementArguments([key.owner, key.name] + values))
         } else {
-            try db.execute(sql: "UPDATE signing_keys SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE owner = ? AND name = ?",
-                           arguments: StatementArguments(values + [key.owner, key.name]))
+            try db.execute(
+                sql: "UPDATE signing_keys SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE owner = ? AND name = ?",
+                arguments: StatementArguments(values + [key.owner, key.name]))
         }
     }
 }

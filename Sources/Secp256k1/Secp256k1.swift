@@ -7,7 +7,7 @@ public enum Secp256k1 {
     /// A context for signing and verification. libsecp256k1 contexts are safe to share once created.
     nonisolated(unsafe) static let context: OpaquePointer = {
         guard let context = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE)) else {
-            fatalError("libsecp256k1: cannot create a context") // Only on allocation failure at start.
+            fatalError("libsecp256k1: cannot create a context")  // Only on allocation failure at start.
         }
         var seed = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()

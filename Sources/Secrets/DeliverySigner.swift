@@ -38,8 +38,10 @@ extension SecretService {
     /// meanwhile, in this process (the ``fence``, which secrets and signing keys share) or on any replica (the
     /// rows held by ``SigningKeyStore/withSigner(owner:name:_:)``). Keep `body` short and bounded: a rotation
     /// waits for it. Throws ``DeliverySignerError``; errors of `body` pass through.
-    public func withDeliverySigner<T: Sendable>(owner: String, name: String, signingKeys: SigningKeyService,
-                                                _ body: @Sendable (DeliverySigner) async throws -> T) async throws -> T {
+    public func withDeliverySigner<T: Sendable>(
+        owner: String, name: String, signingKeys: SigningKeyService,
+        _ body: @Sendable (DeliverySigner) async throws -> T
+    ) async throws -> T {
         do {
             return try await fence.withShared(owner: owner, name: name) {
                 try await signingKeys.store.withSigner(owner: owner, name: name) { secret, key in

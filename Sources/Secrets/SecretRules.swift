@@ -114,9 +114,14 @@ public enum SecretRules {
     /// A rotation: version v + 1 sealed by `seal`, the previous token kept for the overlap (policy's unless
     /// given), refused inside a live overlap unless forced, refused past the absolute expiry, and by a token
     /// only while that token is current and unexpired.
-    public static func rotate(_ secret: StoredSecret, _ request: RotationRequest, at now: Int64, fingerprint: [UInt8]?,
-                              seal: (_ version: Int64) throws -> [UInt8]) throws(StoreError) -> SecretChange {
-        var (row, events) = { let c = settle(secret, at: now); return (c.secret, c.events) }()
+    public static func rotate(
+        _ secret: StoredSecret, _ request: RotationRequest, at now: Int64, fingerprint: [UInt8]?,
+        seal: (_ version: Int64) throws -> [UInt8]
+    ) throws(StoreError) -> SecretChange {
+        var (row, events) = {
+            let c = settle(secret, at: now)
+            return (c.secret, c.events)
+        }()
         if let expected = request.expectedFingerprints {
             guard let fingerprint = row.fingerprint, expected.contains(where: { Sodium.constantTimeEqual($0, fingerprint) }) else { throw .stale }
         }
@@ -127,7 +132,8 @@ public enum SecretRules {
             events.append(event(row, .previousRevoked, at: now, by: request.by))
         }
         guard row.version < Int64.max else { throw .unavailable("rotate: version out of range") }
-        let overlap = row.expiredAt == nil ? min(max(request.overlapSeconds ?? row.policy.overlapSeconds ?? 0, 0), RotationPolicy.overlapRange.upperBound) : 0
+        let overlap =
+            row.expiredAt == nil ? min(max(request.overlapSeconds ?? row.policy.overlapSeconds ?? 0, 0), RotationPolicy.overlapRange.upperBound) : 0
         let next = row.version + 1
         let sealed: [UInt8]
         do {

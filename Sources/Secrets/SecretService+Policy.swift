@@ -13,7 +13,9 @@ public struct SecretState: Sendable, Equatable {
 extension SecretService {
     /// Ends `name`'s overlap now: from the moment this returns nothing is signed with the previous token, in
     /// this process or on any replica (the same fence as a rotation). Returns the secret and when it happened.
-    public func revokePrevious(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (secret: StoredSecret, revokedAt: Int64) {
+    public func revokePrevious(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (
+        secret: StoredSecret, revokedAt: Int64
+    ) {
         let change = try await write(owner: owner, name: name) { secret, now throws(StoreError) in
             try SecretRules.revokePrevious(secret, at: now, by: by)
         }
@@ -22,13 +24,16 @@ extension SecretService {
 
     /// Replaces `name`'s policy. Ranges: overlap 0–86,400 s, rotation period 60–31,536,000 s, an absolute
     /// expiry in the future. Fenced like a rotation: a policy that expires the secret now holds from its return.
-    public func setPolicy(owner: String, name: String, _ policy: RotationPolicy, by: RotationActor = .account) async throws(SecretServiceError) -> StoredSecret {
+    public func setPolicy(owner: String, name: String, _ policy: RotationPolicy, by: RotationActor = .account) async throws(SecretServiceError)
+        -> StoredSecret
+    {
         let at = clock()
         if let overlap = policy.overlapSeconds, !RotationPolicy.overlapRange.contains(overlap) {
             throw .invalidRequest("overlapSeconds must be 0 to \(RotationPolicy.overlapRange.upperBound)")
         }
         if let period = policy.rotationPeriodSeconds, !RotationPolicy.rotationPeriodRange.contains(period) {
-            throw .invalidRequest("rotationPeriodSeconds must be \(RotationPolicy.rotationPeriodRange.lowerBound) to \(RotationPolicy.rotationPeriodRange.upperBound)")
+            throw .invalidRequest(
+                "rotationPeriodSeconds must be \(RotationPolicy.rotationPeriodRange.lowerBound) to \(RotationPolicy.rotationPeriodRange.upperBound)")
         }
         if let expiresAt = policy.expiresAt, expiresAt <= at {
             throw .invalidRequest("expiresAt must be in the future")
@@ -53,11 +58,12 @@ extension SecretService {
     static func state(of secret: StoredSecret, at now: Int64) -> SecretState {
         let status = secret.status(at: now)
         let previous = secret.livePrevious(at: now)
-        let message: String? = switch status {
-        case .expired: "expired at \(iso8601(secret.expiresAt ?? now)): \(expiryReason(secret)); it signs nothing until it is rotated"
-        case .overlapping: previous.map { "the previous token (version \($0.version)) also signs until \(iso8601($0.validUntil))" }
-        case .active: nil
-        }
+        let message: String? =
+            switch status {
+            case .expired: "expired at \(iso8601(secret.expiresAt ?? now)): \(expiryReason(secret)); it signs nothing until it is rotated"
+            case .overlapping: previous.map { "the previous token (version \($0.version)) also signs until \(iso8601($0.validUntil))" }
+            case .active: nil
+            }
         return SecretState(secret: secret, status: status, previousValidUntil: previous?.validUntil, message: message)
     }
 

@@ -14,8 +14,9 @@ extension SecretService {
             throw SecretServiceError(error, name: "")
         }
         guard let found, let stored = SealedToken.open(found, keys: keys),
-              Sodium.constantTimeEqual(Array(stored.text.utf8), Array(text.utf8)),
-              !found.isExpired(at: clock()) else { throw .invalidToken }
+            Sodium.constantTimeEqual(Array(stored.text.utf8), Array(text.utf8)),
+            !found.isExpired(at: clock())
+        else { throw .invalidToken }
         return found
     }
 
@@ -24,8 +25,9 @@ extension SecretService {
     public func rotate(presenting text: String) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
         let found = try await secret(presenting: text)
         do {
-            return try await rotate(owner: found.owner, name: found.name,
-                                    request: RotationRequest(by: .token, expectedFingerprints: TokenFingerprint.candidates(text: text, keys: keys)))
+            return try await rotate(
+                owner: found.owner, name: found.name,
+                request: RotationRequest(by: .token, expectedFingerprints: TokenFingerprint.candidates(text: text, keys: keys)))
         } catch {
             if case .notFound = error { throw .invalidToken }
             throw error

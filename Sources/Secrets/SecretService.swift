@@ -71,13 +71,17 @@ public struct SecretService: Sendable {
 
     /// Opens the service after checking the master key against the store: a mismatch throws
     /// ``SecretServiceError/wrongMasterKey``. An empty store records a check value for the key.
-    public static func open(store: any SecretStore, keys: MasterKeyRing, maxPerOwner: Int = 100,
-                            clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds)
-        async throws(SecretServiceError) -> SecretService {
+    public static func open(
+        store: any SecretStore, keys: MasterKeyRing, maxPerOwner: Int = 100,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+    )
+        async throws(SecretServiceError) -> SecretService
+    {
         do {
             if let check = try await store.metadata(checkKey) {
                 guard let text = SealedToken.open(check, associatedData: checkAssociatedData, keys: keys),
-                      Sodium.constantTimeEqual(text, checkText) else { throw SecretServiceError.wrongMasterKey }
+                    Sodium.constantTimeEqual(text, checkText)
+                else { throw SecretServiceError.wrongMasterKey }
             } else {
                 try await store.setMetadata(checkKey, SealedToken.seal(checkText, associatedData: checkAssociatedData, key: keys.current))
             }
@@ -98,8 +102,10 @@ public struct SecretService: Sendable {
         let token = SigningToken.generate()
         let keys = self.keys
         do {
-            let secret = try await store.create(owner: owner, name: name, at: clock(), maxPerOwner: maxPerOwner,
-                                                fingerprint: TokenFingerprint.of(token, key: keys.current)) { version in
+            let secret = try await store.create(
+                owner: owner, name: name, at: clock(), maxPerOwner: maxPerOwner,
+                fingerprint: TokenFingerprint.of(token, key: keys.current)
+            ) { version in
                 SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
             }
             return (token, secret)
@@ -111,7 +117,9 @@ public struct SecretService: Sendable {
     /// wisp.place's rotation: replaces the token of `name`, killing every earlier one (no overlap, and a live
     /// overlap is ended). Returns only after the new token is durably committed, from which moment the old one
     /// is never used again (see ``rotate(owner:name:request:)``).
-    public func rotate(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
+    public func rotate(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (
+        token: SigningToken, secret: StoredSecret
+    ) {
         try await rotate(owner: owner, name: name, request: RotationRequest(overlapSeconds: 0, force: true, by: by))
     }
 
@@ -119,7 +127,9 @@ public struct SecretService: Sendable {
     /// durably committed. The commit waits (in this process, through the ``fence``; on other replicas, through
     /// the store's row lock) until every request already signed with a token this rotation ends has started
     /// being written, and every signing after it reads the new state.
-    public func rotate(owner: String, name: String, request: RotationRequest) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
+    public func rotate(owner: String, name: String, request: RotationRequest) async throws(SecretServiceError) -> (
+        token: SigningToken, secret: StoredSecret
+    ) {
         if let overlap = request.overlapSeconds, !RotationPolicy.overlapRange.contains(overlap) {
             throw .invalidRequest("overlapSeconds must be 0 to \(RotationPolicy.overlapRange.upperBound)")
         }
@@ -136,8 +146,10 @@ public struct SecretService: Sendable {
 
     /// Runs one fenced store update of `name`. `change` gets the row and the time read *under* the fence and the
     /// row lock, so a write's time is when it took effect (a rotation that waited for signers gets its full overlap).
-    func write(owner: String, name: String,
-               _ change: @escaping @Sendable (StoredSecret, _ now: Int64) throws(StoreError) -> SecretChange) async throws(SecretServiceError) -> SecretChange {
+    func write(
+        owner: String, name: String,
+        _ change: @escaping @Sendable (StoredSecret, _ now: Int64) throws(StoreError) -> SecretChange
+    ) async throws(SecretServiceError) -> SecretChange {
         let (store, clock) = (self.store, self.clock)
         let result: Result<SecretChange, StoreError> = await fence.withExclusive(owner: owner, name: name) {
             do throws(StoreError) {
@@ -174,8 +186,10 @@ public struct SecretService: Sendable {
     /// ``fence``) or on any replica (the store's ``SecretStore/withCurrent(owner:name:_:)``). Keep `body` short
     /// and bounded: a rotation waits for it. An expired secret signs nothing: ``SecretServiceError/expired(_:at:reason:)``.
     /// Throws ``SecretServiceError`` for the secret; errors of `body` pass through.
-    public func withSigningToken<T: Sendable>(owner: String, name: String,
-                                              _ body: @Sendable (SigningKeys) async throws -> T) async throws -> T {
+    public func withSigningToken<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (SigningKeys) async throws -> T
+    ) async throws -> T {
         let store = self.store
         return try await fence.withShared(owner: owner, name: name) {
             try await store.withCurrent(owner: owner, name: name) { secret in
@@ -250,7 +264,8 @@ public struct SecretService: Sendable {
                 let sealed = SealedToken.seal(token, owner: secret.owner, name: secret.name, version: secret.version, key: keys.current)
                 var previousSealed: [UInt8]?
                 if let previous = secret.previous {
-                    guard let old = SealedToken.open(previous.sealed, owner: secret.owner, name: secret.name, version: previous.version, keys: keys) else {
+                    guard let old = SealedToken.open(previous.sealed, owner: secret.owner, name: secret.name, version: previous.version, keys: keys)
+                    else {
                         throw SecretServiceError.undecryptable(secret.name)
                     }
                     previousSealed = SealedToken.seal(old, owner: secret.owner, name: secret.name, version: previous.version, key: keys.current)

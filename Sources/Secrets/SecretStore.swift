@@ -25,9 +25,11 @@ public struct StoredSecret: Sendable, Equatable {
     /// A keyed fingerprint of the current token (see ``TokenFingerprint``): how a presented token finds its secret.
     public var fingerprint: [UInt8]?
 
-    public init(owner: String, name: String, version: Int64, sealed: [UInt8], createdAt: Int64, rotatedAt: Int64?,
-                previous: PreviousToken? = nil, policy: RotationPolicy = RotationPolicy(), lastRotationBy: RotationActor? = nil,
-                expiredAt: Int64? = nil, fingerprint: [UInt8]? = nil) {
+    public init(
+        owner: String, name: String, version: Int64, sealed: [UInt8], createdAt: Int64, rotatedAt: Int64?,
+        previous: PreviousToken? = nil, policy: RotationPolicy = RotationPolicy(), lastRotationBy: RotationActor? = nil,
+        expiredAt: Int64? = nil, fingerprint: [UInt8]? = nil
+    ) {
         self.owner = owner
         self.name = name
         self.version = version
@@ -157,19 +159,25 @@ public protocol SecretStore: Sendable {
 
     /// Inserts version 1 of a new secret, unless the name exists (`alreadyExists`) or the owner is at
     /// `maxPerOwner` (`limitReached`); checked and written atomically.
-    func create(owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
-                seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret
+    func create(
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        seal: @Sendable (_ version: Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret
 
     /// Locks the secret's row (no other write of it, on any replica, commits meanwhile), hands the row to
     /// `change` and writes what it returns, with its events, in one transaction; returns what was written. A
     /// ``StoreError`` thrown by `change` aborts the write and is rethrown as it is; `notFound` without a row.
-    func update(owner: String, name: String,
-                _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange) async throws(StoreError) -> SecretChange
+    func update(
+        owner: String, name: String,
+        _ change: @Sendable (StoredSecret) throws(StoreError) -> SecretChange
+    ) async throws(StoreError) -> SecretChange
 
     /// Deletes the secret (its sealed tokens are gone at once), appending `events(row)` and then `deleted`;
     /// returns the version it had.
-    func delete(owner: String, name: String, at: Int64, by: RotationActor?,
-                events: @Sendable (StoredSecret) -> [AuditEvent]) async throws(StoreError) -> Int64
+    func delete(
+        owner: String, name: String, at: Int64, by: RotationActor?,
+        events: @Sendable (StoredSecret) -> [AuditEvent]
+    ) async throws(StoreError) -> Int64
 
     /// The current secret, read from the database (no cache), or nil.
     func current(owner: String, name: String) async throws(StoreError) -> StoredSecret?
@@ -181,8 +189,10 @@ public protocol SecretStore: Sendable {
     /// replica sharing this store. Store failures are thrown as ``StoreError``; errors of `body` pass
     /// through. The default (one process per database, as with SQLite) just reads: the in-process
     /// ``SigningFence`` orders signing and writes there.
-    func withCurrent<T: Sendable>(owner: String, name: String,
-                                  _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T
+    func withCurrent<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (StoredSecret?) async throws -> T
+    ) async throws -> T
 
     /// The owner's secrets by name, after `cursor` (a name), at most `limit`.
     func list(owner: String, after cursor: String?, limit: Int) async throws(StoreError) -> [SecretSummary]
@@ -213,20 +223,26 @@ public protocol SecretStore: Sendable {
 }
 
 extension SecretStore {
-    public func withCurrent<T: Sendable>(owner: String, name: String,
-                                         _ body: @Sendable (StoredSecret?) async throws -> T) async throws -> T {
+    public func withCurrent<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (StoredSecret?) async throws -> T
+    ) async throws -> T {
         try await body(current(owner: owner, name: name))
     }
 
     /// ``create(owner:name:at:maxPerOwner:fingerprint:seal:)`` without a fingerprint.
-    public func create(owner: String, name: String, at: Int64, maxPerOwner: Int,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+    public func create(
+        owner: String, name: String, at: Int64, maxPerOwner: Int,
+        seal: @Sendable (_ version: Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret {
         try await create(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: nil, seal: seal)
     }
 
     /// wisp.place's rotation: stores `seal(v + 1)` as version v + 1 and kills every earlier token (no overlap).
-    public func rotate(owner: String, name: String, at: Int64,
-                       seal: @Sendable (_ version: Int64) throws -> [UInt8]) async throws(StoreError) -> StoredSecret {
+    public func rotate(
+        owner: String, name: String, at: Int64,
+        seal: @Sendable (_ version: Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret {
         try await update(owner: owner, name: name) { secret throws(StoreError) in
             try SecretRules.rotate(secret, RotationRequest(overlapSeconds: 0, force: true, by: .account), at: at, fingerprint: nil, seal: seal)
         }.secret

@@ -64,10 +64,12 @@ public struct StoredSigningKey: Sendable, Equatable {
         }
     }
 
-    public init(owner: String, name: String, version: Int64, sealed: [UInt8], publicKey: [UInt8], createdAt: Int64, validFrom: Int64,
-                rotatedAt: Int64? = nil, lastRotationManual: Bool? = nil, previous: Previous? = nil, next: Next? = nil,
-                overlapSeconds: Int64 = 0, schedule: SigningKeySchedule? = nil, nextRotationAt: Int64? = nil,
-                lastStatus: String? = nil, lastMessage: String? = nil) {
+    public init(
+        owner: String, name: String, version: Int64, sealed: [UInt8], publicKey: [UInt8], createdAt: Int64, validFrom: Int64,
+        rotatedAt: Int64? = nil, lastRotationManual: Bool? = nil, previous: Previous? = nil, next: Next? = nil,
+        overlapSeconds: Int64 = 0, schedule: SigningKeySchedule? = nil, nextRotationAt: Int64? = nil,
+        lastStatus: String? = nil, lastMessage: String? = nil
+    ) {
         self.owner = owner
         self.name = name
         self.version = version
@@ -107,7 +109,8 @@ public struct SigningKeySchedule: Sendable, Equatable {
     public static func minuteOfDay(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count == 5, bytes[2] == UInt8(ascii: ":"),
-              [0, 1, 3, 4].allSatisfy({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }) else { return nil }
+            [0, 1, 3, 4].allSatisfy({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 })
+        else { return nil }
         let hour = Int64(bytes[0] - 0x30) * 10 + Int64(bytes[1] - 0x30)
         let minute = Int64(bytes[3] - 0x30) * 10 + Int64(bytes[4] - 0x30)
         guard hour < 24, minute < 60 else { return nil }
@@ -116,7 +119,8 @@ public struct SigningKeySchedule: Sendable, Equatable {
 
     /// `hh:mm` of `minuteOfDay`.
     public static func text(minuteOfDay: Int64) -> String {
-        let hour = minuteOfDay / 60, minute = minuteOfDay % 60
+        let hour = minuteOfDay / 60
+        let minute = minuteOfDay % 60
         return (hour < 10 ? "0" : "") + String(hour) + ":" + (minute < 10 ? "0" : "") + String(minute)
     }
 
@@ -144,16 +148,20 @@ public protocol SigningKeyStore: Sendable {
     func signingKeys(owner: String) async throws(StoreError) -> [StoredSigningKey]
     /// Locks the row, hands it to `change` and stores what it returns; `notFound` without a row. An error of
     /// `change` aborts the write and is rethrown.
-    func updateSigningKey(owner: String, name: String,
-                          _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError) -> StoredSigningKey
+    func updateSigningKey(
+        owner: String, name: String,
+        _ change: @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey
+    ) async throws(StoreError) -> StoredSigningKey
     /// Deletes the key (its sealed seeds are gone at once); `notFound` without one.
     func deleteSigningKey(owner: String, name: String) async throws(StoreError)
     /// Reads the secret and the signing key named `name` (an account has at most one of the two) in one read, and
     /// runs `body` with them while holding both rows against writes on every replica (PostgreSQL: `FOR SHARE` until
     /// `body` returns; SQLite has one process, whose ``SigningFence`` does it). What signs a delivery is decided
     /// here, once. Store failures are ``StoreError``; errors of `body` pass through.
-    func withSigner<T: Sendable>(owner: String, name: String,
-                                 _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T) async throws -> T
+    func withSigner<T: Sendable>(
+        owner: String, name: String,
+        _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T
+    ) async throws -> T
     /// Keys whose scheduled rotation is due at `now`, or whose previous key's overlap has ended (its sealed seed
     /// is then removed), oldest first, at most `limit`.
     func dueSigningKeys(now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)]

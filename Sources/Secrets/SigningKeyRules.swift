@@ -16,8 +16,10 @@ public enum SigningKeyRules {
     /// two keys sign: a previous key still in its overlap is retired now. With a schedule the next rotation is
     /// set one interval on from `scheduledFor` (the due time of a scheduled rotation, so the time of day does
     /// not drift) and its key is announced at once.
-    public static func rotate(_ key: StoredSigningKey, overlapSeconds: Int64?, manual: Bool, at now: Int64, scheduledFor: Int64? = nil,
-                              make: (Int64) throws(StoreError) -> Material) throws(StoreError) -> StoredSigningKey {
+    public static func rotate(
+        _ key: StoredSigningKey, overlapSeconds: Int64?, manual: Bool, at now: Int64, scheduledFor: Int64? = nil,
+        make: (Int64) throws(StoreError) -> Material
+    ) throws(StoreError) -> StoredSigningKey {
         var key = settle(key, at: now)
         let overlap = overlapSeconds ?? key.overlapSeconds
         let version = key.version + 1
@@ -27,7 +29,8 @@ public enum SigningKeyRules {
         } else {
             incoming = try make(version)
         }
-        key.previous = overlap > 0
+        key.previous =
+            overlap > 0
             ? .init(version: key.version, sealed: key.sealed, publicKey: key.publicKey, validFrom: key.validFrom, validUntil: now + overlap * 1000)
             : nil
         key.version = version
@@ -52,8 +55,10 @@ public enum SigningKeyRules {
 
     /// Sets (or with nil removes) the schedule, counting the interval from `now`; the next key is announced (if it
     /// was not yet). `overlapSeconds`, if given, becomes the key's overlap.
-    public static func setSchedule(_ key: StoredSigningKey, _ schedule: SigningKeySchedule?, overlapSeconds: Int64?, at now: Int64,
-                                   make: (Int64) throws(StoreError) -> Material) throws(StoreError) -> StoredSigningKey {
+    public static func setSchedule(
+        _ key: StoredSigningKey, _ schedule: SigningKeySchedule?, overlapSeconds: Int64?, at now: Int64,
+        make: (Int64) throws(StoreError) -> Material
+    ) throws(StoreError) -> StoredSigningKey {
         var key = settle(key, at: now)
         if let overlapSeconds { key.overlapSeconds = overlapSeconds }
         key.schedule = schedule
@@ -78,8 +83,11 @@ public enum SigningKeyRules {
     /// rotation, when there is one), the previous key while its overlap lasts, and the announced next key (from
     /// its scheduled rotation; without a schedule, from its announcement: the account may rotate at any time).
     public static func published(_ key: StoredSigningKey, at now: Int64) -> [PublishedSigningKey] {
-        var keys = [PublishedSigningKey(publicKey: key.publicKey, validFrom: key.validFrom,
-                                        validUntil: key.nextRotationAt.map { $0 + key.overlapSeconds * 1000 })]
+        var keys = [
+            PublishedSigningKey(
+                publicKey: key.publicKey, validFrom: key.validFrom,
+                validUntil: key.nextRotationAt.map { $0 + key.overlapSeconds * 1000 })
+        ]
         if let previous = key.livePrevious(at: now) {
             keys.append(.init(publicKey: previous.publicKey, validFrom: previous.validFrom, validUntil: previous.validUntil))
         }

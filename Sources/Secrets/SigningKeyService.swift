@@ -45,8 +45,10 @@ public struct SigningKeyService: Sendable {
     let fence: SigningFence
     public static let maxOverlapSeconds: Int64 = 86_400
 
-    public init(store: any SigningKeyStore, keys: MasterKeyRing, maxPerOwner: Int = 100, fence: SigningFence = SigningFence(),
-                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    public init(
+        store: any SigningKeyStore, keys: MasterKeyRing, maxPerOwner: Int = 100, fence: SigningFence = SigningFence(),
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+    ) {
         self.store = store
         self.keys = keys
         self.maxPerOwner = maxPerOwner
@@ -66,8 +68,10 @@ public struct SigningKeyService: Sendable {
         var seed = Sodium.randomBytes(Sodium.Ed25519.seedBytes)
         defer { Sodium.wipe(&seed) }
         let pair = Sodium.Ed25519.keyPair(seed: seed)!  // 32 bytes: always a key pair
-        return (SealedToken.seal(seed, associatedData: Self.associatedData(owner: owner, name: name, version: version), key: keys.current),
-                pair.publicKey)
+        return (
+            SealedToken.seal(seed, associatedData: Self.associatedData(owner: owner, name: name, version: version), key: keys.current),
+            pair.publicKey
+        )
     }
 
     public func create(owner: String, name: String) async throws(SigningKeyError) -> StoredSigningKey {
@@ -75,8 +79,9 @@ public struct SigningKeyService: Sendable {
         let (sealed, publicKey) = material(owner: owner, name: name, version: 1)
         // The next key is announced from the start: a rotation always promotes a key receivers could have fetched.
         let next = material(owner: owner, name: name, version: 2)
-        let key = StoredSigningKey(owner: owner, name: name, version: 1, sealed: sealed, publicKey: publicKey, createdAt: now, validFrom: now,
-                                   next: .init(version: 2, sealed: next.sealed, publicKey: next.publicKey, announcedAt: now))
+        let key = StoredSigningKey(
+            owner: owner, name: name, version: 1, sealed: sealed, publicKey: publicKey, createdAt: now, validFrom: now,
+            next: .init(version: 2, sealed: next.sealed, publicKey: next.publicKey, announcedAt: now))
         do {
             try await store.createSigningKey(key, maxPerOwner: maxPerOwner)
         } catch {
@@ -136,7 +141,8 @@ public struct SigningKeyService: Sendable {
 
     /// Sets the rotation schedule (nil: none) and, if given, the overlap rotations keep.
     public func setSchedule(owner: String, name: String, _ schedule: SigningKeySchedule?, overlapSeconds: Int64?) async throws(SigningKeyError)
-        -> StoredSigningKey {
+        -> StoredSigningKey
+    {
         if let schedule, !SigningKeySchedule.intervalDays.contains(schedule.intervalDays) {
             throw .invalidRequest("intervalDays must be 1–365, not \(schedule.intervalDays)")
         }
@@ -169,7 +175,8 @@ public struct SigningKeyService: Sendable {
         guard let current = open(key.sealed, owner: key.owner, name: key.name, version: key.version) else { throw .undecryptable(key.name) }
         var seeds = [current]
         if let previous = key.livePrevious(at: clock()),
-           let seed = open(previous.sealed, owner: key.owner, name: key.name, version: previous.version) {
+            let seed = open(previous.sealed, owner: key.owner, name: key.name, version: previous.version)
+        {
             seeds.append(seed)
         }
         return seeds
@@ -202,7 +209,10 @@ public struct SigningKeyService: Sendable {
         return rotated
     }
 
-    enum DueOutcome { case rotated, settled, notDue, failed(seen: (version: Int64, nextRotationAt: Int64?)) }
+    enum DueOutcome {
+        case rotated, settled, notDue
+        case failed(seen: (version: Int64, nextRotationAt: Int64?))
+    }
 
     func rotateIfDue(owner: String, name: String, now: Int64) async -> DueOutcome {
         let seen = Seen()
@@ -266,18 +276,23 @@ public struct SigningKeyService: Sendable {
         }
         key.sealed = try again(key.sealed, key.version)
         if let previous = key.previous {
-            key.previous = .init(version: previous.version, sealed: try again(previous.sealed, previous.version), publicKey: previous.publicKey,
-                                 validFrom: previous.validFrom, validUntil: previous.validUntil)
+            key.previous = .init(
+                version: previous.version, sealed: try again(previous.sealed, previous.version), publicKey: previous.publicKey,
+                validFrom: previous.validFrom, validUntil: previous.validUntil)
         }
         if let next = key.next {
-            key.next = .init(version: next.version, sealed: try again(next.sealed, next.version), publicKey: next.publicKey, announcedAt: next.announcedAt)
+            key.next = .init(
+                version: next.version, sealed: try again(next.sealed, next.version), publicKey: next.publicKey, announcedAt: next.announcedAt)
         }
         return key
     }
 
-    private func update(owner: String, name: String,
-                        _ change: @escaping @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(SigningKeyError)
-        -> StoredSigningKey {
+    private func update(
+        owner: String, name: String,
+        _ change: @escaping @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey
+    ) async throws(SigningKeyError)
+        -> StoredSigningKey
+    {
         do {
             return try await exclusively(owner: owner, name: name, change)
         } catch {
@@ -289,9 +304,12 @@ public struct SigningKeyService: Sendable {
 extension SigningKeyService {
     /// One locked update of the key, holding it exclusively in this process's fence: signers that hold it finish
     /// writing their request heads first, and later ones read the key as this update leaves it.
-    func exclusively(owner: String, name: String,
-                     _ change: @escaping @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey) async throws(StoreError)
-        -> StoredSigningKey {
+    func exclusively(
+        owner: String, name: String,
+        _ change: @escaping @Sendable (StoredSigningKey) throws(StoreError) -> StoredSigningKey
+    ) async throws(StoreError)
+        -> StoredSigningKey
+    {
         let store = self.store
         let result: Result<StoredSigningKey, StoreError> = await fence.withExclusive(owner: owner, name: name) {
             do throws(StoreError) {

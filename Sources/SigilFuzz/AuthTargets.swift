@@ -45,12 +45,16 @@ struct AuthFixture: Sendable {
     func seedTokens() -> [String] {
         var tokens: [String] = []
         for (alg, iss) in [("ES256K", Self.k256DID), ("ES256", Self.p256DID)] {
-            let good: [String: JSONValue] = ["iss": .string(iss), "aud": .string(Self.service), "lxm": "place.wisp.v2.secret.list",
-                                              "iat": .integer(Self.now), "exp": .integer(Self.now + 60), "jti": .string("seed-\(alg)")]
+            let good: [String: JSONValue] = [
+                "iss": .string(iss), "aud": .string(Self.service), "lxm": "place.wisp.v2.secret.list",
+                "iat": .integer(Self.now), "exp": .integer(Self.now + 60), "jti": .string("seed-\(alg)"),
+            ]
             tokens.append(sign(.object(good), alg: alg))
             tokens.append(sign(.object(good), alg: alg, header: ["kid": "#atproto"]))
-            for (claim, value) in [("exp", JSONValue.integer(Self.now - 100)), ("iat", .integer(Int64.min)), ("lxm", "other.method"),
-                                   ("aud", "did:web:elsewhere"), ("nbf", .integer(Self.now + 1000)), ("exp", .number(1e300))] {
+            for (claim, value) in [
+                ("exp", JSONValue.integer(Self.now - 100)), ("iat", .integer(Int64.min)), ("lxm", "other.method"),
+                ("aud", "did:web:elsewhere"), ("nbf", .integer(Self.now + 1000)), ("exp", .number(1e300)),
+            ] {
                 var claims = good
                 claims[claim] = value
                 tokens.append(sign(.object(claims), alg: alg))
@@ -92,14 +96,17 @@ enum AuthTargets {
     /// cannot forge the fixture's signatures, so only (mutations of) signed seeds can verify; those must then
     /// carry claims within policy.
     static func verifier(_ auth: AuthFixture) -> FuzzTarget {
-        FuzzTarget(name: "jwt", summary: "service JWT parsing and verification: no crash; what verifies is within policy",
-                   seeds: { auth.seedTokens().map { Array($0.utf8) } }) { input in
+        FuzzTarget(
+            name: "jwt", summary: "service JWT parsing and verification: no crash; what verifies is within policy",
+            seeds: { auth.seedTokens().map { Array($0.utf8) } }
+        ) { input in
             let token = String(decoding: input, as: UTF8.self)
             switch auth.verify(token, lxm: "place.wisp.v2.secret.list") {
             case .success(let issuer):
                 guard let jwt = try? ServiceJWT(compact: token), jwt.payload["lxm"] == "place.wisp.v2.secret.list",
-                      jwt.payload["iss"] == .string(issuer), [AuthFixture.k256DID, AuthFixture.p256DID].contains(issuer),
-                      case .integer(let exp)? = jwt.payload["exp"], exp > AuthFixture.now - 30 else {
+                    jwt.payload["iss"] == .string(issuer), [AuthFixture.k256DID, AuthFixture.p256DID].contains(issuer),
+                    case .integer(let exp)? = jwt.payload["exp"], exp > AuthFixture.now - 30
+                else {
                     fuzzFailure("jwt", "a token outside policy verified", input: input)
                 }
             case .failure(let error):
@@ -111,8 +118,10 @@ enum AuthTargets {
     /// Claims built from the input, signed by the fixture: the verifier accepts exactly those within policy,
     /// and refuses the same token with one signature byte flipped.
     static func signerDifferential(_ auth: AuthFixture) -> FuzzTarget {
-        FuzzTarget(name: "jwt-differential", summary: "JWT signer vs verifier: signed in-policy claims verify, a flipped signature never does",
-                   seeds: { [[0, 0, 100, 1, 0, 7], [1, 10, 200, 1, 1, 3], [0, 255, 0, 0, 0, 0], [1, 165, 215, 2, 1, 9]] }) { input in
+        FuzzTarget(
+            name: "jwt-differential", summary: "JWT signer vs verifier: signed in-policy claims verify, a flipped signature never does",
+            seeds: { [[0, 0, 100, 1, 0, 7], [1, 10, 200, 1, 1, 3], [0, 255, 0, 0, 0, 0], [1, 165, 215, 2, 1, 9]] }
+        ) { input in
             let bytes = Array(input)
             guard bytes.count >= 6 else { return }
             let alg = bytes[0] & 1 == 0 ? "ES256K" : "ES256"
@@ -123,8 +132,10 @@ enum AuthTargets {
             let aud = bytes[4] & 1 == 0 ? AuthFixture.service : AuthFixture.service + "#sigil"
             // From the input (so a failure replays), of any length: the 256-byte bound on jti is crossed both ways.
             let jti = String(bytes[5...].map { String(format: "%02x", $0) }.joined().prefix(300))
-            let payload: JSONValue = ["iss": .string(iss), "aud": .string(aud), "lxm": .string(lxm), "iat": .integer(iat), "exp": .integer(exp),
-                                      "jti": .string(jti)]
+            let payload: JSONValue = [
+                "iss": .string(iss), "aud": .string(aud), "lxm": .string(lxm), "iat": .integer(iat), "exp": .integer(exp),
+                "jti": .string(jti),
+            ]
             let token = auth.sign(payload, alg: alg)
             // The policy: maxAge 300 s, clock skew 30 s.
             let now = AuthFixture.now

@@ -13,8 +13,10 @@ public struct FuzzTarget: Sendable {
     /// `.ci/fuzz` copies from `fixtures/`.
     public let seeds: @Sendable () -> [[UInt8]]
 
-    public init(name: String, summary: String, seeds: @escaping @Sendable () -> [[UInt8]] = { [] },
-                run: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+    public init(
+        name: String, summary: String, seeds: @escaping @Sendable () -> [[UInt8]] = { [] },
+        run: @escaping @Sendable (UnsafeRawBufferPointer) -> Void
+    ) {
         self.name = name
         self.summary = summary
         self.seeds = seeds

@@ -20,8 +20,10 @@ enum JSONTargets {
     /// duplicate keys (refused here; the data model has unique keys), depth past the limit, numbers Foundation
     /// reads as infinite, lone surrogate escapes, and inputs Foundation would decode as UTF-16/32 or with a BOM;
     /// and Foundation's own leniency: a trailing comma (`[1,]`), which it accepts.
-    static let differential = FuzzTarget(name: "json-differential",
-                                         summary: "JSON parser vs Foundation JSONSerialization: same accept/refuse on well-formed UTF-8") { input in
+    static let differential = FuzzTarget(
+        name: "json-differential",
+        summary: "JSON parser vs Foundation JSONSerialization: same accept/refuse on well-formed UTF-8"
+    ) { input in
         let bytes = Array(input)
         if bytes.contains(0) || bytes.starts(with: [0xEF, 0xBB, 0xBF]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
             return
@@ -41,7 +43,11 @@ enum JSONTargets {
         case (.failure(let error), .some):
             let reason = error.reason.lowercased()
             // Foundation also accepts one trailing comma in arrays and objects, which RFC 8259 does not.
-            if reason.contains("duplicate") || reason.contains("trailing comma") || reason.contains("surrogate") || reason.contains("out of range") || reason.contains("deep") { return }
+            if reason.contains("duplicate") || reason.contains("trailing comma") || reason.contains("surrogate") || reason.contains("out of range")
+                || reason.contains("deep")
+            {
+                return
+            }
             if hasUnpairedSurrogateEscape(bytes) { return }
             fuzzFailure("json-differential", "refused here (\(error)), accepted by Foundation", input: input)
         case (.failure, .none):
@@ -51,9 +57,13 @@ enum JSONTargets {
 
     /// Deepest bracket nesting, counted over raw bytes (strings included: an over-estimate is safe).
     static func nesting(_ bytes: [UInt8]) -> Int {
-        var depth = 0, deepest = 0
+        var depth = 0
+        var deepest = 0
         for byte in bytes {
-            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") { depth += 1; deepest = max(deepest, depth) }
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                depth += 1
+                deepest = max(deepest, depth)
+            }
             if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { depth -= 1 }
         }
         return deepest
@@ -64,13 +74,20 @@ enum JSONTargets {
     static func hasUnpairedSurrogateEscape(_ bytes: [UInt8]) -> Bool {
         func unit(at index: Int) -> UInt16? {
             guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-                  let value = UInt16(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16) else { return nil }
+                let value = UInt16(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16)
+            else { return nil }
             return value
         }
         var index = 0
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "\\") else { index += 1; continue }
-            guard let value = unit(at: index) else { index += 2; continue }   // another escape, e.g. \\ or \n
+            guard bytes[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            guard let value = unit(at: index) else {
+                index += 2
+                continue
+            }  // another escape, e.g. \\ or \n
             if (0xD800...0xDBFF).contains(value) {
                 guard let low = unit(at: index + 6), (0xDC00...0xDFFF).contains(low) else { return true }
                 index += 12

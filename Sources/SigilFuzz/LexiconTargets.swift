@@ -46,8 +46,10 @@ enum LexiconTargets {
     /// A value against one of the fixture schemas: no crash, and validating what validation returned
     /// (defaults applied) gives the same value back (idempotence).
     static func validator(_ lexicons: FuzzLexicons) -> FuzzTarget {
-        FuzzTarget(name: "validate", summary: "value validator: no crash; validating a valid result again is the identity",
-                   seeds: { validatorSeeds(lexicons) }) { input in
+        FuzzTarget(
+            name: "validate", summary: "value validator: no crash; validating a valid result again is the identity",
+            seeds: { validatorSeeds(lexicons) }
+        ) { input in
             let (selector, rest) = split(input)
             guard !lexicons.references.isEmpty, let value = try? JSONParser().parse(rest.bindMemory(to: UInt8.self)) else { return }
             let reference = lexicons.references[Int(selector) % lexicons.references.count]
@@ -59,7 +61,8 @@ enum LexiconTargets {
                 }
                 // Without defaults the only change allowed is 123.0 → 123.
                 if !applyDefaults, result != integersWritten(value) {
-                    fuzzFailure("validate", "validation without defaults changed the value beyond writing integer-like floats as integers", input: input)
+                    fuzzFailure(
+                        "validate", "validation without defaults changed the value beyond writing integer-like floats as integers", input: input)
                 }
                 // Valid means valid data model throughout, undeclared fields included.
                 if let reason = dataModelViolation(result) { fuzzFailure("validate", "a valid value is not data model: \(reason)", input: input) }
@@ -100,11 +103,15 @@ enum LexiconTargets {
             guard case .query(let method) = definition.kind else { return nil }
             return (definition.nsid.rawValue, method.parameters)
         }.sorted { $0.0 < $1.0 }
-        let queries = ["q=a&limit=5&flag=true", "q=%F0%9F%98%80&tags=a&tags=b&ids=1&ids=2", "q=x&did=did:plc:abc&when=2026-11-23T10:00:00Z",
-                       "q=&limit=-1&limit=2", "q=x&uri=at://did:plc:abc/app.bsky.feed.post/3lbc&cursor=3lbcabcdefg22&lang=en-GB",
-                       "q=x&kind=c&bools=yes&nsid=com.example.x&handle=a.test", "%zz=1&q"]
-        return FuzzTarget(name: "params", summary: "query-parameter coercion: no crash; what coerces is an object of declared names",
-                          seeds: { queries.enumerated().map { [UInt8($0.offset)] + Array($0.element.utf8) } }) { input in
+        let queries = [
+            "q=a&limit=5&flag=true", "q=%F0%9F%98%80&tags=a&tags=b&ids=1&ids=2", "q=x&did=did:plc:abc&when=2026-11-23T10:00:00Z",
+            "q=&limit=-1&limit=2", "q=x&uri=at://did:plc:abc/app.bsky.feed.post/3lbc&cursor=3lbcabcdefg22&lang=en-GB",
+            "q=x&kind=c&bools=yes&nsid=com.example.x&handle=a.test", "%zz=1&q",
+        ]
+        return FuzzTarget(
+            name: "params", summary: "query-parameter coercion: no crash; what coerces is an object of declared names",
+            seeds: { queries.enumerated().map { [UInt8($0.offset)] + Array($0.element.utf8) } }
+        ) { input in
             let (selector, rest) = split(input)
             guard !methods.isEmpty else { return }
             let (nsid, schema) = methods[Int(selector) % methods.count]

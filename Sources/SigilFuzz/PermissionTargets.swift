@@ -10,8 +10,10 @@ enum PermissionTargets {
     /// A scope value from outside: parses or is refused with a reason, never crashes; what parses expands,
     /// and a direct `rpc:`/`repo:` scope grants exactly what it names.
     static func scope(_ lexicons: FuzzLexicons) -> FuzzTarget {
-        FuzzTarget(name: "scope", summary: "scope strings: no crash; direct rpc/repo scopes grant exactly what they name; includes expand",
-                   seeds: { seeds }) { input in
+        FuzzTarget(
+            name: "scope", summary: "scope strings: no crash; direct rpc/repo scopes grant exactly what they name; includes expand",
+            seeds: { seeds }
+        ) { input in
             let text = String(decoding: input, as: UTF8.self)
             let grants: PermissionGrants
             do throws(ScopeError) {
@@ -30,7 +32,8 @@ enum PermissionTargets {
                     }
                 case .repo(let collections, let actions):
                     for collection in collections {
-                        for action in actions.isEmpty ? Set(Permission.RepoAction.allCases) : actions where !grants.allowsWrite(collection, action: action) {
+                        for action in actions.isEmpty ? Set(Permission.RepoAction.allCases) : actions
+                        where !grants.allowsWrite(collection, action: action) {
                             fuzzFailure("scope", "repo scope does not grant \(action) \(collection)", input: input)
                         }
                     }
@@ -39,14 +42,16 @@ enum PermissionTargets {
                 }
             }
             let included = parts.compactMap { if case .include(let nsid, _) = $0 { nsid } else { nil } }
-            let direct = Set(parts.flatMap { part -> [String] in
-                switch part {
-                case .rpc(let methods, _): methods
-                case .repo(let collections, _): collections
-                default: []
-                }
-            })
-            for call in grants.calls where !direct.contains(call.method) && !included.contains(where: { PermissionAuthority.allows(set: $0, toGrant: call.method) }) {
+            let direct = Set(
+                parts.flatMap { part -> [String] in
+                    switch part {
+                    case .rpc(let methods, _): methods
+                    case .repo(let collections, _): collections
+                    default: []
+                    }
+                })
+            for call in grants.calls
+            where !direct.contains(call.method) && !included.contains(where: { PermissionAuthority.allows(set: $0, toGrant: call.method) }) {
                 fuzzFailure("scope", "granted \(call.method), which no scope names and no included set may grant", input: input)
             }
         }

@@ -11,8 +11,10 @@ enum WebhookTargets {
 
     /// Input: header lines `name: value` up to an empty line, then the body. Any outcome but a crash is fine;
     /// a delivery that verifies must carry a signature the signer would have made.
-    static let verifier = FuzzTarget(name: "webhook-verify", summary: "webhook verifier on arbitrary headers and body: no crash; no forgery verifies",
-                                     seeds: { signedDeliveries() }) { input in
+    static let verifier = FuzzTarget(
+        name: "webhook-verify", summary: "webhook verifier on arbitrary headers and body: no crash; no forgery verifies",
+        seeds: { signedDeliveries() }
+    ) { input in
         let bytes = Array(input)
         let separator = bytes.firstRange(of: [0x0A, 0x0A])
         let head = separator.map { bytes[..<$0.lowerBound] } ?? bytes[...]
@@ -27,8 +29,10 @@ enum WebhookTargets {
             let verifier = try! WebhookVerifier(token: token, policy: policy, now: { now })
             guard let formats = try? verifier.verify(body: body, headers: headers) else { continue }
             let signer = try! WebhookSigner(token: token)
-            if formats.contains(.wisp), headers.first(where: { $0.key.lowercased() == "x-webhook-signature" })?.value.lowercased()
-                != signer.wispSignature(body: body) {
+            if formats.contains(.wisp),
+                headers.first(where: { $0.key.lowercased() == "x-webhook-signature" })?.value.lowercased()
+                    != signer.wispSignature(body: body)
+            {
                 fuzzFailure("webhook-verify", "a wisp signature the signer did not make verified", input: input)
             }
         }
@@ -36,9 +40,11 @@ enum WebhookTargets {
 
     /// Input: a selector, then the body. The signer's headers verify with the verifier, under both policies and
     /// header-name case changes; changing the body, id, timestamp or signature makes verification fail.
-    static let signerDifferential = FuzzTarget(name: "webhook-differential",
-                                               summary: "webhook signer vs verifier: signed verifies; any changed part fails",
-                                               seeds: { [[0], [1] + Array(#"{"event":"create"}"#.utf8), [7] + Array(repeating: 0xFF, count: 300)] }) { input in
+    static let signerDifferential = FuzzTarget(
+        name: "webhook-differential",
+        summary: "webhook signer vs verifier: signed verifies; any changed part fails",
+        seeds: { [[0], [1] + Array(#"{"event":"create"}"#.utf8), [7] + Array(repeating: 0xFF, count: 300)] }
+    ) { input in
         let (selector, rest) = split(input)
         let body = Array(rest)
         let id = "msg_" + String(selector, radix: 16)
@@ -69,22 +75,31 @@ enum WebhookTargets {
     /// byte, then the payload bytes. The assembler is compared, frame by frame, with a plain model (a start
     /// resets, a final frame ends the message; over the limit only the first bytes are kept); every finished
     /// message is then decoded as the consumer does, and times stay in range.
-    static let jetstream = FuzzTarget(name: "jetstream", summary: "Jetstream frames → messages → events: the assembler matches a model; times in range",
-                                      seeds: { jetstreamSeeds() }) { input in
+    static let jetstream = FuzzTarget(
+        name: "jetstream", summary: "Jetstream frames → messages → events: the assembler matches a model; times in range",
+        seeds: { jetstreamSeeds() }
+    ) { input in
         let bytes = Array(input)
         guard let first = bytes.first else { return }
         let frames = Int(first % 16) + 1
         guard bytes.count >= 1 + 2 * frames else { return }
         var payload = bytes[(1 + 2 * frames)...]
-        let limit = 512, kept = 64
+        let limit = 512
+        let kept = 64
         var assembler = MessageAssembler(maxBytes: limit, keptPrefixBytes: kept)
-        var model: [UInt8] = [], modelSize = 0
+        var model: [UInt8] = []
+        var modelSize = 0
         for index in 0..<frames {
-            let flags = bytes[1 + 2 * index], length = Int(bytes[2 + 2 * index]) * (flags & 4 == 0 ? 1 : 8)
-            let starts = flags & 1 == 1 || index == 0, fin = flags & 2 == 2 || index == frames - 1
+            let flags = bytes[1 + 2 * index]
+            let length = Int(bytes[2 + 2 * index]) * (flags & 4 == 0 ? 1 : 8)
+            let starts = flags & 1 == 1 || index == 0
+            let fin = flags & 2 == 2 || index == frames - 1
             let data = payload.prefix(length)
             payload = payload.dropFirst(data.count)
-            if starts { model = []; modelSize = 0 }
+            if starts {
+                model = []
+                modelSize = 0
+            }
             modelSize += data.count
             model += data
             let message = assembler.append(startsMessage: starts, fin: fin, data)
@@ -95,7 +110,9 @@ enum WebhookTargets {
             guard let message else { fuzzFailure("jetstream", "a final frame ended no message", input: input) }
             switch message {
             case .complete(let whole):
-                guard modelSize <= limit, whole == model else { fuzzFailure("jetstream", "a complete message is not its frames' bytes", input: input) }
+                guard modelSize <= limit, whole == model else {
+                    fuzzFailure("jetstream", "a complete message is not its frames' bytes", input: input)
+                }
             case .oversized(let prefix, let size):
                 guard modelSize > limit, size == modelSize, prefix == Array(model.prefix(kept)) else {
                     fuzzFailure("jetstream", "an oversized message was misreported", input: input)
@@ -110,7 +127,9 @@ enum WebhookTargets {
                     fuzzFailure("jetstream", "an event with an invalid did, collection or rkey", input: input)
                 }
             case .skipped(_, _, let time):
-                if let time, !(0...JetstreamEvent.maxTimeMicroseconds).contains(time) { fuzzFailure("jetstream", "a skipped time out of range", input: input) }
+                if let time, !(0...JetstreamEvent.maxTimeMicroseconds).contains(time) {
+                    fuzzFailure("jetstream", "a skipped time out of range", input: input)
+                }
             }
             model = []
             modelSize = 0
@@ -139,9 +158,9 @@ extension WebhookTargets {
         var seeds: [[UInt8]] = []
         for event in events {
             let count = UInt8(min(event.count, 255))
-            seeds.append([0, 3, count] + event)                                   // one frame
-            seeds.append([1, 1, 40, 2, 255] + event)                              // two frames
-            seeds.append([1, 3, count, 3, count] + event + event)                 // two messages
+            seeds.append([0, 3, count] + event)  // one frame
+            seeds.append([1, 1, 40, 2, 255] + event)  // two frames
+            seeds.append([1, 3, count, 3, count] + event + event)  // two messages
             seeds.append([0, 3 | 4, 255] + Array(repeating: event, count: 14).flatMap { $0 })  // over the limit
         }
         return seeds
@@ -160,8 +179,10 @@ enum WebhookScopeTargets {
     /// Input: a mode byte, then the text. 0: `Retry-After` is nil or a delay ≥ 0, exactly seconds × 1000 for
     /// 1–10 digits. 1: the glob (pattern, NUL, value) agrees with a dynamic-programming model. 2: a scope that
     /// parses is its parts put back together. 3: the backlinks of a JSON record are distinct, valid, bounded.
-    static let scope = FuzzTarget(name: "webhook-scope", summary: "Retry-After, scopes, collection globs (vs a model) and backlinks: no crash; properties hold",
-                                  seeds: { seeds() }) { input in
+    static let scope = FuzzTarget(
+        name: "webhook-scope", summary: "Retry-After, scopes, collection globs (vs a model) and backlinks: no crash; properties hold",
+        seeds: { seeds() }
+    ) { input in
         let (mode, rest) = split(input)
         let bytes = Array(rest)
         switch mode % 4 {
@@ -206,7 +227,10 @@ enum WebhookScopeTargets {
             var next = [Bool](repeating: false, count: v.count + 1)
             if c == UInt8(ascii: "*") {
                 var any = false
-                for j in 0...v.count { any = any || row[j]; next[j] = any }
+                for j in 0...v.count {
+                    any = any || row[j]
+                    next[j] = any
+                }
             } else {
                 for j in 0..<v.count where row[j] && v[j] == c { next[j + 1] = true }
             }

@@ -21,15 +21,19 @@ public struct DevelopmentIdentity: Sendable {
         let path = path(dataDirectory: dataDirectory)
         if let data = FileManager.default.contents(atPath: path) {
             guard let hex = (try? JSONValue(parsing: [UInt8](data)))?["privateKeyHex"]?.stringValue,
-                  let bytes = Self.bytes(hex: hex), let key = try? Secp256k1.PrivateKey(bytes: bytes) else {
+                let bytes = Self.bytes(hex: hex), let key = try? Secp256k1.PrivateKey(bytes: bytes)
+            else {
                 throw DevelopmentIdentityError("\(path) is not a development identity file; delete it to create a new one")
             }
             return DevelopmentIdentity(key: key)
         }
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let identity = DevelopmentIdentity(key: Secp256k1.PrivateKey())
-        let json = JSONValue.object(["did": .string(identity.did), "privateKeyHex": .string(identity.key.rawRepresentation.map { String(format: "%02x", $0) }.joined())])
+        let json = JSONValue.object([
+            "did": .string(identity.did), "privateKeyHex": .string(identity.key.rawRepresentation.map { String(format: "%02x", $0) }.joined()),
+        ])
         // Exclusive: a process starting at the same moment keeps the identity the first one wrote.
         switch try ExclusiveFile.create(atPath: path, contents: json.serialized()) {
         case .created: return identity
@@ -61,7 +65,9 @@ public struct DevelopmentIdentity: Sendable {
 
     private static func base32(_ bytes: [UInt8]) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-        var out = "", buffer = 0, bits = 0
+        var out = ""
+        var buffer = 0
+        var bits = 0
         for byte in bytes {
             buffer = buffer << 8 | Int(byte)
             bits += 8

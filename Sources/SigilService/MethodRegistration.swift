@@ -14,8 +14,10 @@ enum MethodRegistration {
 
     /// Registers every handler whose lexicons the catalog defines; a family whose lexicons are incomplete is
     /// left out, with a warning.
-    static func register(catalog: LexiconCatalog, secrets: SecretService, signingKeys: SigningKeyService, webhooks: SigilWebhooksHandler,
-                         logger: Logger) throws -> XRPCMethodTable {
+    static func register(
+        catalog: LexiconCatalog, secrets: SecretService, signingKeys: SigningKeyService, webhooks: SigilWebhooksHandler,
+        logger: Logger
+    ) throws -> XRPCMethodTable {
         var methods = XRPCMethodTable(catalog: catalog)
         func family(_ name: String, probe: String, _ register: (inout XRPCMethodTable) throws -> Void) {
             guard catalog.definition(probe) != nil else {
@@ -28,7 +30,9 @@ enum MethodRegistration {
                 logger.warning("\(name) lexicons are incomplete; not serving them: \(error)")
             }
         }
-        family("place.wisp.v2.secret.*", probe: PlaceWispV2SecretRotate.nsid) { try $0.register(WispSecretsHandler(service: secrets), auth: .required) }
+        family("place.wisp.v2.secret.*", probe: PlaceWispV2SecretRotate.nsid) {
+            try $0.register(WispSecretsHandler(service: secrets), auth: .required)
+        }
         family("dev.sigil.secret.*", probe: DevSigilSecretRotate.nsid) { try $0.register(SigilSecretsHandler(service: secrets), auth: .required) }
         family("dev.sigil.signingKey.*", probe: DevSigilSigningKeyListPublic.nsid) {
             try $0.register(SigilSigningKeysHandler(service: signingKeys), auth: .required)

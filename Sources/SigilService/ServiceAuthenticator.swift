@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Identity
 import Secrets
@@ -26,9 +27,10 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
     public func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
         guard let header = headers[.authorization] else { return nil }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            throw .authenticationRequired(tokenMethods.contains(nsid)
-                ? "Authorization must use the Bearer scheme with the secret's current token"
-                : "Authorization must use the Bearer scheme with a service JWT")
+            throw .authenticationRequired(
+                tokenMethods.contains(nsid)
+                    ? "Authorization must use the Bearer scheme with the secret's current token"
+                    : "Authorization must use the Bearer scheme with a service JWT")
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         if tokenMethods.contains(nsid) {
@@ -37,7 +39,7 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
         }
         do {
             return XRPCPrincipal(did: try await verifier.verify(token, lxm: nsid))
-        } catch where error.isUnavailable {
+        } catch  where error.isUnavailable {
             // The token may be fine; the replay cache is not: never a 401 the caller would act on.
             throw XRPCError(status: .serviceUnavailable, name: "InternalServerError", message: error.message, headers: [.retryAfter: "1"])
         } catch {
@@ -45,8 +47,6 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
         }
     }
 }
-
-import Foundation
 
 /// Authentication by a secret's own current token (`dev.sigil.secret.rotateWithToken`).
 public struct SecretTokenAuthenticator: Sendable {

@@ -1,7 +1,7 @@
 import Hummingbird
-import NIOCore
 import Identity
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import XRPC
@@ -14,8 +14,9 @@ public enum SigilApplication {
         router.add(middleware: service.corsMiddleware())
         service.addRoutes(to: router)
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         return router
     }
@@ -26,10 +27,13 @@ public enum SigilApplication {
     public static let idleTimeout: TimeAmount = .seconds(30)
 
     /// The application on `host:port`; `onBound` learns the address it listens on (the port, when `port` is 0).
-    public static func build(router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
-                             idleTimeout: TimeAmount = Self.idleTimeout, logger: Logger,
-                             onBound: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in })
-        -> Application<RouterResponder<BasicRequestContext>> {
+    public static func build(
+        router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
+        idleTimeout: TimeAmount = Self.idleTimeout, logger: Logger,
+        onBound: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
+    )
+        -> Application<RouterResponder<BasicRequestContext>>
+    {
         Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: idleTimeout)),
@@ -47,11 +51,15 @@ public enum SigilApplication {
     /// Serves this service's DID document at `/.well-known/did.json` (for a `did:web` service DID), with the
     /// service entry a PDS needs to proxy `atproto-proxy: DID#serviceID` here.
     /// `endpoint` is read when the document is asked for (the bound port is known only once the server listens).
-    public static func addDIDDocument(to router: Router<BasicRequestContext>, serviceDID: String, serviceID: String,
-                                      endpoint: @escaping @Sendable () -> String) {
+    public static func addDIDDocument(
+        to router: Router<BasicRequestContext>, serviceDID: String, serviceID: String,
+        endpoint: @escaping @Sendable () -> String
+    ) {
         router.get("/.well-known/did.json") { _, _ in
-            let document = DIDDocument.json(id: serviceDID, atprotoKey: nil,
-                                            services: [(id: serviceID, type: "SigilXrpcService", endpoint: endpoint())]).serialized()
+            let document = DIDDocument.json(
+                id: serviceDID, atprotoKey: nil,
+                services: [(id: serviceID, type: "SigilXrpcService", endpoint: endpoint())]
+            ).serialized()
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }

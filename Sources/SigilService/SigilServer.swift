@@ -4,15 +4,15 @@ import Hummingbird
 import Identity
 import Lexicon
 import Logging
-import NetworkPolicy
 import NIOConcurrencyHelpers
 import NIOCore
+import NetworkPolicy
 import Prometheus
 import Secrets
 import ServiceLifecycle
+import SigilAPI
 import Storage
 import Webhooks
-import SigilAPI
 import XRPC
 
 /// Sigil's server, assembled in one place for `sigil serve` and for the tests: a configuration, the storage
@@ -44,8 +44,10 @@ public final class SigilServer: Sendable {
 
     /// Builds the server: loads the webhooks the store knows, registers every method the catalog defines and
     /// Sigil implements. Nothing listens yet. On a failure, what was opened is closed (the stores too).
-    public static func build(configuration: Configuration, stores: Stores, keys: MasterKeyRing, catalog: LexiconCatalog,
-                             metrics: PrometheusCollectorRegistry, logger: Logger) async throws -> SigilServer {
+    public static func build(
+        configuration: Configuration, stores: Stores, keys: MasterKeyRing, catalog: LexiconCatalog,
+        metrics: PrometheusCollectorRegistry, logger: Logger
+    ) async throws -> SigilServer {
         let secrets: SecretService
         do {
             secrets = try await SecretService.open(store: stores.secrets, keys: keys, maxPerOwner: configuration.maxSecrets)
@@ -63,67 +65,84 @@ public final class SigilServer: Sendable {
                 throw error
             }
             pinned[identity.did] = identity.document
-            logger.warning("DEVELOPMENT MODE: trusting the local development identity \(identity.did) from \(DevelopmentIdentity.path(dataDirectory: configuration.dataDirectory)). Never run --dev in production.")
+            logger.warning(
+                "DEVELOPMENT MODE: trusting the local development identity \(identity.did) from \(DevelopmentIdentity.path(dataDirectory: configuration.dataDirectory)). Never run --dev in production."
+            )
         }
         if configuration.insecureLoopback {
             logger.warning("INSECURE LOOPBACK: http and loopback addresses are allowed for outbound calls. Development and tests only.")
         }
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton,
-                                    configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5))))
+        let httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5))))
         let destinations = DestinationGuard(insecureLoopback: configuration.insecureLoopback)
         let resources = (stores, httpClient, destinations)
         do {
-            return try await build(configuration: configuration, resources: resources, secrets: secrets, pinned: pinned, catalog: catalog,
-                                   metrics: metrics, logger: logger)
+            return try await build(
+                configuration: configuration, resources: resources, secrets: secrets, pinned: pinned, catalog: catalog,
+                metrics: metrics, logger: logger)
         } catch {
             await Self.close(resources)
             throw error
         }
     }
 
-    private static func build(configuration: Configuration, resources: (Stores, HTTPClient, DestinationGuard), secrets: SecretService,
-                              pinned: [String: DIDDocument], catalog: LexiconCatalog, metrics: PrometheusCollectorRegistry,
-                              logger: Logger) async throws -> SigilServer {
+    private static func build(
+        configuration: Configuration, resources: (Stores, HTTPClient, DestinationGuard), secrets: SecretService,
+        pinned: [String: DIDDocument], catalog: LexiconCatalog, metrics: PrometheusCollectorRegistry,
+        logger: Logger
+    ) async throws -> SigilServer {
         let (stores, httpClient, destinations) = resources
-        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL, destinations: destinations),
-                                   pinned: pinned)
+        let resolver = DIDResolver(
+            fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL, destinations: destinations),
+            pinned: pinned)
         let verifier = ServiceJWTVerifier(
-            policy: .init(serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
-                          acceptBareDID: configuration.acceptBareDID, maxAge: Int64(configuration.maxTokenAge)),
+            policy: .init(
+                serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
+                acceptBareDID: configuration.acceptBareDID, maxAge: Int64(configuration.maxTokenAge)),
             resolver: resolver, nonces: stores.nonces)
 
         // Ed25519 signing keys (v1a) live in the same backend, under the same master key; the scheduler rotates them.
         let signingKeys = secrets.signingKeyService(store: stores.signingKeys, maxPerOwner: configuration.maxSecrets)
         var services: [any Service] = [SigningKeyScheduler(keys: signingKeys, logger: logger)]
         let index = WebhookIndex()
-        let registry = WebhookRegistry(index: index, store: stores.deliveries, catalog: catalog,
-                                       fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
-                                       autoDisableAfter: .seconds(Int64(configuration.pauseFailingAfterHours) * 3600))
+        let registry = WebhookRegistry(
+            index: index, store: stores.deliveries, catalog: catalog,
+            fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
+            autoDisableAfter: .seconds(Int64(configuration.pauseFailingAfterHours) * 3600))
         try await registry.load()
         var workerConfiguration = DeliveryWorker.Configuration()
-        workerConfiguration.retention = [.delivered: .seconds(Int64(configuration.keepDeliveredDays) * 86_400),
-                                         .dead: .seconds(Int64(configuration.keepDeadDays) * 86_400),
-                                         .cancelled: .seconds(Int64(configuration.keepCancelledDays) * 86_400)]
-        let worker = DeliveryWorker(store: stores.deliveries, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys,
-                                    webhooks: registry, destinations: destinations, configuration: workerConfiguration, logger: logger)
+        workerConfiguration.retention = [
+            .delivered: .seconds(Int64(configuration.keepDeliveredDays) * 86_400),
+            .dead: .seconds(Int64(configuration.keepDeadDays) * 86_400),
+            .cancelled: .seconds(Int64(configuration.keepCancelledDays) * 86_400),
+        ]
+        let worker = DeliveryWorker(
+            store: stores.deliveries, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys,
+            webhooks: registry, destinations: destinations, configuration: workerConfiguration, logger: logger)
         services.append(worker)
         if let jetstream = configuration.jetstreamURL {
-            services.append(JetstreamConsumer(url: jetstream, processor: EventProcessor(registry: registry, store: stores.deliveries),
-                                              store: stores.deliveries, logger: logger, onEnqueue: { worker.nudge() }))
+            services.append(
+                JetstreamConsumer(
+                    url: jetstream, processor: EventProcessor(registry: registry, store: stores.deliveries),
+                    store: stores.deliveries, logger: logger, onEnqueue: { worker.nudge() }))
             logger.notice("watching \(jetstream) for webhooks (\(index.count) active)")
         } else {
             logger.notice("no --jetstream-url: deliveries from the network are off (\(index.count) webhooks known; queued deliveries are still sent)")
         }
 
-        let methods = try MethodRegistration.register(catalog: catalog, secrets: secrets, signingKeys: signingKeys,
-                                                  webhooks: SigilWebhooksHandler(log: stores.deliveryLog, registry: registry, worker: worker),
-                                                  logger: logger)
+        let methods = try MethodRegistration.register(
+            catalog: catalog, secrets: secrets, signingKeys: signingKeys,
+            webhooks: SigilWebhooksHandler(log: stores.deliveryLog, registry: registry, worker: worker),
+            logger: logger)
         let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodPolicy.rateLimited)
-        let service = XRPCService(methods: methods,
-                                  configuration: XRPCConfiguration(maxBodyBytes: configuration.maxBodyBytes, version: configuration.version,
-                                                                   bodyDeadline: .seconds(configuration.bodyTimeout)),
-                                  authenticator: ServiceAuthenticator(verifier: verifier, secrets: secrets, tokenMethods: MethodPolicy.methods(taking: .secretToken)),
-                                  rateLimiter: limiter)
+        let service = XRPCService(
+            methods: methods,
+            configuration: XRPCConfiguration(
+                maxBodyBytes: configuration.maxBodyBytes, version: configuration.version,
+                bodyDeadline: .seconds(configuration.bodyTimeout)),
+            authenticator: ServiceAuthenticator(verifier: verifier, secrets: secrets, tokenMethods: MethodPolicy.methods(taking: .secretToken)),
+            rateLimiter: limiter)
         let router = SigilApplication.router(service: service, registry: metrics)
         let bound = BoundAddress()
         if configuration.serviceDID.hasPrefix("did:web:") {
@@ -131,25 +150,34 @@ public final class SigilServer: Sendable {
                 configuration.publicURL ?? "http://\(configuration.host):\(bound.address?.port ?? configuration.port)"
             }
         }
-        let application = SigilApplication.build(router: router, host: configuration.host, port: configuration.port, services: services,
-                                                 idleTimeout: .seconds(Int64(configuration.idleTimeout)), logger: logger) { host, port in
+        let application = SigilApplication.build(
+            router: router, host: configuration.host, port: configuration.port, services: services,
+            idleTimeout: .seconds(Int64(configuration.idleTimeout)), logger: logger
+        ) { host, port in
             bound.set(host: host, port: port)
         }
         if !catalog.warnings.isEmpty {
             let unresolved = catalog.unresolvedReferences.count
-            logger.warning("the lexicons loaded with \(catalog.warnings.count) warnings (\(unresolved) unresolved references; validation that reaches one fails); see sigil lexicon check")
+            logger.warning(
+                "the lexicons loaded with \(catalog.warnings.count) warnings (\(unresolved) unresolved references; validation that reaches one fails); see sigil lexicon check"
+            )
             // Each one, so a misspelt constraint (ignored, hence not enforced) is seen at start.
             for warning in catalog.warnings.prefix(20) { logger.warning("lexicon: \(warning.description)") }
         }
-        logger.notice("serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))")
-        return SigilServer(application: application, secrets: secrets, signingKeys: signingKeys, webhooks: registry, worker: worker,
-                           implementedMethods: methods.implemented, stores: stores, httpClient: httpClient, destinations: destinations,
-                           bound: bound, configuration: configuration)
+        logger.notice(
+            "serving \(catalog.documents.count) lexicons as \(configuration.serviceDID)#\(configuration.serviceID); implemented: \(methods.implemented.joined(separator: ", "))"
+        )
+        return SigilServer(
+            application: application, secrets: secrets, signingKeys: signingKeys, webhooks: registry, worker: worker,
+            implementedMethods: methods.implemented, stores: stores, httpClient: httpClient, destinations: destinations,
+            bound: bound, configuration: configuration)
     }
 
-    private init(application: Application<RouterResponder<BasicRequestContext>>, secrets: SecretService, signingKeys: SigningKeyService,
-                 webhooks: WebhookRegistry, worker: DeliveryWorker, implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
-                 destinations: DestinationGuard, bound: BoundAddress, configuration: Configuration) {
+    private init(
+        application: Application<RouterResponder<BasicRequestContext>>, secrets: SecretService, signingKeys: SigningKeyService,
+        webhooks: WebhookRegistry, worker: DeliveryWorker, implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
+        destinations: DestinationGuard, bound: BoundAddress, configuration: Configuration
+    ) {
         self.application = application
         self.secrets = secrets
         self.signingKeys = signingKeys
@@ -171,8 +199,8 @@ public final class SigilServer: Sendable {
 
         public var description: String {
             switch self {
-            case let .addressInUse(host, port): "cannot listen on \(host):\(port): the port is already in use"
-            case let .failed(error): "server stopped: \(error)"
+            case .addressInUse(let host, let port): "cannot listen on \(host):\(port): the port is already in use"
+            case .failed(let error): "server stopped: \(error)"
             }
         }
     }

@@ -59,8 +59,10 @@ extension SigilServer {
             try check((1...86_400).contains(maxTokenAge), "--max-token-age must be 1–86400 seconds")
             try check((1...3_600).contains(idleTimeout), "--idle-timeout must be 1–3600 seconds")
             try check((1...3_600).contains(bodyTimeout), "--body-timeout must be 1–3600 seconds")
-            for (flag, days) in [("keep-delivered-days", keepDeliveredDays), ("keep-dead-days", keepDeadDays),
-                                 ("keep-cancelled-days", keepCancelledDays)] {
+            for (flag, days) in [
+                ("keep-delivered-days", keepDeliveredDays), ("keep-dead-days", keepDeadDays),
+                ("keep-cancelled-days", keepCancelledDays),
+            ] {
                 try check((1...3_650).contains(days), "--\(flag) must be 1–3650 days, not \(days)")
             }
             try check((1...8_760).contains(pauseFailingAfterHours), "--pause-failing-after-hours must be 1–8760 hours, not \(pauseFailingAfterHours)")

@@ -2,9 +2,9 @@ import Foundation
 import Lexicon
 import Logging
 import Secrets
+import SigilAPI
 import Sodium
 import WebhookSignature
-import SigilAPI
 import XRPC
 
 /// `dev.sigil.signingKey.*`: per-account Ed25519 signing keys for Standard Webhooks `v1a` deliveries. Every
@@ -51,9 +51,11 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
     public func rotate(_ request: XRPCRequest<DevSigilSigningKeyRotate>) async throws -> DevSigilSigningKeyRotate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
         let key = try await service.rotate(owner: owner, name: request.input.name, overlapSeconds: request.input.overlapSeconds.map(Int64.init))
-        request.logger.info("signing key rotated", metadata: ["owner": .string(owner), "key": .string(key.name), "version": .stringConvertible(key.version)])
-        return .init(name: key.name, previousValidUntil: key.previous.map { Self.time($0.validUntil) }, publicKey: Self.text(key.publicKey),
-                     rotatedAt: Self.time(key.rotatedAt ?? key.validFrom))
+        request.logger.info(
+            "signing key rotated", metadata: ["owner": .string(owner), "key": .string(key.name), "version": .stringConvertible(key.version)])
+        return .init(
+            name: key.name, previousValidUntil: key.previous.map { Self.time($0.validUntil) }, publicKey: Self.text(key.publicKey),
+            rotatedAt: Self.time(key.rotatedAt ?? key.validFrom))
     }
 
     public func setSchedule(_ request: XRPCRequest<DevSigilSigningKeySetSchedule>) async throws -> DevSigilSigningKeySetSchedule.Output {
@@ -62,7 +64,8 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
         var minute: Int64?
         if let at = input.at {
             guard let parsed = SigningKeySchedule.minuteOfDay(at) else {
-                throw DevSigilSigningKeySetSchedule.DeclaredError.invalidRequest("at must be a UTC time of day as hh:mm (00:00–23:59), not \(at.prefix(16))")
+                throw DevSigilSigningKeySetSchedule.DeclaredError.invalidRequest(
+                    "at must be a UTC time of day as hh:mm (00:00–23:59), not \(at.prefix(16))")
             }
             guard input.intervalDays != nil else {
                 throw DevSigilSigningKeySetSchedule.DeclaredError.invalidRequest("at needs intervalDays (without it the schedule is removed)")
@@ -71,17 +74,26 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
         }
         let schedule = input.intervalDays.map { SigningKeySchedule(intervalDays: Int64($0), minuteOfDay: minute) }
         let key = try await service.setSchedule(owner: owner, name: input.name, schedule, overlapSeconds: input.overlapSeconds.map(Int64.init))
-        request.logger.info("signing key schedule set", metadata: ["owner": .string(owner), "key": .string(key.name),
-                                                                   "intervalDays": .string(schedule.map { String($0.intervalDays) } ?? "none")])
+        request.logger.info(
+            "signing key schedule set",
+            metadata: [
+                "owner": .string(owner), "key": .string(key.name),
+                "intervalDays": .string(schedule.map { String($0.intervalDays) } ?? "none"),
+            ])
         return .init(key: view(key))
     }
 
     public func listPublic(_ request: XRPCRequest<DevSigilSigningKeyListPublic>) async throws -> DevSigilSigningKeyListPublic.Output {
         do {
             let keys = try await service.published(owner: request.params.did, name: request.params.name)
-            return .init(keys: keys.map { .init(publicKey: Self.text($0.publicKey), validFrom: Self.time($0.validFrom), validUntil: $0.validUntil.map(Self.time)) })
+            return .init(
+                keys: keys.map {
+                    .init(publicKey: Self.text($0.publicKey), validFrom: Self.time($0.validFrom), validUntil: $0.validUntil.map(Self.time))
+                })
         } catch {
-            if case .notFound = error { throw DevSigilSigningKeyListPublic.DeclaredError.notFound("no signing key \(request.params.name) for that account") }
+            if case .notFound = error {
+                throw DevSigilSigningKeyListPublic.DeclaredError.notFound("no signing key \(request.params.name) for that account")
+            }
             throw error
         }
     }
@@ -92,13 +104,14 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
         let now = clock()
         let previous = key.livePrevious(at: now)
         let days = key.nextRotationAt.map { Int(max(0, $0 - now) / 86_400_000) }
-        return .init(at: key.schedule?.minuteOfDay.map { SigningKeySchedule.text(minuteOfDay: $0) }, createdAt: Self.time(key.createdAt),
-                     daysUntilNextRotation: days, intervalDays: key.schedule.map { Int($0.intervalDays) }, lastMessage: key.lastMessage,
-                     lastRotatedAt: key.rotatedAt.map(Self.time), lastRotationManual: key.lastRotationManual, lastStatus: key.lastStatus,
-                     name: key.name, nextPublicKey: key.next.map { Self.text($0.publicKey) }, nextRotationAt: key.nextRotationAt.map(Self.time),
-                     overlapSeconds: Int(key.overlapSeconds), previousPublicKey: previous.map { Self.text($0.publicKey) },
-                     previousValidUntil: previous.map { Self.time($0.validUntil) }, publicKey: Self.text(key.publicKey),
-                     status: previous == nil ? "active" : "overlapping", version: Int(key.version))
+        return .init(
+            at: key.schedule?.minuteOfDay.map { SigningKeySchedule.text(minuteOfDay: $0) }, createdAt: Self.time(key.createdAt),
+            daysUntilNextRotation: days, intervalDays: key.schedule.map { Int($0.intervalDays) }, lastMessage: key.lastMessage,
+            lastRotatedAt: key.rotatedAt.map(Self.time), lastRotationManual: key.lastRotationManual, lastStatus: key.lastStatus,
+            name: key.name, nextPublicKey: key.next.map { Self.text($0.publicKey) }, nextRotationAt: key.nextRotationAt.map(Self.time),
+            overlapSeconds: Int(key.overlapSeconds), previousPublicKey: previous.map { Self.text($0.publicKey) },
+            previousValidUntil: previous.map { Self.time($0.validUntil) }, publicKey: Self.text(key.publicKey),
+            status: previous == nil ? "active" : "overlapping", version: Int(key.version))
     }
 
     /// `whpk_` + standard base64 (stored public keys are always 32 bytes).

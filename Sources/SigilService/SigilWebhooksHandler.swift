@@ -1,10 +1,10 @@
-import Storage
 import Foundation
 import Lexicon
 import Logging
 import Secrets
-import Webhooks
 import SigilAPI
+import Storage
+import Webhooks
 import XRPC
 
 /// `dev.sigil.webhook.*`: what a webhook's owner sees and does — the delivery log, redelivery, a test ping,
@@ -19,8 +19,10 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     /// Most attempts `getDelivery` returns (the newest).
     public static let maxAttempts = 1_000
 
-    public init(log: any DeliveryLog, registry: WebhookRegistry, worker: DeliveryWorker,
-                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    public init(
+        log: any DeliveryLog, registry: WebhookRegistry, worker: DeliveryWorker,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+    ) {
         self.log = log
         self.registry = registry
         self.worker = worker
@@ -50,7 +52,9 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
             throw DevSigilWebhookListDeliveries.DeclaredError.notFound("no webhook \(params.webhook)")
         }
         let shown = Array(page.prefix(limit))
-        let cursor = page.count > limit ? shown.last.map { DeliveryCursor(createdAt: $0.delivery.delivery.createdAt, id: $0.delivery.delivery.id).description } : nil
+        let cursor =
+            page.count > limit
+            ? shown.last.map { DeliveryCursor(createdAt: $0.delivery.delivery.createdAt, id: $0.delivery.delivery.id).description } : nil
         return .init(cursor: cursor, deliveries: shown.map(Self.delivery))
     }
 
@@ -60,9 +64,12 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
             throw DevSigilWebhookGetDelivery.DeclaredError.notFound("no delivery \(request.params.id)")
         }
         let attempts = try await log.attempts(id: request.params.id, limit: Self.maxAttempts)
-        return .init(attempts: attempts.map { attempt in
-            .init(at: Self.time(attempt.at), durationMs: Int(attempt.durationMilliseconds), error: attempt.error.map(Self.clipped), status: attempt.status)
-        }, delivery: Self.delivery(logged), payload: String(decoding: logged.delivery.delivery.body, as: UTF8.self))
+        return .init(
+            attempts: attempts.map { attempt in
+                .init(
+                    at: Self.time(attempt.at), durationMs: Int(attempt.durationMilliseconds), error: attempt.error.map(Self.clipped),
+                    status: attempt.status)
+            }, delivery: Self.delivery(logged), payload: String(decoding: logged.delivery.delivery.body, as: UTF8.self))
     }
 
     public func redeliver(_ request: XRPCRequest<DevSigilWebhookRedeliver>) async throws -> DevSigilWebhookRedeliver.Output {
@@ -78,8 +85,11 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
         guard webhook.enabled else {
             throw DevSigilWebhookRedeliver.DeclaredError.invalidRequest("webhook \(rkey) is paused; resume it first")
         }
-        guard try await log.redeliver(owner: owner, id: id, url: webhook.url, secretName: webhook.secretName,
-                                      inlineSecretFingerprint: webhook.inlineSecret.map(NewDelivery.fingerprint(ofInlineSecret:)), at: clock()) else {
+        guard
+            try await log.redeliver(
+                owner: owner, id: id, url: webhook.url, secretName: webhook.secretName,
+                inlineSecretFingerprint: webhook.inlineSecret.map(NewDelivery.fingerprint(ofInlineSecret:)), at: clock())
+        else {
             throw DevSigilWebhookRedeliver.DeclaredError.invalidRequest("delivery \(id) is being attempted right now; try again in a minute")
         }
         worker.nudge()
@@ -104,7 +114,8 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
         }
         if request.input.enabled {
             guard webhook.recordEnabled else {
-                throw DevSigilWebhookSetEnabled.DeclaredError.invalidRequest("the webhook's record says enabled: false; update the record to resume it")
+                throw DevSigilWebhookSetEnabled.DeclaredError.invalidRequest(
+                    "the webhook's record says enabled: false; update the record to resume it")
             }
             try await registry.resume(owner: owner, rkey: rkey)
         } else if webhook.enabled {
@@ -119,12 +130,13 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     static func delivery(_ logged: LoggedDelivery) -> DevSigilWebhookDefs.Delivery {
         let item = logged.delivery.delivery
         let payload = try? JSONValue(parsing: item.body)
-        return .init(attempts: logged.delivery.attempts, collection: payload?["collection"]?.stringValue ?? "", createdAt: time(item.createdAt),
-                     did: payload?["did"]?.stringValue, event: payload?["event"]?.stringValue ?? "", id: item.id,
-                     lastError: logged.delivery.lastError.map(clipped), lastStatus: logged.lastStatus,
-                     nextAttemptAt: logged.delivery.status == .pending ? time(logged.delivery.nextAttemptAt) : nil,
-                     rkey: payload?["rkey"]?.stringValue ?? "", status: logged.delivery.status.rawValue, updatedAt: time(logged.delivery.updatedAt),
-                     webhook: item.webhookRKey)
+        return .init(
+            attempts: logged.delivery.attempts, collection: payload?["collection"]?.stringValue ?? "", createdAt: time(item.createdAt),
+            did: payload?["did"]?.stringValue, event: payload?["event"]?.stringValue ?? "", id: item.id,
+            lastError: logged.delivery.lastError.map(clipped), lastStatus: logged.lastStatus,
+            nextAttemptAt: logged.delivery.status == .pending ? time(logged.delivery.nextAttemptAt) : nil,
+            rkey: payload?["rkey"]?.stringValue ?? "", status: logged.delivery.status.rawValue, updatedAt: time(logged.delivery.updatedAt),
+            webhook: item.webhookRKey)
     }
 
     static func time(_ milliseconds: Int64) -> String { Timestamp.iso8601(milliseconds: milliseconds) }

@@ -27,7 +27,8 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     public func rotate(_ request: XRPCRequest<PlaceWispV2SecretRotate>) async throws -> PlaceWispV2SecretRotate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
         let (token, secret) = try await service.rotate(owner: owner, name: request.input.name)
-        request.logger.info("secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
+        request.logger.info(
+            "secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
         return .init(name: secret.name, rotatedAt: Timestamp.iso8601(milliseconds: secret.rotatedAt ?? secret.createdAt), token: token.text)
     }
 
@@ -41,10 +42,13 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     public func list(_ request: XRPCRequest<PlaceWispV2SecretList>) async throws -> PlaceWispV2SecretList.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
         let page = try await service.list(owner: owner, cursor: request.params.cursor, limit: request.params.limit)
-        return .init(cursor: page.cursor, secrets: page.secrets.map { secret in
-            .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt),
-                  lastRotatedAt: secret.rotatedAt.map { Timestamp.iso8601(milliseconds: $0) }, name: secret.name)
-        })
+        return .init(
+            cursor: page.cursor,
+            secrets: page.secrets.map { secret in
+                .init(
+                    createdAt: Timestamp.iso8601(milliseconds: secret.createdAt),
+                    lastRotatedAt: secret.rotatedAt.map { Timestamp.iso8601(milliseconds: $0) }, name: secret.name)
+            })
     }
 
     /// wisp.place's rule for secret names (a `secretId` in a `place.wisp.v2.wh` record): 1–64 of `[A-Za-z0-9._-]`,
@@ -52,6 +56,8 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
     static func isWispSecretName(_ name: String) -> Bool {
         let bytes = name.utf8
         guard (1...64).contains(bytes.count), name != ".", name != ".." else { return false }
-        return bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
+        return bytes.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+        }
     }
 }

@@ -109,7 +109,8 @@ public struct ServeProcessError: Error, CustomStringConvertible {
 
 /// One HTTP request; the status, headers and body as text.
 public func fetch(_ url: String, method: HTTPMethod = .GET, body: String? = nil, headers: [(String, String)] = []) async throws
-    -> (status: Int, headers: HTTPHeaders, body: String) {
+    -> (status: Int, headers: HTTPHeaders, body: String)
+{
     var request = HTTPClientRequest(url: url)
     request.method = method
     for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -118,7 +119,6 @@ public func fetch(_ url: String, method: HTTPMethod = .GET, body: String? = nil,
     let bytes = try await response.body.collect(upTo: 1 << 20)
     return (Int(response.status.code), response.headers, String(buffer: bytes))
 }
-
 
 /// Runs `process` to its end without blocking a thread: its exit status.
 public func runToExit(_ process: Process) async throws -> Int32 {
@@ -144,8 +144,10 @@ public struct SigilTimeout: Error, CustomStringConvertible {
 /// scratch working directory, and captures its output. stdin is fed and stdout and stderr are drained on
 /// threads of their own (no full pipe can deadlock it), the wait happens off the cooperative pool, and a
 /// command still running after `timeout` is killed and reported as ``SigilTimeout``.
-public func runSigil(_ arguments: [String], stdin: String = "", environment: [String: String] = [:],
-                     timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+public func runSigil(
+    _ arguments: [String], stdin: String = "", environment: [String: String] = [:],
+    timeout: Duration = .seconds(60)
+) async throws -> (status: Int32, stdout: String, stderr: String) {
     let directory = try makeScratchDirectory()
     defer { removeScratchDirectory(directory) }
     let process = Process()
@@ -161,7 +163,9 @@ public func runSigil(_ arguments: [String], stdin: String = "", environment: [St
 /// `timeout` killed and reported as ``SigilTimeout``.
 public func run(_ process: Process, stdin: String = "", timeout: Duration) async throws -> (status: Int32, stdout: String, stderr: String) {
     let arguments = [process.executableURL?.lastPathComponent ?? "process"] + (process.arguments ?? [])
-    let input = Pipe(), output = Pipe(), error = Pipe()
+    let input = Pipe()
+    let output = Pipe()
+    let error = Pipe()
     process.standardInput = input
     process.standardOutput = output
     process.standardError = error

@@ -15,6 +15,6 @@ public final class StandInDNS: HostResolver, @unchecked Sendable {
     public func addresses(of host: String) async -> [[UInt8]]? {
         lock.withLock { asked.append(host) }
         guard let answer = answers[host] else { return [] }  // NXDOMAIN
-        return answer                                          // nil: timed out
+        return answer  // nil: timed out
     }
 }

@@ -7,7 +7,7 @@ public enum Sodium {
     private static let ready: Bool = sodium_init() >= 0
 
     private static func ensureReady() {
-        precondition(ready, "libsodium failed to initialize") // Only if the library is unusable at all.
+        precondition(ready, "libsodium failed to initialize")  // Only if the library is unusable at all.
     }
 
     /// ``ensureReady()`` for the extensions in other files.
@@ -71,8 +71,9 @@ public enum Sodium {
             let nonce = randomBytes(nonceBytes)
             var ciphertext = [UInt8](repeating: 0, count: message.count + tagBytes)
             var length: UInt64 = 0
-            _ = crypto_aead_xchacha20poly1305_ietf_encrypt(&ciphertext, &length, message, UInt64(message.count),
-                                                           associatedData, UInt64(associatedData.count), nil, nonce, key)
+            _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
+                &ciphertext, &length, message, UInt64(message.count),
+                associatedData, UInt64(associatedData.count), nil, nonce, key)
             return nonce + ciphertext[..<Int(length)]
         }
 
@@ -84,8 +85,11 @@ public enum Sodium {
             let ciphertext = Array(sealed[nonceBytes...])
             var message = [UInt8](repeating: 0, count: ciphertext.count - tagBytes)
             var length: UInt64 = 0
-            guard crypto_aead_xchacha20poly1305_ietf_decrypt(&message, &length, nil, ciphertext, UInt64(ciphertext.count),
-                                                             associatedData, UInt64(associatedData.count), nonce, key) == 0 else {
+            guard
+                crypto_aead_xchacha20poly1305_ietf_decrypt(
+                    &message, &length, nil, ciphertext, UInt64(ciphertext.count),
+                    associatedData, UInt64(associatedData.count), nonce, key) == 0
+            else {
                 throw OpenFailed()
             }
             return Array(message[..<Int(length)])

@@ -56,14 +56,19 @@ public struct NewDelivery: Sendable, Equatable {
     public let createdAt: Int64
 
     /// A delivery for a webhook whose record has the plaintext `inlineSecret` (kept only as its fingerprint).
-    public init(id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecret: String?,
-                body: [UInt8], createdAt: Int64) {
-        self.init(id: id, owner: owner, webhookRKey: webhookRKey, url: url, secretName: secretName,
-                  inlineSecretFingerprint: inlineSecret.map(Self.fingerprint(ofInlineSecret:)), body: body, createdAt: createdAt)
+    public init(
+        id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecret: String?,
+        body: [UInt8], createdAt: Int64
+    ) {
+        self.init(
+            id: id, owner: owner, webhookRKey: webhookRKey, url: url, secretName: secretName,
+            inlineSecretFingerprint: inlineSecret.map(Self.fingerprint(ofInlineSecret:)), body: body, createdAt: createdAt)
     }
 
-    public init(id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?,
-                body: [UInt8], createdAt: Int64) {
+    public init(
+        id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?,
+        body: [UInt8], createdAt: Int64
+    ) {
         self.id = id
         self.owner = owner
         self.webhookRKey = webhookRKey
@@ -107,8 +112,10 @@ public struct Delivery: Sendable, Equatable {
         }
     }
 
-    public init(delivery: NewDelivery, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastError: String?, updatedAt: Int64,
-                leaseUntil: Int64? = nil, webhookState: WebhookState? = nil) {
+    public init(
+        delivery: NewDelivery, status: DeliveryStatus, attempts: Int, nextAttemptAt: Int64, lastError: String?, updatedAt: Int64,
+        leaseUntil: Int64? = nil, webhookState: WebhookState? = nil
+    ) {
         self.webhookState = webhookState
         self.delivery = delivery
         self.status = status

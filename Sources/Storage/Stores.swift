@@ -17,8 +17,10 @@ public struct Stores: Sendable {
     private let closeBackend: @Sendable () async -> Void
 
     /// The parts of one backend, and what closes it (once, after every user of the parts is done).
-    public init(secrets: any SecretStore, signingKeys: any SigningKeyStore, deliveries: any DeliveryStore, deliveryLog: any DeliveryLog,
-                nonces: any NonceStore, close: @escaping @Sendable () async -> Void) {
+    public init(
+        secrets: any SecretStore, signingKeys: any SigningKeyStore, deliveries: any DeliveryStore, deliveryLog: any DeliveryLog,
+        nonces: any NonceStore, close: @escaping @Sendable () async -> Void
+    ) {
         self.secrets = secrets
         self.signingKeys = signingKeys
         self.deliveries = deliveries

@@ -1,9 +1,9 @@
 import Foundation
+import PostgresStore
+import SQLiteStore
 import Secrets
 import SigilTestSupport
-import SQLiteStore
 import Storage
-import PostgresStore
 
 /// The store implementations every store-backed test runs against.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -58,10 +58,13 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
-        return (store, {
-            await store.close()
-            try? FileManager.default.removeItem(at: directory)
-        })
+        return (
+            store,
+            {
+                await store.close()
+                try? FileManager.default.removeItem(at: directory)
+            }
+        )
     }
 
     /// Runs `body` with a fresh, empty, migrated backend's stores, then removes it, whether `body` returned or threw.
@@ -107,7 +110,8 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     /// `count` PostgreSQL stores ("replicas", each with its own pool) on one new schema, migrated
     /// concurrently, as replicas starting together do; and what closes them and drops the schema.
     public static func openPostgresReplicas(_ count: Int) async throws
-        -> (stores: [PostgresSecretStore], cleanUp: @Sendable () async -> Void) {
+        -> (stores: [PostgresSecretStore], cleanUp: @Sendable () async -> Void)
+    {
         guard let url = testDatabaseURL else {
             throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
         }

@@ -25,7 +25,8 @@ public struct WebhookKeyVerifier: Sendable, CustomStringConvertible {
 
     /// `publicKeys` (1 to ``maxKeys`` `whpk_` keys); `tolerance` in seconds (default 5 minutes), both directions.
     public init(publicKeys: [String], tolerance: Int64 = 300, now: @escaping @Sendable () -> Int64 = WebhookVerifier.systemNow)
-        throws(WebhookVerificationError) {
+        throws(WebhookVerificationError)
+    {
         guard !publicKeys.isEmpty else { throw .badPublicKey(.missingPrefix(WebhookPublicKey.prefix)) }
         guard publicKeys.count <= Self.maxKeys else {
             throw .malformedHeader(name: "public keys", reason: "at most \(Self.maxKeys) public keys, not \(publicKeys.count)")
@@ -49,7 +50,8 @@ public struct WebhookKeyVerifier: Sendable, CustomStringConvertible {
         let lookup = HeaderLookup(headers)
         guard let signature = try lookup.value(WebhookHeaderName.signature) else { throw .missingHeaders([WebhookHeaderName.signature]) }
         let (id, timestampText, timestamp) = try WebhookVerifier.idAndTimestamp(lookup)
-        var candidates = 0, checks = 0
+        var candidates = 0
+        var checks = 0
         var matched = false
         var content: [UInt8]? = nil
         for entry in signature.split(separator: " ", omittingEmptySubsequences: true) {
@@ -61,13 +63,16 @@ public struct WebhookKeyVerifier: Sendable, CustomStringConvertible {
             guard candidates <= Self.maxEntries else {
                 throw .malformedHeader(name: WebhookHeaderName.signature, reason: "more than \(Self.maxEntries) v1a entries")
             }
-            guard !matched, let given = Base64.decode(entry[entry.index(after: comma)...]), given.count == Sodium.Ed25519.signatureBytes else { continue }
+            guard !matched, let given = Base64.decode(entry[entry.index(after: comma)...]), given.count == Sodium.Ed25519.signatureBytes else {
+                continue
+            }
             let signed = content ?? StandardContent.bytes(body: body, id: String(id), timestamp: String(timestampText))
             content = signed
             for key in publicKeys where !matched {
                 checks += 1
                 guard checks <= Self.maxChecks else {
-                    throw .malformedHeader(name: WebhookHeaderName.signature, reason: "more than \(Self.maxChecks) signature checks (v1a entries × public keys)")
+                    throw .malformedHeader(
+                        name: WebhookHeaderName.signature, reason: "more than \(Self.maxChecks) signature checks (v1a entries × public keys)")
                 }
                 if Sodium.Ed25519.verify(given, message: signed, publicKey: key.bytes) { matched = true }
             }

@@ -95,15 +95,18 @@ public struct WebhookSigningKey: Sendable, CustomStringConvertible, CustomDebugS
 
     /// One `webhook-signature` entry: `v1a,` + base64 Ed25519 signature of `"{id}.{timestamp}.{body}"`.
     public func signature(body: some Collection<UInt8>, id: String, timestamp: Int64) -> String {
-        "v1a," + Data(Sodium.Ed25519.sign(StandardContent.bytes(body: body, id: id, timestamp: String(timestamp)), secretKey: keyPair.secretKey))
+        "v1a,"
+            + Data(Sodium.Ed25519.sign(StandardContent.bytes(body: body, id: id, timestamp: String(timestamp)), secretKey: keyPair.secretKey))
             .base64EncodedString()
     }
 
     /// The Standard Webhooks headers of a delivery signed by these keys (newest first during a rotation's
     /// overlap): `webhook-id`, `webhook-timestamp` and `webhook-signature` with one `v1a,` entry per key. No
     /// HMAC and no `X-Webhook-Signature`. `keys` must not be empty.
-    public static func headers(body: some Collection<UInt8>, id: String, timestamp: Int64,
-                               keys: [WebhookSigningKey]) -> [(name: String, value: String)] {
+    public static func headers(
+        body: some Collection<UInt8>, id: String, timestamp: Int64,
+        keys: [WebhookSigningKey]
+    ) -> [(name: String, value: String)] {
         guard !keys.isEmpty else { return [] }
         return [
             (WebhookHeaderName.id, id),

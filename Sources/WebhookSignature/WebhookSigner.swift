@@ -49,9 +49,9 @@ struct WebhookSecret: Sendable {
         let encoded = String(token.dropFirst(Self.prefix.count))
         // Longest canonical encoding of the largest key; also bounds the work done on junk.
         guard encoded.utf8.count <= (Self.keyBytes.upperBound + 2) / 3 * 4,
-              encoded.utf8.allSatisfy(Base64.isStandardAlphabetOrPadding),
-              let key = Data(base64Encoded: encoded),
-              key.base64EncodedString() == encoded // canonical: padded, no stray bits, no whitespace
+            encoded.utf8.allSatisfy(Base64.isStandardAlphabetOrPadding),
+            let key = Data(base64Encoded: encoded),
+            key.base64EncodedString() == encoded  // canonical: padded, no stray bits, no whitespace
         else { throw .notBase64 }
         guard Self.keyBytes.contains(key.count) else { throw .badKeyLength(key.count) }
         wispKey = Array(token.utf8)
@@ -107,8 +107,10 @@ public struct WebhookSigner: Sendable, CustomStringConvertible, CustomDebugStrin
     /// `X-Webhook-Signature` by the first signer only (wisp's header holds one signature), and one `v1,` entry per
     /// signer in `webhook-signature`, space-separated in the same order, as Standard Webhooks allows so that a
     /// receiver holding either token verifies. `signers` must not be empty.
-    public static func headers(body: some Collection<UInt8>, id: String, timestamp: Int64,
-                               signers: [WebhookSigner]) -> [(name: String, value: String)] {
+    public static func headers(
+        body: some Collection<UInt8>, id: String, timestamp: Int64,
+        signers: [WebhookSigner]
+    ) -> [(name: String, value: String)] {
         guard let first = signers.first else { return [] }
         return [
             (WebhookHeaderName.wispSignature, first.wispSignature(body: body)),
@@ -183,7 +185,7 @@ enum Base64 {
     static func isStandardAlphabetOrPadding(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
             true
         default:
             false
@@ -193,7 +195,8 @@ enum Base64 {
     /// The bytes of canonical padded standard base64 `text`, else `nil`.
     static func decode(_ text: Substring) -> [UInt8]? {
         guard !text.isEmpty, text.utf8.count.isMultiple(of: 4), text.utf8.allSatisfy(isStandardAlphabetOrPadding),
-              let data = Data(base64Encoded: String(text)) else { return nil }
+            let data = Data(base64Encoded: String(text))
+        else { return nil }
         return [UInt8](data)
     }
 }

@@ -57,7 +57,9 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
             switch candidates {
             case 0: return "no v1 signature in webhook-signature (entries of other versions are ignored)"
             case 1: return "the v1 signature in webhook-signature does not match this body, webhook-id and webhook-timestamp under this secret"
-            default: return "none of the \(candidates) v1 signatures in webhook-signature matches this body, webhook-id and webhook-timestamp under this secret"
+            default:
+                return
+                    "none of the \(candidates) v1 signatures in webhook-signature matches this body, webhook-id and webhook-timestamp under this secret"
             }
         case .badSecret(let reason):
             return "unusable secret: \(reason)"
@@ -66,7 +68,9 @@ public enum WebhookVerificationError: Error, Sendable, Equatable, CustomStringCo
             switch candidates {
             case 0: return "no v1a signature in webhook-signature (entries of other versions are ignored)"
             case 1: return "the v1a signature in webhook-signature does not verify this body, webhook-id and webhook-timestamp under \(under)"
-            default: return "none of the \(candidates) v1a signatures in webhook-signature verifies this body, webhook-id and webhook-timestamp under \(under)"
+            default:
+                return
+                    "none of the \(candidates) v1a signatures in webhook-signature verifies this body, webhook-id and webhook-timestamp under \(under)"
             }
         case .badPublicKey(let reason):
             return "unusable public key: \(reason)"
@@ -123,7 +127,8 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
     /// minutes) applies in both directions; negative values count as 0.
     /// `policy` defaults to ``Policy/requireTimestamped`` for `whsec_` tokens, else ``Policy/acceptEither``.
     public init(token: String, tolerance: Int64 = 300, policy: Policy? = nil, now: @escaping @Sendable () -> Int64 = WebhookVerifier.systemNow)
-        throws(WebhookVerificationError) {
+        throws(WebhookVerificationError)
+    {
         self.policy = policy ?? (token.hasPrefix("whsec_") ? .requireTimestamped : .acceptEither)
         do {
             secret = try WebhookSecret(token: token)
@@ -148,9 +153,10 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
         let standard = try lookup.value(WebhookHeaderName.signature)
         let wisp = try lookup.value(WebhookHeaderName.wispSignature)
         guard standard != nil || wisp != nil else {
-            let id = try lookup.value(WebhookHeaderName.id), timestamp = try lookup.value(WebhookHeaderName.timestamp)
+            let id = try lookup.value(WebhookHeaderName.id)
+            let timestamp = try lookup.value(WebhookHeaderName.timestamp)
             if id != nil || timestamp != nil {
-                throw .missingHeaders([WebhookHeaderName.signature]) // a Standard Webhooks delivery without its signature
+                throw .missingHeaders([WebhookHeaderName.signature])  // a Standard Webhooks delivery without its signature
             }
             throw .missingHeaders([WebhookHeaderName.signature, WebhookHeaderName.wispSignature])
         }
@@ -213,7 +219,8 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
             throw .missingHeaders([(WebhookHeaderName.id, id), (WebhookHeaderName.timestamp, timestampText)].filter { $0.1 == nil }.map(\.0))
         }
         guard timestampText.utf8.count <= 18, timestampText.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let timestamp = Int64(timestampText) else {
+            let timestamp = Int64(timestampText)
+        else {
             throw .malformedHeader(name: WebhookHeaderName.timestamp, reason: "expected Unix seconds (decimal digits only)")
         }
         return (id, timestampText, timestamp)

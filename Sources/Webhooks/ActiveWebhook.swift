@@ -1,5 +1,5 @@
-import Storage
 import Lexicon
+import Storage
 
 /// The kind of record change a webhook can fire on.
 public enum RecordOperation: String, Sendable, CaseIterable {

@@ -14,7 +14,8 @@ public enum BacklinkReferences {
     public static func of(_ record: JSONValue) -> [WebhookScope] {
         var found: [WebhookScope] = []
         var seen: Set<String> = []
-        var values = 0, bytes = 0
+        var values = 0
+        var bytes = 0
         var pending: [(JSONValue, Int)] = [(record, 0)]
         while let (value, depth) = pending.popLast() {
             values += 1

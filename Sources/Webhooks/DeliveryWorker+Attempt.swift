@@ -1,14 +1,14 @@
-import AsyncPrimitives
-import Storage
-import NetworkPolicy
 import AsyncHTTPClient
+import AsyncPrimitives
 import Foundation
 import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NetworkPolicy
 import Secrets
 import ServiceLifecycle
+import Storage
 import WebhookSignature
 
 /// One attempt at a delivery: host slot, the webhook as it is now, the destination, signing and sending.
@@ -54,11 +54,13 @@ extension DeliveryWorker {
                 switch outcome {
                 case .gone(let reason): try await webhooks.disable(owner: item.owner, rkey: item.webhookRKey, reason: reason, now: clock())
                 case .delivered:
-                    try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: true,
-                                                 storedStreak: delivery.webhookState?.failingSince, now: clock())
+                    try await webhooks.attempted(
+                        owner: item.owner, rkey: item.webhookRKey, succeeded: true,
+                        storedStreak: delivery.webhookState?.failingSince, now: clock())
                 case .retry, .dead:
-                    try await webhooks.attempted(owner: item.owner, rkey: item.webhookRKey, succeeded: false,
-                                                 storedStreak: delivery.webhookState?.failingSince, now: clock())
+                    try await webhooks.attempted(
+                        owner: item.owner, rkey: item.webhookRKey, succeeded: false,
+                        storedStreak: delivery.webhookState?.failingSince, now: clock())
                 case .requeue, .cancel: break
                 }
             } catch {
@@ -70,7 +72,8 @@ extension DeliveryWorker {
         Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(nanoseconds)
         // The owner's log of this attempt (best effort: a failure here never changes the delivery's fate), written
         // alongside the outcome: on SQLite both usually ride in one group commit, so one fsync instead of two.
-        let attempt = DeliveryAttempt(at: clock(), durationMilliseconds: nanoseconds / 1_000_000, status: status.map { Int($0) }, error: outcome.reason)
+        let attempt = DeliveryAttempt(
+            at: clock(), durationMilliseconds: nanoseconds / 1_000_000, status: status.map { Int($0) }, error: outcome.reason)
         async let logged: Void = { [attemptLog] in
             try? await attemptLog?.recordAttempt(id: item.id, attempt)
         }()
@@ -111,8 +114,10 @@ extension DeliveryWorker {
 
     /// Posts with one overall deadline; `written` resolves when the client starts on the body (the head has
     /// been written by then).
-    func post(_ item: NewDelivery, to destination: DestinationGuard.Destination, headers: HTTPHeaders,
-                      written: OneShot<Void>) async -> Answer {
+    func post(
+        _ item: NewDelivery, to destination: DestinationGuard.Destination, headers: HTTPHeaders,
+        written: OneShot<Void>
+    ) async -> Answer {
         var request = HTTPClientRequest(url: destination.url)
         request.method = .POST
         request.headers = headers

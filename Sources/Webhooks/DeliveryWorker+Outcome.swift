@@ -1,13 +1,13 @@
-import Storage
-import NetworkPolicy
 import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NetworkPolicy
 import Secrets
 import ServiceLifecycle
+import Storage
 import WebhookSignature
 
 /// What an attempt came to, recorded under the claim's lease.
@@ -77,7 +77,8 @@ extension DeliveryWorker {
                     Counter(label: "webhook_deliveries_total", dimensions: [("result", "retry")]).increment()
                     log.notice("delivery failed; will retry", metadata: ["reason": .string(reason), "attempts": .stringConvertible(attempts)])
                 } else {
-                    recorded = try await store.markDead(id: id, lease: lease, attempts: attempts, error: "gave up after \(attempts) attempts: \(reason)", at: now)
+                    recorded = try await store.markDead(
+                        id: id, lease: lease, attempts: attempts, error: "gave up after \(attempts) attempts: \(reason)", at: now)
                     Counter(label: "webhook_deliveries_total", dimensions: [("result", "dead")]).increment()
                     log.warning("delivery dead-lettered", metadata: ["reason": .string(reason)])
                 }

@@ -13,7 +13,9 @@ extension DeliveryWorker {
             do {
                 while ContinuousClock.now < stop {
                     let pruned = try await store.pruneDeliveries(status: status, updatedBefore: before, limit: configuration.pruneBatch)
-                    if pruned > 0 { Counter(label: "webhook_deliveries_pruned_total", dimensions: [("status", status.rawValue)]).increment(by: pruned) }
+                    if pruned > 0 {
+                        Counter(label: "webhook_deliveries_pruned_total", dimensions: [("status", status.rawValue)]).increment(by: pruned)
+                    }
                     if pruned < configuration.pruneBatch { break }
                 }
             } catch {

@@ -1,14 +1,14 @@
-import AsyncPrimitives
-import Storage
-import NetworkPolicy
 import AsyncHTTPClient
+import AsyncPrimitives
 import Foundation
 import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NetworkPolicy
 import Secrets
 import ServiceLifecycle
+import Storage
 import WebhookSignature
 
 /// What signs an attempt, decided once, held under the rotation fence until the request head is written.
@@ -16,11 +16,14 @@ extension DeliveryWorker {
     /// Resolves `signed` with the headers for the webhook's signer as it is *now*, decided by one read (a secret's
     /// live tokens sign with HMAC, a signing key's live seeds with Ed25519); for a named one, holds it against
     /// rotation and deletion until `written` (the request head is out, or the send gave up).
-    func sign(_ item: NewDelivery, inlineSecret: String?, into signed: OneShot<Result<HTTPHeaders, SigningFailure>>,
-              holdingUntil written: OneShot<Void>) async {
+    func sign(
+        _ item: NewDelivery, inlineSecret: String?, into signed: OneShot<Result<HTTPHeaders, SigningFailure>>,
+        holdingUntil written: OneShot<Void>
+    ) async {
         guard let name = item.secretName else {
             if item.inlineSecretFingerprint != nil, inlineSecret == nil {
-                signed.resolve(.failure(SigningFailure(description: "the webhook's own secret is not known here; not sent unsigned", isTransient: false)))
+                signed.resolve(
+                    .failure(SigningFailure(description: "the webhook's own secret is not known here; not sent unsigned", isTransient: false)))
                 return
             }
             signed.resolve(.success(unfencedHeaders(for: item, inlineSecret: inlineSecret)))

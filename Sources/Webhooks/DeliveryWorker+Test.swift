@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import Lexicon
 import NetworkPolicy
+import Storage
 
 /// What a test ping came to.
 public struct WebhookTestResult: Sendable, Equatable {
@@ -30,8 +30,9 @@ extension DeliveryWorker {
             "webhook": .string("at://\(webhook.owner)/\(WebhookRegistry.collection)/\(webhook.rkey)"),
             "timestamp": .string(Timestamp.iso8601(milliseconds: now)),
         ]).serialized(sortedKeys: true)
-        let item = NewDelivery(id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
-                               inlineSecret: webhook.inlineSecret, body: body, createdAt: now)
+        let item = NewDelivery(
+            id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
+            inlineSecret: webhook.inlineSecret, body: body, createdAt: now)
         let host = URLComponents(string: item.url)?.host?.lowercased() ?? ""
         guard await hosts.acquire(host, limit: configuration.perHost, waitingAtMost: configuration.hostSlotWait) else {
             return WebhookTestResult(ok: false, status: nil, latencyMilliseconds: elapsed(), error: "no free connection to \(host)")
@@ -45,7 +46,8 @@ extension DeliveryWorker {
         }
         let answer = await send(item, inlineSecret: webhook.inlineSecret, to: destination)
         await hosts.release(host)
-        return WebhookTestResult(ok: answer.outcome == .delivered, status: answer.status.map { Int($0) }, latencyMilliseconds: elapsed(),
-                                 error: answer.outcome.reason)
+        return WebhookTestResult(
+            ok: answer.outcome == .delivered, status: answer.status.map { Int($0) }, latencyMilliseconds: elapsed(),
+            error: answer.outcome.reason)
     }
 }

@@ -1,13 +1,13 @@
-import Storage
-import NetworkPolicy
 import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import NetworkPolicy
 import Secrets
 import ServiceLifecycle
+import Storage
 import WebhookSignature
 
 /// Sends queued deliveries: a bounded pool, at most a few requests at a time per destination host.
@@ -42,8 +42,10 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         /// Longest `Retry-After` honoured: a receiver asking for more gets its retry after this long.
         public var maxRetryAfter: Duration = .seconds(6 * 3600)
         /// How long finished deliveries are kept (then pruned, a batch at a time): delivered, dead and cancelled.
-        public var retention: [DeliveryStatus: Duration] = [.delivered: .seconds(7 * 86_400), .dead: .seconds(30 * 86_400),
-                                                              .cancelled: .seconds(30 * 86_400)]
+        public var retention: [DeliveryStatus: Duration] = [
+            .delivered: .seconds(7 * 86_400), .dead: .seconds(30 * 86_400),
+            .cancelled: .seconds(30 * 86_400),
+        ]
         /// Deliveries deleted per pruning statement (small, so pruning never holds the queue up).
         public var pruneBatch = 500
         /// Longest one pruning round runs (once a minute): 500-row batches for 20 s keep up with several thousand
@@ -78,9 +80,12 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     private let lock = NSLock()
     private var inFlight = 0
 
-    public init(store: any DeliveryStore, log: (any DeliveryLog)? = nil, secrets: SecretService, signingKeys: SigningKeyService, webhooks: (any DeliveryWebhooks)? = nil,
-                destinations: DestinationGuard, configuration: Configuration = .init(),
-                logger: Logger, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    public init(
+        store: any DeliveryStore, log: (any DeliveryLog)? = nil, secrets: SecretService, signingKeys: SigningKeyService,
+        webhooks: (any DeliveryWebhooks)? = nil,
+        destinations: DestinationGuard, configuration: Configuration = .init(),
+        logger: Logger, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+    ) {
         self.store = store
         self.attemptLog = log
         self.secrets = secrets

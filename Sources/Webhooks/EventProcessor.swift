@@ -1,8 +1,8 @@
-import Storage
 import Foundation
 import Lexicon
 import Logging
 import Secrets
+import Storage
 
 /// Turns network events into durable deliveries: matches each commit against the active webhooks and
 /// enqueues one delivery per match together with the event's cursor, in one transaction. The cursor never
@@ -25,8 +25,10 @@ public final class EventProcessor: @unchecked Sendable {
     private var pendingCursor: Int64?
     private var lastFlush = ContinuousClock.now
 
-    public init(registry: WebhookRegistry, store: any DeliveryStore, refresher: WebhookRefresher? = nil,
-                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, maxPendingPerWebhook: Int = 10_000) {
+    public init(
+        registry: WebhookRegistry, store: any DeliveryStore, refresher: WebhookRefresher? = nil,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, maxPendingPerWebhook: Int = 10_000
+    ) {
         self.maxPendingPerWebhook = maxPendingPerWebhook
         self.registry = registry
         self.refresher = refresher ?? WebhookRefresher(registry: registry, logger: registry.logger, clock: clock)
@@ -63,18 +65,23 @@ public final class EventProcessor: @unchecked Sendable {
                 return perOwner[webhook.owner]! <= Self.maxPerAccountPerEvent
             }
             if fair.count < matches.count {
-                registry.logger.warning("an account's webhooks matched one event more often than are served; the rest get nothing", metadata: [
-                    "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"), "served per account": .stringConvertible(Self.maxPerAccountPerEvent),
-                ])
+                registry.logger.warning(
+                    "an account's webhooks matched one event more often than are served; the rest get nothing",
+                    metadata: [
+                        "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"),
+                        "served per account": .stringConvertible(Self.maxPerAccountPerEvent),
+                    ])
             }
             matches = fair
         }
         if matches.count > Self.maxFanOut {
             // An explicit bound on what one commit can queue; the rest are logged, not silently lost.
-            registry.logger.warning("an event matched more webhooks than are served per event; the rest get nothing", metadata: [
-                "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"), "matched": .stringConvertible(matches.count),
-                "served": .stringConvertible(Self.maxFanOut),
-            ])
+            registry.logger.warning(
+                "an event matched more webhooks than are served per event; the rest get nothing",
+                metadata: [
+                    "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"), "matched": .stringConvertible(matches.count),
+                    "served": .stringConvertible(Self.maxFanOut),
+                ])
             matches = Array(matches.prefix(Self.maxFanOut))
         }
         if event.collection == WebhookRegistry.collection {
@@ -87,8 +94,9 @@ public final class EventProcessor: @unchecked Sendable {
         let now = clock()
         let deliveries = matches.map { webhook in
             let id = WebhookPayload.id(webhook: webhook, event: event)
-            return NewDelivery(id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
-                               inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
+            return NewDelivery(
+                id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
+                inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
         }
         let stored = durableCursor(event.timeMicroseconds)
         try await store.enqueue(deliveries, cursor: (Self.cursorName, stored), maxPendingPerWebhook: maxPendingPerWebhook)

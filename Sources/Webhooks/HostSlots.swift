@@ -1,7 +1,7 @@
 import AsyncPrimitives
 import Foundation
-import NetworkPolicy
 import NIOCore
+import NetworkPolicy
 
 /// Admission by key (a destination host, or one key for a whole pool): at most `limit` holders per key;
 /// waiters are served in order and, given a timeout, give up after it.

@@ -1,10 +1,10 @@
-import Storage
 import Foundation
 import HummingbirdWSClient
 import Lexicon
 import Logging
 import Secrets
 import ServiceLifecycle
+import Storage
 
 /// Reads a Jetstream (JSON over WebSocket) from the stored cursor, hands every message to the
 /// ``EventProcessor`` in order, and reconnects with exponential backoff. The cursor is only advanced once an
@@ -29,8 +29,10 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
     /// How long a close waits for the peer's close frame before the connection is dropped anyway.
     static let closeTimeout: Duration = .seconds(5)
 
-    public init(url: String, processor: EventProcessor, store: any DeliveryStore, logger: Logger, pingInterval: Duration = .seconds(20),
-                onEnqueue: @escaping @Sendable () -> Void = {}) {
+    public init(
+        url: String, processor: EventProcessor, store: any DeliveryStore, logger: Logger, pingInterval: Duration = .seconds(20),
+        onEnqueue: @escaping @Sendable () -> Void = {}
+    ) {
         self.pingInterval = pingInterval
         self.url = url
         self.processor = processor
@@ -74,8 +76,9 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
         let processor = self.processor
         let onEnqueue = self.onEnqueue
         let logger = self.logger
-        let configuration = WebSocketClientConfiguration(maxFrameSize: Self.maxFrameBytes, closeTimeout: Self.closeTimeout,
-                                                         autoPing: .enabled(timePeriod: pingInterval))
+        let configuration = WebSocketClientConfiguration(
+            maxFrameSize: Self.maxFrameBytes, closeTimeout: Self.closeTimeout,
+            autoPing: .enabled(timePeriod: pingInterval))
         try await WebSocketClient.connect(url: target, configuration: configuration, logger: logger) { inbound, _, _ in
             var assembler = MessageAssembler(maxBytes: Self.maxMessageBytes, keptPrefixBytes: Self.keptPrefixBytes)
             for try await frame in inbound {
@@ -86,10 +89,12 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
                     try await processor.process(value)
                     onEnqueue()
                 case .skipped(let reason, let size, let time):
-                    logger.warning("skipping a message \(reason)", metadata: [
-                        "bytes": .stringConvertible(size), "limit": .stringConvertible(Self.maxMessageBytes),
-                        "time_us": .string(time.map(String.init) ?? "unknown"),
-                    ])
+                    logger.warning(
+                        "skipping a message \(reason)",
+                        metadata: [
+                            "bytes": .stringConvertible(size), "limit": .stringConvertible(Self.maxMessageBytes),
+                            "time_us": .string(time.map(String.init) ?? "unknown"),
+                        ])
                     if let time { try await processor.skip(to: time) }
                 }
             }

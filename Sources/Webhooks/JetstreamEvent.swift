@@ -15,11 +15,12 @@ public struct JetstreamEvent: Sendable {
     /// Parses a commit event; `nil` for other kinds or malformed events.
     public init?(_ value: JSONValue) {
         guard value["kind"]?.stringValue == "commit", let commit = value["commit"],
-              let did = value["did"]?.stringValue, DID.isValid(did),
-              let time = Self.time(of: value),
-              let operation = commit["operation"]?.stringValue.flatMap(RecordOperation.init(rawValue:)),
-              let collection = commit["collection"]?.stringValue, NSID.isValid(collection),
-              let rkey = commit["rkey"]?.stringValue, RecordKey.isValid(rkey) else { return nil }
+            let did = value["did"]?.stringValue, DID.isValid(did),
+            let time = Self.time(of: value),
+            let operation = commit["operation"]?.stringValue.flatMap(RecordOperation.init(rawValue:)),
+            let collection = commit["collection"]?.stringValue, NSID.isValid(collection),
+            let rkey = commit["rkey"]?.stringValue, RecordKey.isValid(rkey)
+        else { return nil }
         self.did = did
         timeMicroseconds = time
         self.operation = operation

@@ -8,11 +8,13 @@ final class OnceAtATime: @unchecked Sendable {
     var isRunning: Bool { lock.withLock { running } }
 
     func run(_ job: () async -> Void) async {
-        guard lock.withLock({ () -> Bool in
-            if running { return false }
-            running = true
-            return true
-        }) else { return }
+        guard
+            lock.withLock({ () -> Bool in
+                if running { return false }
+                running = true
+                return true
+            })
+        else { return }
         await job()
         lock.withLock { running = false }
     }

@@ -1,10 +1,10 @@
+import AsyncHTTPClient
 import AsyncPrimitives
 import Foundation
-import NetworkPolicy
-import AsyncHTTPClient
 import Identity
 import Lexicon
 import NIOCore
+import NetworkPolicy
 
 /// Reads a record back from its owner's PDS (`com.atproto.repo.getRecord`), found through the DID
 /// document's `#atproto_pds` service; the PDS URL is user-given, so it goes through the ``DestinationGuard``.
@@ -34,7 +34,8 @@ public struct PDSRecordFetcher: Sendable {
     /// The host (and port) of `did`'s PDS, from its (cached) DID document; nil if it cannot be resolved.
     public func pdsHost(did: String) async -> String? {
         guard let pds = try? await pdsEndpoint(did: did), let components = URLComponents(string: pds),
-              let host = components.host?.lowercased() else { return nil }
+            let host = components.host?.lowercased()
+        else { return nil }
         return components.port.map { "\(host):\($0)" } ?? host
     }
 
@@ -56,8 +57,9 @@ public struct PDSRecordFetcher: Sendable {
         do {
             // One deadline for the head and the whole body: a PDS that drips its answer is cut off.
             let (status, body) = try await withDeadline(deadline) {
-                let response = try await destination.client.execute(HTTPClientRequest(url: destination.url),
-                                                                    timeout: .seconds(deadline.components.seconds + 1))
+                let response = try await destination.client.execute(
+                    HTTPClientRequest(url: destination.url),
+                    timeout: .seconds(deadline.components.seconds + 1))
                 return (response.status.code, try await response.body.collect(upTo: Self.maxBytes))
             }
             let json = try? JSONValue(parsing: Array(body.readableBytesView))

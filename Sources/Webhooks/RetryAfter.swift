@@ -1,4 +1,5 @@
 import Lexicon
+
 /// A `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date. Package-visible for the fuzz targets.
 package enum RetryAfter {
     /// Milliseconds from `now` (ms) until the retry the header asks for; nil for a malformed value. A date in
@@ -30,14 +31,16 @@ package enum HTTPDate {
         if text.count == 29, days.contains(Array(text[0..<3])), text[3] == UInt8(ascii: ","), text[4] == 0x20 {
             scanner.index = 5
             guard let day = scanner.number(2), scanner.skip(" "), let month = scanner.month(), scanner.skip(" "),
-                  let year = scanner.number(4), scanner.skip(" "), let time = scanner.time(), scanner.skip(" GMT"), scanner.atEnd else { return nil }
+                let year = scanner.number(4), scanner.skip(" "), let time = scanner.time(), scanner.skip(" GMT"), scanner.atEnd
+            else { return nil }
             return epoch(year: year, month: month, day: day, time: time)
         }
         // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
         if let comma = text.firstIndex(of: UInt8(ascii: ",")), longDays.contains(Array(text[..<comma])) {
             scanner.index = comma + 1
             guard scanner.skip(" "), let day = scanner.number(2), scanner.skip("-"), let month = scanner.month(), scanner.skip("-"),
-                  let yy = scanner.number(2), scanner.skip(" "), let time = scanner.time(), scanner.skip(" GMT"), scanner.atEnd else { return nil }
+                let yy = scanner.number(2), scanner.skip(" "), let time = scanner.time(), scanner.skip(" GMT"), scanner.atEnd
+            else { return nil }
             let thisYear = year(ofDay: now / 86_400)
             var year = thisYear - thisYear % 100 + yy
             if year > thisYear + 50 { year -= 100 }
@@ -49,7 +52,8 @@ package enum HTTPDate {
             guard let month = scanner.month(), scanner.skip(" ") else { return nil }
             if scanner.peek == 0x20 { scanner.index += 1 }
             guard let day = scanner.number(scanner.remaining == 15 ? 1 : 2), scanner.skip(" "), let time = scanner.time(), scanner.skip(" "),
-                  let year = scanner.number(4), scanner.atEnd else { return nil }
+                let year = scanner.number(4), scanner.atEnd
+            else { return nil }
             return epoch(year: year, month: month, day: day, time: time)
         }
         return nil

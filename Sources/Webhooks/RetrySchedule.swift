@@ -8,8 +8,10 @@ public struct RetrySchedule: Sendable {
     }
 
     /// 10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h: nine attempts over about ten and a half hours.
-    public static let standard = RetrySchedule(delays: [.seconds(10), .seconds(30), .seconds(120), .seconds(600),
-                                                        .seconds(1800), .seconds(3600), .seconds(10_800), .seconds(21_600)])
+    public static let standard = RetrySchedule(delays: [
+        .seconds(10), .seconds(30), .seconds(120), .seconds(600),
+        .seconds(1800), .seconds(3600), .seconds(10_800), .seconds(21_600),
+    ])
 
     /// Milliseconds to wait after `attempts` failed attempts, or `nil` when it is time to give up.
     public func delayMilliseconds(afterAttempts attempts: Int) -> Int64? {

@@ -7,8 +7,10 @@ public enum WebhookPayload {
     /// A UUID-formatted id derived from the webhook and the event, so a replayed event (after a restart,
     /// from an overlapping cursor) yields the same id and is queued once; receivers dedupe on it too.
     public static func id(webhook: ActiveWebhook, event: JetstreamEvent) -> String {
-        let material = [webhook.owner, webhook.rkey, event.did, event.collection, event.rkey, event.operation.rawValue,
-                        event.rev ?? "", event.cid ?? "", String(event.timeMicroseconds)].joined(separator: "\u{0}")
+        let material = [
+            webhook.owner, webhook.rkey, event.did, event.collection, event.rkey, event.operation.rawValue,
+            event.rev ?? "", event.cid ?? "", String(event.timeMicroseconds),
+        ].joined(separator: "\u{0}")
         var bytes = Array(SHA256.hash(data: Array(material.utf8)).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // UUID version 8 (custom), RFC 9562
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant

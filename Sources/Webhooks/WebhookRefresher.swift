@@ -29,8 +29,10 @@ public final class WebhookRefresher: @unchecked Sendable {
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     private var settled: (@Sendable () async -> Void)?
 
-    public init(registry: WebhookRegistry, maxPending: Int = 10_000, perHost: Int = 2, concurrency: Int = 32, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    public init(
+        registry: WebhookRegistry, maxPending: Int = 10_000, perHost: Int = 2, concurrency: Int = 32, logger: Logger,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+    ) {
         self.registry = registry
         self.maxPending = maxPending
         self.perHost = perHost
@@ -101,8 +103,9 @@ public final class WebhookRefresher: @unchecked Sendable {
         }
         let host = await registry.fetcher.pdsHost(did: event.did) ?? "unresolved:" + event.did
         guard await hosts.acquire(host, limit: perHost, waitingAtMost: .seconds(300)) else {
-            logger.warning("webhook record read-back waited too long for its PDS; keeping the previous state",
-                           metadata: ["webhook": .string("at://\(event.did)/\(event.collection)/\(event.rkey)")])
+            logger.warning(
+                "webhook record read-back waited too long for its PDS; keeping the previous state",
+                metadata: ["webhook": .string("at://\(event.did)/\(event.collection)/\(event.rkey)")])
             return
         }
         _ = await running.acquire("", limit: concurrency)

@@ -1,9 +1,9 @@
-import Storage
 import Foundation
 import Lexicon
 import Logging
 import Metrics
 import Secrets
+import Storage
 
 /// Keeps the active webhooks: reads `place.wisp.v2.wh` records back from their PDS on every change,
 /// validates them with the lexicon engine, and stores and indexes the valid ones. Invalid records are
@@ -23,8 +23,10 @@ public final class WebhookRegistry: DeliveryWebhooks {
     let fetcher: PDSRecordFetcher
     public let logger: Logger
 
-    public init(index: WebhookIndex, store: any DeliveryStore, catalog: LexiconCatalog, fetcher: PDSRecordFetcher, logger: Logger,
-                autoDisableAfter: Duration = .seconds(3 * 86_400), maxWebhooksPerOwner: Int = 100) {
+    public init(
+        index: WebhookIndex, store: any DeliveryStore, catalog: LexiconCatalog, fetcher: PDSRecordFetcher, logger: Logger,
+        autoDisableAfter: Duration = .seconds(3 * 86_400), maxWebhooksPerOwner: Int = 100
+    ) {
         self.index = index
         self.store = store
         self.autoDisableAfter = autoDisableAfter
@@ -38,7 +40,8 @@ public final class WebhookRegistry: DeliveryWebhooks {
     public func load() async throws(StoreError) {
         for registration in try await store.webhooks() {
             guard let record = try? JSONValue(parsing: registration.record),
-                  let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record) else { continue }
+                let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record)
+            else { continue }
             index.put(registration.disabledReason.map { webhook.disabled(reason: $0) } ?? webhook)
             if registration.failingSince != nil { failing.insert(owner: registration.owner, rkey: registration.rkey) }
         }
@@ -65,7 +68,8 @@ public final class WebhookRegistry: DeliveryWebhooks {
             }
         } catch let failure as PDSRecordFetcher.Failure {
             // Keep whatever was active: a PDS outage must not silently switch webhooks off.
-            log.warning("cannot read the webhook record back from its PDS; keeping the previous state", metadata: ["reason": .string(failure.description)])
+            log.warning(
+                "cannot read the webhook record back from its PDS; keeping the previous state", metadata: ["reason": .string(failure.description)])
             return
         } catch {
             throw error as? StoreError ?? .unavailable("\(error)")
@@ -78,9 +82,10 @@ public final class WebhookRegistry: DeliveryWebhooks {
         let webhook: ActiveWebhook
         do {
             guard case .valid = try catalog.validateRecord(record, collection: Self.collection, recordKey: rkey) else {
-                let reason = (try? catalog.validateRecord(record, collection: Self.collection, recordKey: rkey)).flatMap {
-                    if case .invalid(let error) = $0 { return error.message } else { return nil }
-                } ?? "invalid"
+                let reason =
+                    (try? catalog.validateRecord(record, collection: Self.collection, recordKey: rkey)).flatMap {
+                        if case .invalid(let error) = $0 { return error.message } else { return nil }
+                    } ?? "invalid"
                 log.warning("ignoring an invalid webhook record", metadata: ["reason": .string(reason)])
                 try await deactivate(owner: owner, rkey: rkey)
                 return
@@ -95,8 +100,9 @@ public final class WebhookRegistry: DeliveryWebhooks {
             return
         }
         if index.webhook(owner: owner, rkey: rkey) == nil, index.count(owner: owner) >= maxWebhooksPerOwner {
-            log.warning("ignoring a webhook record: the account already has the most webhooks served",
-                        metadata: ["limit": .stringConvertible(maxWebhooksPerOwner)])
+            log.warning(
+                "ignoring a webhook record: the account already has the most webhooks served",
+                metadata: ["limit": .stringConvertible(maxWebhooksPerOwner)])
             return
         }
         try await store.upsertWebhook(WebhookRegistration(owner: owner, rkey: rkey, record: record.serialized(), updatedAt: now))
@@ -156,9 +162,10 @@ public final class WebhookRegistry: DeliveryWebhooks {
         guard let since = try await store.noteWebhookFailure(owner: owner, rkey: rkey, at: now) else { return }
         let limit = autoDisableAfter.components.seconds * 1000
         if now - since >= limit, index.webhook(owner: owner, rkey: rkey)?.enabled == true {
-            try await disable(owner: owner, rkey: rkey,
-                              reason: "every delivery attempt failed for \(Self.span(autoDisableAfter)) (since \(Timestamp.iso8601(milliseconds: since)))",
-                              now: now)
+            try await disable(
+                owner: owner, rkey: rkey,
+                reason: "every delivery attempt failed for \(Self.span(autoDisableAfter)) (since \(Timestamp.iso8601(milliseconds: since)))",
+                now: now)
         }
     }
 

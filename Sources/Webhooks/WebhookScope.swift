@@ -47,9 +47,11 @@ public struct WebhookScope: Sendable, Hashable {
     /// practice: patterns are at most 253 bytes).
     package static func glob(_ pattern: String, matches value: String) -> Bool {
         guard pattern.contains("*") else { return pattern == value }
-        let p = Array(pattern.utf8), v = Array(value.utf8)
+        let p = Array(pattern.utf8)
+        let v = Array(value.utf8)
         var (i, j) = (0, 0)
-        var star: Int? = nil, resume = 0
+        var star: Int? = nil
+        var resume = 0
         while j < v.count {
             if i < p.count, p[i] == UInt8(ascii: "*") {
                 star = i

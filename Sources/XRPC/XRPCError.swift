@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Lexicon
 
 /// An XRPC error response: an HTTP status and `{"error": name, "message": …}`.
 ///
@@ -31,8 +32,9 @@ public struct XRPCError: Error, Sendable, Equatable {
 
     /// 401 with `WWW-Authenticate`: credentials are missing or were rejected (`name` says how).
     public static func authenticationRequired(_ message: String, name: String = "AuthenticationRequired") -> XRPCError {
-        XRPCError(status: .unauthorized, name: name, message: message,
-                  headers: [.wwwAuthenticate: #"Bearer realm="xrpc""#])
+        XRPCError(
+            status: .unauthorized, name: name, message: message,
+            headers: [.wwwAuthenticate: #"Bearer realm="xrpc""#])
     }
 
     /// 501: no such method here.
@@ -52,13 +54,15 @@ public struct XRPCError: Error, Sendable, Equatable {
 
     /// 429 with `Retry-After` in whole seconds.
     public static func rateLimitExceeded(retryAfter seconds: Int) -> XRPCError {
-        XRPCError(status: .tooManyRequests, name: "RateLimitExceeded", message: "Rate Limit Exceeded",
-                  headers: [.retryAfter: String(max(1, seconds))])
+        XRPCError(
+            status: .tooManyRequests, name: "RateLimitExceeded", message: "Rate Limit Exceeded",
+            headers: [.retryAfter: String(max(1, seconds))])
     }
 
     /// 500: something went wrong on our side; say nothing more.
-    public static let internalServerError = XRPCError(status: .internalServerError, name: "InternalServerError",
-                                                      message: "Internal Server Error")
+    public static let internalServerError = XRPCError(
+        status: .internalServerError, name: "InternalServerError",
+        message: "Internal Server Error")
 
     /// The JSON body.
     public var body: [UInt8] {
@@ -67,6 +71,3 @@ public struct XRPCError: Error, Sendable, Equatable {
         return JSONValue.object(object).serialized(sortedKeys: true)
     }
 }
-
-
-import Lexicon

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Lexicon
@@ -42,8 +43,10 @@ public struct XRPCService: Sendable {
     let authenticator: (any XRPCAuthenticator)?
     let rateLimiter: (any XRPCRateLimiter)?
 
-    public init(methods: XRPCMethodTable, configuration: XRPCConfiguration,
-                authenticator: (any XRPCAuthenticator)? = nil, rateLimiter: (any XRPCRateLimiter)? = nil) {
+    public init(
+        methods: XRPCMethodTable, configuration: XRPCConfiguration,
+        authenticator: (any XRPCAuthenticator)? = nil, rateLimiter: (any XRPCRateLimiter)? = nil
+    ) {
         self.methods = methods
         self.configuration = configuration
         self.authenticator = authenticator
@@ -63,8 +66,9 @@ public struct XRPCService: Sendable {
                     return Self.response(for: .malformedPath, requestID: context.requestID)
                 }
                 if segments[0] == "_health", request.method == .get {
-                    return Response(status: .ok, headers: [.contentType: "application/json"],
-                                    body: .init(byteBuffer: ByteBuffer(bytes: health)))
+                    return Response(
+                        status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: health)))
                 }
                 return await respond(to: request, nsid: String(segments[0]), context: context)
             }
@@ -78,13 +82,17 @@ public struct XRPCService: Sendable {
     /// A preflight names a method of this service, or it is answered with the XRPC error the call itself
     /// would get (`400` for a malformed path or NSID, `501` for a method that is not here), as JSON.
     public func corsMiddleware<Context: RequestContext>() -> XRPCCORSMiddleware<Context> {
-        XRPCCORSMiddleware(methods: methods, cors: CORSMiddleware(
-            allowOrigin: .all,
-            allowHeaders: [.accept, .authorization, .contentType, .origin,
-                           HTTPField.Name("atproto-proxy")!, HTTPField.Name("atproto-accept-labelers")!],
-            allowMethods: [.get, .post, .options],
-            exposedHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate"]
-        ))
+        XRPCCORSMiddleware(
+            methods: methods,
+            cors: CORSMiddleware(
+                allowOrigin: .all,
+                allowHeaders: [
+                    .accept, .authorization, .contentType, .origin,
+                    HTTPField.Name("atproto-proxy")!, HTTPField.Name("atproto-accept-labelers")!,
+                ],
+                allowMethods: [.get, .post, .options],
+                exposedHeaders: ["X-Request-Id", "Retry-After", "WWW-Authenticate"]
+            ))
     }
 
     /// The error a call of `nsid` gets before anything else is looked at: a malformed NSID (`400`) or a
@@ -114,11 +122,13 @@ public struct XRPCService: Sendable {
         let status = String(response.status.code)
         Counter(label: "xrpc_requests_total", dimensions: [("method", label), ("status", status)]).increment()
         Metrics.Timer(label: "xrpc_request_duration_seconds", dimensions: [("method", label)]).recordSeconds(seconds)
-        logger.info("xrpc request", metadata: [
-            "http.method": .string(request.method.rawValue),
-            "http.status": .stringConvertible(response.status.code),
-            "latency_ms": .string(String(format: "%.3f", seconds * 1000)),
-        ])
+        logger.info(
+            "xrpc request",
+            metadata: [
+                "http.method": .string(request.method.rawValue),
+                "http.status": .stringConvertible(response.status.code),
+                "latency_ms": .string(String(format: "%.3f", seconds * 1000)),
+            ])
         return response
     }
 
@@ -179,7 +189,7 @@ public struct XRPCService: Sendable {
         do {
             result = try methods.catalog.validate(value, method: nsid, part: part, options: .init(applyDefaults: true))
         } catch {
-            return value // No schema for this part: nothing to check.
+            return value  // No schema for this part: nothing to check.
         }
         switch result {
         case .valid(let completed): return completed
@@ -303,6 +313,3 @@ extension RequestContext {
         logger[metadataKey: "hb.request.id"].map { "\($0)" }
     }
 }
-
-
-import Foundation

@@ -29,8 +29,10 @@ extension XRPCMethodTable {
             } else {
                 input = try Self.decode(call.input?.json ?? .object([:]), as: Method.Input.self)
             }
-            let output = try await handler(XRPCRequest(params: params, input: input, principal: call.principal,
-                                                       headers: call.headers, logger: call.logger))
+            let output = try await handler(
+                XRPCRequest(
+                    params: params, input: input, principal: call.principal,
+                    headers: call.headers, logger: call.logger))
             if Method.Output.self == XRPCNothing.self { return .empty }
             if let raw = output as? XRPCRawBody { return XRPCReply(encoding: raw.encoding, body: raw.bytes) }
             return XRPCReply(encoding: "application/json", body: [UInt8](try Self.encoder.encode(output)))

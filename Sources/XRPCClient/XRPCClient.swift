@@ -1,5 +1,5 @@
-import AsyncPrimitives
 import AsyncHTTPClient
+import AsyncPrimitives
 import Foundation
 import Lexicon
 import NIOCore
@@ -35,8 +35,10 @@ public struct XRPCClient: Sendable {
     public let maxResponseBytes: Int
     private let http: HTTPClient
 
-    public init(service: String, httpClient: HTTPClient = .shared, authorization: Authorization = .none,
-                proxy: String? = nil, timeout: Duration = .seconds(30), maxResponseBytes: Int = 4 << 20) {
+    public init(
+        service: String, httpClient: HTTPClient = .shared, authorization: Authorization = .none,
+        proxy: String? = nil, timeout: Duration = .seconds(30), maxResponseBytes: Int = 4 << 20
+    ) {
         self.service = service.hasSuffix("/") ? String(service.dropLast()) : service
         self.http = httpClient
         self.authorization = authorization
@@ -90,12 +92,14 @@ public struct XRPCClient: Sendable {
     }
 
     /// Calls a method that takes no parameters.
-    public func call<Method: XRPCMethod>(_ method: Method.Type, input: Method.Input) async throws -> Method.Output where Method.Parameters == XRPCNothing {
+    public func call<Method: XRPCMethod>(_ method: Method.Type, input: Method.Input) async throws -> Method.Output
+    where Method.Parameters == XRPCNothing {
         try await call(method, parameters: XRPCNothing(), input: input)
     }
 
     /// Calls a method that takes no input (a query, or a procedure without a body).
-    public func call<Method: XRPCMethod>(_ method: Method.Type, parameters: Method.Parameters) async throws -> Method.Output where Method.Input == XRPCNothing {
+    public func call<Method: XRPCMethod>(_ method: Method.Type, parameters: Method.Parameters) async throws -> Method.Output
+    where Method.Input == XRPCNothing {
         try await call(method, parameters: parameters, input: XRPCNothing())
     }
 
@@ -131,7 +135,9 @@ public struct XRPCClient: Sendable {
     static func percentEncode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
-            let unreserved = (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+            let unreserved =
+                (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) || byte == 0x2D || byte == 0x2E || byte == 0x5F
+                || byte == 0x7E
             out += unreserved ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
         }
         return out

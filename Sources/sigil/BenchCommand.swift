@@ -22,8 +22,8 @@ struct LexiconBench: ParsableCommand {
 
     /// A webhook record as wisp.place users write them.
     static let sampleRecord = """
-    {"$type":"place.wisp.v2.wh","url":"https://hooks.example.com/wisp/deploy?site=blog","scope":{"aturi":"at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/place.wisp.fs/blog","backlinks":false},"events":["create","update","delete"],"secretId":"deploy-hook","enabled":true,"createdAt":"2026-11-23T10:20:30.123Z"}
-    """
+        {"$type":"place.wisp.v2.wh","url":"https://hooks.example.com/wisp/deploy?site=blog","scope":{"aturi":"at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/place.wisp.fs/blog","backlinks":false},"events":["create","update","delete"],"secretId":"deploy-hook","enabled":true,"createdAt":"2026-11-23T10:20:30.123Z"}
+        """
 
     func run() throws {
         let catalog = try LexiconLocation.bundled.catalog()

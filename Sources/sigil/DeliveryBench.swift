@@ -1,15 +1,15 @@
-import Storage
-import NetworkPolicy
 import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NetworkPolicy
+import SQLiteStore
 import Secrets
 import ServiceLifecycle
 import Sodium
+import Storage
 import WebhookSignature
 import Webhooks
-import SQLiteStore
 
 /// `sigil bench deliveries`: signed deliveries per second to a local receiver, and the signing cost.
 struct DeliveryBench: AsyncParsableCommand {
@@ -45,7 +45,9 @@ struct DeliveryBench: AsyncParsableCommand {
         let signedWith: String
         switch signing {
         case .hmac: signedWith = try await secrets.create(owner: owner, name: "bench").token.description
-        case .ed25519: signedWith = "the Ed25519 signing key " + (try WebhookPublicKey(bytes: try await signingKeys.create(owner: owner, name: "bench").publicKey)).text
+        case .ed25519:
+            signedWith =
+                "the Ed25519 signing key " + (try WebhookPublicKey(bytes: try await signingKeys.create(owner: owner, name: "bench").publicKey)).text
         }
 
         // The receiver verifies nothing (that is the receiver's cost); it counts.
@@ -57,27 +59,36 @@ struct DeliveryBench: AsyncParsableCommand {
             return Response(status: .noContent)
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                   onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
+        let receiver = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
         let destinations = DestinationGuard(insecureLoopback: true)
         var configuration = DeliveryWorker.Configuration()
         configuration.concurrency = concurrency
         configuration.perHost = perHost
         configuration.pollInterval = .milliseconds(5)
-        let worker = DeliveryWorker(store: store, log: store, secrets: secrets, signingKeys: signingKeys, destinations: destinations, configuration: configuration,
-                                    logger: Logger(label: "bench"))
+        let worker = DeliveryWorker(
+            store: store, log: store, secrets: secrets, signingKeys: signingKeys, destinations: destinations, configuration: configuration,
+            logger: Logger(label: "bench"))
         let group = ServiceGroup(configuration: .init(services: [receiver], logger: Logger(label: "bench")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()
             let port = await iterator.next() ?? 0
-            let body = Array(#"{"id":"x","event":"create","did":"did:plc:benchbbbbbbbbbbbbbbbbbbb","collection":"app.bsky.feed.post","rkey":"3l","record":{"text":"hello"},"timestamp":"2026-11-23T10:00:00.000Z"}"#.utf8)
+            let body = Array(
+                #"{"id":"x","event":"create","did":"did:plc:benchbbbbbbbbbbbbbbbbbbb","collection":"app.bsky.feed.post","rkey":"3l","record":{"text":"hello"},"timestamp":"2026-11-23T10:00:00.000Z"}"#
+                    .utf8)
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             var batch: [NewDelivery] = []
             for i in 0..<count {
-                batch.append(NewDelivery(id: "bench-\(i)", owner: owner, webhookRKey: "w", url: "http://127.0.0.1:\(port)/hook",
-                                         secretName: "bench", inlineSecret: nil, body: body, createdAt: now))
-                if batch.count == 1000 { try await store.enqueue(batch, cursor: nil); batch = [] }
+                batch.append(
+                    NewDelivery(
+                        id: "bench-\(i)", owner: owner, webhookRKey: "w", url: "http://127.0.0.1:\(port)/hook",
+                        secretName: "bench", inlineSecret: nil, body: body, createdAt: now))
+                if batch.count == 1000 {
+                    try await store.enqueue(batch, cursor: nil)
+                    batch = []
+                }
             }
             if !batch.isEmpty { try await store.enqueue(batch, cursor: nil) }
             print("queued \(count) deliveries signed with \(signedWith) (\(body.count)-byte bodies) to http://127.0.0.1:\(port)/hook")
@@ -89,8 +100,10 @@ struct DeliveryBench: AsyncParsableCommand {
             }
             let seconds = (ContinuousClock.now - started) / .seconds(1)
             let counts = try await store.deliveryCounts()
-            print(String(format: "delivered %d (receiver saw %d, dead %d) in %.2f s: %.0f %@-signed deliveries/s",
-                         counts[.delivered] ?? 0, received.value, counts[.dead] ?? 0, seconds, Double(count) / seconds, signing.rawValue))
+            print(
+                String(
+                    format: "delivered %d (receiver saw %d, dead %d) in %.2f s: %.0f %@-signed deliveries/s",
+                    counts[.delivered] ?? 0, received.value, counts[.dead] ?? 0, seconds, Double(count) / seconds, signing.rawValue))
             await group.triggerGracefulShutdown()
             tasks.cancelAll()
         }
@@ -108,17 +121,24 @@ struct DeliveryBench: AsyncParsableCommand {
             let rounds = 200_000
             let signed = Self.seconds(rounds) { i in _ = signer.headers(body: body, id: "msg_\(i)", timestamp: 1_700_000_000) }
             let raw = Self.seconds(rounds) { _ in _ = Sodium.hmacSHA256(key: key, message: body) }
-            print(String(format: "signing a 1 KiB delivery (wisp + Standard Webhooks headers): %.2f µs; one raw libsodium HMAC-SHA256 of 1 KiB: %.2f µs (%.1f×, two HMACs plus encoding)",
-                         signed * 1e6, raw * 1e6, signed / raw))
+            print(
+                String(
+                    format:
+                        "signing a 1 KiB delivery (wisp + Standard Webhooks headers): %.2f µs; one raw libsodium HMAC-SHA256 of 1 KiB: %.2f µs (%.1f×, two HMACs plus encoding)",
+                    signed * 1e6, raw * 1e6, signed / raw))
         case .ed25519:
             let key = WebhookSigningKey.generate()
             let pair = Sodium.Ed25519.keyPair(seed: Array(repeating: 7, count: 32))!
             let content = Array("msg_0.1700000000.".utf8) + body
             let rounds = 50_000
-            let signed = Self.seconds(rounds) { i in _ = WebhookSigningKey.headers(body: body, id: "msg_\(i)", timestamp: 1_700_000_000, keys: [key]) }
+            let signed = Self.seconds(rounds) { i in _ = WebhookSigningKey.headers(body: body, id: "msg_\(i)", timestamp: 1_700_000_000, keys: [key])
+            }
             let raw = Self.seconds(rounds) { _ in _ = Sodium.Ed25519.sign(content, secretKey: pair.secretKey) }
-            print(String(format: "signing a 1 KiB delivery (Standard Webhooks v1a): %.2f µs; one raw libsodium crypto_sign_detached of it: %.2f µs (%.2f×; %.0f vs %.0f signatures/s)",
-                         signed * 1e6, raw * 1e6, signed / raw, 1 / signed, 1 / raw))
+            print(
+                String(
+                    format:
+                        "signing a 1 KiB delivery (Standard Webhooks v1a): %.2f µs; one raw libsodium crypto_sign_detached of it: %.2f µs (%.2f×; %.0f vs %.0f signatures/s)",
+                    signed * 1e6, raw * 1e6, signed / raw, 1 / signed, 1 / raw))
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SigilService
 
 /// `sigil dev …`: tools for trying Sigil locally without a PDS.
@@ -15,7 +16,8 @@ struct DevToken: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Print a service JWT for one method, signed by the local development identity.",
-        discussion: "The identity (a secp256k1 key and a did:plc derived from it) is created in the data directory on first use; `sigil serve --dev` trusts it. Tokens are single-use."
+        discussion:
+            "The identity (a secp256k1 key and a did:plc derived from it) is created in the data directory on first use; `sigil serve --dev` trusts it. Tokens are single-use."
     )
 
     @Option(help: "The method the token is for (the lxm claim).") var lxm: String
@@ -29,5 +31,3 @@ struct DevToken: ParsableCommand {
         print(try identity.token(audience: aud, lxm: lxm, lifetime: ttl))
     }
 }
-
-import Foundation

@@ -1,4 +1,3 @@
-import NetworkPolicy
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -7,10 +6,11 @@ import HummingbirdWebSocket
 import Identity
 import Lexicon
 import Logging
+import NetworkPolicy
+import SQLiteStore
 import Secrets
 import ServiceLifecycle
 import Webhooks
-import SQLiteStore
 
 /// `sigil bench latency`: from a Jetstream event to the receiver's 2xx, at a steady rate, through the whole
 /// delivery path of `sigil serve`: a loopback Jetstream sends each event as a WebSocket text frame when it is
@@ -58,49 +58,67 @@ struct LatencyBench: AsyncParsableCommand {
             return Response(status: .noContent)
         }
         // The stand-in Jetstream: each event goes out when it is due (a reconnect carries on where it stopped).
-        router.ws("/subscribe") { _, _ in .upgrade([:]) } onUpgrade: { _, outbound, _ in
+        router.ws("/subscribe") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { _, outbound, _ in
             ticker.begin()
             while let (i, scheduled) = ticker.next() {
                 try await Task.sleep(until: scheduled, clock: .continuous)
                 // From when the event was due: a sender that falls behind counts its backlog as latency.
                 let sent = scheduled - epoch
-                let event: JSONValue = ["did": .string(Self.owner), "time_us": .integer(Int64(Date().timeIntervalSince1970 * 1_000_000)), "kind": "commit",
-                                        "commit": ["rev": .string("3l\(i)"), "operation": "create", "collection": "app.bsky.feed.post",
-                                                   "rkey": .string("r\(i)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a",
-                                                   "record": ["text": "hello", "sentAtNanoseconds": .integer(sent.components.seconds * 1_000_000_000 + sent.components.attoseconds / 1_000_000_000)]]]
+                let event: JSONValue = [
+                    "did": .string(Self.owner), "time_us": .integer(Int64(Date().timeIntervalSince1970 * 1_000_000)), "kind": "commit",
+                    "commit": [
+                        "rev": .string("3l\(i)"), "operation": "create", "collection": "app.bsky.feed.post",
+                        "rkey": .string("r\(i)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a",
+                        "record": [
+                            "text": "hello",
+                            "sentAtNanoseconds": .integer(sent.components.seconds * 1_000_000_000 + sent.components.attoseconds / 1_000_000_000),
+                        ],
+                    ],
+                ]
                 try await outbound.write(.text(String(decoding: event.serialized(), as: UTF8.self)))
             }
             // Stay connected (as Jetstream does) until the bench ends.
             try await Task.sleep(for: .seconds(3600))
         }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let network = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
-                                  configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
+        let network = Application(
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
         let destinations = DestinationGuard(insecureLoopback: true)
         let catalog = try LexiconLocation.bundled.catalog()
         // Never asked: the webhook is activated directly, as a read-back would.
         let unused = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: "http://127.0.0.1:9", destinations: destinations))
-        let registry = WebhookRegistry(index: WebhookIndex(), store: store, catalog: catalog,
-                                       fetcher: PDSRecordFetcher(resolver: unused, destinations: destinations), logger: Logger(label: "bench"))
+        let registry = WebhookRegistry(
+            index: WebhookIndex(), store: store, catalog: catalog,
+            fetcher: PDSRecordFetcher(resolver: unused, destinations: destinations), logger: Logger(label: "bench"))
         var configuration = DeliveryWorker.Configuration()
         configuration.pollInterval = .milliseconds(250)
-        let worker = DeliveryWorker(store: store, log: store, secrets: secrets, signingKeys: secrets.signingKeyService(store: store), webhooks: registry, destinations: destinations,
-                                    configuration: configuration, logger: Logger(label: "bench"))
+        let worker = DeliveryWorker(
+            store: store, log: store, secrets: secrets, signingKeys: secrets.signingKeyService(store: store), webhooks: registry,
+            destinations: destinations,
+            configuration: configuration, logger: Logger(label: "bench"))
         let processor = EventProcessor(registry: registry, store: store)
         let group = ServiceGroup(configuration: .init(services: [network], logger: Logger(label: "bench")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()
             let port = await iterator.next() ?? 0
-            let record: JSONValue = ["$type": "place.wisp.v2.wh", "url": .string("http://127.0.0.1:\(port)/hook"),
-                                     "scope": ["aturi": .string("at://\(Self.owner)/app.bsky.feed.post")], "secretId": "bench",
-                                     "createdAt": "2026-12-01T10:00:00.000Z"]
+            let record: JSONValue = [
+                "$type": "place.wisp.v2.wh", "url": .string("http://127.0.0.1:\(port)/hook"),
+                "scope": ["aturi": .string("at://\(Self.owner)/app.bsky.feed.post")], "secretId": "bench",
+                "createdAt": "2026-12-01T10:00:00.000Z",
+            ]
             try await registry.activate(owner: Self.owner, rkey: "bench", record: record, now: 0, logger: Logger(label: "bench"))
             tasks.addTask { try await worker.run() }
-            print("sending \(total) events at \(rate)/s over a loopback Jetstream WebSocket to one webhook (signed with a managed secret) at http://127.0.0.1:\(port)/hook")
-            let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(port)/subscribe", processor: processor, store: store,
-                                             logger: Logger(label: "bench"), onEnqueue: { worker.nudge() })
+            print(
+                "sending \(total) events at \(rate)/s over a loopback Jetstream WebSocket to one webhook (signed with a managed secret) at http://127.0.0.1:\(port)/hook"
+            )
+            let consumer = JetstreamConsumer(
+                url: "ws://127.0.0.1:\(port)/subscribe", processor: processor, store: store,
+                logger: Logger(label: "bench"), onEnqueue: { worker.nudge() })
             tasks.addTask { try await consumer.run() }
 
             let deadline = ContinuousClock.now + .seconds(Int64(seconds) + 60)

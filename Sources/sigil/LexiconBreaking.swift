@@ -8,9 +8,9 @@ struct LexiconBreaking: ParsableCommand {
         commandName: "breaking",
         abstract: "List the changes from OLD_DIR to NEW_DIR that break existing data or callers.",
         discussion: """
-        Exit 0 when there is none, 1 when any breaking change (an error) is found (with --strict, any finding), \
-        2 when either directory does not load. --list-rules prints every rule.
-        """
+            Exit 0 when there is none, 1 when any breaking change (an error) is found (with --strict, any finding), \
+            2 when either directory does not load. --list-rules prints every rule.
+            """
     )
 
     @Argument(help: "The lexicons as they were.")
@@ -45,7 +45,9 @@ struct LexiconBreaking: ParsableCommand {
         let findings = BreakingChanges().compare(old: try load(old), new: try load(new))
         FindingsOutput.print(findings, format: format)
         let failing = findings.filter { strict || $0.severity == .error }.count
-        if format == .text { printError(findings.isEmpty ? "no breaking changes" : "\(findings.count) finding\(findings.count == 1 ? "" : "s"), \(failing) breaking") }
+        if format == .text {
+            printError(findings.isEmpty ? "no breaking changes" : "\(findings.count) finding\(findings.count == 1 ? "" : "s"), \(failing) breaking")
+        }
         if failing > 0 { throw ExitCode(1) }
     }
 }

@@ -7,11 +7,11 @@ struct LexiconCheck: ParsableCommand {
         commandName: "check",
         abstract: "Check every lexicon document in a directory (default: the bundled lexicons).",
         discussion: """
-        Prints one line per problem — file: /json/pointer: rule — and exits 1 if there is any error.
-        Warnings (file: /json/pointer: warning: … [rule]) do not fail the check unless --strict is given:
-        a reference to a lexicon that is not in the directory [unresolved-ref], and a schema field this
-        version does not know, with a "did you mean" when it looks like a typo [unknown-field].
-        """
+            Prints one line per problem — file: /json/pointer: rule — and exits 1 if there is any error.
+            Warnings (file: /json/pointer: warning: … [rule]) do not fail the check unless --strict is given:
+            a reference to a lexicon that is not in the directory [unresolved-ref], and a schema field this
+            version does not know, with a "did you mean" when it looks like a typo [unknown-field].
+            """
     )
 
     @Argument(help: "Directory of lexicon JSON files (searched recursively).")

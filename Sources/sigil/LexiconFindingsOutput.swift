@@ -16,11 +16,15 @@ enum FindingsOutput {
             for finding in findings { Swift.print(finding.description) }
         case .json:
             let list: [JSONValue] = findings.map { finding in
-                .object(["rule": .string(finding.rule ?? ""), "severity": .string(finding.severity.rawValue), "file": .string(finding.file),
-                         "path": .string(finding.path), "message": .string(finding.message)])
+                .object([
+                    "rule": .string(finding.rule ?? ""), "severity": .string(finding.severity.rawValue), "file": .string(finding.file),
+                    "path": .string(finding.path), "message": .string(finding.message),
+                ])
             }
-            let document: JSONValue = .object(["findings": .array(list), "errors": .integer(Int64(errors)),
-                                               "warnings": .integer(Int64(findings.count - errors))])
+            let document: JSONValue = .object([
+                "findings": .array(list), "errors": .integer(Int64(errors)),
+                "warnings": .integer(Int64(findings.count - errors)),
+            ])
             Swift.print(document.serialized(sortedKeys: true).asString)
         }
     }

@@ -8,7 +8,8 @@ struct LexiconGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
         abstract: "Generate typed Swift from lexicons: types, handler protocols and typed clients.",
-        discussion: "Writes one file per lexicon and, per NSID group with methods, a handler protocol and a client; removes generated files that no longer have a lexicon."
+        discussion:
+            "Writes one file per lexicon and, per NSID group with methods, a handler protocol and a client; removes generated files that no longer have a lexicon."
     )
 
     @Option(help: "Directory of lexicon JSON files (default: the bundled lexicons).")

@@ -7,7 +7,8 @@ struct LexiconLint: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Lint lexicon documents: style and correctness rules with stable rule ids.",
-        discussion: "Exit 0 when no finding is an error (with --strict: no finding at all), 1 otherwise, 2 on a usage or I/O error. --list-rules prints every rule."
+        discussion:
+            "Exit 0 when no finding is an error (with --strict: no finding at all), 1 otherwise, 2 on a usage or I/O error. --list-rules prints every rule."
     )
 
     @Argument(help: "Directory of lexicon JSON files (default: the bundled lexicons).")

@@ -18,8 +18,9 @@ enum LexiconLocation {
             return try LexiconCatalog.sources(inDirectory: path)
         case .bundled:
             return BundledLexicons.files.map { file in
-                LexiconSource(name: "bundled:lexicons/\(file.path)", bytes: Array(file.json.utf8),
-                              expectedID: String(file.path.dropLast(".json".count)).replacingOccurrences(of: "/", with: "."))
+                LexiconSource(
+                    name: "bundled:lexicons/\(file.path)", bytes: Array(file.json.utf8),
+                    expectedID: String(file.path.dropLast(".json".count)).replacingOccurrences(of: "/", with: "."))
             }
         }
     }

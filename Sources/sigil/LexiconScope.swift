@@ -9,10 +9,10 @@ struct LexiconScope: ParsableCommand {
         commandName: "scope",
         abstract: "Show which method calls and record writes OAuth scopes grant, expanding include: permission sets.",
         discussion: """
-        Prints one line per grant (call <lxm> aud=<aud>, write <collection> <action>) and one per permission of an
-        included set that grants nothing (dropped <set>#<index>: <reason>). With --call or --write, answers one
-        question instead: exit 0 when granted, 1 when not.
-        """
+            Prints one line per grant (call <lxm> aud=<aud>, write <collection> <action>) and one per permission of an
+            included set that grants nothing (dropped <set>#<index>: <reason>). With --call or --write, answers one
+            question instead: exit 0 when granted, 1 when not.
+            """
     )
 
     @Option(help: "Directory of lexicon JSON files holding the permission sets (default: the bundled lexicons).")

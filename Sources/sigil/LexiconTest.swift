@@ -9,10 +9,10 @@ struct LexiconTest: ParsableCommand {
         commandName: "test",
         abstract: "Validate the conformance examples (*.examples.json beside each lexicon) and report each outcome.",
         discussion: """
-        Next to a lexicon a/b/c.json, a/b/c.examples.json holds {"examples": [{"name", "valid", "value", "part"?, \
-        "definition"?, "error"?, "rkey"?}]} (see README). Prints PASS/FAIL per example and a summary; --junit FILE \
-        also writes JUnit XML. Exit 0 when every example behaves as declared, 1 otherwise, 2 when the lexicons do not load.
-        """
+            Next to a lexicon a/b/c.json, a/b/c.examples.json holds {"examples": [{"name", "valid", "value", "part"?, \
+            "definition"?, "error"?, "rkey"?}]} (see README). Prints PASS/FAIL per example and a summary; --junit FILE \
+            also writes JUnit XML. Exit 0 when every example behaves as declared, 1 otherwise, 2 when the lexicons do not load.
+            """
     )
 
     @Argument(help: "Directory of lexicons and their examples (default: the repository's lexicons/).")
@@ -41,7 +41,9 @@ struct LexiconTest: ParsableCommand {
             print(outcome.failure.map { "FAIL \(label): \($0)" } ?? "PASS \(label)")
         }
         let failed = outcomes.filter { !$0.passed }.count
-        print("\(outcomes.count - failed) passed, \(failed) failed, \(fileErrors.count) unreadable file\(fileErrors.count == 1 ? "" : "s") (\(Set(examples.map(\.lexicon)).count) lexicons)")
+        print(
+            "\(outcomes.count - failed) passed, \(failed) failed, \(fileErrors.count) unreadable file\(fileErrors.count == 1 ? "" : "s") (\(Set(examples.map(\.lexicon)).count) lexicons)"
+        )
         if let junit {
             do {
                 try JUnitReport.xml(outcomes, fileErrors: fileErrors).write(toFile: junit, atomically: true, encoding: .utf8)

@@ -10,10 +10,10 @@ struct LexiconValidate: ParsableCommand {
         commandName: "validate",
         abstract: "Validate a JSON value (a record, or a method's params/input/output) against a lexicon.",
         discussion: """
-        Exit 0 when valid, 1 when invalid (the reason on stderr), 2 on a usage or I/O error.
-        With --jsonl, every input line is one JSON value and every output line one result,
-        {"valid":true} or {"valid":false,"error":"…","path":"…"}, in order; exit 0 once all lines are processed.
-        """
+            Exit 0 when valid, 1 when invalid (the reason on stderr), 2 on a usage or I/O error.
+            With --jsonl, every input line is one JSON value and every output line one result,
+            {"valid":true} or {"valid":false,"error":"…","path":"…"}, in order; exit 0 once all lines are processed.
+            """
     )
 
     @Option(help: "Directory of lexicon JSON files (default: the bundled lexicons).")
@@ -45,7 +45,8 @@ struct LexiconValidate: ParsableCommand {
         let target = try resolveTarget(in: catalog)
         let options = ValidationOptions(applyDefaults: applyDefaults, allowLegacyBlob: allowLegacyBlob, lenientDatetime: lenientDatetime)
         if jsonl {
-            try runLines(catalog: catalog, target: target, options: ValidationOptions(allowLegacyBlob: allowLegacyBlob, lenientDatetime: lenientDatetime))
+            try runLines(
+                catalog: catalog, target: target, options: ValidationOptions(allowLegacyBlob: allowLegacyBlob, lenientDatetime: lenientDatetime))
             return
         }
         let bytes = try readInput()
@@ -78,7 +79,8 @@ struct LexiconValidate: ParsableCommand {
                 throw ExitCode(2)
             }
             if let method = try? catalog.methodSchema(nsid), part != .params,
-               (part == .input ? method.input?.schema : method.output?.schema) == nil {
+                (part == .input ? method.input?.schema : method.output?.schema) == nil
+            {
                 printError(SchemaLookupError.noSchema(nsid, part).description)
                 throw ExitCode(2)
             }
@@ -133,8 +135,9 @@ struct LexiconValidate: ParsableCommand {
             case .valid:
                 output.append(#"{"valid":true}"#)
             case .invalid(let error):
-                output.append(#"{"valid":false,"error":"# + JSONValue.string(error.message).jsonString
-                              + #","path":"# + JSONValue.string(error.path).jsonString + "}")
+                output.append(
+                    #"{"valid":false,"error":"# + JSONValue.string(error.message).jsonString
+                        + #","path":"# + JSONValue.string(error.path).jsonString + "}")
             }
         }
         while true {

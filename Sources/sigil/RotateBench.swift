@@ -9,7 +9,8 @@ struct RotateBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
         abstract: "Durable place.wisp.v2.secret.rotate calls per second against a child `sigil serve` (needs wrk).",
-        discussion: "Starts `sigil serve --dev` on SQLite in a temporary data directory, creates one secret per connection, signs one JWT per request in advance, and runs wrk with a script that sends each token once."
+        discussion:
+            "Starts `sigil serve --dev` on SQLite in a temporary data directory, creates one secret per connection, signs one JWT per request in advance, and runs wrk with a script that sends each token once."
     )
 
     @Option(help: "wrk threads.") var threads = 2
@@ -45,7 +46,9 @@ struct RotateBench: AsyncParsableCommand {
         var lines = ""
         lines.reserveCapacity(tokens * 420)
         for i in 0..<tokens {
-            lines += names[i % names.count] + " " + (try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.rotate", lifetime: 250)) + "\n"
+            lines +=
+                names[i % names.count] + " "
+                + (try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.rotate", lifetime: 250)) + "\n"
         }
         try lines.write(toFile: tokenFile, atomically: true, encoding: .utf8)
 
@@ -84,8 +87,10 @@ struct RotateBench: AsyncParsableCommand {
     static func post(_ base: String, _ method: String, name: String, token: String) throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "\(base)/xrpc/place.wisp.v2.secret.\(method)",
-                             "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(token)", "-d", #"{"name":"\#(name)"}"#]
+        process.arguments = [
+            "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "\(base)/xrpc/place.wisp.v2.secret.\(method)",
+            "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(token)", "-d", #"{"name":"\#(name)"}"#,
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -100,7 +105,8 @@ struct RotateBench: AsyncParsableCommand {
             text += String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
             // The whole line: a read can end in the middle of the port number.
             if let range = text.range(of: #"listening on http://[^ ]*:(\d+)\n"#, options: .regularExpression),
-               let port = Int(text[range].dropLast().split(separator: ":").last ?? "") {
+                let port = Int(text[range].dropLast().split(separator: ":").last ?? "")
+            {
                 return port
             }
         }

@@ -27,9 +27,11 @@ struct SecretsAudit: AsyncParsableCommand {
         let (service, stores) = try await store.openService(logger: Logger(label: "sigil"))
         defer { Task { await stores.close() } }
         for event in try await service.audit(owner: did, name: name) {
-            let line: JSONValue = ["at": .string(Timestamp.iso8601(milliseconds: event.at)), "owner": .string(event.owner),
-                                   "name": .string(event.name), "action": .string(event.action.rawValue), "version": .integer(event.version),
-                                   "by": .string(event.by?.rawValue ?? "schedule")]
+            let line: JSONValue = [
+                "at": .string(Timestamp.iso8601(milliseconds: event.at)), "owner": .string(event.owner),
+                "name": .string(event.name), "action": .string(event.action.rawValue), "version": .integer(event.version),
+                "by": .string(event.by?.rawValue ?? "schedule"),
+            ]
             print(line.jsonString)
         }
     }
@@ -45,10 +47,10 @@ struct SecretsSign: AsyncParsableCommand {
         commandName: "sign",
         abstract: "Print the signature a delivery of standard input would carry now, through the delivery worker's signing path.",
         discussion: """
-        --format wisp (the default): sha256=<hex HMAC> under the current token (X-Webhook-Signature).
-        --format standard: the webhook-signature value for --id and --timestamp: one v1 entry per token that signs now
-        (two during a rotation's overlap, newest first). An expired secret signs nothing: exit 1 with the reason.
-        """
+            --format wisp (the default): sha256=<hex HMAC> under the current token (X-Webhook-Signature).
+            --format standard: the webhook-signature value for --id and --timestamp: one v1 entry per token that signs now
+            (two during a rotation's overlap, newest first). An expired secret signs nothing: exit 1 with the reason.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -64,7 +66,8 @@ struct SecretsSign: AsyncParsableCommand {
         let body = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         let (format, id, timestamp) = (self.format, self.id, self.timestamp ?? Int64(Date().timeIntervalSince1970))
         let (line, versions): (String, String) = try await service.withSigningToken(owner: did, name: name) { keys in
-            let versions = keys.previous == nil ? "version \(keys.version)" : "version \(keys.version) and, in its overlap, version \(keys.version - 1)"
+            let versions =
+                keys.previous == nil ? "version \(keys.version)" : "version \(keys.version) and, in its overlap, version \(keys.version - 1)"
             switch format {
             case .wisp:
                 return (WebhookSigner.wispSignature(secret: keys.current.text, body: body), versions)
@@ -96,13 +99,13 @@ struct SecretsRekey: AsyncParsableCommand {
         commandName: "rekey",
         abstract: "Re-seal every secret under --master-key-file (the new key), opening with --previous-master-key-file.",
         discussion: """
-        Online master-key rotation:
-          1. sigil secrets new-master-key new.key
-          2. restart each replica with --master-key-file new.key --previous-master-key-file old.key
-          3. sigil secrets rekey --master-key-file new.key --previous-master-key-file old.key
-          4. restart each replica with --master-key-file new.key only; destroy old.key.
-        Rotations during step 3 are never overwritten: each row is re-read and re-sealed in its own transaction.
-        """
+            Online master-key rotation:
+              1. sigil secrets new-master-key new.key
+              2. restart each replica with --master-key-file new.key --previous-master-key-file old.key
+              3. sigil secrets rekey --master-key-file new.key --previous-master-key-file old.key
+              4. restart each replica with --master-key-file new.key only; destroy old.key.
+            Rotations during step 3 are never overwritten: each row is re-read and re-sealed in its own transaction.
+            """
     )
 
     @OptionGroup var store: StoreOptions

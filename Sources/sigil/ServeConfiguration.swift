@@ -8,8 +8,10 @@ import SigilService
 enum ServeConfiguration {
     /// Reads the environment for every flag left unset; a malformed value is a usage error naming the variable,
     /// a value out of range one naming the flag.
-    static func resolve(_ options: ServeOptions,
-                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SigilServer.Configuration {
+    static func resolve(
+        _ options: ServeOptions,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> SigilServer.Configuration {
         func value<T>(_ flag: T?, _ name: String, _ parse: (String) -> T?, _ fallback: T) throws -> T {
             if let flag { return flag }
             guard let raw = environment["SIGIL_\(name)"], !raw.isEmpty else { return fallback }
@@ -42,8 +44,9 @@ enum ServeConfiguration {
         configuration.keepDeliveredDays = try value(options.keepDeliveredDays, "KEEP_DELIVERED_DAYS", { Int($0) }, defaults.keepDeliveredDays)
         configuration.keepDeadDays = try value(options.keepDeadDays, "KEEP_DEAD_DAYS", { Int($0) }, defaults.keepDeadDays)
         configuration.keepCancelledDays = try value(options.keepCancelledDays, "KEEP_CANCELLED_DAYS", { Int($0) }, defaults.keepCancelledDays)
-        configuration.pauseFailingAfterHours = try value(options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) },
-                                                         defaults.pauseFailingAfterHours)
+        configuration.pauseFailingAfterHours = try value(
+            options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) },
+            defaults.pauseFailingAfterHours)
         configuration.version = Sigil.version
         do {
             try configuration.validate()
@@ -105,10 +108,14 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Public base URL, for the did:web document's service endpoint (SIGIL_PUBLIC_URL, default http://HOST:PORT).")
     var publicUrl: String?
 
-    @Option(help: "Jetstream WebSocket URL (wss://…/subscribe) to watch for place.wisp.v2.wh records and matching events (SIGIL_JETSTREAM_URL; no default).")
+    @Option(
+        help:
+            "Jetstream WebSocket URL (wss://…/subscribe) to watch for place.wisp.v2.wh records and matching events (SIGIL_JETSTREAM_URL; no default)."
+    )
     var jetstreamUrl: String?
 
-    @Option(help: "Close a connection that sends nothing for this many seconds; a request head must arrive within it (SIGIL_IDLE_TIMEOUT, default 30).")
+    @Option(
+        help: "Close a connection that sends nothing for this many seconds; a request head must arrive within it (SIGIL_IDLE_TIMEOUT, default 30).")
     var idleTimeout: Int?
 
     @Option(help: "A request body must arrive in full within this many seconds, else 408 (SIGIL_BODY_TIMEOUT, default 10).")

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Secrets
-import SQLiteStore
 import PostgresStore
+import SQLiteStore
+import Secrets
 import Storage
 
 /// Where secrets live and the key that seals them; shared by `serve` and `secrets`. Flags, else `SIGIL_*`.
@@ -11,12 +11,18 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Directory for Sigil's files: SQLite database, generated master key, dev identity (SIGIL_DATA_DIR, default ./.sigil).")
     var dataDir: String?
 
-    @Option(help: "PostgreSQL URL (postgres://user:pass@host:port/db) to share secrets between replicas (SIGIL_DATABASE_URL; default: SQLite in the data directory).")
+    @Option(
+        help:
+            "PostgreSQL URL (postgres://user:pass@host:port/db) to share secrets between replicas (SIGIL_DATABASE_URL; default: SQLite in the data directory)."
+    )
     var databaseUrl: String?
 
     @Option(help: .hidden) var databaseSchema: String?
 
-    @Option(help: "File with the base64 master key that seals tokens (SIGIL_MASTER_KEY_FILE; default: DATA_DIR/master.key, generated on first run). With replicas, give every replica the same file.")
+    @Option(
+        help:
+            "File with the base64 master key that seals tokens (SIGIL_MASTER_KEY_FILE; default: DATA_DIR/master.key, generated on first run). With replicas, give every replica the same file."
+    )
     var masterKeyFile: String?
 
     @Option(help: "A previous master key that may still open tokens, during an online re-key (SIGIL_PREVIOUS_MASTER_KEY_FILE).")
@@ -42,7 +48,8 @@ struct StoreOptions: ParsableArguments {
     /// Opens and migrates the backend: PostgreSQL with a database URL, else SQLite in the data directory.
     func openStores(environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger) async throws -> Stores {
         if let url = resolvedDatabaseURL(environment) {
-            return try await PostgresSecretStore.open(url: url, schema: databaseSchema ?? Self.value("SIGIL_DATABASE_SCHEMA", environment) ?? "public")
+            return try await PostgresSecretStore.open(
+                url: url, schema: databaseSchema ?? Self.value("SIGIL_DATABASE_SCHEMA", environment) ?? "public")
         }
         let directory = resolvedDataDir(environment)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -56,7 +63,8 @@ struct StoreOptions: ParsableArguments {
             current = try MasterKey.read(from: path)
         } else {
             guard resolvedDatabaseURL(environment) == nil else {
-                throw ValidationError("--master-key-file (or SIGIL_MASTER_KEY_FILE) is required with --database-url: every replica must share one key")
+                throw ValidationError(
+                    "--master-key-file (or SIGIL_MASTER_KEY_FILE) is required with --database-url: every replica must share one key")
             }
             let path = (resolvedDataDir(environment) as NSString).appendingPathComponent("master.key")
             let (key, created) = try MasterKey.loadOrCreate(at: path)

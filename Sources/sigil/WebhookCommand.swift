@@ -19,44 +19,49 @@ struct WebhookVerify: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check a webhook delivery's signatures against its raw body.",
         discussion: """
-        Give the delivery's headers with --header (repeatable; names are
-        case-insensitive) and its body, byte for byte, in FILE or on standard input.
-        With a shared secret (--secret whsec_…) Sigil signs every delivery in two formats:
-          X-Webhook-Signature: sha256=<hex>   (wisp.place)
-          webhook-id, webhook-timestamp and
-          webhook-signature: v1,<base64> …    (Standard Webhooks)
-        Every signature header given must verify, and at least one must be given.
-        With a signing key, deliveries carry Standard Webhooks' asymmetric
-        webhook-signature: v1a,<base64 Ed25519> … instead: give the public keys
-        (--public-key whpk_…, repeatable), or the URL that publishes them (--keys-url, such as
-        https://SIGIL/xrpc/dev.sigil.signingKey.listPublic?did=DID&name=NAME, fetched now);
-        one v1a entry must verify under one of them.
-        webhook-timestamp must be within --tolerance seconds of now.
+            Give the delivery's headers with --header (repeatable; names are
+            case-insensitive) and its body, byte for byte, in FILE or on standard input.
+            With a shared secret (--secret whsec_…) Sigil signs every delivery in two formats:
+              X-Webhook-Signature: sha256=<hex>   (wisp.place)
+              webhook-id, webhook-timestamp and
+              webhook-signature: v1,<base64> …    (Standard Webhooks)
+            Every signature header given must verify, and at least one must be given.
+            With a signing key, deliveries carry Standard Webhooks' asymmetric
+            webhook-signature: v1a,<base64 Ed25519> … instead: give the public keys
+            (--public-key whpk_…, repeatable), or the URL that publishes them (--keys-url, such as
+            https://SIGIL/xrpc/dev.sigil.signingKey.listPublic?did=DID&name=NAME, fetched now);
+            one v1a entry must verify under one of them.
+            webhook-timestamp must be within --tolerance seconds of now.
 
-        Exit 0 when valid (printing which formats verified), 1 when invalid (the
-        reason on stderr), 2 on a usage or I/O error.
+            Exit 0 when valid (printing which formats verified), 1 when invalid (the
+            reason on stderr), 2 on a usage or I/O error.
 
-        Example:
-          sigil webhook verify --secret "$SECRET" \\
-            --header 'webhook-id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' \\
-            --header 'webhook-timestamp: 1674087231' \\
-            --header 'webhook-signature: v1,K5oZfzN95Z9UVu1E…' \\
-            body.json
-        """
+            Example:
+              sigil webhook verify --secret "$SECRET" \\
+                --header 'webhook-id: msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' \\
+                --header 'webhook-timestamp: 1674087231' \\
+                --header 'webhook-signature: v1,K5oZfzN95Z9UVu1E…' \\
+                body.json
+            """
     )
 
     @Option(help: "The webhook's signing secret (whsec_…).")
     var secret: String?
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("A public key of the webhook's signing key (whpk_…), for v1a signatures (repeatable).",
-                                                                  valueName: "whpk_…"))
+    @Option(
+        name: .customLong("public-key"),
+        help: ArgumentHelp(
+            "A public key of the webhook's signing key (whpk_…), for v1a signatures (repeatable).",
+            valueName: "whpk_…"))
     var publicKeys: [String] = []
 
     @Option(name: .customLong("header"), help: ArgumentHelp("A request header, as 'name: value' (repeatable).", valueName: "name: value"))
     var headers: [String] = []
 
-    @Option(help: ArgumentHelp("Where the signing key's public keys are published (dev.sigil.signingKey.listPublic): fetched, then used as --public-key.",
-                               valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the signing key's public keys are published (dev.sigil.signingKey.listPublic): fetched, then used as --public-key.",
+            valueName: "url"))
     var keysUrl: String?
 
     @Flag(help: "Allow an http or loopback --keys-url (development and tests only).")
@@ -76,7 +81,9 @@ struct WebhookVerify: AsyncParsableCommand {
         guard [secret != nil, !publicKeys.isEmpty, keysUrl != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give one of --secret whsec_…, --public-key whpk_… (repeatable) or --keys-url URL")
         }
-        guard secret != nil || !allowUntimestamped else { throw ValidationError("--allow-untimestamped is for --secret only (v1a is always timestamped)") }
+        guard secret != nil || !allowUntimestamped else {
+            throw ValidationError("--allow-untimestamped is for --secret only (v1a is always timestamped)")
+        }
     }
 
     func run() async throws {

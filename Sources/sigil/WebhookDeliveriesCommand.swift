@@ -1,9 +1,9 @@
-import Storage
 import ArgumentParser
 import Foundation
 import Lexicon
 import Logging
 import Secrets
+import Storage
 import Webhooks
 
 /// `sigil webhook deliveries`: the delivery queue as operators need to see it.
@@ -52,13 +52,16 @@ struct WebhookDeliveries: AsyncParsableCommand {
             if delivery.status == .pending { line["nextAttemptAt"] = .string(Timestamp.iso8601(milliseconds: delivery.nextAttemptAt)) }
             if let error = delivery.lastError { line["lastError"] = .string(error) }
             if attempts {
-                line["attemptLog"] = .array(try await log.attempts(id: delivery.delivery.id, limit: 1_000).map { attempt in
-                    var entry: [String: JSONValue] = ["at": .string(Timestamp.iso8601(milliseconds: attempt.at)),
-                                                      "durationMs": .integer(attempt.durationMilliseconds)]
-                    if let status = attempt.status { entry["status"] = .integer(Int64(status)) }
-                    if let error = attempt.error { entry["error"] = .string(error) }
-                    return .object(entry)
-                })
+                line["attemptLog"] = .array(
+                    try await log.attempts(id: delivery.delivery.id, limit: 1_000).map { attempt in
+                        var entry: [String: JSONValue] = [
+                            "at": .string(Timestamp.iso8601(milliseconds: attempt.at)),
+                            "durationMs": .integer(attempt.durationMilliseconds),
+                        ]
+                        if let status = attempt.status { entry["status"] = .integer(Int64(status)) }
+                        if let error = attempt.error { entry["error"] = .string(error) }
+                        return .object(entry)
+                    })
             }
             print(String(decoding: JSONValue.object(line).serialized(sortedKeys: true), as: UTF8.self))
         }

@@ -8,10 +8,10 @@ struct WebhookSign: ParsableCommand {
         commandName: "sign",
         abstract: "Print the signature headers of a delivery of FILE, signed with a whsec_ secret or a whsk_ signing key.",
         discussion: """
-        With --secret whsec_… the headers are wisp's X-Webhook-Signature and Standard
-        Webhooks' v1; with --secret-key whsk_… (see `sigil webhook keygen`) they are
-        Standard Webhooks' v1a (Ed25519). One 'name: value' line per header.
-        """
+            With --secret whsec_… the headers are wisp's X-Webhook-Signature and Standard
+            Webhooks' v1; with --secret-key whsk_… (see `sigil webhook keygen`) they are
+            Standard Webhooks' v1a (Ed25519). One 'name: value' line per header.
+            """
     )
 
     @Option(help: "A shared secret (whsec_…).") var secret: String?

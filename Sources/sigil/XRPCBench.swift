@@ -20,14 +20,14 @@ struct XRPCBench: AsyncParsableCommand {
 
     /// The benchmark's lexicon: input and output both validated (record-key, datetime, length limits).
     static let lexicon = #"""
-    {"lexicon": 1, "id": "dev.sigil.bench.echo", "defs": {"main": {
-      "type": "procedure",
-      "input": {"encoding": "application/json", "schema": {"type": "object", "required": ["name", "note"], "properties": {
-        "name": {"type": "string", "format": "record-key"}, "note": {"type": "string", "maxLength": 256, "maxGraphemes": 64}}}},
-      "output": {"encoding": "application/json", "schema": {"type": "object", "required": ["name", "note", "at"], "properties": {
-        "name": {"type": "string", "format": "record-key"}, "note": {"type": "string"}, "at": {"type": "string", "format": "datetime"}}}}
-    }}}
-    """#
+        {"lexicon": 1, "id": "dev.sigil.bench.echo", "defs": {"main": {
+          "type": "procedure",
+          "input": {"encoding": "application/json", "schema": {"type": "object", "required": ["name", "note"], "properties": {
+            "name": {"type": "string", "format": "record-key"}, "note": {"type": "string", "maxLength": 256, "maxGraphemes": 64}}}},
+          "output": {"encoding": "application/json", "schema": {"type": "object", "required": ["name", "note", "at"], "properties": {
+            "name": {"type": "string", "format": "record-key"}, "note": {"type": "string"}, "at": {"type": "string", "format": "datetime"}}}}
+        }}}
+        """#
 
     static let body = #"{"name":"deploy-hook","note":"rotate me please"}"#
 
@@ -63,8 +63,10 @@ struct XRPCBench: AsyncParsableCommand {
             wrk.headers["Content-Type"] = "application/json"
             """.write(to: script, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: script) }
-            let arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-s", script.path,
-                             "http://127.0.0.1:\(port)/xrpc/dev.sigil.bench.echo"]
+            let arguments = [
+                "-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-s", script.path,
+                "http://127.0.0.1:\(port)/xrpc/dev.sigil.bench.echo",
+            ]
             print("wrk " + arguments.joined(separator: " "))
             let wrk = Process()
             wrk.executableURL = URL(fileURLWithPath: "/usr/bin/env")

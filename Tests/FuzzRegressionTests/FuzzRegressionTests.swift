@@ -20,19 +20,23 @@ struct FuzzRegressionTests {
     }
 
     @Test func everyTargetLoads() {
-        #expect(Self.targets.map(\.name) == ["json", "json-differential", "lexicon", "validate", "params", "scope", "jwt", "jwt-differential",
-                                            "webhook-verify", "webhook-differential", "jetstream", "webhook-scope"])
+        #expect(
+            Self.targets.map(\.name) == [
+                "json", "json-differential", "lexicon", "validate", "params", "scope", "jwt", "jwt-differential",
+                "webhook-verify", "webhook-differential", "jetstream", "webhook-scope",
+            ])
     }
 
     @Test(arguments: targets.map(\.name))
     func seedsAndRegressions(_ name: String) async throws {
         let target = try #require(Self.targets.first { $0.name == name })
         var inputs = target.seeds()
-        let folders: [String] = switch name {
-        case "json", "json-differential": ["fixtures/JSONTestSuite/test_parsing"]
-        case "lexicon": ["fixtures/fuzz/lexicons", "lexicons", "fixtures/xrpc-lexicons", "fixtures/fuzz/seeds/lexicon"]
-        default: []
-        }
+        let folders: [String] =
+            switch name {
+            case "json", "json-differential": ["fixtures/JSONTestSuite/test_parsing"]
+            case "lexicon": ["fixtures/fuzz/lexicons", "lexicons", "fixtures/xrpc-lexicons", "fixtures/fuzz/seeds/lexicon"]
+            default: []
+            }
         for path in (folders + ["fixtures/fuzz/regressions/" + name]).flatMap(Self.files) {
             inputs.append(Array(FileManager.default.contents(atPath: path) ?? Data()))
         }

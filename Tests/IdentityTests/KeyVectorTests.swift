@@ -45,7 +45,10 @@ struct KeyVectorTests {
         let expected = vector.json["publicDidKey"]!.stringValue!
         #expect(Multikey.secp256k1(key.publicKey).didKey == expected)
         let parsed = try Multikey(didKey: expected)
-        guard case .secp256k1(let publicKey) = parsed else { Issue.record("wrong curve"); return }
+        guard case .secp256k1(let publicKey) = parsed else {
+            Issue.record("wrong curve")
+            return
+        }
         #expect(publicKey == key.publicKey)
         #expect(parsed.jwtAlgorithm == "ES256K")
     }
@@ -57,7 +60,10 @@ struct KeyVectorTests {
         let expected = vector.json["publicDidKey"]!.stringValue!
         #expect(Multikey.p256(key.publicKey).didKey == expected)
         let parsed = try Multikey(didKey: expected)
-        guard case .p256(let publicKey) = parsed else { Issue.record("wrong curve"); return }
+        guard case .p256(let publicKey) = parsed else {
+            Issue.record("wrong curve")
+            return
+        }
         #expect(publicKey.compressedRepresentation == key.publicKey.compressedRepresentation)
         #expect(parsed.jwtAlgorithm == "ES256")
     }
@@ -104,10 +110,10 @@ struct KeyVectorTests {
 
     @Test func base64URLIsStrict() {
         #expect(Base64URL.decode("aGk") == Array("hi".utf8))
-        #expect(Base64URL.decode("aGk=") == nil)       // padding
-        #expect(Base64URL.decode("a+k") == nil)        // standard alphabet
-        #expect(Base64URL.decode("aGl") == nil)        // non-zero trailing bits
-        #expect(Base64URL.decode("a") == nil)          // impossible length
+        #expect(Base64URL.decode("aGk=") == nil)  // padding
+        #expect(Base64URL.decode("a+k") == nil)  // standard alphabet
+        #expect(Base64URL.decode("aGl") == nil)  // non-zero trailing bits
+        #expect(Base64URL.decode("a") == nil)  // impossible length
         #expect(Base64URL.decode("") == [])
         #expect(Base64URL.encode(Array("hi?".utf8)) == "aGk_")
     }

@@ -9,10 +9,10 @@ import SigilService
 import Testing
 import XRPC
 
-let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"   // secp256k1
-let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"     // P-256
-let carol = "did:plc:carolccccccccccccccccccc"   // document without #atproto
-let nobody = "did:plc:nobodyyyyyyyyyyyyyyyyyy"   // not in the directory
+let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"  // secp256k1
+let bob = "did:plc:bobbbbbbbbbbbbbbbbbbbbbb"  // P-256
+let carol = "did:plc:carolccccccccccccccccccc"  // document without #atproto
+let nobody = "did:plc:nobodyyyyyyyyyyyyyyyyyy"  // not in the directory
 let serviceDID = "did:web:sigil.test"
 let lxm = "com.example.method"
 
@@ -33,14 +33,17 @@ struct Fixture: Sendable {
     /// since a loaded machine running every suite at once answered the stand-in PLC in over 2 s.
     func verifier(plcURL: String, acceptBareDID: Bool = true, nonces: any NonceStore = InMemoryNonceStore()) -> ServiceJWTVerifier {
         let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: DestinationGuard(insecureLoopback: false), deadline: .seconds(15))
-        return ServiceJWTVerifier(policy: .init(serviceDID: serviceDID, serviceID: "sigil", acceptBareDID: acceptBareDID),
-                                  resolver: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), nonces: nonces,
-                                  clock: { [now] in now })
+        return ServiceJWTVerifier(
+            policy: .init(serviceDID: serviceDID, serviceID: "sigil", acceptBareDID: acceptBareDID),
+            resolver: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), nonces: nonces,
+            clock: { [now] in now })
     }
 
     /// A token; `nil` in `header`/`claims` removes a field, a value replaces it.
-    func token(key: TestKey? = nil, iss: String = alice, header: [String: JSONValue?] = [:], claims: [String: JSONValue?] = [:],
-               signature: (([UInt8]) -> [UInt8])? = nil) -> String {
+    func token(
+        key: TestKey? = nil, iss: String = alice, header: [String: JSONValue?] = [:], claims: [String: JSONValue?] = [:],
+        signature: (([UInt8]) -> [UInt8])? = nil
+    ) -> String {
         let key = key ?? aliceKey
         var h: [String: JSONValue] = ["alg": .string(key.alg), "typ": "JWT"]
         for (name, value) in header { h[name] = value }
@@ -108,7 +111,9 @@ struct ServiceJWTTests {
         .init("other service id", "BadJwtAudience", mayResolve: false) { $0.token(claims: ["aud": .string(serviceDID + "#other")]) },
         .init("expired", "JwtExpired", mayResolve: false) { $0.token(claims: ["exp": .integer($0.now - 120), "iat": .integer($0.now - 180)]) },
         .init("missing exp", "BadJwt", mayResolve: false) { $0.token(claims: ["exp": nil]) },
-        .init("iat in the future", "JwtNotYetValid", mayResolve: false) { $0.token(claims: ["iat": .integer($0.now + 600), "exp": .integer($0.now + 660)]) },
+        .init("iat in the future", "JwtNotYetValid", mayResolve: false) {
+            $0.token(claims: ["iat": .integer($0.now + 600), "exp": .integer($0.now + 660)])
+        },
         .init("missing iat", "BadJwt", mayResolve: false) { $0.token(claims: ["iat": nil]) },
         .init("iat too old", "JwtTooOld", mayResolve: false) { $0.token(claims: ["iat": .integer($0.now - 3600)]) },
         .init("exp too far away", "JwtTooOld", mayResolve: false) { $0.token(claims: ["exp": .integer($0.now + 86_400)]) },
@@ -119,7 +124,9 @@ struct ServiceJWTTests {
         .init("unknown DID (404)", "BadJwtIss") { $0.token(iss: nobody) },
         .init("DID document without #atproto", "BadJwtIss") { $0.token(iss: carol) },
         .init("kid naming another key", "BadJwt", mayResolve: false) { $0.token(header: ["kid": "#atproto_label"]) },
-        .init("malformed base64 header", "BadJwt", mayResolve: false) { "eyJ!!!." + $0.token().split(separator: ".").dropFirst().joined(separator: ".") },
+        .init("malformed base64 header", "BadJwt", mayResolve: false) {
+            "eyJ!!!." + $0.token().split(separator: ".").dropFirst().joined(separator: ".")
+        },
         .init("payload not JSON", "BadJwt", mayResolve: false) { f in
             let parts = f.token().split(separator: ".")
             return parts[0] + "." + Base64URL.encode(Array("not json".utf8)) + "." + parts[2]
@@ -227,16 +234,17 @@ struct ServiceJWTTests {
     /// An account that rotates its #atproto key, on the same curve or to the other one, is not locked out until
     /// the cache expires: a token under the new key refreshes the document once (forced refreshes are
     /// throttled), and the old key is then refused with the error that says why.
-    @Test(arguments: [
-        ("same curve", TestKey.k256(Secp256k1.PrivateKey()), "jwt signature does not match jwt issuer"),
-        ("other curve", TestKey.p256(.init()), "alg ES256K does not match the issuer's ES256 key"),
-    ] as [(String, TestKey, String)])
+    @Test(
+        arguments: [
+            ("same curve", TestKey.k256(Secp256k1.PrivateKey()), "jwt signature does not match jwt issuer"),
+            ("other curve", TestKey.p256(.init()), "alg ES256K does not match the issuer's ES256 key"),
+        ] as [(String, TestKey, String)])
     func aRotatedKeyIsRefetchedOnce(_ label: String, _ rotated: TestKey, _ oldKeyError: String) async throws {
         let fixture = Fixture()
         await fixture.publishAll()
         try await fixture.plc.serve { (url: String) async throws -> Void in
             let verifier = fixture.verifier(plcURL: url)
-            #expect(try await verifier.verify(fixture.token(), lxm: lxm) == alice)   // cached: a K-256 key
+            #expect(try await verifier.verify(fixture.token(), lxm: lxm) == alice)  // cached: a K-256 key
             await fixture.plc.publish(alice, key: rotated.multikey)
             #expect(try await verifier.verify(fixture.token(key: rotated), lxm: lxm) == alice, "\(label)")
             #expect(await fixture.plc.fetches[alice] == 2)
@@ -294,7 +302,8 @@ struct ServiceAuthenticatorTests {
                 try await authenticator.authenticate(headers: [.authorization: "Basic YWxpY2U6c2VjcmV0"], nsid: lxm)
             }
             do {
-                _ = try await authenticator.authenticate(headers: [.authorization: "Bearer " + fixture.token(claims: ["lxm": "com.example.other"])], nsid: lxm)
+                _ = try await authenticator.authenticate(
+                    headers: [.authorization: "Bearer " + fixture.token(claims: ["lxm": "com.example.other"])], nsid: lxm)
                 Issue.record("accepted a token for another method")
             } catch let error as XRPCError {
                 #expect(error.status == .unauthorized)
@@ -323,7 +332,9 @@ struct DIDWebTests {
 
             let publicOnly = DestinationGuard(insecureLoopback: false)
             let strict = HTTPDIDFetcher(client: .shared, plcURL: url, destinations: publicOnly)
-            await #expect(throws: DIDResolutionError.refused("did:web host refused: only https destinations are allowed")) { try await strict.fetch(did) }
+            await #expect(throws: DIDResolutionError.refused("did:web host refused: only https destinations are allowed")) {
+                try await strict.fetch(did)
+            }
             await publicOnly.shutdown()
         }
         #expect(await plc.fetches["web"] == 1)
@@ -334,15 +345,18 @@ struct DIDWebTests {
     @Test func didWebHostsResolvingToPrivateAddressesAreRefusedByTheGuard() async throws {
         let answers: [String: [[UInt8]]?] = [
             "internal.example.com": [[10, 0, 0, 7]], "metadata.example.com": [[169, 254, 169, 254]], "loop.example.com": [[127, 0, 0, 1]],
-            "v6loop.example.com": [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]], "mapped.example.com": [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 192, 168, 0, 1]],
+            "v6loop.example.com": [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]],
+            "mapped.example.com": [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 192, 168, 0, 1]],
             "mixed.example.com": [[93, 184, 216, 34], [10, 9, 9, 9]],
         ]
         let dns = StandInDNS(answers)
         let publicOnly = DestinationGuard(insecureLoopback: false, resolver: dns)
         let strict = HTTPDIDFetcher(client: .shared, plcURL: "http://127.0.0.1:1", destinations: publicOnly)
         for host in answers.keys.sorted() {
-            await #expect(throws: DIDResolutionError.refused(
-                "did:web host refused: \(host) resolves to a private, loopback, link-local or otherwise non-public address")) {
+            await #expect(
+                throws: DIDResolutionError.refused(
+                    "did:web host refused: \(host) resolves to a private, loopback, link-local or otherwise non-public address")
+            ) {
                 try await strict.fetch("did:web:" + host)
             }
         }

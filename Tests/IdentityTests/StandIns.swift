@@ -62,14 +62,16 @@ actor StandInPLC {
         let router = Router()
         router.get("/.well-known/did.json") { [self] _, _ in
             let (status, bytes) = await self.answer("web")
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         router.get("/:did") { [self] _, context in
             // A small delay so concurrent lookups overlap, as they would against a real directory.
             try await Task.sleep(for: .milliseconds(20))
             let (status, bytes) = await self.answer(context.parameters.get("did") ?? "")
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in

@@ -25,13 +25,18 @@ struct CLITests {
         #expect(lines.count == 2)
         #expect(lines.first?.hasSuffix("com.example.a.json: /defs/main: minLength (4) is greater than maxLength (2)") == true)
         // A reference to a definition not loaded is a warning now: listed, but it alone would not fail the check.
-        #expect(lines.last?.hasSuffix(##"com.example.b.json: /defs/main/properties/r/ref: warning: reference "#gone" points to no loaded definition; validation that reaches it fails [unresolved-ref]"##) == true)
+        #expect(
+            lines.last?.hasSuffix(
+                ##"com.example.b.json: /defs/main/properties/r/ref: warning: reference "#gone" points to no loaded definition; validation that reaches it fails [unresolved-ref]"##
+            ) == true)
     }
 
     @Test func validateExitCodes() async throws {
-        let valid = try await runSigil(["lexicon", "validate", "--nsid", "place.wisp.v2.secret.rotate", "--as", "input", "-"], stdin: #"{"name":"hook"}"#)
+        let valid = try await runSigil(
+            ["lexicon", "validate", "--nsid", "place.wisp.v2.secret.rotate", "--as", "input", "-"], stdin: #"{"name":"hook"}"#)
         #expect(valid.status == 0)
-        let invalid = try await runSigil(["lexicon", "validate", "--nsid", "place.wisp.v2.secret.rotate", "--as", "input"], stdin: #"{"name":"a b"}"#)
+        let invalid = try await runSigil(
+            ["lexicon", "validate", "--nsid", "place.wisp.v2.secret.rotate", "--as", "input"], stdin: #"{"name":"a b"}"#)
         #expect(invalid.status == 1)
         #expect(invalid.stderr == "Input/name must be a valid record-key\n")
         let malformed = try await runSigil(["lexicon", "validate", "--nsid", "place.wisp.v2.secret.rotate", "--as", "input"], stdin: #"{"name":"#)
@@ -45,8 +50,11 @@ struct CLITests {
         #expect(badFlag.status == 2)
         let missingFile = try await runSigil(["lexicon", "validate", "--nsid", "place.wisp.v2.wh", "/nonexistent/file.json"])
         #expect(missingFile.status == 2)
-        let record = try await runSigil(["lexicon", "validate", "--lexicons", Repo.path("lexicons"), "--nsid", "place.wisp.v2.wh"],
-                                  stdin: #"{"$type":"place.wisp.v2.wh","url":"https://example.com/h","scope":{"aturi":"at://did:plc:ewvi7nxzyoun6zhxrhs64oiz"},"createdAt":"2026-01-01T00:00:00Z"}"#)
+        let record = try await runSigil(
+            ["lexicon", "validate", "--lexicons", Repo.path("lexicons"), "--nsid", "place.wisp.v2.wh"],
+            stdin:
+                #"{"$type":"place.wisp.v2.wh","url":"https://example.com/h","scope":{"aturi":"at://did:plc:ewvi7nxzyoun6zhxrhs64oiz"},"createdAt":"2026-01-01T00:00:00Z"}"#
+        )
         #expect(record.status == 0)
     }
 
@@ -64,8 +72,9 @@ struct CLITests {
 
     @Test func jsonLinesAtVolume() async throws {
         let lines = (0..<5_000).map { i in i % 2 == 0 ? #"{"name":"hook-\#(i)"}"# : #"{"name":"bad \#(i)"}"# }
-        let result = try await runSigil(["lexicon", "validate", "--nsid", "place.wisp.v2.secret.create", "--as", "input", "--jsonl"],
-                                  stdin: lines.joined(separator: "\n"))
+        let result = try await runSigil(
+            ["lexicon", "validate", "--nsid", "place.wisp.v2.secret.create", "--as", "input", "--jsonl"],
+            stdin: lines.joined(separator: "\n"))
         #expect(result.status == 0)
         let results = result.stdout.split(separator: "\n")
         #expect(results.count == 5_000)
@@ -95,7 +104,10 @@ struct AuthoringCLITests {
         #expect(report["errors"] == .integer(0))
         let strict = try await runSigil(["lexicon", "lint", dir.path, "--strict"])
         #expect(strict.status == 1)
-        let disabled = try await runSigil(["lexicon", "lint", dir.path, "--strict", "--disable", "unknown-field", "--disable", "missing-description", "--disable", "unlimited-string"])
+        let disabled = try await runSigil([
+            "lexicon", "lint", dir.path, "--strict", "--disable", "unknown-field", "--disable", "missing-description", "--disable",
+            "unlimited-string",
+        ])
         #expect(disabled.status == 0)
         let badRule = try await runSigil(["lexicon", "lint", dir.path, "--disable", "no-such-rule"])
         #expect(badRule.status == 64 || badRule.status == 2)
@@ -107,11 +119,17 @@ struct AuthoringCLITests {
     }
 
     @Test func breakingExitsOneAndNamesTheRule() async throws {
-        let old = try Self.scratch(), new = try Self.scratch()
-        defer { try? FileManager.default.removeItem(at: old); try? FileManager.default.removeItem(at: new) }
-        try #"{"lexicon":1,"id":"com.example.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"a":{"type":"string"}}}}}}"#
+        let old = try Self.scratch()
+        let new = try Self.scratch()
+        defer {
+            try? FileManager.default.removeItem(at: old)
+            try? FileManager.default.removeItem(at: new)
+        }
+        try
+            #"{"lexicon":1,"id":"com.example.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"a":{"type":"string"}}}}}}"#
             .write(to: old.appendingPathComponent("com/example/post.json"), atomically: true, encoding: .utf8)
-        try #"{"lexicon":1,"id":"com.example.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["a"],"properties":{"a":{"type":"string"}}}}}}"#
+        try
+            #"{"lexicon":1,"id":"com.example.post","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","required":["a"],"properties":{"a":{"type":"string"}}}}}}"#
             .write(to: new.appendingPathComponent("com/example/post.json"), atomically: true, encoding: .utf8)
         let result = try await runSigil(["lexicon", "breaking", old.path, new.path])
         #expect(result.status == 1)
@@ -125,9 +143,11 @@ struct AuthoringCLITests {
     @Test func testWritesJUnitThatParses() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try #"{"lexicon":1,"id":"com.example.note","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"n":{"type":"integer"}}}}}}"#
+        try
+            #"{"lexicon":1,"id":"com.example.note","defs":{"main":{"type":"record","key":"tid","record":{"type":"object","properties":{"n":{"type":"integer"}}}}}}"#
             .write(to: dir.appendingPathComponent("com/example/note.json"), atomically: true, encoding: .utf8)
-        try #"{"examples":[{"name":"ok","valid":true,"value":{"$type":"com.example.note","n":1}},{"name":"<wrong> & \"quoted\"","valid":true,"value":{"$type":"com.example.note","n":1.5}}]}"#
+        try
+            #"{"examples":[{"name":"ok","valid":true,"value":{"$type":"com.example.note","n":1}},{"name":"<wrong> & \"quoted\"","valid":true,"value":{"$type":"com.example.note","n":1.5}}]}"#
             .write(to: dir.appendingPathComponent("com/example/note.examples.json"), atomically: true, encoding: .utf8)
         let junit = dir.appendingPathComponent("report.xml").path
         let result = try await runSigil(["lexicon", "test", dir.path, "--junit", junit])
@@ -137,29 +157,39 @@ struct AuthoringCLITests {
         // An independent XML parser reads the report.
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", """
+        python.arguments = [
+            "python3", "-c",
+            """
             import sys, xml.etree.ElementTree as E
             root = E.parse(sys.argv[1]).getroot()
             cases = root.findall('./testsuite/testcase')
             print(root.get('tests'), root.get('failures'), len(cases), cases[1].get('name'), cases[1].find('failure').get('message'))
-            """, junit]
+            """, junit,
+        ]
         let parsed = try await run(python, timeout: .seconds(60))
         #expect(parsed.status == 0, "\(parsed.stderr)")
-        #expect(parsed.stdout == "2 1 2 valid: <wrong> & \"quoted\" expected valid, got: Record/n must be an integer (1.5 is not integral or beyond 2^53)\n")
+        #expect(
+            parsed.stdout
+                == "2 1 2 valid: <wrong> & \"quoted\" expected valid, got: Record/n must be an integer (1.5 is not integral or beyond 2^53)\n")
     }
 
     @Test func scopeAnswersWhatAnIncludeGrants() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try #"{"lexicon":1,"id":"com.example.auth","defs":{"main":{"type":"permission-set","title":"t","permissions":[{"type":"permission","resource":"rpc","lxm":["com.example.get"],"inheritAud":true}]}}}"#
+        try
+            #"{"lexicon":1,"id":"com.example.auth","defs":{"main":{"type":"permission-set","title":"t","permissions":[{"type":"permission","resource":"rpc","lxm":["com.example.get"],"inheritAud":true}]}}}"#
             .write(to: dir.appendingPathComponent("com/example/auth.json"), atomically: true, encoding: .utf8)
         let scope = "include:com.example.auth?aud=did:web:api.example.com%23svc"
         let list = try await runSigil(["lexicon", "scope", "--lexicons", dir.path, scope])
         #expect(list.status == 0)
         #expect(list.stdout == "call com.example.get aud=did:web:api.example.com#svc\n")
-        let yes = try await runSigil(["lexicon", "scope", "--lexicons", dir.path, "--call", "com.example.get", "--aud", "did:web:api.example.com#svc", scope])
+        let yes = try await runSigil([
+            "lexicon", "scope", "--lexicons", dir.path, "--call", "com.example.get", "--aud", "did:web:api.example.com#svc", scope,
+        ])
         #expect(yes.status == 0)
-        let no = try await runSigil(["lexicon", "scope", "--lexicons", dir.path, "--call", "com.example.get", "--aud", "did:web:evil.example#svc", scope])
+        let no = try await runSigil([
+            "lexicon", "scope", "--lexicons", dir.path, "--call", "com.example.get", "--aud", "did:web:evil.example#svc", scope,
+        ])
         #expect(no.status == 1)
         let bad = try await runSigil(["lexicon", "scope", "--lexicons", dir.path, "rpc:*?aud=*"])
         #expect(bad.status == 2)

@@ -1,8 +1,9 @@
 import Foundation
 import LexiconCodegen
 import Testing
-@testable import Lexicon
 import XRPCMethods
+
+@testable import Lexicon
 
 /// Generated types hold real data: decode → encode reproduces every record shape byte for byte (canonical form),
 /// unions pick their member by `$type`, open unions keep unknown members, `null` survives.
@@ -36,7 +37,9 @@ struct CodegenRoundTripTests {
         #expect(try Self.catalog.validateRecord(shape.value, collection: "com.example.codegen.kitchen").isValid)
         let record = try JSONDecoder().decode(ComExampleCodegenKitchen.Record.self, from: Data(shape.value.serialized()))
         let encoded = try JSONValue(parsing: Self.encode(record))
-        #expect(String(decoding: encoded.serialized(sortedKeys: true), as: UTF8.self) == String(decoding: shape.value.serialized(sortedKeys: true), as: UTF8.self))
+        #expect(
+            String(decoding: encoded.serialized(sortedKeys: true), as: UTF8.self)
+                == String(decoding: shape.value.serialized(sortedKeys: true), as: UTF8.self))
         #expect(try Self.catalog.validateRecord(encoded, collection: "com.example.codegen.kitchen").isValid)
     }
 
@@ -51,7 +54,9 @@ struct CodegenRoundTripTests {
         #expect(unknown?.lexiconType == "com.example.z")
         // A closed union refuses a member it does not list.
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(ComExampleCodegenKitchen.Record.self, from: Data(#"{"text":"t","always":null,"closedEmbed":{"$type":"com.example.codegen.post","body":"b"}}"#.utf8))
+            try JSONDecoder().decode(
+                ComExampleCodegenKitchen.Record.self,
+                from: Data(#"{"text":"t","always":null,"closedEmbed":{"$type":"com.example.codegen.post","body":"b"}}"#.utf8))
         }
     }
 
@@ -76,7 +81,9 @@ struct CodegenRoundTripTests {
     @Test func dataModelTypesRefuseWhatIsNotThem() {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(CIDLink.self, from: Data(#"{"$link":"nope"}"#.utf8)) }
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Bytes.self, from: Data(#"{"$bytes":"!!"}"#.utf8)) }
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(BlobRef.self, from: Data(#"{"$type":"image","ref":{"$link":"x"},"mimeType":"a/b","size":1}"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(BlobRef.self, from: Data(#"{"$type":"image","ref":{"$link":"x"},"mimeType":"a/b","size":1}"#.utf8))
+        }
         #expect((try? JSONDecoder().decode(Bytes.self, from: Data(#"{"$bytes":"AAECAw=="}"#.utf8)))?.data == [0, 1, 2, 3])
     }
 
@@ -109,15 +116,18 @@ struct CodegenHostileShapesTests {
 
     @Test func aThreadThatContainsItself() throws {
         let json = #"""
-        {"uri": "at://did:plc:a/app.x/1", "root": {"uri": "at://did:plc:a/app.x/0"},
-         "parent": {"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/0",
-                    "parent": {"$type": "com.example.codegen.thread#notFound", "notFound": true}},
-         "replies": [{"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/2",
-                      "replies": [{"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/3"}]}]}
-        """#
+            {"uri": "at://did:plc:a/app.x/1", "root": {"uri": "at://did:plc:a/app.x/0"},
+             "parent": {"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/0",
+                        "parent": {"$type": "com.example.codegen.thread#notFound", "notFound": true}},
+             "replies": [{"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/2",
+                          "replies": [{"$type": "com.example.codegen.thread#view", "uri": "at://did:plc:a/app.x/3"}]}]}
+            """#
         let (view, encoded) = try Self.roundTrip(ComExampleCodegenThread.View.self, json)
         #expect(encoded == (try Self.canonical(json)))
-        guard case .view(let parent)? = view.parent, case .notFound? = parent.parent else { Issue.record("parent chain lost"); return }
+        guard case .view(let parent)? = view.parent, case .notFound? = parent.parent else {
+            Issue.record("parent chain lost")
+            return
+        }
         #expect(view.root?.uri == "at://did:plc:a/app.x/0")
         // Mutually and directly recursive structs hold their values out of line and still read like values.
         var node = ComExampleCodegenThread.Node(next: .init(next: .init(value: 3), value: 2), value: 1)
@@ -131,15 +141,18 @@ struct CodegenHostileShapesTests {
         let json = #"{"partial": {"$type": "com.unloaded.thing", "a": [1, "b"]}}"#
         let (pong, encoded) = try Self.roundTrip(ComExampleCodegenThread.Pong.self, json)
         #expect(encoded == (try Self.canonical(json)))
-        guard case .thing(let raw)? = pong.partial else { Issue.record("not the unresolved member"); return }
+        guard case .thing(let raw)? = pong.partial else {
+            Issue.record("not the unresolved member")
+            return
+        }
         #expect(raw["a"] == [1, "b"])
     }
 
     @Test func reservedNamesAndAUnionOutput() throws {
         let json = #"""
-        {"type": {"a": 1}, "self": {"$type": "com.example.codegen.names#input", "i": 2}, "string": {"s": "x"}, "codingKeys": 3,
-         "lexiconType": "l", "foo-bar": 4, "foo_bar": 5, "default": true, "kind": "a-b"}
-        """#
+            {"type": {"a": 1}, "self": {"$type": "com.example.codegen.names#input", "i": 2}, "string": {"s": "x"}, "codingKeys": 3,
+             "lexiconType": "l", "foo-bar": 4, "foo_bar": 5, "default": true, "kind": "a-b"}
+            """#
         let (input, encoded) = try Self.roundTrip(ComExampleCodegenNames.Input.self, json)
         #expect(encoded == (try Self.canonical(json)))
         #expect(input.foo_bar == 4 && input.foo_bar_ == 5 && input.codingKeys == 3 && input.`default`)
@@ -153,7 +166,8 @@ struct CodegenHostileShapesTests {
     }
 
     @Test func aHyphenatedAuthorityIsAnIdentifier() throws {
-        let (item, _) = try Self.roundTrip(ComMyAppCodegenItem.Record.self, #"{"$type": "com.my-app.codegen.item", "thread": {"uri": "at://did:plc:a/x.y/1"}}"#)
+        let (item, _) = try Self.roundTrip(
+            ComMyAppCodegenItem.Record.self, #"{"$type": "com.my-app.codegen.item", "thread": {"uri": "at://did:plc:a/x.y/1"}}"#)
         #expect(item.thread?.uri == "at://did:plc:a/x.y/1")
         #expect(ComMyAppCodegenItem.Record.lexiconType == "com.my-app.codegen.item")
     }

@@ -7,7 +7,8 @@ import Testing
 struct DocumentationExampleTests {
     @Test func validateARecordBeforeWritingIt() throws {
         let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
-        let text = #"{"$type":"place.wisp.v2.wh","url":"https://example.com/hook","scope":{"aturi":"not an at-uri"},"createdAt":"2026-11-23T10:00:00.000Z"}"#
+        let text =
+            #"{"$type":"place.wisp.v2.wh","url":"https://example.com/hook","scope":{"aturi":"not an at-uri"},"createdAt":"2026-11-23T10:00:00.000Z"}"#
         let record = try JSONValue(parsing: Array(text.utf8))
         switch try catalog.validateRecord(record, collection: "place.wisp.v2.wh", recordKey: "3jzfcijpj2z2a") {
         case .valid:

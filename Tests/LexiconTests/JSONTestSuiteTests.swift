@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lexicon
 
 /// nst/JSONTestSuite's parsing cases (vendored in `fixtures/JSONTestSuite/`, MIT): every `y_` file parses,

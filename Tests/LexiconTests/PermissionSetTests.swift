@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lexicon
 
 /// Permission sets (`permission-set` lexicons) and the scopes that include them, by the permission spec.
@@ -8,21 +9,25 @@ struct PermissionSetTests {
         #"{"lexicon": 1, "id": "\#(id)", "defs": {"main": {"type": "permission-set", "title": "Full", "title:lang": {"fr": "Complet"}, "permissions": [\#(permissions)]}}}"#
     }
 
-    static let full = set(#"""
-        {"type": "permission", "resource": "repo", "collection": ["app.example.post", "app.example.feed.like"], "action": ["create", "delete"]},
-        {"type": "permission", "resource": "repo", "collection": ["app.example.profile"]},
-        {"type": "permission", "resource": "rpc", "lxm": ["app.example.getFeed"], "aud": "*"},
-        {"type": "permission", "resource": "rpc", "lxm": ["app.example.chat.send", "app.example.chat.list"], "inheritAud": true},
-        {"type": "permission", "resource": "rpc", "lxm": ["com.other.steal"], "aud": "*"},
-        {"type": "permission", "resource": "repo", "collection": ["*"]},
-        {"type": "permission", "resource": "rpc", "lxm": ["app.example.x"], "aud": "did:web:api.example.com#svc"},
-        {"type": "permission", "resource": "blob", "accept": ["image/*"]},
-        {"type": "permission", "resource": "future", "thing": 1}
-    """#)
+    static let full = set(
+        #"""
+            {"type": "permission", "resource": "repo", "collection": ["app.example.post", "app.example.feed.like"], "action": ["create", "delete"]},
+            {"type": "permission", "resource": "repo", "collection": ["app.example.profile"]},
+            {"type": "permission", "resource": "rpc", "lxm": ["app.example.getFeed"], "aud": "*"},
+            {"type": "permission", "resource": "rpc", "lxm": ["app.example.chat.send", "app.example.chat.list"], "inheritAud": true},
+            {"type": "permission", "resource": "rpc", "lxm": ["com.other.steal"], "aud": "*"},
+            {"type": "permission", "resource": "repo", "collection": ["*"]},
+            {"type": "permission", "resource": "rpc", "lxm": ["app.example.x"], "aud": "did:web:api.example.com#svc"},
+            {"type": "permission", "resource": "blob", "accept": ["image/*"]},
+            {"type": "permission", "resource": "future", "thing": 1}
+        """#)
 
     @Test func aPermissionSetLoadsTyped() throws {
         let catalog = try makeCatalog(Self.full)
-        guard case .permissionSet(let set)? = catalog.definition("app.example.authFull")?.kind else { Issue.record("not a set"); return }
+        guard case .permissionSet(let set)? = catalog.definition("app.example.authFull")?.kind else {
+            Issue.record("not a set")
+            return
+        }
         #expect(set.title == "Full" && set.titleByLanguage == ["fr": "Complet"])
         #expect(set.permissions.count == 9)
         #expect(set.permissions[0].kind == .repo(collections: ["app.example.post", "app.example.feed.like"], actions: [.create, .delete]))
@@ -61,7 +66,9 @@ struct PermissionSetTests {
 
     @Test func theNamespaceAuthorityRule() {
         let set = "app.example.feed.authPost"
-        for allowed in ["app.example.feed.post", "app.example.feed.like.x"] { #expect(PermissionAuthority.allows(set: set, toGrant: allowed), "\(allowed)") }
+        for allowed in ["app.example.feed.post", "app.example.feed.like.x"] {
+            #expect(PermissionAuthority.allows(set: set, toGrant: allowed), "\(allowed)")
+        }
         for refused in ["app.example.actor.profile", "app.example.feed", "app.example.feedx.post", "app.example.", "*", "com.example.feed.post"] {
             #expect(!PermissionAuthority.allows(set: set, toGrant: refused), "\(refused)")
         }
@@ -69,21 +76,54 @@ struct PermissionSetTests {
 
     /// What is invalid in a permission set: the loader refuses, naming the permission and the rule.
     static let invalid: [(label: String, permission: String, path: String, rule: String)] = [
-        ("aud with inheritAud", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"aud":"*","inheritAud":true}"#, "/defs/main/permissions/0", "must not also declare \"aud\""),
-        ("neither aud nor inheritAud", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"]}"#, "/defs/main/permissions/0", "needs \"aud\""),
-        ("inheritAud false and no aud", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"inheritAud":false}"#, "/defs/main/permissions/0", "needs \"aud\""),
-        ("lxm and aud both *", #"{"type":"permission","resource":"rpc","lxm":["*"],"aud":"*"}"#, "/defs/main/permissions/0", "both \"lxm\" and \"aud\" be \"*\""),
-        ("aud not a service reference", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"aud":"did:web:api.example.com"}"#, "/defs/main/permissions/0/aud", "DID service reference"),
-        ("aud not a string", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"aud":["*"]}"#, "/defs/main/permissions/0/aud", "must be a string"),
-        ("inheritAud not a boolean", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"inheritAud":"yes"}"#, "/defs/main/permissions/0/inheritAud", "must be a boolean"),
+        (
+            "aud with inheritAud", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"aud":"*","inheritAud":true}"#,
+            "/defs/main/permissions/0", "must not also declare \"aud\""
+        ),
+        (
+            "neither aud nor inheritAud", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"]}"#, "/defs/main/permissions/0",
+            "needs \"aud\""
+        ),
+        (
+            "inheritAud false and no aud", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"inheritAud":false}"#,
+            "/defs/main/permissions/0", "needs \"aud\""
+        ),
+        (
+            "lxm and aud both *", #"{"type":"permission","resource":"rpc","lxm":["*"],"aud":"*"}"#, "/defs/main/permissions/0",
+            "both \"lxm\" and \"aud\" be \"*\""
+        ),
+        (
+            "aud not a service reference", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"aud":"did:web:api.example.com"}"#,
+            "/defs/main/permissions/0/aud", "DID service reference"
+        ),
+        (
+            "aud not a string", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"aud":["*"]}"#, "/defs/main/permissions/0/aud",
+            "must be a string"
+        ),
+        (
+            "inheritAud not a boolean", #"{"type":"permission","resource":"rpc","lxm":["app.example.x"],"inheritAud":"yes"}"#,
+            "/defs/main/permissions/0/inheritAud", "must be a boolean"
+        ),
         ("lxm missing", #"{"type":"permission","resource":"rpc","aud":"*"}"#, "/defs/main/permissions/0", "needs \"lxm\""),
         ("lxm empty", #"{"type":"permission","resource":"rpc","lxm":[],"aud":"*"}"#, "/defs/main/permissions/0/lxm", "non-empty array"),
         ("lxm not an NSID", #"{"type":"permission","resource":"rpc","lxm":["nope"],"aud":"*"}"#, "/defs/main/permissions/0/lxm/0", "valid NSID"),
         ("collection missing", #"{"type":"permission","resource":"repo"}"#, "/defs/main/permissions/0", "needs \"collection\""),
-        ("action unknown", #"{"type":"permission","resource":"repo","collection":["app.example.p"],"action":["read"]}"#, "/defs/main/permissions/0/action", "create, update, delete"),
-        ("action wrong case", #"{"type":"permission","resource":"repo","collection":["app.example.p"],"action":["Create"]}"#, "/defs/main/permissions/0/action", "case-sensitive"),
-        ("action repeated", #"{"type":"permission","resource":"repo","collection":["app.example.p"],"action":["create","create"]}"#, "/defs/main/permissions/0/action", "must not repeat"),
-        ("not type permission", #"{"type":"perm","resource":"repo","collection":["app.example.p"]}"#, "/defs/main/permissions/0", "\"type\": \"permission\""),
+        (
+            "action unknown", #"{"type":"permission","resource":"repo","collection":["app.example.p"],"action":["read"]}"#,
+            "/defs/main/permissions/0/action", "create, update, delete"
+        ),
+        (
+            "action wrong case", #"{"type":"permission","resource":"repo","collection":["app.example.p"],"action":["Create"]}"#,
+            "/defs/main/permissions/0/action", "case-sensitive"
+        ),
+        (
+            "action repeated", #"{"type":"permission","resource":"repo","collection":["app.example.p"],"action":["create","create"]}"#,
+            "/defs/main/permissions/0/action", "must not repeat"
+        ),
+        (
+            "not type permission", #"{"type":"perm","resource":"repo","collection":["app.example.p"]}"#, "/defs/main/permissions/0",
+            "\"type\": \"permission\""
+        ),
         ("no resource", #"{"type":"permission"}"#, "/defs/main/permissions/0", "needs a string \"resource\""),
         ("bad language tag", "", "/defs/main/title:lang/not a tag", "not a valid language tag"),
     ]
@@ -91,7 +131,8 @@ struct PermissionSetTests {
     @Test(arguments: invalid.indices)
     func invalidPermissionsAreRefused(_ index: Int) {
         let (label, permission, path, rule) = Self.invalid[index]
-        let json = permission.isEmpty
+        let json =
+            permission.isEmpty
             ? #"{"lexicon":1,"id":"app.example.s","defs":{"main":{"type":"permission-set","title:lang":{"not a tag":"x"},"permissions":[]}}}"#
             : Self.set(permission)
         let found = problems(json)
@@ -100,7 +141,10 @@ struct PermissionSetTests {
 
     static let scopes: [(text: String, scope: Scope?)] = [
         ("include:app.example.authFull", .include(nsid: "app.example.authFull", audience: nil)),
-        ("include:app.example.authFull?aud=did:web:api.example.com%23svc", .include(nsid: "app.example.authFull", audience: "did:web:api.example.com#svc")),
+        (
+            "include:app.example.authFull?aud=did:web:api.example.com%23svc",
+            .include(nsid: "app.example.authFull", audience: "did:web:api.example.com#svc")
+        ),
         ("rpc:app.example.moderation.createReport?aud=*", .rpc(methods: ["app.example.moderation.createReport"], audience: "*")),
         ("rpc?lxm=*&aud=did:web:api.example.com%23svc_appview", .rpc(methods: ["*"], audience: "did:web:api.example.com#svc_appview")),
         ("rpc?lxm=app.example.a&lxm=app.example.b&aud=*", .rpc(methods: ["app.example.a", "app.example.b"], audience: "*")),
@@ -138,7 +182,8 @@ struct PermissionSetTests {
 
     @Test func directScopesAndIncludesCombine() throws {
         let catalog = try makeCatalog(Self.full)
-        let grants = try catalog.grants(scope: "atproto rpc:com.other.read?aud=did:web:o.example%23svc repo:com.other.thing?action=create include:app.example.authFull")
+        let grants = try catalog.grants(
+            scope: "atproto rpc:com.other.read?aud=did:web:o.example%23svc repo:com.other.thing?action=create include:app.example.authFull")
         #expect(grants.allowsCall("com.other.read", audience: "did:web:o.example#svc"))
         #expect(!grants.allowsCall("com.other.read", audience: "did:web:p.example#svc"))
         #expect(grants.allowsWrite("com.other.thing", action: .create))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lexicon
 
 // MARK: - atproto interop fixtures
@@ -40,22 +41,24 @@ enum FormatFixtures {
     ]
 
     /// Every fixture file the suite expects to find.
-    static let expectedFiles: [String] = prefixes.flatMap { p in
-        ["\(p.prefix)_syntax_valid.txt", "\(p.prefix)_syntax_invalid.txt"]
-    } + ["datetime_parse_invalid.txt", "language_parse_invalid.txt"]
+    static let expectedFiles: [String] =
+        prefixes.flatMap { p in
+            ["\(p.prefix)_syntax_valid.txt", "\(p.prefix)_syntax_invalid.txt"]
+        } + ["datetime_parse_invalid.txt", "language_parse_invalid.txt"]
 
     /// The cases of one fixture file (empty if it cannot be read or matches no format).
     static func cases(inFile name: String) -> [FormatFixtureCase] {
         guard let kind = classify(name),
-              let data = try? Data(contentsOf: directory.appendingPathComponent(name))
+            let data = try? Data(contentsOf: directory.appendingPathComponent(name))
         else { return [] }
         let text = String(decoding: data, as: UTF8.self)
         var result: [FormatFixtureCase] = []
         for (index, rawLine) in text.components(separatedBy: "\n").enumerated() {
             let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : rawLine
             if line.isEmpty || line.hasPrefix("#") { continue }
-            result.append(FormatFixtureCase(
-                format: kind.format, value: line, expectValid: kind.valid, file: name, line: index + 1))
+            result.append(
+                FormatFixtureCase(
+                    format: kind.format, value: line, expectValid: kind.valid, file: name, line: index + 1))
         }
         return result
     }
@@ -304,7 +307,8 @@ enum FormatHandCases {
         .bad(.language, "fr-\u{C9}"),
     ]
 
-    static let all: [FormatHandCase] = did + handle + nsid + recordKey + tid + atURI + atIdentifier
+    static let all: [FormatHandCase] =
+        did + handle + nsid + recordKey + tid + atURI + atIdentifier
         + datetime + uri + cid + language
 }
 
@@ -326,10 +330,11 @@ struct StringFormatEdgeCaseTests {
 
     @Test("raw values are the Lexicon format names")
     func rawValues() {
-        #expect(StringFormat.allCases.map(\.rawValue) == [
-            "at-identifier", "at-uri", "cid", "datetime", "did", "handle", "nsid", "record-key",
-            "tid", "uri", "language",
-        ])
+        #expect(
+            StringFormat.allCases.map(\.rawValue) == [
+                "at-identifier", "at-uri", "cid", "datetime", "did", "handle", "nsid", "record-key",
+                "tid", "uri", "language",
+            ])
         #expect(StringFormat(rawValue: "record-key") == .recordKey)
         #expect(StringFormat(rawValue: "recordKey") == nil)
     }
@@ -393,7 +398,8 @@ struct StringFormatAccessorTests {
         }
         for b in 0...255 {
             let byte = UInt8(b)
-            let expected = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+            let expected =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
                 || (byte >= 0x61 && byte <= 0x7A) || extra.utf8.contains(byte)
             #expect(set.contains(byte) == expected, "byte \(b) in alnum+\(extra)")
         }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Lexicon
 @_exported import SigilTestSupport
+
+@testable import Lexicon
 
 extension Repo {
     static func json(_ relative: String) throws -> JSONValue {
@@ -10,17 +11,19 @@ extension Repo {
 
 /// Builds a catalog from inline lexicon documents.
 func makeCatalog(_ documents: String...) throws -> LexiconCatalog {
-    try LexiconCatalog(sources: documents.enumerated().map { i, text in
-        LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
-    })
+    try LexiconCatalog(
+        sources: documents.enumerated().map { i, text in
+            LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
+        })
 }
 
 /// The problems loading these documents reports (empty when they load).
 func problems(_ documents: String...) -> [LexiconProblem] {
     do {
-        _ = try LexiconCatalog(sources: documents.enumerated().map { i, text in
-            LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
-        })
+        _ = try LexiconCatalog(
+            sources: documents.enumerated().map { i, text in
+                LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
+            })
         return []
     } catch {
         return error.problems
@@ -29,9 +32,11 @@ func problems(_ documents: String...) -> [LexiconProblem] {
 
 /// The warnings a successful load of these documents reports (`nil` when loading fails).
 func warnings(_ documents: String...) -> [LexiconProblem]? {
-    try? LexiconCatalog(sources: documents.enumerated().map { i, text in
-        LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
-    }).warnings
+    try? LexiconCatalog(
+        sources: documents.enumerated().map { i, text in
+            LexiconSource(name: "doc\(i).json", bytes: Array(text.utf8))
+        }
+    ).warnings
 }
 
 /// A one-definition document `com.example.test` whose `main` is the given JSON.

@@ -1,48 +1,49 @@
 import Testing
+
 @testable import Lexicon
 
 /// A record type that uses every Lexicon type and constraint once.
 let kitchenSink = #"""
-{"lexicon": 1, "id": "com.example.kitchen", "defs": {
-  "main": {"type": "record", "key": "tid", "record": {"type": "object", "required": ["text"], "nullable": ["maybe"],
-    "properties": {
-      "text": {"type": "string", "minLength": 1, "maxLength": 10},
-      "graphemes": {"type": "string", "minGraphemes": 2, "maxGraphemes": 3},
-      "count": {"type": "integer", "minimum": 0, "maximum": 10},
-      "choice": {"type": "integer", "enum": [1, 2, 3]},
-      "fixed": {"type": "integer", "const": 7},
-      "flag": {"type": "boolean"},
-      "alwaysTrue": {"type": "boolean", "const": true},
-      "lang": {"type": "string", "knownValues": ["en", "fr"]},
-      "color": {"type": "string", "enum": ["red", "green"]},
-      "exact": {"type": "string", "const": "x"},
-      "greeting": {"type": "string", "default": "hello"},
-      "answer": {"type": "integer", "default": 42},
-      "data": {"type": "bytes", "minLength": 1, "maxLength": 4},
-      "link": {"type": "cid-link"},
-      "image": {"type": "blob", "accept": ["image/*", "video/mp4"], "maxSize": 1000},
-      "anyBlob": {"type": "blob"},
-      "tags": {"type": "array", "minLength": 1, "maxLength": 2, "items": {"type": "string", "maxLength": 5}},
-      "nested": {"type": "ref", "ref": "#nested"},
-      "embed": {"type": "union", "refs": ["#a", "com.example.kitchen#b", "com.example.post"]},
-      "closedEmbed": {"type": "union", "refs": ["#a"], "closed": true},
-      "extra": {"type": "unknown"},
-      "maybe": {"type": "string"},
-      "did": {"type": "string", "format": "did"},
-      "when": {"type": "string", "format": "datetime"},
-      "handle": {"type": "string", "format": "handle"},
-      "uri": {"type": "string", "format": "at-uri"}
-    }}},
-  "nested": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}, "d": {"type": "boolean", "default": true}}},
-  "a": {"type": "object", "properties": {"x": {"type": "integer"}}},
-  "b": {"type": "object", "properties": {"y": {"type": "string"}}}
-}}
-"""#
+    {"lexicon": 1, "id": "com.example.kitchen", "defs": {
+      "main": {"type": "record", "key": "tid", "record": {"type": "object", "required": ["text"], "nullable": ["maybe"],
+        "properties": {
+          "text": {"type": "string", "minLength": 1, "maxLength": 10},
+          "graphemes": {"type": "string", "minGraphemes": 2, "maxGraphemes": 3},
+          "count": {"type": "integer", "minimum": 0, "maximum": 10},
+          "choice": {"type": "integer", "enum": [1, 2, 3]},
+          "fixed": {"type": "integer", "const": 7},
+          "flag": {"type": "boolean"},
+          "alwaysTrue": {"type": "boolean", "const": true},
+          "lang": {"type": "string", "knownValues": ["en", "fr"]},
+          "color": {"type": "string", "enum": ["red", "green"]},
+          "exact": {"type": "string", "const": "x"},
+          "greeting": {"type": "string", "default": "hello"},
+          "answer": {"type": "integer", "default": 42},
+          "data": {"type": "bytes", "minLength": 1, "maxLength": 4},
+          "link": {"type": "cid-link"},
+          "image": {"type": "blob", "accept": ["image/*", "video/mp4"], "maxSize": 1000},
+          "anyBlob": {"type": "blob"},
+          "tags": {"type": "array", "minLength": 1, "maxLength": 2, "items": {"type": "string", "maxLength": 5}},
+          "nested": {"type": "ref", "ref": "#nested"},
+          "embed": {"type": "union", "refs": ["#a", "com.example.kitchen#b", "com.example.post"]},
+          "closedEmbed": {"type": "union", "refs": ["#a"], "closed": true},
+          "extra": {"type": "unknown"},
+          "maybe": {"type": "string"},
+          "did": {"type": "string", "format": "did"},
+          "when": {"type": "string", "format": "datetime"},
+          "handle": {"type": "string", "format": "handle"},
+          "uri": {"type": "string", "format": "at-uri"}
+        }}},
+      "nested": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}, "d": {"type": "boolean", "default": true}}},
+      "a": {"type": "object", "properties": {"x": {"type": "integer"}}},
+      "b": {"type": "object", "properties": {"y": {"type": "string"}}}
+    }}
+    """#
 
 let postRecord = #"""
-{"lexicon": 1, "id": "com.example.post", "defs": {"main": {"type": "record", "key": "any",
-  "record": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}}}}}
-"""#
+    {"lexicon": 1, "id": "com.example.post", "defs": {"main": {"type": "record", "key": "any",
+      "record": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}}}}}
+    """#
 
 struct ValueCase: CustomTestStringConvertible, Sendable {
     let label: String
@@ -96,7 +97,8 @@ struct ValidatorTests {
         .init("ZWJ family is one grapheme", #"{"graphemes": "👨‍👩‍👧‍👦👨‍👩‍👧‍👦"}"#),
         .init("four ZWJ families are four", #"{"graphemes": "👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦"}"#, "Record/graphemes must not be longer than 3 graphemes"),
         .init("combining marks join their base", "{\"graphemes\": \"e\\u0301e\\u0301e\\u0301\"}"),
-        .init("combining marks: four bases", "{\"graphemes\": \"e\\u0301e\\u0301e\\u0301e\"}", "Record/graphemes must not be longer than 3 graphemes"),
+        .init(
+            "combining marks: four bases", "{\"graphemes\": \"e\\u0301e\\u0301e\\u0301e\"}", "Record/graphemes must not be longer than 3 graphemes"),
         .init("flag emoji pairs", #"{"graphemes": "🇫🇷🇯🇵"}"#),
         .init("one emoji is under min", #"{"graphemes": "🇫🇷"}"#, "Record/graphemes must not be shorter than 2 graphemes"),
         .init("Hangul jamo compose", "{\"graphemes\": \"\\u1100\\u1161\\u11A8\\u1100\\u1161\"}"),
@@ -110,7 +112,9 @@ struct ValidatorTests {
         .init("integer-like float still bounded", #"{"count": 11.0}"#, "Record/count can not be greater than 10"),
         .init("integer-like float checked against enum", #"{"choice": 4.0}"#, "Record/choice must be one of 1, 2, 3"),
         .init("-0.0 is the integer 0", #"{"count": -0.0}"#),
-        .init("2^63 as a float is out of range", #"{"count": 9223372036854775808.0}"#, "Record/count must be an integer (9.223372036854776e+18 is not integral or beyond 2^53)"),
+        .init(
+            "2^63 as a float is out of range", #"{"count": 9223372036854775808.0}"#,
+            "Record/count must be an integer (9.223372036854776e+18 is not integral or beyond 2^53)"),
         .init("huge exponent is not an integer", #"{"count": 1e300}"#, "Record/count must be an integer (1e+300 is not integral or beyond 2^53)"),
         .init("integer as string", #"{"count": "1"}"#, "Record/count must be an integer"),
         .init("integer enum ok", #"{"choice": 3}"#),
@@ -144,15 +148,36 @@ struct ValidatorTests {
         // cid-link
         .init("cid-link", #"{"link": {"$link": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"}}"#),
         .init("cid-link bad cid", #"{"link": {"$link": "nope"}}"#, #"Record/link must be a cid-link: "$link" is not a valid cid"#),
-        .init("cid-link as string", #"{"link": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"}"#, #"Record/link must be a cid-link: {"$link": "<cid>"}"#),
+        .init(
+            "cid-link as string", #"{"link": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"}"#,
+            #"Record/link must be a cid-link: {"$link": "<cid>"}"#),
         // blobs
-        .init("blob image/png", #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": 900}}"#),
-        .init("blob exact accept", #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "video/mp4", "size": 9}}"#),
-        .init("blob wrong mime", #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "text/html", "size": 9}}"#, #"Record/image mimeType "text/html" is not accepted (accepted: image/*, video/mp4)"#),
-        .init("blob too big", #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": 1001}}"#, "Record/image is 1001 bytes, more than the maximum of 1000"),
-        .init("blob without size", #"{"anyBlob": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png"}}"#, #"Record/anyBlob must have the property "size""#),
-        .init("blob bad ref", #"{"anyBlob": {"$type": "blob", "ref": {"$link": "x"}, "mimeType": "image/png", "size": 1}}"#, #"Record/anyBlob/ref must be a cid-link: "$link" is not a valid cid"#),
-        .init("legacy blob shape", #"{"anyBlob": {"cid": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity", "mimeType": "image/png"}}"#, #"Record/anyBlob must be a blob: {"$type": "blob", "ref", "mimeType", "size"}"#),
+        .init(
+            "blob image/png",
+            #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": 900}}"#
+        ),
+        .init(
+            "blob exact accept",
+            #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "video/mp4", "size": 9}}"#
+        ),
+        .init(
+            "blob wrong mime",
+            #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "text/html", "size": 9}}"#,
+            #"Record/image mimeType "text/html" is not accepted (accepted: image/*, video/mp4)"#),
+        .init(
+            "blob too big",
+            #"{"image": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": 1001}}"#,
+            "Record/image is 1001 bytes, more than the maximum of 1000"),
+        .init(
+            "blob without size",
+            #"{"anyBlob": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png"}}"#,
+            #"Record/anyBlob must have the property "size""#),
+        .init(
+            "blob bad ref", #"{"anyBlob": {"$type": "blob", "ref": {"$link": "x"}, "mimeType": "image/png", "size": 1}}"#,
+            #"Record/anyBlob/ref must be a cid-link: "$link" is not a valid cid"#),
+        .init(
+            "legacy blob shape", #"{"anyBlob": {"cid": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity", "mimeType": "image/png"}}"#,
+            #"Record/anyBlob must be a blob: {"$type": "blob", "ref", "mimeType", "size"}"#),
         // arrays
         .init("array", #"{"tags": ["a", "b"]}"#),
         .init("array too long", #"{"tags": ["a", "b", "c"]}"#, "Record/tags must not have more than 2 elements"),
@@ -172,19 +197,34 @@ struct ValidatorTests {
         .init("union record member", #"{"embed": {"$type": "com.example.post", "body": "b"}}"#),
         .init("union record member invalid", #"{"embed": {"$type": "com.example.post"}}"#, #"Record/embed must have the property "body""#),
         .init("union without $type", #"{"embed": {"x": 1}}"#, #"Record/embed must be an object which includes the "$type" property"#),
-        .init("union #main suffix", ##"{"embed": {"$type": "com.example.post#main", "body": "b"}}"##, ##"Record/embed/$type must name a main definition without "#main" ("com.example.post")"##),
+        .init(
+            "union #main suffix", ##"{"embed": {"$type": "com.example.post#main", "body": "b"}}"##,
+            ##"Record/embed/$type must name a main definition without "#main" ("com.example.post")"##),
         .init("open union unknown variant", #"{"embed": {"$type": "com.example.other#thing", "z": true}}"#),
-        .init("open union unknown variant with float", #"{"embed": {"$type": "com.example.other#thing", "z": 1.5}}"#, "Record/embed/z must not be a floating-point number (the atproto data model has integers only)"),
-        .init("closed union other variant", #"{"closedEmbed": {"$type": "com.example.kitchen#b"}}"#, #"Record/closedEmbed/$type must be one of "com.example.kitchen#a""#),
+        .init(
+            "open union unknown variant with float", #"{"embed": {"$type": "com.example.other#thing", "z": 1.5}}"#,
+            "Record/embed/z must not be a floating-point number (the atproto data model has integers only)"),
+        .init(
+            "closed union other variant", #"{"closedEmbed": {"$type": "com.example.kitchen#b"}}"#,
+            #"Record/closedEmbed/$type must be one of "com.example.kitchen#a""#),
         .init("closed union its variant", #"{"closedEmbed": {"$type": "com.example.kitchen#a"}}"#),
         // unknown
         .init("unknown object", #"{"extra": {"anything": [1, "two", {"three": null}]}}"#),
         .init("unknown must be object", #"{"extra": "string"}"#, "Record/extra must be an object"),
         .init("unknown not bytes", #"{"extra": {"$bytes": "AQID"}}"#, "Record/extra must be an object, not a bytes, cid-link or blob value"),
-        .init("unknown not link", #"{"extra": {"$link": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"}}"#, "Record/extra must be an object, not a bytes, cid-link or blob value"),
-        .init("unknown not blob", #"{"extra": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": 1}}"#, "Record/extra must be an object, not a bytes, cid-link or blob value"),
-        .init("unknown with nested float", #"{"extra": {"a": {"b": [0.5]}}}"#, "Record/extra/a/b/0 must not be a floating-point number (the atproto data model has integers only)"),
-        .init("unknown with nested bad link", #"{"extra": {"a": {"$link": "nope"}}}"#, #"Record/extra/a must be a cid-link: "$link" is not a valid cid"#),
+        .init(
+            "unknown not link", #"{"extra": {"$link": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"}}"#,
+            "Record/extra must be an object, not a bytes, cid-link or blob value"),
+        .init(
+            "unknown not blob",
+            #"{"extra": {"$type": "blob", "ref": {"$link": "bafkreiccldh766hwcnuxnf2wh6jgzepf2nlu2lvcllt63eww5p6chi4ity"}, "mimeType": "image/png", "size": 1}}"#,
+            "Record/extra must be an object, not a bytes, cid-link or blob value"),
+        .init(
+            "unknown with nested float", #"{"extra": {"a": {"b": [0.5]}}}"#,
+            "Record/extra/a/b/0 must not be a floating-point number (the atproto data model has integers only)"),
+        .init(
+            "unknown with nested bad link", #"{"extra": {"a": {"$link": "nope"}}}"#, #"Record/extra/a must be a cid-link: "$link" is not a valid cid"#
+        ),
         .init("unknown with non-string $type", #"{"extra": {"$type": 5}}"#, "Record/extra/$type must be a non-empty string"),
     ]
 
@@ -218,8 +258,9 @@ struct ValidatorTests {
         #expect(completed.value?["nested"]?["d"] == true)
         #expect(completed.value?["text"] == "hi")
         // Present values are never overwritten.
-        let given = try Self.catalog.validateRecord(Self.record(#"{"greeting": "bye"}"#), collection: "com.example.kitchen",
-                                                    options: .init(applyDefaults: true))
+        let given = try Self.catalog.validateRecord(
+            Self.record(#"{"greeting": "bye"}"#), collection: "com.example.kitchen",
+            options: .init(applyDefaults: true))
         #expect(given.value?["greeting"] == "bye")
     }
 
@@ -250,14 +291,16 @@ struct MethodValidationTests {
         let output: JSONValue = ["name": "deploy-hook", "token": "whsec_x", "rotatedAt": "2026-11-23T10:00:00.000Z"]
         #expect(try Self.catalog.validate(output, method: "place.wisp.v2.secret.rotate", part: .output).isValid)
         let badOutput: JSONValue = ["name": "deploy-hook", "rotatedAt": "2026-11-23T10:00:00.000Z"]
-        #expect(try Self.catalog.validate(badOutput, method: "place.wisp.v2.secret.rotate", part: .output).error?.message
+        #expect(
+            try Self.catalog.validate(badOutput, method: "place.wisp.v2.secret.rotate", part: .output).error?.message
                 == #"Output must have the property "token""#)
     }
 
     @Test func paramsGetDefaults() throws {
         let result = try Self.catalog.validate([:], method: "place.wisp.v2.secret.list", part: .params, options: .init(applyDefaults: true))
         #expect(result.value == ["limit": 50])
-        #expect(try Self.catalog.validate(["limit": 101], method: "place.wisp.v2.secret.list", part: .params).error?.message
+        #expect(
+            try Self.catalog.validate(["limit": 101], method: "place.wisp.v2.secret.list", part: .params).error?.message
                 == "Params/limit can not be greater than 100")
     }
 
@@ -278,7 +321,8 @@ struct MethodValidationTests {
 extension MethodValidationTests {
     @Test func outputDatetimeIsChecked() throws {
         let output: JSONValue = ["name": "deploy-hook", "token": "whsec_x", "rotatedAt": "yesterday"]
-        #expect(try Self.catalog.validate(output, method: "place.wisp.v2.secret.rotate", part: .output).error?.message
+        #expect(
+            try Self.catalog.validate(output, method: "place.wisp.v2.secret.rotate", part: .output).error?.message
                 == "Output/rotatedAt must be a valid datetime")
     }
 }

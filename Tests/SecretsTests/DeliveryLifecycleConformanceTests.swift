@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Secrets
+import Storage
 import Testing
 import Webhooks
 
@@ -61,7 +61,8 @@ struct DeliveryLifecycleConformanceTests {
             #expect(try await queue.webhooks().first?.disabledReason == nil)
             try await queue.setWebhookDisabled(owner: Shared.alice, rkey: "w", reason: "410 Gone", at: 7)
             try await queue.upsertWebhook(WebhookRegistration(owner: Shared.alice, rkey: "w", record: Array("{\"a\":1}".utf8), updatedAt: 8))
-            #expect(try await queue.webhooks() == [WebhookRegistration(owner: Shared.alice, rkey: "w", record: Array("{\"a\":1}".utf8), updatedAt: 8)])
+            #expect(
+                try await queue.webhooks() == [WebhookRegistration(owner: Shared.alice, rkey: "w", record: Array("{\"a\":1}".utf8), updatedAt: 8)])
             // Pausing a webhook that does not exist changes nothing.
             try await queue.setWebhookDisabled(owner: Shared.bob, rkey: "w", reason: "x", at: 9)
             #expect(try await queue.webhooks().count == 1)
@@ -82,10 +83,12 @@ struct DeliveryLifecycleConformanceTests {
         try await Shared.withQueue(kind) { (queue, _) async throws in
             // 3 pending allowed: 2 already queued, then a batch of 3 (one the same time as another, ordered by id).
             try await queue.enqueue([Shared.delivery("a1", at: 10), Shared.delivery("a2", at: 20)], cursor: nil, maxPendingPerWebhook: 3)
-            let other = NewDelivery(id: "b1", owner: Shared.alice, webhookRKey: "another", url: "https://x", secretName: nil, inlineSecret: nil,
-                                    body: [], createdAt: 30)
-            try await queue.enqueue([Shared.delivery("a5", at: 40), Shared.delivery("a3", at: 30), Shared.delivery("a4", at: 30), other],
-                                    cursor: (name: "jetstream", value: 7), maxPendingPerWebhook: 3)
+            let other = NewDelivery(
+                id: "b1", owner: Shared.alice, webhookRKey: "another", url: "https://x", secretName: nil, inlineSecret: nil,
+                body: [], createdAt: 30)
+            try await queue.enqueue(
+                [Shared.delivery("a5", at: 40), Shared.delivery("a3", at: 30), Shared.delivery("a4", at: 30), other],
+                cursor: (name: "jetstream", value: 7), maxPendingPerWebhook: 3)
             let pending = Set(try await queue.deliveries(status: .pending, limit: 10).map(\.delivery.id))
             #expect(pending == ["a1", "a2", "a3", "b1"], "the oldest are kept; another webhook has its own cap")
             let refused = try await queue.deliveries(status: .cancelled, limit: 10)

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Secrets
+import Storage
 import Testing
 import Webhooks
 
@@ -15,10 +15,13 @@ struct DeliveryStoreConformanceTests {
         try await kind.withStores { stores in try await body(stores.deliveries, stores.secrets) }
     }
 
-    static func delivery(_ id: String, at createdAt: Int64, body: String? = nil, secretName: String? = "hook-secret",
-                         inlineSecret: String? = nil) -> NewDelivery {
-        NewDelivery(id: id, owner: alice, webhookRKey: "3kwebhook", url: "https://example.com/hooks/\(id)", secretName: secretName,
-                    inlineSecret: inlineSecret, body: Array((body ?? "{\"id\":\"\(id)\"}").utf8), createdAt: createdAt)
+    static func delivery(
+        _ id: String, at createdAt: Int64, body: String? = nil, secretName: String? = "hook-secret",
+        inlineSecret: String? = nil
+    ) -> NewDelivery {
+        NewDelivery(
+            id: id, owner: alice, webhookRKey: "3kwebhook", url: "https://example.com/hooks/\(id)", secretName: secretName,
+            inlineSecret: inlineSecret, body: Array((body ?? "{\"id\":\"\(id)\"}").utf8), createdAt: createdAt)
     }
 
     static func ids(_ deliveries: [Delivery]) -> [String] { deliveries.map(\.delivery.id) }
@@ -58,8 +61,11 @@ struct DeliveryStoreConformanceTests {
         try await Self.withQueue(kind) { (queue, store) async throws in
             try await queue.enqueue([Self.delivery("d1", at: 100, body: "first")], cursor: nil)
             // Again in a later call, and twice within one call.
-            try await queue.enqueue([Self.delivery("d1", at: 200, body: "second"), Self.delivery("d2", at: 200, body: "two"),
-                                     Self.delivery("d2", at: 300, body: "two again")], cursor: nil)
+            try await queue.enqueue(
+                [
+                    Self.delivery("d1", at: 200, body: "second"), Self.delivery("d2", at: 200, body: "two"),
+                    Self.delivery("d2", at: 300, body: "two again"),
+                ], cursor: nil)
             let all = try await queue.deliveries(status: nil, limit: 10)
             #expect(all.count == 2)
             let d1 = try #require(all.first { $0.delivery.id == "d1" })
@@ -73,8 +79,9 @@ struct DeliveryStoreConformanceTests {
     @Test(arguments: StoreKind.enabled)
     func aNewDeliveryIsPendingAndDueAtOnce(_ kind: StoreKind) async throws {
         try await Self.withQueue(kind) { (queue, store) async throws in
-            let new = NewDelivery(id: "d1", owner: Self.bob, webhookRKey: "rk", url: "https://example.com/x?y=1", secretName: nil,
-                                  inlineSecret: "inline-plaintext", body: [0, 0xff, 0x7f, 0x80, 0], createdAt: 1_234)
+            let new = NewDelivery(
+                id: "d1", owner: Self.bob, webhookRKey: "rk", url: "https://example.com/x?y=1", secretName: nil,
+                inlineSecret: "inline-plaintext", body: [0, 0xff, 0x7f, 0x80, 0], createdAt: 1_234)
             try await queue.enqueue([new], cursor: nil)
             let expected = Delivery(delivery: new, status: .pending, attempts: 0, nextAttemptAt: 1_234, lastError: nil, updatedAt: 1_234)
             #expect(try await queue.deliveries(status: nil, limit: 10) == [expected])
@@ -124,8 +131,11 @@ struct DeliveryStoreConformanceTests {
             let first = try await queue.claimDue(now: 250, limit: 10, leaseUntil: 1_250)
             #expect(Self.ids(first) == ["a", "b"])  // "late" is not due yet; oldest first
             #expect(first.allSatisfy { $0.status == .pending && $0.attempts == 0 && $0.lastError == nil })
-            #expect(first.first == Delivery(delivery: Self.delivery("a", at: 100), status: .pending, attempts: 0, nextAttemptAt: 100,
-                                            lastError: nil, updatedAt: 100, leaseUntil: 1_250))
+            #expect(
+                first.first
+                    == Delivery(
+                        delivery: Self.delivery("a", at: 100), status: .pending, attempts: 0, nextAttemptAt: 100,
+                        lastError: nil, updatedAt: 100, leaseUntil: 1_250))
 
             // Leased: nobody else gets them, but "late" is now due.
             #expect(Self.ids(try await queue.claimDue(now: 260, limit: 10, leaseUntil: 1_260)) == [])
@@ -153,8 +163,11 @@ struct DeliveryStoreConformanceTests {
     @Test(arguments: StoreKind.enabled)
     func markedDeliveriesLeaveOrWaitForTheirNextAttempt(_ kind: StoreKind) async throws {
         try await Self.withQueue(kind) { (queue, store) async throws in
-            try await queue.enqueue([Self.delivery("ok", at: 1), Self.delivery("retry", at: 2), Self.delivery("soon", at: 3),
-                                     Self.delivery("gone", at: 4)], cursor: nil)
+            try await queue.enqueue(
+                [
+                    Self.delivery("ok", at: 1), Self.delivery("retry", at: 2), Self.delivery("soon", at: 3),
+                    Self.delivery("gone", at: 4),
+                ], cursor: nil)
             #expect(try await queue.claimDue(now: 1_000, limit: 10, leaseUntil: 2_000).count == 4)
 
             #expect(try await queue.markDelivered(id: "ok", lease: 2_000, attempts: 1, at: 1_100))
@@ -165,24 +178,38 @@ struct DeliveryStoreConformanceTests {
 
             #expect(Self.ids(try await queue.claimDue(now: 1_499, limit: 10, leaseUntil: 2_499)) == [])
             let soon = try await queue.claimDue(now: 1_500, limit: 10, leaseUntil: 2_500)
-            #expect(soon == [Delivery(delivery: Self.delivery("soon", at: 3), status: .pending, attempts: 2, nextAttemptAt: 1_500,
-                                      lastError: "timeout", updatedAt: 1_300, leaseUntil: 2_500)])
+            #expect(
+                soon == [
+                    Delivery(
+                        delivery: Self.delivery("soon", at: 3), status: .pending, attempts: 2, nextAttemptAt: 1_500,
+                        lastError: "timeout", updatedAt: 1_300, leaseUntil: 2_500)
+                ])
             #expect(try await queue.markDelivered(id: "soon", lease: 2_500, attempts: 3, at: 1_600))
 
             // After every lease has ended, only the retry comes back, and only once it is due.
             #expect(Self.ids(try await queue.claimDue(now: 4_999, limit: 10, leaseUntil: 5_999)) == [])
             let retry = try await queue.claimDue(now: 5_000, limit: 10, leaseUntil: 6_000)
-            #expect(retry == [Delivery(delivery: Self.delivery("retry", at: 2), status: .pending, attempts: 1, nextAttemptAt: 5_000,
-                                       lastError: "HTTP 503", updatedAt: 1_200, leaseUntil: 6_000)])
+            #expect(
+                retry == [
+                    Delivery(
+                        delivery: Self.delivery("retry", at: 2), status: .pending, attempts: 1, nextAttemptAt: 5_000,
+                        lastError: "HTTP 503", updatedAt: 1_200, leaseUntil: 6_000)
+                ])
 
             let delivered = try await queue.deliveries(status: .delivered, limit: 10)
-            #expect(delivered == [
-                Delivery(delivery: Self.delivery("soon", at: 3), status: .delivered, attempts: 3, nextAttemptAt: 1_500, lastError: nil, updatedAt: 1_600),
-                Delivery(delivery: Self.delivery("ok", at: 1), status: .delivered, attempts: 1, nextAttemptAt: 1, lastError: nil, updatedAt: 1_100),
-            ])
-            #expect(try await queue.deliveries(status: .dead, limit: 10) == [
-                Delivery(delivery: Self.delivery("gone", at: 4), status: .dead, attempts: 3, nextAttemptAt: 4, lastError: "HTTP 410", updatedAt: 1_400),
-            ])
+            #expect(
+                delivered == [
+                    Delivery(
+                        delivery: Self.delivery("soon", at: 3), status: .delivered, attempts: 3, nextAttemptAt: 1_500, lastError: nil,
+                        updatedAt: 1_600),
+                    Delivery(
+                        delivery: Self.delivery("ok", at: 1), status: .delivered, attempts: 1, nextAttemptAt: 1, lastError: nil, updatedAt: 1_100),
+                ])
+            #expect(
+                try await queue.deliveries(status: .dead, limit: 10) == [
+                    Delivery(
+                        delivery: Self.delivery("gone", at: 4), status: .dead, attempts: 3, nextAttemptAt: 4, lastError: "HTTP 410", updatedAt: 1_400)
+                ])
             #expect(try await queue.deliveryCounts() == [.pending: 1, .delivered: 2, .dead: 1])
             // Delivered and dead deliveries are never claimed again.
             #expect(Self.ids(try await queue.claimDue(now: 100_000, limit: 10, leaseUntil: 200_000)) == ["retry"])

@@ -1,12 +1,13 @@
-import Storage
 import Foundation
 import GRDB
-@testable import PostgresStore
 import SigilTestSupport
-@testable import SQLiteStore
+import Storage
 import StoreTestSupport
 import Testing
 import Webhooks
+
+@testable import PostgresStore
+@testable import SQLiteStore
 
 /// Migrations are history: one ordered list of literal SQL per backend, and a database upgraded from any earlier
 /// schema ends up exactly where a fresh one starts.
@@ -68,8 +69,11 @@ struct MigrationHistoryTests {
         // Builds before the one list registered v4 before v3.
         let all = SQLiteSchema.migrations
         let earlierOrder = [all[0], all[1], all[3], all[2], all[4], all[5], all[6]]
-        #expect(earlierOrder.map(\.name) == ["v1", "v2-webhooks", "v4-deliveries-follow-webhooks", "v3-rotation", "v5-delivery-log",
-                                             "v6-pending-per-webhook", "v7-signing-keys"])
+        #expect(
+            earlierOrder.map(\.name) == [
+                "v1", "v2-webhooks", "v4-deliveries-follow-webhooks", "v3-rotation", "v5-delivery-log",
+                "v6-pending-per-webhook", "v7-signing-keys",
+            ])
         let reordered = try await Self.sqliteSchema { pool in try SQLiteSchema.migrator(earlierOrder).migrate(pool) }
         #expect(reordered == fresh)
         // And a file the previous build wrote (it applied v1–v7 in that order): an edit of a shipped migration shows here.
@@ -87,10 +91,11 @@ struct MigrationHistoryTests {
             try SQLiteSchema.migrator(upTo: 3).migrate(pool)
             try await pool.write { db in
                 for (id, secret) in [("a", "hunter2"), ("b", "ünïcode secret")] as [(String, String?)] + [("c", nil)] {
-                    try db.execute(sql: """
-                        INSERT INTO deliveries (id, owner, webhook_rkey, url, inline_secret, body, status, next_attempt_at, created_at, updated_at)
-                        VALUES (?, 'did:plc:x', 'r', 'https://example.com', ?, x'7b7d', 'pending', 0, 0, 0)
-                        """, arguments: [id, secret])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO deliveries (id, owner, webhook_rkey, url, inline_secret, body, status, next_attempt_at, created_at, updated_at)
+                            VALUES (?, 'did:plc:x', 'r', 'https://example.com', ?, x'7b7d', 'pending', 0, 0, 0)
+                            """, arguments: [id, secret])
                 }
             }
             try pool.close()
@@ -104,16 +109,18 @@ struct MigrationHistoryTests {
         }
         try pool.close()
         #expect(rows.map { $0["inline_secret"] as String? } == [nil, nil, nil])
-        #expect(rows.map { ($0["inline_secret_fingerprint"] as Data?).map { [UInt8]($0) } } == [
-            NewDelivery.fingerprint(ofInlineSecret: "hunter2"), NewDelivery.fingerprint(ofInlineSecret: "ünïcode secret"), nil,
-        ])
+        #expect(
+            rows.map { ($0["inline_secret_fingerprint"] as Data?).map { [UInt8]($0) } } == [
+                NewDelivery.fingerprint(ofInlineSecret: "hunter2"), NewDelivery.fingerprint(ofInlineSecret: "ünïcode secret"), nil,
+            ])
     }
 
     // MARK: - PostgreSQL: fresh equals upgraded
 
     @Test(.enabled(if: !StoreKind.skipPostgres))
     func postgresUpgradedSchemaEqualsFresh() async throws {
-        let url = try #require(StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+        let url = try #require(
+            StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
         let fresh = try await Self.postgresSchema(url: url) { _ in }
         #expect(fresh.contains { $0.hasPrefix("column signing_keys.") }, "\(fresh)")
         for version in 0..<PostgresSchemaHistory.latestVersion {
@@ -197,8 +204,9 @@ struct MigrationHistoryTests {
     /// The text of the `static let migrations` array literal, brackets included.
     static func migrationsList(in source: String) -> String? {
         guard let start = source.range(of: "static let migrations"),
-              let assignment = source[start.upperBound...].range(of: "= ["),
-              let open = source[assignment.lowerBound...].firstIndex(of: "[") else { return nil }
+            let assignment = source[start.upperBound...].range(of: "= ["),
+            let open = source[assignment.lowerBound...].firstIndex(of: "[")
+        else { return nil }
         var depth = 0
         var index = open
         var inString = false

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Secrets
 import Testing
+
 @testable import PostgresStore
+@testable import Secrets
 
 /// What only the PostgreSQL store promises: several replicas (here: several stores on one schema, each with its
 /// own connection pool) writing at once, and its connection URL.
@@ -75,7 +76,9 @@ struct PostgresSecretStoreTests {
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for i in 0..<10 {
                     let store = stores[i % stores.count]
-                    group.addTask { (try? await store.create(owner: Self.alice, name: "same", at: 1, maxPerOwner: 50, seal: Self.seal("\(i)"))) != nil }
+                    group.addTask {
+                        (try? await store.create(owner: Self.alice, name: "same", at: 1, maxPerOwner: 50, seal: Self.seal("\(i)"))) != nil
+                    }
                 }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
@@ -106,12 +109,14 @@ struct PostgresSecretStoreTests {
             let owners = ["did:plc:a", "did:plc:b", "did:plc:c"]
             let count = PostgresSecretStore.resealBatchSize * 2 + 7
             for i in 0..<count {
-                _ = try await store.create(owner: owners[i % owners.count], name: String(format: "n%04d", i), at: 1,
-                                           maxPerOwner: count, seal: Self.seal("old"))
+                _ = try await store.create(
+                    owner: owners[i % owners.count], name: String(format: "n%04d", i), at: 1,
+                    maxPerOwner: count, seal: Self.seal("old"))
             }
-            #expect(try await store.resealAll { secret in
-                ResealedSecret(sealed: Array("new-\(secret.owner)-\(secret.name)-v\(secret.version)".utf8), previousSealed: nil, fingerprint: [1])
-            } == count)
+            #expect(
+                try await store.resealAll { secret in
+                    ResealedSecret(sealed: Array("new-\(secret.owner)-\(secret.name)-v\(secret.version)".utf8), previousSealed: nil, fingerprint: [1])
+                } == count)
             for i in [0, 1, PostgresSecretStore.resealBatchSize, count - 1] {
                 let owner = owners[i % owners.count]
                 let name = String(format: "n%04d", i)
@@ -173,7 +178,10 @@ struct PostgresSecretStoreTests {
                 try await store.migrate()
                 Issue.record("migrate succeeded")
             } catch {
-                guard case .unavailable(let message) = error else { Issue.record("unexpected \(error)"); continue }
+                guard case .unavailable(let message) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
                 #expect(!message.contains("hunter2"))
             }
             #expect(ContinuousClock.now - started < .seconds(15))
@@ -187,20 +195,26 @@ struct PostgresSecretStoreTests {
                 try PostgresSecretStore(url: "postgres://u:p@127.0.0.1/db", schema: schema)
             }
         }
-        for url in ["http://u:hunter2@host/db", "postgres://u:hunter2@host/db?sslmode=bogus", "postgres://u:hunter2@host:0/db",
-                    "not a url at all hunter2"] {
+        for url in [
+            "http://u:hunter2@host/db", "postgres://u:hunter2@host/db?sslmode=bogus", "postgres://u:hunter2@host:0/db",
+            "not a url at all hunter2",
+        ] {
             do {
                 _ = try PostgresSecretStore(url: url)
                 Issue.record("accepted \(url)")
             } catch {
-                guard case .unavailable(let message) = error else { Issue.record("unexpected \(error)"); continue }
+                guard case .unavailable(let message) = error else {
+                    Issue.record("unexpected \(error)")
+                    continue
+                }
                 #expect(!message.contains("hunter2"))
             }
         }
     }
 
     @Test func urlComponents() throws {
-        let parsed = try PostgresURLConfiguration("postgresql://us%40er:p%3Ass%2Fw@db.example:6543/my%20db?sslmode=require&application_name=sigil").configuration
+        let parsed = try PostgresURLConfiguration("postgresql://us%40er:p%3Ass%2Fw@db.example:6543/my%20db?sslmode=require&application_name=sigil")
+            .configuration
         #expect(parsed.host == "db.example")
         #expect(parsed.port == 6543)
         #expect(parsed.username == "us@er")

@@ -1,7 +1,7 @@
 import Foundation
+import SQLiteStore
 import Secrets
 import SigilTestSupport
-import SQLiteStore
 import Testing
 import WebhookSignature
 
@@ -34,8 +34,13 @@ struct PreviousBuildStoreTests {
         #expect(try await secrets.currentToken(owner: owner, name: "kept").token.text == tokens["kept"])
         #expect(try await secrets.currentToken(owner: owner, name: "rotated").version == 2)
         // What signs a delivery now: the current token; the overlap's previous one too while the overlap lasts.
-        #expect(try await secrets.withSigningToken(owner: owner, name: "rotated") { [$0.current.text] + [$0.previous?.text].compactMap { $0 } } == [tokens["rotated"]])
-        let overlapping = try await secrets.withSigningToken(owner: owner, name: "overlapping") { [$0.current.text] + [$0.previous?.text].compactMap { $0 } }
+        #expect(
+            try await secrets.withSigningToken(owner: owner, name: "rotated") { [$0.current.text] + [$0.previous?.text].compactMap { $0 } } == [
+                tokens["rotated"]
+            ])
+        let overlapping = try await secrets.withSigningToken(owner: owner, name: "overlapping") {
+            [$0.current.text] + [$0.previous?.text].compactMap { $0 }
+        }
         #expect(overlapping.first == tokens["overlapping"])
         #expect(Set(overlapping).isSubset(of: [tokens["overlapping"], tokens["overlappingPrevious"]].compactMap { $0 }))
         // The signature a receiver checks with the recorded token.

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Secrets
-@testable import PostgresStore
 import Testing
+
+@testable import PostgresStore
+@testable import Secrets
 
 /// Lets a test see, from another task, that something happened.
 actor Flag {
@@ -21,7 +22,9 @@ struct RotationFenceTests {
             let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()))
             let first = try await service.create(owner: Self.owner, name: "hook").token
 
-            let holding = Flag(), rotated = Flag(), lateStarted = Flag()
+            let holding = Flag()
+            let rotated = Flag()
+            let lateStarted = Flag()
             let release = AsyncStream<Void>.makeStream()
             let holder = Task {
                 try await service.withSigningToken(owner: Self.owner, name: "hook") { keys in
@@ -46,7 +49,8 @@ struct RotationFenceTests {
                 }
             }
             // Neither the rotation nor the late signer may go on while the first signer holds the token.
-            let rotatedEarly = await rotated.isSet, lateEarly = await lateStarted.isSet
+            let rotatedEarly = await rotated.isSet
+            let lateEarly = await lateStarted.isSet
             #expect(!rotatedEarly && !lateEarly)
 
             release.continuation.yield()
@@ -70,7 +74,8 @@ struct RotationFenceTests {
             let rotator = try await SecretService.open(store: replicas[1], keys: keys)
             let first = try await rotator.create(owner: Self.owner, name: "hook").token
 
-            let holding = Flag(), rotated = Flag()
+            let holding = Flag()
+            let rotated = Flag()
             let release = AsyncStream<Void>.makeStream()
             let holder = Task {
                 try await signer.withSigningToken(owner: Self.owner, name: "hook") { keys in
@@ -88,12 +93,15 @@ struct RotationFenceTests {
             }
             // The rotation's transaction is waiting on the signer's row lock (seen from the server itself).
             let schema = replicas[0].tables.schemaName
-            #expect(try await eventually {
-                let rows = try await replicas[0].read("test", """
-                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE \(("%" + schema + "%")) AND query LIKE '%FOR UPDATE%'
-                    """)
-                return try rows.first?.decode(Int64.self) ?? 0 >= 1
-            })
+            #expect(
+                try await eventually {
+                    let rows = try await replicas[0].read(
+                        "test",
+                        """
+                        SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE \(("%" + schema + "%")) AND query LIKE '%FOR UPDATE%'
+                        """)
+                    return try rows.first?.decode(Int64.self) ?? 0 >= 1
+                })
             let rotatedEarly = await rotated.isSet
             #expect(!rotatedEarly)
 

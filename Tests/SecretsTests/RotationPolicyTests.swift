@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Secrets
+import Storage
 import Testing
 
 /// Overlaps, revocation, policies, expiry, status, history and rotation by token: every rule on every store.
@@ -27,7 +27,8 @@ struct RotationPolicyTests {
         try await withService(kind) { service, clock in
             let first = try await service.create(owner: Self.alice, name: "hook").token
             clock.advance(seconds: 10)
-            let (second, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 60, by: .account))
+            let (second, rotated) = try await service.rotate(
+                owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 60, by: .account))
             #expect(rotated.previous?.validUntil == clock.now + 60_000)
             #expect(try await signing(service, "hook") == [second, first])
             let state = try await service.state(owner: Self.alice, name: "hook")
@@ -40,7 +41,8 @@ struct RotationPolicyTests {
             #expect(try await signing(service, "hook") == [second], "the window's end is exclusive")
             #expect(try await service.state(owner: Self.alice, name: "hook").status == .active)
             // The ended overlap shows in the history at once, and is stored at the next write.
-            #expect(try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 10).events.map(\.action)
+            #expect(
+                try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 10).events.map(\.action)
                     == [.overlapEnded, .rotated, .created])
             _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(overlapSeconds: 5))
             let events = try await service.audit(owner: Self.alice, name: "hook")
@@ -60,7 +62,9 @@ struct RotationPolicyTests {
                 try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, by: .account))
             }
             #expect(try await signing(service, "hook") == [second, first], "a refused rotation changed nothing")
-            let third = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, force: true, by: .account)).token
+            let third = try await service.rotate(
+                owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 300, force: true, by: .account)
+            ).token
             #expect(try await signing(service, "hook") == [third, second], "force killed the oldest token; two remain")
             #expect(try await service.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .rotated, .previousRevoked, .rotated])
             // wisp's rotate ends everything: only the newest token signs.
@@ -112,7 +116,9 @@ struct RotationPolicyTests {
                 (RotationPolicy(rotationPeriodSeconds: Int64.max), "rotationPeriodSeconds must be 60 to 31536000"),
                 (RotationPolicy(expiresAt: clock.now), "expiresAt must be in the future"),
             ] {
-                await #expect(throws: SecretServiceError.invalidRequest(message)) { try await service.setPolicy(owner: Self.alice, name: "hook", policy) }
+                await #expect(throws: SecretServiceError.invalidRequest(message)) {
+                    try await service.setPolicy(owner: Self.alice, name: "hook", policy)
+                }
             }
         }
     }
@@ -151,7 +157,8 @@ struct RotationPolicyTests {
             let expiry = clock.now + 7_200_000
             _ = try await service.setPolicy(owner: Self.alice, name: "hook", RotationPolicy(rotationPeriodSeconds: 5_000, expiresAt: expiry))
             clock.advance(seconds: 3_000)
-            let (token, rotated) = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 86_400, by: .account))
+            let (token, rotated) = try await service.rotate(
+                owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 86_400, by: .account))
             #expect(rotated.expiresAt == expiry, "the next rotation deadline is later than the absolute expiry")
             clock.advance(seconds: 4_199)
             #expect(try await signing(service, "hook").count == 2)
@@ -188,8 +195,10 @@ struct RotationPolicyTests {
             // differing in one character, nor junk; the answers are all the same.
             var near = Array(second.text)
             near[near.count - 2] = near[near.count - 2] == "A" ? "B" : "A"
-            for wrong in [first.text, String(near), "whsec_" + Data(repeating: 7, count: 32).base64EncodedString(), "whsec_", "", "junk",
-                          String(repeating: "w", count: 100_000)] {
+            for wrong in [
+                first.text, String(near), "whsec_" + Data(repeating: 7, count: 32).base64EncodedString(), "whsec_", "", "junk",
+                String(repeating: "w", count: 100_000),
+            ] {
                 await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: wrong) }
             }
             // The current token in a live overlap: RotationInProgress (no force by token).
@@ -221,8 +230,9 @@ struct RotationPolicyTests {
             let fresh = try await service.create(owner: Self.alice, name: "hook").token
             // What rotate(presenting:) does after its lookup, now that the row is another secret's.
             await #expect(throws: SecretServiceError.invalidToken) {
-                try await service.rotate(owner: Self.alice, name: "hook",
-                                         request: RotationRequest(by: .token, expectedFingerprints: [TokenFingerprint.of(leaked, key: key)]))
+                try await service.rotate(
+                    owner: Self.alice, name: "hook",
+                    request: RotationRequest(by: .token, expectedFingerprints: [TokenFingerprint.of(leaked, key: key)]))
             }
             await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: leaked.text) }
             #expect(try await service.currentToken(owner: Self.alice, name: "hook").token == fresh)
@@ -273,8 +283,12 @@ struct RotationPolicyTests {
             await #expect(throws: SecretServiceError.invalidRequest("cursor is not one this method returned")) {
                 try await service.history(owner: Self.alice, name: "hook", cursor: "-5", limit: 3)
             }
-            await #expect(throws: SecretServiceError.notFound("nope")) { try await service.history(owner: Self.alice, name: "nope", cursor: nil, limit: 3) }
-            await #expect(throws: SecretServiceError.notFound("hook")) { try await service.history(owner: Self.bob, name: "hook", cursor: nil, limit: 3) }
+            await #expect(throws: SecretServiceError.notFound("nope")) {
+                try await service.history(owner: Self.alice, name: "nope", cursor: nil, limit: 3)
+            }
+            await #expect(throws: SecretServiceError.notFound("hook")) {
+                try await service.history(owner: Self.bob, name: "hook", cursor: nil, limit: 3)
+            }
             // A deleted secret keeps its trail.
             _ = try await service.delete(owner: Self.alice, name: "hook")
             #expect(try await service.history(owner: Self.alice, name: "hook", cursor: nil, limit: 1).events.map(\.action) == [.deleted])

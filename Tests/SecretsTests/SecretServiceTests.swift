@@ -1,9 +1,9 @@
-import Storage
 import Foundation
+import SQLiteStore
 import Secrets
 import Sodium
+import Storage
 import Testing
-import SQLiteStore
 
 @Suite("Signing tokens and sealing")
 struct SealingTests {
@@ -33,7 +33,9 @@ struct SealingTests {
         #expect(SealedToken.open(stored("did:plc:a", "hook", 3), keys: MasterKeyRing(current: .generate())) == nil)
         var tampered = sealed
         tampered[tampered.count - 1] ^= 1
-        #expect(SealedToken.open(StoredSecret(owner: "did:plc:a", name: "hook", version: 3, sealed: tampered, createdAt: 0, rotatedAt: nil), keys: keys) == nil)
+        #expect(
+            SealedToken.open(StoredSecret(owner: "did:plc:a", name: "hook", version: 3, sealed: tampered, createdAt: 0, rotatedAt: nil), keys: keys)
+                == nil)
         #expect(!sealed.contains(subsequence: Array(token.text.utf8)))
     }
 
@@ -81,7 +83,8 @@ struct SecretServiceTests {
     func rekeyMovesEverySecretToTheNewKey(_ kind: StoreKind) async throws {
         try await kind.withStores { stores in
             let store = stores.secrets
-            let old = MasterKey.generate(), new = MasterKey.generate()
+            let old = MasterKey.generate()
+            let new = MasterKey.generate()
             let before = try await SecretService.open(store: store, keys: MasterKeyRing(current: old))
             var tokens: [String: SigningToken] = [:]
             for name in ["a", "b", "c"] { tokens[name] = try await before.create(owner: Self.alice, name: name).token }
@@ -157,8 +160,10 @@ struct SecretServiceTests {
 struct PostgresAtRestTests {
     static let alice = "did:plc:aliceaaaaaaaaaaaaaaaaaaa"
 
-    @Test(.enabled(if: !StoreKind.skipPostgres && ProcessInfo.processInfo.environment["SIGIL_TEST_POSTGRES_DATA"] != nil,
-                   "needs the cluster .ci/test starts (SIGIL_TEST_POSTGRES_DATA)"))
+    @Test(
+        .enabled(
+            if: !StoreKind.skipPostgres && ProcessInfo.processInfo.environment["SIGIL_TEST_POSTGRES_DATA"] != nil,
+            "needs the cluster .ci/test starts (SIGIL_TEST_POSTGRES_DATA)"))
     func noPlaintextTokenInTheClusterFilesAfterACheckpoint() async throws {
         let data = ProcessInfo.processInfo.environment["SIGIL_TEST_POSTGRES_DATA"]!
         try await StoreKind.withPostgresReplicas(1) { (stores) async throws in
@@ -176,7 +181,8 @@ struct PostgresAtRestTests {
                 let path = data + "/" + file
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                      let contents = FileManager.default.contents(atPath: path) else { continue }
+                    let contents = FileManager.default.contents(atPath: path)
+                else { continue }
                 scanned += contents.count
                 for token in tokens {
                     #expect(!Self.find(Array(token.text.utf8), in: contents), "\(file) holds a token")

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Secrets
+import Storage
 import Testing
 
 /// One suite, every store: the behaviour the secrets service relies on.
@@ -18,12 +18,14 @@ struct SecretStoreConformanceTests {
     func createReadAndAudit(_ kind: StoreKind) async throws {
         try await kind.withStore { (store) async throws in
             let created = try await store.create(owner: Self.alice, name: "hook", at: 1_000, maxPerOwner: 10, seal: Self.seal("a"))
-            #expect(created == StoredSecret(owner: Self.alice, name: "hook", version: 1, sealed: Array("a-v1".utf8), createdAt: 1_000, rotatedAt: nil))
+            #expect(
+                created == StoredSecret(owner: Self.alice, name: "hook", version: 1, sealed: Array("a-v1".utf8), createdAt: 1_000, rotatedAt: nil))
             #expect(try await store.current(owner: Self.alice, name: "hook") == created)
             #expect(try await store.current(owner: Self.bob, name: "hook") == nil)
             let audit = try await store.audit(owner: Self.alice, name: nil)
             #expect(audit.count == 1 && audit[0].id > 0)
-            #expect(audit.first.map { AuditEvent(owner: $0.owner, name: $0.name, action: $0.action, version: $0.version, at: $0.at, by: $0.by) }
+            #expect(
+                audit.first.map { AuditEvent(owner: $0.owner, name: $0.name, action: $0.action, version: $0.version, at: $0.at, by: $0.by) }
                     == AuditEvent(owner: Self.alice, name: "hook", action: .created, version: 1, at: 1_000, by: .account))
         }
     }
@@ -51,8 +53,11 @@ struct SecretStoreConformanceTests {
         try await kind.withStore { (store) async throws in
             _ = try await store.create(owner: Self.alice, name: "hook", at: 1_000, maxPerOwner: 10, seal: Self.seal("a"))
             let rotated = try await store.rotate(owner: Self.alice, name: "hook", at: 2_000, seal: Self.seal("b"))
-            #expect(rotated == StoredSecret(owner: Self.alice, name: "hook", version: 2, sealed: Array("b-v2".utf8), createdAt: 1_000, rotatedAt: 2_000,
-                                          lastRotationBy: .account))
+            #expect(
+                rotated
+                    == StoredSecret(
+                        owner: Self.alice, name: "hook", version: 2, sealed: Array("b-v2".utf8), createdAt: 1_000, rotatedAt: 2_000,
+                        lastRotationBy: .account))
             #expect(try await store.current(owner: Self.alice, name: "hook") == rotated)
             await #expect(throws: StoreError.notFound) {
                 try await store.rotate(owner: Self.bob, name: "hook", at: 3_000, seal: Self.seal("c"))
@@ -80,7 +85,9 @@ struct SecretStoreConformanceTests {
         try await kind.withStore { (store) async throws in
             _ = try await store.create(owner: Self.alice, name: "hook", at: 1, maxPerOwner: 10, seal: Self.seal("a"))
             let versions = try await withThrowingTaskGroup(of: Int64.self) { group in
-                for i in 0..<50 { group.addTask { try await store.rotate(owner: Self.alice, name: "hook", at: Int64(10 + i), seal: Self.seal("r")).version } }
+                for i in 0..<50 {
+                    group.addTask { try await store.rotate(owner: Self.alice, name: "hook", at: Int64(10 + i), seal: Self.seal("r")).version }
+                }
                 return try await group.reduce(into: [Int64]()) { $0.append($1) }
             }
             // Every rotation got its own version, and the stored one is the last.
@@ -128,7 +135,9 @@ struct SecretStoreConformanceTests {
             _ = try await store.create(owner: Self.bob, name: "b", at: 1, maxPerOwner: 10, seal: Self.seal("b"))
             _ = try await store.rotate(owner: Self.bob, name: "b", at: 2, seal: Self.seal("b"))
             let count = try await store.resealAll { secret in
-                ResealedSecret(sealed: secret.sealed + Array("+new".utf8), previousSealed: secret.previous.map { $0.sealed + Array("+new".utf8) }, fingerprint: [2])
+                ResealedSecret(
+                    sealed: secret.sealed + Array("+new".utf8), previousSealed: secret.previous.map { $0.sealed + Array("+new".utf8) },
+                    fingerprint: [2])
             }
             #expect(count == 2)
             #expect(try await store.current(owner: Self.alice, name: "a")?.sealed == Array("a-v1+new".utf8))

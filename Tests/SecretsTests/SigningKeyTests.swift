@@ -1,9 +1,9 @@
-import Storage
 import Foundation
+import Logging
 import PostgresStore
 import Secrets
 import Sodium
-import Logging
+import Storage
 import Testing
 import Webhooks
 
@@ -110,14 +110,18 @@ struct SigningKeyTests {
             let clock = ManualClock(1_800_000_000_000)  // 2027-01-15T08:00:00Z
             let service = try Self.service(stores, clock: clock)
             let created = try await service.create(owner: Self.alice, name: "hook")
-            let scheduled = try await service.setSchedule(owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 7, minuteOfDay: 180),
-                                                          overlapSeconds: 3600)
+            let scheduled = try await service.setSchedule(
+                owner: Self.alice, name: "hook", SigningKeySchedule(intervalDays: 7, minuteOfDay: 180),
+                overlapSeconds: 3600)
             let due = try #require(scheduled.nextRotationAt)
             #expect(due == 1_800_000_000_000 - 8 * 3_600_000 + 8 * Self.day + 3 * 3_600_000, "the first 03:00 UTC at least 7 days on")
             let announced = try #require(scheduled.next)
-            #expect(try await service.published(owner: Self.alice, name: "hook")
-                    == [PublishedSigningKey(publicKey: created.publicKey, validFrom: created.validFrom, validUntil: due + 3_600_000),
-                        PublishedSigningKey(publicKey: announced.publicKey, validFrom: due, validUntil: nil)])
+            #expect(
+                try await service.published(owner: Self.alice, name: "hook")
+                    == [
+                        PublishedSigningKey(publicKey: created.publicKey, validFrom: created.validFrom, validUntil: due + 3_600_000),
+                        PublishedSigningKey(publicKey: announced.publicKey, validFrom: due, validUntil: nil),
+                    ])
             #expect(try await service.signingSeeds(owner: Self.alice, name: "hook")?.count == 1, "the announced key does not sign yet")
 
             clock.set(due - 1)
@@ -224,7 +228,8 @@ extension SigningKeyTests {
         try await kind.withStores { stores in
             let store = stores.secrets
             let clock = ManualClock()
-            let old = MasterKey.generate(), new = MasterKey.generate()
+            let old = MasterKey.generate()
+            let new = MasterKey.generate()
             let before = try Self.service(stores, clock: clock, keys: MasterKeyRing(current: old))
             for name in ["a", "b", "c"] { _ = try await before.create(owner: Self.alice, name: name) }
             _ = try await before.rotate(owner: Self.alice, name: "a", overlapSeconds: 600)

@@ -1,9 +1,10 @@
 import Foundation
 import Lexicon
-@testable import Secrets
-import Testing
-@testable import PostgresStore
 import SQLiteStore
+import Testing
+
+@testable import PostgresStore
+@testable import Secrets
 
 /// Stores written before rotation policies existed keep working after the upgrade: tokens, versions and the trail
 /// are kept, old events are the account's, and every secret gets the fingerprint rotation by token needs.
@@ -35,7 +36,8 @@ struct StoreUpgradeTests {
     /// PostgreSQL at schema version 2, with rows as the earlier build wrote them, then migrated.
     @Test(.enabled(if: !StoreKind.skipPostgres))
     func aVersionTwoPostgresSchemaMigrates() async throws {
-        let url = try #require(StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+        let url = try #require(
+            StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
         let schema = "upgrade_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let store = try PostgresSecretStore(url: url, schema: schema)
         do {
@@ -50,16 +52,21 @@ struct StoreUpgradeTests {
                 tokens[name] = token.text
                 let sealed = SealedToken.seal(token, owner: owner, name: name, version: version, key: key)
                 let hex = sealed.map { String(format: "%02x", $0) }.joined()
-                _ = try await store.execute(unsafeSQL: """
-                    INSERT INTO \(t.secrets) (owner, name, version, sealed, created_at, rotated_at)
-                    VALUES ('\(owner)', '\(name)', \(version), '\\x\(hex)', 1000, \(version == 2 ? "2000" : "NULL"))
-                    """)
-                _ = try await store.execute(unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', '\(name)', 'created', 1, 1000)")
+                _ = try await store.execute(
+                    unsafeSQL: """
+                        INSERT INTO \(t.secrets) (owner, name, version, sealed, created_at, rotated_at)
+                        VALUES ('\(owner)', '\(name)', \(version), '\\x\(hex)', 1000, \(version == 2 ? "2000" : "NULL"))
+                        """)
+                _ = try await store.execute(
+                    unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', '\(name)', 'created', 1, 1000)")
             }
             tokens["rotatedBefore"] = SigningToken.generate().text
-            _ = try await store.execute(unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', 'rotated', 'rotated', 2, 2000)")
-            _ = try await store.execute(unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', 'gone', 'created', 1, 1000)")
-            _ = try await store.execute(unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', 'gone', 'deleted', 1, 1500)")
+            _ = try await store.execute(
+                unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', 'rotated', 'rotated', 2, 2000)")
+            _ = try await store.execute(
+                unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', 'gone', 'created', 1, 1000)")
+            _ = try await store.execute(
+                unsafeSQL: "INSERT INTO \(t.audit) (owner, name, action, version, at) VALUES ('\(owner)', 'gone', 'deleted', 1, 1500)")
 
             try await store.migrate()
             let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: key))
@@ -76,7 +83,8 @@ struct StoreUpgradeTests {
     /// kept (v1), rotated (v2) and gone (deleted), as in both fixtures.
     static func checkUpgraded(_ service: SecretService, _ recorded: Recorded) async throws {
         let owner = recorded.owner
-        let kept = try #require(recorded.tokens["kept"]), rotated = try #require(recorded.tokens["rotated"])
+        let kept = try #require(recorded.tokens["kept"])
+        let rotated = try #require(recorded.tokens["rotated"])
         #expect(try await service.currentToken(owner: owner, name: "kept").token.text == kept)
         #expect(try await service.currentToken(owner: owner, name: "rotated").version == 2)
         #expect(try await service.withSigningToken(owner: owner, name: "rotated") { $0.all.map(\.text) } == [rotated])
@@ -88,7 +96,9 @@ struct StoreUpgradeTests {
         let state = try await service.state(owner: owner, name: "kept")
         #expect(state.status == .active && state.secret.policy == RotationPolicy())
         // The fingerprints were filled in at open: each current token rotates itself; an earlier one cannot.
-        await #expect(throws: SecretServiceError.invalidToken) { try await service.rotate(presenting: try #require(recorded.tokens["rotatedBefore"])) }
+        await #expect(throws: SecretServiceError.invalidToken) {
+            try await service.rotate(presenting: try #require(recorded.tokens["rotatedBefore"]))
+        }
         let next = try await service.rotate(presenting: kept)
         #expect(next.secret.version == 2 && next.secret.lastRotationBy == .token)
         #expect(try await service.rotate(presenting: rotated).secret.version == 3)

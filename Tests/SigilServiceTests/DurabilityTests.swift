@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Lexicon
 import NIOCore
+import PostgresStore
+import SQLiteStore
 import Secrets
 import SigilService
 import SigilTestSupport
@@ -9,8 +11,6 @@ import Sodium
 import StoreTestSupport
 import Testing
 import WebhookSignature
-import SQLiteStore
-import PostgresStore
 
 /// What a client saw acknowledged for one secret: each rotation's version and token, in order; and any answer
 /// that was neither a 200 nor a connection cut by the kill (a server answering 500 must fail the test).
@@ -39,8 +39,9 @@ struct DurabilityTests {
                     var version = start
                     while !Task.isCancelled {
                         guard let token = try? identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.rotate"),
-                              let response = try? await fetch("\(base)/xrpc/place.wisp.v2.secret.rotate", method: .POST, body: #"{"name":"\#(name)"}"#,
-                                                              headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token)])
+                            let response = try? await fetch(
+                                "\(base)/xrpc/place.wisp.v2.secret.rotate", method: .POST, body: #"{"name":"\#(name)"}"#,
+                                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token)])
                         else { return }  // the connection was cut: the kill
                         guard response.status == 200, let issued = (try? JSONValue(parsing: response.body))?["token"]?.stringValue else {
                             await acknowledged.fail("\(name): \(response.status) \(response.body.prefix(200))")
@@ -73,8 +74,9 @@ struct DurabilityTests {
         var base = "http://127.0.0.1:\(try await server.waitUntilListening())"
         for name in names {
             let token = try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.create")
-            let created = try await fetch("\(base)/xrpc/place.wisp.v2.secret.create", method: .POST, body: #"{"name":"\#(name)"}"#,
-                                          headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token)])
+            let created = try await fetch(
+                "\(base)/xrpc/place.wisp.v2.secret.create", method: .POST, body: #"{"name":"\#(name)"}"#,
+                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token)])
             #expect(created.status == 200, "\(created.body)")
             await acknowledged.record(name, version: 1, token: (try JSONValue(parsing: created.body))["token"]!.stringValue!)
         }
@@ -87,10 +89,11 @@ struct DurabilityTests {
             let load = Task { [base, versions] in await Self.rotateForever(base: base, identity: identity, versions: versions, into: acknowledged) }
             // Kill once this round has had its share of acknowledged rotations (more each round).
             let wanted = 40 + 40 * round
-            #expect(try await eventually(.seconds(60)) {
-                let failed = await !acknowledged.failures.isEmpty
-                return await acknowledged.rotations - before >= wanted || failed
-            })
+            #expect(
+                try await eventually(.seconds(60)) {
+                    let failed = await !acknowledged.failures.isEmpty
+                    return await acknowledged.rotations - before >= wanted || failed
+                })
             kill(server.process.processIdentifier, SIGKILL)
             _ = try await server.waitForExit()
             load.cancel()
@@ -106,7 +109,10 @@ struct DurabilityTests {
             let seen = await acknowledged.tokens
             for name in names {
                 let history = seen[name] ?? []
-                guard let last = history.last else { Issue.record("no history for \(name)"); continue }
+                guard let last = history.last else {
+                    Issue.record("no history for \(name)")
+                    continue
+                }
                 // What the signing path signs with now, through the store the restarted server uses.
                 let body = "round \(round) \(name)"
                 let signed = try await runSigil(["secrets", "sign", "--did", identity.did, "--name", name, "--data-dir", directory], stdin: body)
@@ -118,10 +124,12 @@ struct DurabilityTests {
                 }
                 versions[name] = version
                 // The last acknowledged rotation is never lost; at most the one in flight at the kill may be newer.
-                #expect(version == last.version || version == last.version + 1,
-                        "round \(round) \(name): stored v\(version), last acknowledged v\(last.version)")
+                #expect(
+                    version == last.version || version == last.version + 1,
+                    "round \(round) \(name): stored v\(version), last acknowledged v\(last.version)")
                 func verifies(_ token: String) -> Bool {
-                    (try? WebhookVerifier(token: token, policy: .acceptEither).verify(body: Array(body.utf8), headers: ["X-Webhook-Signature": signature])) != nil
+                    (try? WebhookVerifier(token: token, policy: .acceptEither).verify(
+                        body: Array(body.utf8), headers: ["X-Webhook-Signature": signature])) != nil
                 }
                 if version == last.version { #expect(verifies(last.token), "round \(round) \(name): not signed with the last acknowledged token") }
                 for earlier in history where earlier.version < version {
@@ -160,7 +168,8 @@ struct DurabilityTests {
         var storeArguments = ["--master-key-file", keyFile]
         switch kind {
         case .postgres:
-            let url = try #require(StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+            let url = try #require(
+                StoreKind.testDatabaseURL, "SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
             let (replicas, dropSchema) = try await StoreKind.openPostgresReplicas(1)
             (store, cleanUp) = (replicas[0], dropSchema)
             storeArguments += ["--database-url", url, "--database-schema", replicas[0].schema]

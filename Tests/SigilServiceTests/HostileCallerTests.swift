@@ -11,7 +11,8 @@ func forgedJWT(_ payload: String) -> String {
         Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
-    return encode(Array(#"{"alg":"ES256K","typ":"JWT"}"#.utf8)) + "." + encode(Array(payload.utf8)) + "." + encode((0..<64).map { _ in UInt8.random(in: 0...255) })
+    return encode(Array(#"{"alg":"ES256K","typ":"JWT"}"#.utf8)) + "." + encode(Array(payload.utf8)) + "."
+        + encode((0..<64).map { _ in UInt8.random(in: 0...255) })
 }
 
 /// CPU seconds (user + system) a process has used, from /proc.
@@ -70,8 +71,9 @@ struct HostileCallerTests {
     @Test func anExpiredTokenInsideTheSkewCannotBeReplayed() async throws {
         try await Self.withServer { base, identity, _ in
             let create = try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.create")
-            let created = try await fetch("\(base)/xrpc/place.wisp.v2.secret.create", method: .POST, body: #"{"name":"hook"}"#,
-                                          headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + create)])
+            let created = try await fetch(
+                "\(base)/xrpc/place.wisp.v2.secret.create", method: .POST, body: #"{"name":"hook"}"#,
+                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + create)])
             #expect(created.status == 200, "\(created.body)")
             // iat 50 s ago, exp 10 s ago: expired, but inside the 30 s skew.
             let rotate = try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.rotate", lifetime: 40, now: Self.now - 50)
@@ -115,8 +117,9 @@ struct HostileCallerTests {
             let token = try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.create")
             let body = try SlowSocket(port: port)
             let json = #"{"name":"trickle"}"#
-            try body.send("POST /xrpc/place.wisp.v2.secret.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          + "Authorization: Bearer \(token)\r\nContent-Length: \(json.utf8.count)\r\n\r\n")
+            try body.send(
+                "POST /xrpc/place.wisp.v2.secret.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer \(token)\r\nContent-Length: \(json.utf8.count)\r\n\r\n")
             let answer = try body.trickle(json, every: .milliseconds(500), untilAnswered: .seconds(15))
             #expect(answer?.hasPrefix("HTTP/1.1 408") == true, "\(answer ?? "no answer")")
             #expect(answer?.contains("InvalidRequest") == true)
@@ -139,8 +142,10 @@ struct HostileCallerTests {
     @Test func preflightsOfUnknownMethodsAreXRPCErrors() async throws {
         try await Self.withServer { base, _, _ in
             let preflight = [("Origin", "https://app.example"), ("Access-Control-Request-Method", "POST")]
-            for (path, status, name) in [("/xrpc/com.example.nothing", 501, "MethodNotImplemented"), ("/xrpc/not%20an%20nsid", 400, "InvalidRequest"),
-                                         ("/xrpc/a/b", 400, "InvalidRequest"), ("/xrpc", 400, "InvalidRequest"), ("/xrpc/", 400, "InvalidRequest")] {
+            for (path, status, name) in [
+                ("/xrpc/com.example.nothing", 501, "MethodNotImplemented"), ("/xrpc/not%20an%20nsid", 400, "InvalidRequest"),
+                ("/xrpc/a/b", 400, "InvalidRequest"), ("/xrpc", 400, "InvalidRequest"), ("/xrpc/", 400, "InvalidRequest"),
+            ] {
                 for headers in [preflight, []] {
                     let answer = try await fetch(base + path, method: .OPTIONS, headers: headers)
                     #expect(answer.status == status, "\(path) \(headers): \(answer.status) \(answer.body)")

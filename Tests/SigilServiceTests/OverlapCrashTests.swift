@@ -24,25 +24,33 @@ struct OverlapCrashTests {
         _ = try await server.waitForExit()
     }
 
-    func call(_ base: String, _ identity: DevelopmentIdentity, _ nsid: String, _ body: String? = nil, query: String = "") async throws -> (Int, JSONValue) {
+    func call(_ base: String, _ identity: DevelopmentIdentity, _ nsid: String, _ body: String? = nil, query: String = "") async throws -> (
+        Int, JSONValue
+    ) {
         let jwt = try identity.token(audience: "did:web:localhost#sigil", lxm: nsid)
-        let answer = try await fetch("\(base)/xrpc/\(nsid)\(query)", method: body == nil ? .GET : .POST, body: body,
-                                     headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + jwt)])
+        let answer = try await fetch(
+            "\(base)/xrpc/\(nsid)\(query)", method: body == nil ? .GET : .POST, body: body,
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + jwt)])
         return (answer.status, (try? JSONValue(parsing: Array(answer.body.utf8))) ?? .null)
     }
 
     /// The tokens among `candidates` that the signing path signs with now (in the order of the header's entries),
     /// or nil when it signs nothing (the message on stderr).
     func signingTokens(_ identity: DevelopmentIdentity, _ candidates: [String]) async throws -> [String]? {
-        let result = try await runSigil(["secrets", "sign", "--did", identity.did, "--name", "hook", "--data-dir", directory,
-                                         "--format", "standard", "--id", "msg_1", "--timestamp", "1700000000"], stdin: Self.body)
+        let result = try await runSigil(
+            [
+                "secrets", "sign", "--did", identity.did, "--name", "hook", "--data-dir", directory,
+                "--format", "standard", "--id", "msg_1", "--timestamp", "1700000000",
+            ], stdin: Self.body)
         guard result.status == 0 else {
             #expect(result.stderr.contains("expired at"), "signs nothing for another reason: \(result.stderr)")
             return nil
         }
         let entries = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").map(String.init)
         return try entries.map { entry in
-            try candidates.first { try WebhookSigner(token: $0).standardSignature(body: Array(Self.body.utf8), id: "msg_1", timestamp: 1_700_000_000) == entry }
+            try candidates.first {
+                try WebhookSigner(token: $0).standardSignature(body: Array(Self.body.utf8), id: "msg_1", timestamp: 1_700_000_000) == entry
+            }
                 ?? "unknown"
         }
     }
@@ -88,8 +96,9 @@ struct OverlapCrashTests {
         // Rotation by the token itself, through the real authenticator: once; the spent token is then a 401,
         // and a service JWT is no credential for it.
         func byToken(_ bearer: String) async throws -> (Int, JSONValue) {
-            let answer = try await fetch("\(base)/xrpc/dev.sigil.secret.rotateWithToken", method: .POST, body: "{}",
-                                         headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + bearer)])
+            let answer = try await fetch(
+                "\(base)/xrpc/dev.sigil.secret.rotateWithToken", method: .POST, body: "{}",
+                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + bearer)])
             return (answer.status, (try? JSONValue(parsing: Array(answer.body.utf8))) ?? .null)
         }
         let byItself = try await byToken(third)

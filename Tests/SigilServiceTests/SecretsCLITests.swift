@@ -1,9 +1,9 @@
 import Foundation
 import Lexicon
+import SQLiteStore
 import Secrets
 import Testing
 import WebhookSignature
-import SQLiteStore
 
 /// `sigil secrets audit | new-master-key | rekey | sign`, run as a user would, against a store made here.
 @Suite("sigil secrets", .tags(.process), .kinds(.process))
@@ -34,7 +34,8 @@ struct SecretsCLITests {
     @Test func auditRekeyAndSign() async throws {
         let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let old = directory + "/old.key", new = directory + "/new.key"
+        let old = directory + "/old.key"
+        let new = directory + "/new.key"
         try MasterKey.generate().write(to: old)
         let store = try SQLiteSecretStore(path: directory + "/sigil.sqlite")
         try await store.migrate()
@@ -50,7 +51,8 @@ struct SecretsCLITests {
         let audit = try await runSigil(["secrets", "audit", "--did", alice, "--master-key-file", old] + base)
         #expect(audit.status == 0, "\(audit.stderr)")
         let events = try audit.stdout.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
-        #expect(events.map { "\($0["name"]?.stringValue ?? "")/\($0["action"]?.stringValue ?? "")/\($0["version"]?.integerValue ?? 0)" }
+        #expect(
+            events.map { "\($0["name"]?.stringValue ?? "")/\($0["action"]?.stringValue ?? "")/\($0["version"]?.integerValue ?? 0)" }
                 == ["a/created/1", "a/rotated/2", "b/created/1"])
         #expect(events.allSatisfy { $0["owner"] == .string(alice) && Datetime.isValid($0["at"]?.stringValue ?? "") })
         #expect(!audit.stdout.contains("whsec_"))
@@ -68,7 +70,9 @@ struct SecretsCLITests {
         for (name, token) in [("a", rotated), ("b", other)] {
             let signed = try await runSigil(["secrets", "sign", "--did", alice, "--name", name, "--master-key-file", new] + base, stdin: "body")
             #expect(signed.status == 0, "\(signed.stderr)")
-            #expect(signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == WebhookSigner.wispSignature(secret: token.text, body: Array("body".utf8)))
+            #expect(
+                signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == WebhookSigner.wispSignature(secret: token.text, body: Array("body".utf8)))
         }
         let retired = try await runSigil(["secrets", "sign", "--did", alice, "--name", "a", "--master-key-file", old] + base, stdin: "x")
         #expect(retired.status != 0, "the retired key still opens a token after the re-key")

@@ -3,12 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lexicon
+import SQLiteStore
 import Secrets
+import SigilAPI
 import SigilService
 import Testing
-import SigilAPI
 import XRPC
-import SQLiteStore
 
 /// `Authorization: Test <did>` for the account methods (as ``TestAuthenticator``), the secret's own token for
 /// `rotateWithToken` (the real ``SecretTokenAuthenticator``), as `sigil serve` splits them.
@@ -27,12 +27,15 @@ struct SplitTestAuthenticator: XRPCAuthenticator {
 
 extension TestClientProtocol {
     /// Calls `nsid` (full) with `authorization` as given.
-    func xrpc(_ nsid: String, authorization: String?, _ body: String? = nil, query: String = "") async throws -> (HTTPResponse.Status, JSONValue, String) {
+    func xrpc(_ nsid: String, authorization: String?, _ body: String? = nil, query: String = "") async throws -> (
+        HTTPResponse.Status, JSONValue, String
+    ) {
         var headers: HTTPFields = [:]
         if let authorization { headers[.authorization] = authorization }
         if body != nil { headers[.contentType] = "application/json" }
-        let response = try await execute(uri: "/xrpc/\(nsid)\(query)", method: body == nil ? .get : .post, headers: headers,
-                                         body: body.map { ByteBuffer(string: $0) })
+        let response = try await execute(
+            uri: "/xrpc/\(nsid)\(query)", method: body == nil ? .get : .post, headers: headers,
+            body: body.map { ByteBuffer(string: $0) })
         let bytes = Array(response.body.readableBytesView)
         return (response.status, (try? JSONValue(parsing: bytes)) ?? .null, String(decoding: bytes, as: UTF8.self))
     }
@@ -59,7 +62,8 @@ struct SigilSecretsHandlerTests {
             let again = try await client.xrpc("dev.sigil.secret.rotate", authorization: Self.asAlice, #"{"name":"deploy"}"#)
             #expect(again.0 == .badRequest && again.1["error"] == "RotationInProgress", "\(again.2)")
             #expect(again.1["message"]?.stringValue?.contains("force") == true)
-            let forced = try await client.xrpc("dev.sigil.secret.rotate", authorization: Self.asAlice, #"{"name":"deploy","overlapSeconds":60,"force":true}"#)
+            let forced = try await client.xrpc(
+                "dev.sigil.secret.rotate", authorization: Self.asAlice, #"{"name":"deploy","overlapSeconds":60,"force":true}"#)
             #expect(forced.0 == .ok)
             let third = try #require(forced.1["token"]?.stringValue)
             #expect(try await secrets.withSigningToken(owner: Self.alice, name: "deploy") { $0.all.map(\.text) } == [third, second])
@@ -71,8 +75,10 @@ struct SigilSecretsHandlerTests {
             #expect(none.0 == .badRequest && none.1["error"] == "NoPreviousToken")
 
             // Out of range and malformed: named, nothing changed.
-            for body in [#"{"name":"deploy","overlapSeconds":86401}"#, #"{"name":"deploy","overlapSeconds":-1}"#,
-                         #"{"name":"deploy","overlapSeconds":1.5}"#, #"{"name":"deploy","force":"yes"}"#] {
+            for body in [
+                #"{"name":"deploy","overlapSeconds":86401}"#, #"{"name":"deploy","overlapSeconds":-1}"#,
+                #"{"name":"deploy","overlapSeconds":1.5}"#, #"{"name":"deploy","force":"yes"}"#,
+            ] {
                 let refused = try await client.xrpc("dev.sigil.secret.rotate", authorization: Self.asAlice, body)
                 #expect(refused.0 == .badRequest && refused.1["error"] == "InvalidRequest", "\(body): \(refused.2)")
             }
@@ -91,8 +97,9 @@ struct SigilSecretsHandlerTests {
         try await withSecretsClient(clock: clock.read) { client, _ in
             _ = try await client.call("create", as: Self.alice, #"{"name":"deploy"}"#)
             let expiry = Timestamp.iso8601(milliseconds: clock.now + 30 * 86_400_000)
-            let set = try await client.xrpc("dev.sigil.secret.setPolicy", authorization: Self.asAlice,
-                                            #"{"name":"deploy","overlapSeconds":300,"rotationPeriodSeconds":86400,"expiresAt":"\#(expiry)"}"#)
+            let set = try await client.xrpc(
+                "dev.sigil.secret.setPolicy", authorization: Self.asAlice,
+                #"{"name":"deploy","overlapSeconds":300,"rotationPeriodSeconds":86400,"expiresAt":"\#(expiry)"}"#)
             #expect(set.0 == .ok, "\(set.2)")
             #expect(set.1["policy"] == ["overlapSeconds": 300, "rotationPeriodSeconds": 86400, "expiresAt": .string(expiry)])
             for (body, message) in [
@@ -128,7 +135,8 @@ struct SigilSecretsHandlerTests {
             let older = try await client.xrpc("dev.sigil.secret.history", authorization: Self.asAlice, query: "?name=deploy&limit=2&cursor=\(cursor)")
             #expect(older.1["events"]?.arrayValue?.compactMap { $0["action"]?.stringValue } == ["rotated", "policySet"])
             let oldestCursor = try #require(older.1["cursor"]?.stringValue)
-            let oldest = try await client.xrpc("dev.sigil.secret.history", authorization: Self.asAlice, query: "?name=deploy&limit=2&cursor=\(oldestCursor)")
+            let oldest = try await client.xrpc(
+                "dev.sigil.secret.history", authorization: Self.asAlice, query: "?name=deploy&limit=2&cursor=\(oldestCursor)")
             #expect(oldest.1["events"]?.arrayValue?.compactMap { $0["action"]?.stringValue } == ["created"])
             #expect(oldest.1["cursor"] == nil)
             #expect(!history.2.contains("whsec_") && !older.2.contains("whsec_") && !oldest.2.contains("whsec_"))
@@ -153,8 +161,10 @@ struct SigilSecretsHandlerTests {
             var near = Array(second)
             near[10] = near[10] == "A" ? "B" : "A"
             var answers: Set<String> = []
-            for bearer in ["Bearer \(first)", "Bearer \(String(near))", "Bearer whsec_" + Data(repeating: 1, count: 32).base64EncodedString(),
-                           "Bearer whsec_", "Bearer " + String(repeating: "x", count: 5_000)] {
+            for bearer in [
+                "Bearer \(first)", "Bearer \(String(near))", "Bearer whsec_" + Data(repeating: 1, count: 32).base64EncodedString(),
+                "Bearer whsec_", "Bearer " + String(repeating: "x", count: 5_000),
+            ] {
                 let refused = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: bearer, "{}")
                 #expect(refused.0 == .unauthorized, "\(bearer.prefix(20)): \(refused.2)")
                 if bearer.hasPrefix("Bearer whsec_") { answers.insert(refused.2) }
@@ -175,14 +185,16 @@ struct SigilSecretsHandlerTests {
 
             // Inside an overlap the current token gets RotationInProgress; after it, it rotates.
             _ = try await client.xrpc("dev.sigil.secret.setPolicy", authorization: Self.asAlice, #"{"name":"deploy","overlapSeconds":60}"#)
-            let third = try #require(try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(second)", "{}").1["token"]?.stringValue)
+            let third = try #require(
+                try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(second)", "{}").1["token"]?.stringValue)
             let busy = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(third)", "{}")
             #expect(busy.0 == .badRequest && busy.1["error"] == "RotationInProgress", "\(busy.2)")
             // Rate-limited like the other mutations (4 a minute), the secret's token in a bucket of its own: so far
             // 3 calls by token (2 rotations, the busy one) and 2 by the account (create, policy); refused bearers
             // never reached the limiter.
             #expect(try await client.xrpc("dev.sigil.secret.revokePrevious", authorization: Self.asAlice, #"{"name":"deploy"}"#).0 == .ok)
-            let fourth = try #require(try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(third)", "{}").1["token"]?.stringValue)
+            let fourth = try #require(
+                try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(third)", "{}").1["token"]?.stringValue)
             let limited = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(fourth)", "{}")
             #expect(limited.0 == .tooManyRequests, "\(limited.2)")
             // The account is not locked out by whoever holds the token: its 4th mutation goes through.
@@ -191,4 +203,3 @@ struct SigilSecretsHandlerTests {
         }
     }
 }
-

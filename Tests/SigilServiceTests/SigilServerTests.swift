@@ -5,10 +5,10 @@ import HummingbirdTesting
 import Lexicon
 import Logging
 import Prometheus
+import SQLiteStore
 import Secrets
 import SigilService
 import SigilTestSupport
-import SQLiteStore
 import Storage
 import Testing
 
@@ -31,9 +31,10 @@ struct AssembledServer {
         configure(&configuration)
         try configuration.validate()
         let stores = try await SQLiteSecretStore.open(path: directory.appendingPathComponent("sigil.sqlite").path)
-        let server = try await SigilServer.build(configuration: configuration, stores: stores, keys: MasterKeyRing(current: .generate()),
-                                                 catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
-                                                 metrics: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
+        let server = try await SigilServer.build(
+            configuration: configuration, stores: stores, keys: MasterKeyRing(current: .generate()),
+            catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
+            metrics: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
         let identity = try DevelopmentIdentity.loadOrCreate(dataDirectory: directory.path)
         return AssembledServer(server: server, identity: identity, configuration: configuration, directory: directory)
     }
@@ -84,13 +85,15 @@ struct SigilServerTests {
         let did = assembled.identity.did
         let secrets = assembled.server.secrets
         try await assembled.withClient { client in
-            let created = try await client.xrpc("place.wisp.v2.secret.create", authorization: try assembled.bearer("place.wisp.v2.secret.create"),
-                                                #"{"name":"deploy"}"#)
+            let created = try await client.xrpc(
+                "place.wisp.v2.secret.create", authorization: try assembled.bearer("place.wisp.v2.secret.create"),
+                #"{"name":"deploy"}"#)
             #expect(created.0 == .ok, "\(created.2)")
             let first = try #require(created.1["token"]?.stringValue)
             #expect(try await secrets.currentToken(owner: did, name: "deploy").token.text == first)
-            let rotated = try await client.xrpc("place.wisp.v2.secret.rotate", authorization: try assembled.bearer("place.wisp.v2.secret.rotate"),
-                                                #"{"name":"deploy"}"#)
+            let rotated = try await client.xrpc(
+                "place.wisp.v2.secret.rotate", authorization: try assembled.bearer("place.wisp.v2.secret.rotate"),
+                #"{"name":"deploy"}"#)
             #expect(rotated.0 == .ok, "\(rotated.2)")
             let second = try #require(rotated.1["token"]?.stringValue)
             #expect(try await secrets.withSigningToken(owner: did, name: "deploy") { $0.all.map(\.text) } == [second])
@@ -98,14 +101,17 @@ struct SigilServerTests {
             // takes a service JWT refuses it, by name.
             for nsid in assembled.server.implementedMethods where MethodPolicy.table[nsid]?.credential == .serviceJWT {
                 // Queries with valid params (validated before authentication), procedures with a body.
-                let queries = [".list": "", ".get": "?name=deploy", ".history": "?name=deploy", ".getDelivery": "?id=d1",
-                               ".listDeliveries": "?webhook=w1"]
+                let queries = [
+                    ".list": "", ".get": "?name=deploy", ".history": "?name=deploy", ".getDelivery": "?id=d1",
+                    ".listDeliveries": "?webhook=w1",
+                ]
                 let query = queries.first { nsid.hasSuffix($0.key) }?.value
                 let refused = try await client.xrpc(nsid, authorization: "Bearer \(second)", query == nil ? "{}" : nil, query: query ?? "")
                 #expect(refused.0 == .unauthorized && refused.1["error"] == "BadJwt", "\(nsid): \(refused.0) \(refused.2)")
             }
             // And rotateWithToken takes the token, never a service JWT.
-            let jwt = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: try assembled.bearer("dev.sigil.secret.rotateWithToken"), "{}")
+            let jwt = try await client.xrpc(
+                "dev.sigil.secret.rotateWithToken", authorization: try assembled.bearer("dev.sigil.secret.rotateWithToken"), "{}")
             #expect(jwt.0 == .unauthorized && jwt.1["error"] == "AuthenticationRequired", "\(jwt.2)")
             let byToken = try await client.xrpc("dev.sigil.secret.rotateWithToken", authorization: "Bearer \(second)", "{}")
             #expect(byToken.0 == .ok, "\(byToken.2)")
@@ -131,7 +137,10 @@ struct MethodPolicyTests {
         let assembled = try await AssembledServer.make()
         let served = Set(assembled.server.implementedMethods)
         await assembled.close()
-        #expect(served == Set(MethodPolicy.table.keys), "served but undeclared: \(served.subtracting(MethodPolicy.table.keys)); declared but not served: \(Set(MethodPolicy.table.keys).subtracting(served))")
+        #expect(
+            served == Set(MethodPolicy.table.keys),
+            "served but undeclared: \(served.subtracting(MethodPolicy.table.keys)); declared but not served: \(Set(MethodPolicy.table.keys).subtracting(served))"
+        )
     }
 
     /// What the table says is what a caller meets: anonymous methods answer without credentials, the others
@@ -142,8 +151,11 @@ struct MethodPolicyTests {
         try await assembled.withClient { client in
             for (nsid, policy) in MethodPolicy.table.sorted(by: { $0.key < $1.key }) {
                 let isQuery = [".list", ".get", ".history", ".listPublic", ".listDeliveries", ".getDelivery"].contains { nsid.hasSuffix($0) }
-                let query = ["listPublic": "?did=did:plc:nobodyyyyyyyyyyyyyyyyyyy&name=k", ".get": "?name=k", ".history": "?name=k",
-                             ".getDelivery": "?id=d", ".listDeliveries": "?webhook=w"].first { nsid.hasSuffix($0.key) }?.value ?? ""
+                let query =
+                    [
+                        "listPublic": "?did=did:plc:nobodyyyyyyyyyyyyyyyyyyy&name=k", ".get": "?name=k", ".history": "?name=k",
+                        ".getDelivery": "?id=d", ".listDeliveries": "?webhook=w",
+                    ].first { nsid.hasSuffix($0.key) }?.value ?? ""
                 let answer = try await client.xrpc(nsid, authorization: nil, isQuery ? nil : "{}", query: query)
                 switch policy.credential {
                 case .anonymous:

@@ -3,12 +3,12 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lexicon
+import SQLiteStore
 import Secrets
+import SigilAPI
 import SigilService
 import Testing
-import SigilAPI
 import XRPC
-import SQLiteStore
 
 /// Trusts `Authorization: Test <did>`; tests of real JWTs live in IdentityTests and the serve tests.
 struct TestAuthenticator: XRPCAuthenticator {
@@ -19,13 +19,14 @@ struct TestAuthenticator: XRPCAuthenticator {
     }
 }
 
-
 /// Runs `body` with a test client of the secret methods (`place.wisp.v2.secret.*` and `dev.sigil.secret.*`) over a
 /// fresh SQLite store, as `sigil serve` wires them (``SplitTestAuthenticator``); the store is closed and its
 /// directory removed afterwards.
-func withSecretsClient(maxSecrets: Int = 100, rateLimit: Int = 0,
-                       clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-                       _ body: @escaping @Sendable (any TestClientProtocol, SecretService) async throws -> Void) async throws {
+func withSecretsClient(
+    maxSecrets: Int = 100, rateLimit: Int = 0,
+    clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+    _ body: @escaping @Sendable (any TestClientProtocol, SecretService) async throws -> Void
+) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-handler-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -36,8 +37,9 @@ func withSecretsClient(maxSecrets: Int = 100, rateLimit: Int = 0,
     try methods.register(WispSecretsHandler(service: secrets), auth: .required)
     try methods.register(SigilSecretsHandler(service: secrets), auth: .required)
     let limiter = PerDIDRateLimiter(limit: rateLimit, methods: MethodPolicy.rateLimited)
-    let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"),
-                              authenticator: SplitTestAuthenticator(tokens: SecretTokenAuthenticator(secrets: secrets)), rateLimiter: limiter)
+    let service = XRPCService(
+        methods: methods, configuration: XRPCConfiguration(version: "test"),
+        authenticator: SplitTestAuthenticator(tokens: SecretTokenAuthenticator(secrets: secrets)), rateLimiter: limiter)
     let router = Router()
     service.addRoutes(to: router)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -51,12 +53,15 @@ func withSecretsClient(maxSecrets: Int = 100, rateLimit: Int = 0,
 }
 
 extension TestClientProtocol {
-    func call(_ method: String, as did: String?, _ body: String? = nil, query: String = "") async throws -> (HTTPResponse.Status, JSONValue, HTTPFields) {
+    func call(_ method: String, as did: String?, _ body: String? = nil, query: String = "") async throws -> (
+        HTTPResponse.Status, JSONValue, HTTPFields
+    ) {
         var headers: HTTPFields = [:]
         if let did { headers[.authorization] = "Test \(did)" }
         if body != nil { headers[.contentType] = "application/json" }
-        let response = try await execute(uri: "/xrpc/place.wisp.v2.secret.\(method)\(query)", method: body == nil ? .get : .post,
-                                         headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await execute(
+            uri: "/xrpc/place.wisp.v2.secret.\(method)\(query)", method: body == nil ? .get : .post,
+            headers: headers, body: body.map { ByteBuffer(string: $0) })
         return (response.status, (try? JSONValue(parsing: Array(response.body.readableBytesView))) ?? .null, response.headers)
     }
 }
@@ -64,7 +69,7 @@ extension TestClientProtocol {
 @Suite("place.wisp.v2.secret.* handlers")
 struct WispSecretsHandlerTests {
     @Test func createListRotateDelete() async throws {
-        try await withSecretsClient() { client, secrets in
+        try await withSecretsClient { client, secrets in
             let (status, created, _) = try await client.call("create", as: alice, #"{"name":"deploy"}"#)
             #expect(status == .ok)
             let token = created["token"]?.stringValue ?? ""
@@ -99,7 +104,7 @@ struct WispSecretsHandlerTests {
 
     /// New names follow wisp.place's secretId rule; secrets named before it keep working.
     @Test func newNamesFollowWispsRuleAndOldNamesKeepWorking() async throws {
-        try await withSecretsClient() { client, secrets in
+        try await withSecretsClient { client, secrets in
             let alice = "did:plc:alicealicealicealicealic"
             for name in [String(repeating: "a", count: 65), "a~b", "a:b", "é", "."] {
                 let (status, body, _) = try await client.call("create", as: alice, JSONValue.object(["name": .string(name)]).jsonString)
@@ -123,7 +128,7 @@ struct WispSecretsHandlerTests {
     }
 
     @Test func accountsAreIsolated() async throws {
-        try await withSecretsClient() { client, secrets in
+        try await withSecretsClient { client, secrets in
             let (_, created, _) = try await client.call("create", as: alice, #"{"name":"mine"}"#)
             // Bob sees nothing, and alice's secret looks exactly like a missing one to him.
             let (_, listed, _) = try await client.call("list", as: bob)

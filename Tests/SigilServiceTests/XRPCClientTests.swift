@@ -8,9 +8,9 @@ import Identity
 import Lexicon
 import NIOCore
 import Secp256k1
+import SigilAPI
 import SigilService
 import Testing
-import SigilAPI
 import XRPCClient
 import XRPCMethods
 
@@ -18,9 +18,18 @@ import XRPCMethods
 enum EchoQuery: XRPCMethod {
     static let nsid = "com.example.echo"
     static let kind = XRPCMethodKind.query
-    struct Parameters: Codable, Sendable { var q: String; var n: Int; var on: Bool; var tags: [String]; var missing: String? }
+    struct Parameters: Codable, Sendable {
+        var q: String
+        var n: Int
+        var on: Bool
+        var tags: [String]
+        var missing: String?
+    }
     typealias Input = XRPCNothing
-    struct Output: Codable, Sendable, Equatable { var query: String; var headers: [String: String] }
+    struct Output: Codable, Sendable, Equatable {
+        var query: String
+        var headers: [String: String]
+    }
     typealias DeclaredError = PlaceWispV2SecretRotate.DeclaredError
 }
 
@@ -70,8 +79,9 @@ struct XRPCClientTests {
             // Echo the bytes reversed, under a content type derived from the one sent.
             let body = try await request.body.collect(upTo: 1 << 16)
             let type = request.headers[.contentType] ?? "none"
-            return Response(status: .ok, headers: [.contentType: "application/x-echo+" + type.replacingOccurrences(of: "/", with: ".")],
-                            body: .init(byteBuffer: ByteBuffer(bytes: Array(buffer: body).reversed())))
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-echo+" + type.replacingOccurrences(of: "/", with: ".")],
+                body: .init(byteBuffer: ByteBuffer(bytes: Array(buffer: body).reversed())))
         }
         router.post("/xrpc/place.wisp.v2.secret.rotate") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 16)
@@ -79,15 +89,20 @@ struct XRPCClientTests {
             switch name {
             case "missing": return json(.badRequest, #"{"error":"NotFound","message":"no secret \"missing\""}"#)
             case "crash": return json(.internalServerError, #"{"error":"InternalServerError","message":"Internal Server Error"}"#)
-            case "proxy": return Response(status: .badGateway, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<h1>bad gateway</h1>")))
+            case "proxy":
+                return Response(
+                    status: .badGateway, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<h1>bad gateway</h1>")))
             case "lies": return json(.ok, #"{"name":"lies"}"#)
-            case "huge": return json(.ok, #"{"name":"huge","token":""# + String(repeating: "x", count: 100_000) + #"","rotatedAt":"2026-01-01T00:00:00Z"}"#)
+            case "huge":
+                return json(.ok, #"{"name":"huge","token":""# + String(repeating: "x", count: 100_000) + #"","rotatedAt":"2026-01-01T00:00:00Z"}"#)
             case "drip":
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
-                    try await writer.write(ByteBuffer(string: #"{"name":"#))
-                    await gate.wait()
-                    try await writer.finish(nil)
-                })
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json"],
+                    body: ResponseBody { writer in
+                        try await writer.write(ByteBuffer(string: #"{"name":"#))
+                        await gate.wait()
+                        try await writer.finish(nil)
+                    })
             default:
                 let auth = request.headers[.authorization] ?? ""
                 return json(.ok, #"{"name":"\#(name)","token":"\#(auth)","rotatedAt":"2026-01-01T00:00:00Z"}"#)
@@ -161,7 +176,8 @@ struct XRPCClientTests {
     /// Minted service auth verifies as atproto requires: the right claims, and a low-S signature on either curve.
     @Test(arguments: ["ES256K", "ES256"])
     func serviceAuthTokensVerify(_ algorithm: String) async throws {
-        let k256 = Secp256k1.PrivateKey(), p256 = P256.Signing.PrivateKey()
+        let k256 = Secp256k1.PrivateKey()
+        let p256 = P256.Signing.PrivateKey()
         let key: ServiceAuthSigner.Key = algorithm == "ES256K" ? .secp256k1(k256) : .p256(p256)
         let multikey: Multikey = algorithm == "ES256K" ? .secp256k1(k256.publicKey) : .p256(p256.publicKey)
         let signer = ServiceAuthSigner(issuer: "did:plc:ewvi7nxzyoun6zhxrhs64oiz", audience: "did:web:sigil.example#sigil", key: key)

@@ -1,6 +1,7 @@
 import Foundation
 import Sodium
 import Testing
+
 @testable import WebhookSignature
 
 /// Standard Webhooks' asymmetric scheme (`v1a`, Ed25519): signing, verifying with public keys, and Sigil's
@@ -59,8 +60,13 @@ struct AsymmetricSignatureTests {
             bytes[index] ^= 1
         }
         // A v1 (HMAC) entry is not a v1a one, however it looks.
-        #expect(Self.failure(verifier, headers: ["webhook-id": "msg_1", "webhook-timestamp": String(Self.now),
-                                                 "webhook-signature": "v1," + headers["webhook-signature"]!.dropFirst(4)])
+        #expect(
+            Self.failure(
+                verifier,
+                headers: [
+                    "webhook-id": "msg_1", "webhook-timestamp": String(Self.now),
+                    "webhook-signature": "v1," + headers["webhook-signature"]!.dropFirst(4),
+                ])
                 == .noMatchingPublicKeySignature(candidates: 0, keys: 1))
     }
 
@@ -79,9 +85,14 @@ struct AsymmetricSignatureTests {
     @Test(arguments: [(Int64(-301), false), (-300, true), (0, true), (300, true), (301, false)])
     func theTimestampIsWithinTolerance(_ offset: Int64, _ accepted: Bool) throws {
         let error = Self.failure(try Self.verifier(), headers: Self.headers(timestamp: Self.now + offset))
-        if accepted { #expect(error == nil) } else {
-            #expect(error == (offset < 0 ? .timestampTooOld(timestamp: Self.now + offset, now: Self.now, tolerance: 300)
-                                         : .timestampTooNew(timestamp: Self.now + offset, now: Self.now, tolerance: 300)))
+        if accepted {
+            #expect(error == nil)
+        } else {
+            #expect(
+                error
+                    == (offset < 0
+                        ? .timestampTooOld(timestamp: Self.now + offset, now: Self.now, tolerance: 300)
+                        : .timestampTooNew(timestamp: Self.now + offset, now: Self.now, tolerance: 300)))
         }
     }
 
@@ -94,15 +105,20 @@ struct AsymmetricSignatureTests {
         // Entries × keys is bounded too: 6 well-formed wrong signatures under 3 keys would be 18 checks.
         let three = try WebhookKeyVerifier(publicKeys: (0..<3).map { _ in WebhookSigningKey.generate().publicKey.text }, now: { Self.now })
         headers["webhook-signature"] = Array(repeating: "v1a," + Data(repeating: 9, count: 64).base64EncodedString(), count: 6).joined(separator: " ")
-        #expect(Self.failure(three, headers: headers)
+        #expect(
+            Self.failure(three, headers: headers)
                 == .malformedHeader(name: "webhook-signature", reason: "more than 16 signature checks (v1a entries × public keys)"))
         for junk in ["v1a,", "v1a,!!!!", "v1a," + Data(repeating: 1, count: 63).base64EncodedString(), "v2,abc"] {
             headers["webhook-signature"] = junk
             #expect(Self.failure(verifier, headers: headers) != nil, "\(junk)")
         }
         headers["webhook-signature"] = ",abc"
-        #expect(Self.failure(verifier, headers: headers) == .malformedHeader(name: "webhook-signature", reason: "expected space-separated <version>,<signature> entries"))
-        #expect(Self.failure(verifier, headers: ["webhook-signature": Self.headers()["webhook-signature"]!]) == .missingHeaders(["webhook-id", "webhook-timestamp"]))
+        #expect(
+            Self.failure(verifier, headers: headers)
+                == .malformedHeader(name: "webhook-signature", reason: "expected space-separated <version>,<signature> entries"))
+        #expect(
+            Self.failure(verifier, headers: ["webhook-signature": Self.headers()["webhook-signature"]!])
+                == .missingHeaders(["webhook-id", "webhook-timestamp"]))
         #expect(Self.failure(verifier, headers: [:]) == .missingHeaders(["webhook-signature"]))
     }
 
@@ -110,7 +126,7 @@ struct AsymmetricSignatureTests {
         ("whsec_" + Data(repeating: 1, count: 32).base64EncodedString(), WebhookKeyError.missingPrefix("whpk_")),
         ("whpk_" + Data(repeating: 1, count: 31).base64EncodedString(), .badLength(prefix: "whpk_", bytes: 31)),
         ("whpk_" + Data(repeating: 1, count: 64).base64EncodedString(), .badLength(prefix: "whpk_", bytes: 64)),
-        ("whpk_AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE", .notBase64("whpk_")),     // unpadded
+        ("whpk_AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE", .notBase64("whpk_")),  // unpadded
         ("whpk_ " + Data(repeating: 1, count: 32).base64EncodedString(), .notBase64("whpk_")),
         ("whpk_" + String(repeating: "A", count: 4000), .notBase64("whpk_")),
     ])
@@ -128,8 +144,10 @@ struct AsymmetricSignatureTests {
         var mismatched = key.keyPair.secretKey
         mismatched.replaceSubrange(32..<64, with: Self.other.publicKey.bytes)
         #expect(throws: WebhookKeyError.mismatchedPublicKey) { try WebhookSigningKey(secretKey: "whsk_" + Data(mismatched).base64EncodedString()) }
-        for text in [String(describing: key), String(reflecting: key), "\(Mirror(reflecting: key).children.map { "\($0)" })",
-                     String(describing: key.keyPair), String(reflecting: key.keyPair)] {
+        for text in [
+            String(describing: key), String(reflecting: key), "\(Mirror(reflecting: key).children.map { "\($0)" })",
+            String(describing: key.keyPair), String(reflecting: key.keyPair),
+        ] {
             #expect(!text.contains(key.secretKeyText) && !text.contains(String(key.secretKeyText.dropFirst(5).prefix(20))), "\(text)")
         }
     }
@@ -147,8 +165,13 @@ struct AsymmetricSignatureTests {
             let body = Array(vector.body.utf8)
             #expect(key.signature(body: body, id: vector.id, timestamp: vector.timestamp) == vector.signature, "\(vector.id)")
             let verifier = try WebhookKeyVerifier(publicKeys: [fixture.publicKey], now: { vector.timestamp })
-            #expect(try verifier.verify(body: body, headers: ["webhook-id": vector.id, "webhook-timestamp": String(vector.timestamp),
-                                                               "webhook-signature": vector.signature]) == [.standardWebhooksAsymmetric])
+            #expect(
+                try verifier.verify(
+                    body: body,
+                    headers: [
+                        "webhook-id": vector.id, "webhook-timestamp": String(vector.timestamp),
+                        "webhook-signature": vector.signature,
+                    ]) == [.standardWebhooksAsymmetric])
         }
     }
 }

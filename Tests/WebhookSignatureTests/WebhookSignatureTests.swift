@@ -1,6 +1,7 @@
 import Foundation
 import Sodium
 import Testing
+
 @testable import WebhookSignature
 
 /// A fixed clock and token so every case is deterministic.
@@ -16,8 +17,10 @@ private enum Fixture {
 
     /// A verifier that accepts either format alone, so each format's own checks can be tested by itself.
     /// (The default policy for `whsec_` tokens is stricter: see `theDefaultRequiresTheTimestampedSignature`.)
-    static func verifier(_ token: String = token, tolerance: Int64 = 300, now: Int64 = now,
-                         policy: WebhookVerifier.Policy = .acceptEither) throws -> WebhookVerifier {
+    static func verifier(
+        _ token: String = token, tolerance: Int64 = 300, now: Int64 = now,
+        policy: WebhookVerifier.Policy = .acceptEither
+    ) throws -> WebhookVerifier {
         try WebhookVerifier(token: token, tolerance: tolerance, policy: policy, now: { now })
     }
 
@@ -55,7 +58,7 @@ private enum Fixture {
 
         let standard = headers[3].value
         #expect(standard.hasPrefix("v1,"))
-        #expect(!standard.contains(" ")) // exactly one entry
+        #expect(!standard.contains(" "))  // exactly one entry
         #expect(Data(base64Encoded: String(standard.dropFirst(3)))?.count == 32)
     }
 
@@ -63,8 +66,9 @@ private enum Fixture {
     /// Expected value computed independently (Python `hmac.new(token.encode(), body, sha256).hexdigest()`).
     @Test func wispSignatureMatchesIndependentComputation() throws {
         let signer = try WebhookSigner(token: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
-        #expect(signer.wispSignature(body: Array(#"{"test": 2432232314}"#.utf8))
-            == "sha256=80ec8a89ce3cd22133a1066caecb4d04fea7467657c8514d717ec42c38a5c94c")
+        #expect(
+            signer.wispSignature(body: Array(#"{"test": 2432232314}"#.utf8))
+                == "sha256=80ec8a89ce3cd22133a1066caecb4d04fea7467657c8514d717ec42c38a5c94c")
     }
 
     @Test func signerAcceptsAnyByteCollection() throws {
@@ -172,17 +176,20 @@ private enum Fixture {
         var body = Fixture.body
         body[3] ^= 1
         let headers = try Fixture.headers()
-        #expect(Fixture.failure(try Fixture.verifier(), body: body, headers: headers)
-            == .noMatchingSignature(header: "webhook-signature", candidates: 1))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), body: body, headers: headers)
+                == .noMatchingSignature(header: "webhook-signature", candidates: 1))
 
         // Each format on its own also catches it.
         var standard = headers
         standard["X-Webhook-Signature"] = nil
-        #expect(Fixture.failure(try Fixture.verifier(), body: body, headers: standard)
-            == .noMatchingSignature(header: "webhook-signature", candidates: 1))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), body: body, headers: standard)
+                == .noMatchingSignature(header: "webhook-signature", candidates: 1))
         let wisp = ["X-Webhook-Signature": headers["X-Webhook-Signature"]!]
-        #expect(Fixture.failure(try Fixture.verifier(), body: body, headers: wisp)
-            == .noMatchingSignature(header: "X-Webhook-Signature", candidates: 1))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), body: body, headers: wisp)
+                == .noMatchingSignature(header: "X-Webhook-Signature", candidates: 1))
     }
 
     @Test func appendedNewlineIsATamperedBody() throws {
@@ -219,20 +226,24 @@ private enum Fixture {
 
         var goodWispBadStandard = good
         goodWispBadStandard["webhook-signature"] = bad["webhook-signature"]
-        #expect(Fixture.failure(try Fixture.verifier(), headers: goodWispBadStandard)
-            == .noMatchingSignature(header: "webhook-signature", candidates: 1))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: goodWispBadStandard)
+                == .noMatchingSignature(header: "webhook-signature", candidates: 1))
 
         var goodWispStaleStandard = try Fixture.headers(timestamp: Fixture.now - 301)
         goodWispStaleStandard["X-Webhook-Signature"] = good["X-Webhook-Signature"]
-        #expect(Fixture.failure(try Fixture.verifier(), headers: goodWispStaleStandard)
-            == .timestampTooOld(timestamp: Fixture.now - 301, now: Fixture.now, tolerance: 300))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: goodWispStaleStandard)
+                == .timestampTooOld(timestamp: Fixture.now - 301, now: Fixture.now, tolerance: 300))
     }
 
     @Test func noSignatureHeadersAtAll() throws {
-        #expect(Fixture.failure(try Fixture.verifier(), headers: [:])
-            == .missingHeaders(["webhook-signature", "X-Webhook-Signature"]))
-        #expect(Fixture.failure(try Fixture.verifier(), headers: ["Content-Type": "application/json"])
-            == .missingHeaders(["webhook-signature", "X-Webhook-Signature"]))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: [:])
+                == .missingHeaders(["webhook-signature", "X-Webhook-Signature"]))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: ["Content-Type": "application/json"])
+                == .missingHeaders(["webhook-signature", "X-Webhook-Signature"]))
     }
 
     @Test func standardWebhooksHeadersWithoutTheirSignature() throws {
@@ -264,8 +275,9 @@ private enum Fixture {
     func malformedTimestamp(value: String) throws {
         var headers = try Fixture.headers()
         headers["webhook-timestamp"] = value
-        #expect(Fixture.failure(try Fixture.verifier(), headers: headers)
-            == .malformedHeader(name: "webhook-timestamp", reason: "expected Unix seconds (decimal digits only)"))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: headers)
+                == .malformedHeader(name: "webhook-timestamp", reason: "expected Unix seconds (decimal digits only)"))
     }
 
     @Test(arguments: ["garbage", ",abc", "v1,abc nocomma", "\(String(repeating: "x", count: 64))"])
@@ -288,8 +300,9 @@ private enum Fixture {
         "SHA256=80ec8a89ce3cd22133a1066caecb4d04fea7467657c8514d717ec42c38a5c94c",
     ])
     func malformedWispSignature(value: String) throws {
-        #expect(Fixture.failure(try Fixture.verifier(), headers: ["X-Webhook-Signature": value])
-            == .malformedHeader(name: "X-Webhook-Signature", reason: "expected sha256= followed by 64 hex digits"))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: ["X-Webhook-Signature": value])
+                == .malformedHeader(name: "X-Webhook-Signature", reason: "expected sha256= followed by 64 hex digits"))
     }
 
     @Test func uppercaseHexIsAcceptedForWisp() throws {
@@ -301,8 +314,9 @@ private enum Fixture {
     @Test func conflictingCapitalizationsAreMalformed() throws {
         var headers = try Fixture.headers()
         headers["Webhook-Signature"] = try Fixture.headers(token: Fixture.otherToken)["webhook-signature"]
-        #expect(Fixture.failure(try Fixture.verifier(), headers: headers)
-            == .malformedHeader(name: "webhook-signature", reason: "given more than once with different values"))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: headers)
+                == .malformedHeader(name: "webhook-signature", reason: "given more than once with different values"))
     }
 
     @Test func timestampTooOld() throws {
@@ -335,8 +349,9 @@ private enum Fixture {
         let headers = try Fixture.headers(timestamp: Fixture.now - 3600)
         #expect(Fixture.failure(try Fixture.verifier(), headers: headers) != nil)
         #expect(try Fixture.verifier(tolerance: 3600).verify(body: Fixture.body, headers: headers) == [.standardWebhooks, .wisp])
-        #expect(Fixture.failure(try Fixture.verifier(tolerance: 0), headers: try Fixture.headers(timestamp: Fixture.now + 1))
-            == .timestampTooNew(timestamp: Fixture.now + 1, now: Fixture.now, tolerance: 0))
+        #expect(
+            Fixture.failure(try Fixture.verifier(tolerance: 0), headers: try Fixture.headers(timestamp: Fixture.now + 1))
+                == .timestampTooNew(timestamp: Fixture.now + 1, now: Fixture.now, tolerance: 0))
     }
 
     /// A forged signature on a stale delivery is reported as a mismatch, not as staleness.
@@ -379,7 +394,9 @@ private enum Fixture {
         headers["webhook-signature"] = "\(wrong) v2,xyz v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1,"
         let error = Fixture.failure(try Fixture.verifier(), headers: headers)
         #expect(error == .noMatchingSignature(header: "webhook-signature", candidates: 3))
-        #expect(error?.description == "none of the 3 v1 signatures in webhook-signature matches this body, webhook-id and webhook-timestamp under this secret")
+        #expect(
+            error?.description
+                == "none of the 3 v1 signatures in webhook-signature matches this body, webhook-id and webhook-timestamp under this secret")
     }
 
     /// A truncated MAC (a prefix of the right one) must not verify: lengths must match too.
@@ -390,8 +407,9 @@ private enum Fixture {
         #expect(Fixture.failure(try Fixture.verifier(), headers: headers) == .noMatchingSignature(header: "webhook-signature", candidates: 1))
 
         let wisp = headers["X-Webhook-Signature"]!
-        #expect(Fixture.failure(try Fixture.verifier(), headers: ["X-Webhook-Signature": String(wisp.dropLast(2))])
-            == .malformedHeader(name: "X-Webhook-Signature", reason: "expected sha256= followed by 64 hex digits"))
+        #expect(
+            Fixture.failure(try Fixture.verifier(), headers: ["X-Webhook-Signature": String(wisp.dropLast(2))])
+                == .malformedHeader(name: "X-Webhook-Signature", reason: "expected sha256= followed by 64 hex digits"))
     }
 }
 
@@ -403,15 +421,15 @@ private enum Fixture {
         ("WHSEC_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", .missingPrefix),
         ("", .missingPrefix),
         ("whsec_", .badKeyLength(0)),
-        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", .notBase64), // unpadded
-        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n", .notBase64), // trailing newline
+        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8", .notBase64),  // unpadded
+        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n", .notBase64),  // trailing newline
         (" whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", .missingPrefix),
-        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh-_", .notBase64), // URL-safe alphabet
-        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9=", .notBase64), // non-canonical final bits
+        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh-_", .notBase64),  // URL-safe alphabet
+        ("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9=", .notBase64),  // non-canonical final bits
         ("whsec_AAEC AwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", .notBase64),
         ("whsec_AAECAwQFBgcICQoLDA0ODxAR", .badKeyLength(18)),
         ("whsec_" + Data(count: 513).base64EncodedString(), .badKeyLength(513)),
-        ("whsec_" + String(repeating: "A", count: 688), .notBase64), // longer than any 512-byte key's encoding
+        ("whsec_" + String(repeating: "A", count: 688), .notBase64),  // longer than any 512-byte key's encoding
     ])
     func badTokensAreRejected(token: String, expected: WebhookSecretError) {
         #expect(throws: expected) { try WebhookSigner(token: token) }
@@ -596,7 +614,8 @@ struct WispSignatureForAnySecretTests {
         let body = Array(#"{"test": 2432232314}"#.utf8)
         #expect(WebhookSigner.wispSignature(secret: token, body: body) == (try WebhookSigner(token: token)).wispSignature(body: body))
         // RFC 4231 test case 2, as a plaintext wisp secret.
-        #expect(WebhookSigner.wispSignature(secret: "Jefe", body: Array("what do ya want for nothing?".utf8))
+        #expect(
+            WebhookSigner.wispSignature(secret: "Jefe", body: Array("what do ya want for nothing?".utf8))
                 == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Lexicon
 import Testing
+
 @testable import Webhooks
 
 /// `scope.backlinks` and collection globs, matched as wisp.place's webhook service does.
@@ -27,8 +28,10 @@ struct BacklinkTests {
         #expect(!scope.matches(did: Self.other, collection: collection, rkey: "r"))
     }
 
-    @Test(arguments: ["at://did:plc:x/app.bsky.feed.?", "at://did:plc:x/app bsky", "at://did:plc:x/" + String(repeating: "*", count: 254),
-                      "at://handle.example/app.bsky.feed.*", "at://did:plc:x/app.*/r/extra", "https://did:plc:x/*"])
+    @Test(arguments: [
+        "at://did:plc:x/app.bsky.feed.?", "at://did:plc:x/app bsky", "at://did:plc:x/" + String(repeating: "*", count: 254),
+        "at://handle.example/app.bsky.feed.*", "at://did:plc:x/app.*/r/extra", "https://did:plc:x/*",
+    ])
     func badScopesAreRefused(_ aturi: String) {
         #expect(WebhookScope(aturi) == nil, "\(aturi)")
     }

@@ -24,8 +24,10 @@ struct CrashDeliveryTests {
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-queue-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let arguments = ["--port", "0", "--data-dir", directory, "--log-level", "trace", "--insecure-loopback",
-                             "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc"]
+            let arguments = [
+                "--port", "0", "--data-dir", directory, "--log-level", "trace", "--insecure-loopback",
+                "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc",
+            ]
             var server = try ServeProcess(arguments)
             let url = "http://127.0.0.1:\(try await server.waitUntilListening())"
             #expect(try await eventually { await network.subscriberCount == 1 })
@@ -43,7 +45,10 @@ struct CrashDeliveryTests {
             let total = 120
             for i in 0..<total {
                 time += 1_000
-                await network.emit(commitEvent(did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "p\(i)", record: ["n": .integer(Int64(i))]))
+                await network.emit(
+                    commitEvent(
+                        did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "p\(i)",
+                        record: ["n": .integer(Int64(i))]))
             }
             let midway = try await network.waitForUniqueDeliveries(20, timeout: .seconds(10))
             #expect(midway)
@@ -64,10 +69,15 @@ struct CrashDeliveryTests {
 
             // Every event arrived, and every copy is correctly signed.
             let received = await network.received
-            print("kill-mid-queue: \(beforeRestart) of \(total + 1) delivered before SIGKILL; \(received.count) copies received for \(total + 1) events")
+            print(
+                "kill-mid-queue: \(beforeRestart) of \(total + 1) delivered before SIGKILL; \(received.count) copies received for \(total + 1) events"
+            )
             var idsByRKey: [String: Set<String>] = [:]
             for delivery in received {
-                guard let rkey = (try? JSONValue(parsing: delivery.body))?["rkey"]?.stringValue else { Issue.record("a body without rkey"); continue }
+                guard let rkey = (try? JSONValue(parsing: delivery.body))?["rkey"]?.stringValue else {
+                    Issue.record("a body without rkey")
+                    continue
+                }
                 idsByRKey[rkey, default: []].insert(delivery.id)
             }
             #expect(Set(idsByRKey.keys) == Set((0..<total).map { "p\($0)" } + ["probe"]))

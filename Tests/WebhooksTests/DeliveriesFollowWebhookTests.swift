@@ -1,9 +1,10 @@
-import Storage
 import Foundation
 import Lexicon
 import Secrets
+import Storage
 import Testing
 import WebhookSignature
+
 @testable import Webhooks
 
 /// A queued delivery goes out only while its webhook still wants it, as it is at send time.
@@ -11,8 +12,10 @@ import WebhookSignature
 struct DeliveriesFollowWebhookTests {
     /// Runs `body` with a pipeline whose receiver fails each first attempt (503), so every delivery is pending
     /// for its 1 s retry when the test changes the webhook.
-    func withPipeline(_ kind: StoreKind, autoDisableAfter: Duration = .seconds(3 * 86_400), retries: Int = 3,
-                      _ body: @Sendable @escaping (Pipeline, StandInNetwork, String) async throws -> Void) async throws {
+    func withPipeline(
+        _ kind: StoreKind, autoDisableAfter: Duration = .seconds(3 * 86_400), retries: Int = 3,
+        _ body: @Sendable @escaping (Pipeline, StandInNetwork, String) async throws -> Void
+    ) async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
             await network.publishDID(alice, key: nil)
@@ -32,19 +35,28 @@ struct DeliveriesFollowWebhookTests {
     final class Times: @unchecked Sendable {
         private let lock = NSLock()
         private var time: Int64 = 1_700_000_000_000_000
-        func next() -> Int64 { lock.withLock { time += 1_000; return time } }
+        func next() -> Int64 {
+            lock.withLock {
+                time += 1_000
+                return time
+            }
+        }
     }
 
     /// Puts `record` as alice's webhook `w1` and waits until the index has it (`check`).
-    func put(_ record: JSONValue, _ pipeline: Pipeline, _ network: StandInNetwork, _ times: Times,
-             until check: @escaping @Sendable (ActiveWebhook?) -> Bool) async throws {
+    func put(
+        _ record: JSONValue, _ pipeline: Pipeline, _ network: StandInNetwork, _ times: Times,
+        until check: @escaping @Sendable (ActiveWebhook?) -> Bool
+    ) async throws {
         await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
-        await network.emit(commitEvent(did: alice, time: times.next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+        await network.emit(
+            commitEvent(did: alice, time: times.next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
         #expect(try await eventually { check(pipeline.registry.index.webhook(owner: alice, rkey: "w1")) })
     }
 
     func post(_ rkey: String, _ network: StandInNetwork, _ times: Times) async {
-        await network.emit(commitEvent(did: alice, time: times.next(), operation: "create", collection: "app.bsky.feed.post", rkey: rkey, record: [:]))
+        await network.emit(
+            commitEvent(did: alice, time: times.next(), operation: "create", collection: "app.bsky.feed.post", rkey: rkey, record: [:]))
     }
 
     enum Change: String, CaseIterable, Sendable {
@@ -61,8 +73,10 @@ struct DeliveriesFollowWebhookTests {
             _ = try await pipeline.secrets.create(owner: alice, name: "other")
             let scope = "at://\(alice)/app.bsky.feed.post"
             let inline = change == .otherInlineSecret
-            let original = inline ? webhookRecord(url: base + "/hook", scope: scope, secret: "inline-one")
-                                  : webhookRecord(url: base + "/hook", scope: scope, secretId: "deploy")
+            let original =
+                inline
+                ? webhookRecord(url: base + "/hook", scope: scope, secret: "inline-one")
+                : webhookRecord(url: base + "/hook", scope: scope, secretId: "deploy")
             try await put(original, pipeline, network, times) { $0 != nil }
 
             await network.script(statuses: Array(repeating: 503, count: 30))
@@ -83,18 +97,23 @@ struct DeliveriesFollowWebhookTests {
                     $0?.url.hasSuffix("/elsewhere") == true
                 }
             case .otherSecret:
-                try await put(webhookRecord(url: base + "/hook", scope: scope, secretId: "other"), pipeline, network, times) { $0?.secretName == "other" }
+                try await put(webhookRecord(url: base + "/hook", scope: scope, secretId: "other"), pipeline, network, times) {
+                    $0?.secretName == "other"
+                }
             case .otherInlineSecret:
-                try await put(webhookRecord(url: base + "/hook", scope: scope, secret: "inline-two"), pipeline, network, times) { $0?.inlineSecret == "inline-two" }
+                try await put(webhookRecord(url: base + "/hook", scope: scope, secret: "inline-two"), pipeline, network, times) {
+                    $0?.inlineSecret == "inline-two"
+                }
             }
 
-            let reason = switch change {
-            case .deleted: "webhook deleted"
-            case .disabled: "webhook disabled"
-            case .repointed: "another URL"
-            case .otherSecret: "another secret"
-            case .otherInlineSecret: "secret changed"
-            }
+            let reason =
+                switch change {
+                case .deleted: "webhook deleted"
+                case .disabled: "webhook disabled"
+                case .repointed: "another URL"
+                case .otherSecret: "another secret"
+                case .otherInlineSecret: "secret changed"
+                }
             let sentBeforeTheChange = await network.received.count
             #expect(try await eventually(.seconds(20)) { try await pipeline.store.deliveries(status: .cancelled, limit: 10).count == 1 })
             let cancelled = try #require(try await pipeline.store.deliveries(status: .cancelled, limit: 10).first)
@@ -110,7 +129,9 @@ struct DeliveriesFollowWebhookTests {
         try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             let secret = "inline-plaintext-\(UUID().uuidString)"
-            try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: secret), pipeline, network, times) { $0 != nil }
+            try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: secret), pipeline, network, times) {
+                $0 != nil
+            }
             await network.script(statuses: [503])
             await post("p1", network, times)
             #expect(try await eventually { await network.received.count == 2 })
@@ -130,14 +151,16 @@ struct DeliveriesFollowWebhookTests {
         try await withPipeline(kind) { pipeline, network, base in
             let times = Times()
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
-            try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy"), pipeline, network, times) { $0 != nil }
+            try await put(webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy"), pipeline, network, times)
+            { $0 != nil }
             await network.script(statuses: [429])
             await network.script(headers: [["Retry-After": "2"]])
             await post("p1", network, times)
             #expect(try await eventually { await network.received.count == 1 })
-            #expect(try await eventually {
-                try await pipeline.store.deliveries(status: .pending, limit: 1).first?.lastError?.contains("Retry-After: 2 s") == true
-            })
+            #expect(
+                try await eventually {
+                    try await pipeline.store.deliveries(status: .pending, limit: 1).first?.lastError?.contains("Retry-After: 2 s") == true
+                })
             let pending = try #require(try await pipeline.store.deliveries(status: .pending, limit: 1).first)
             #expect(pending.nextAttemptAt - pending.updatedAt >= 2_000, "the 1 s schedule step was not stretched to the 2 s asked for")
             #expect(try await eventually(.seconds(10)) { await network.received.count == 2 })
@@ -159,7 +182,8 @@ struct DeliveriesFollowWebhookTests {
             #expect(try await eventually { pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
             let paused = try #require(pipeline.registry.index.webhook(owner: alice, rkey: "w1"))
             #expect(paused.disabledReason?.contains("410") == true)
-            #expect(try await eventually { try await pipeline.store.deliveries(status: .dead, limit: 1).first?.lastError?.contains("410 Gone") == true })
+            #expect(
+                try await eventually { try await pipeline.store.deliveries(status: .dead, limit: 1).first?.lastError?.contains("410 Gone") == true })
             #expect(try await pipeline.store.webhooks().first?.disabledReason?.contains("410") == true, "stored, so a restart keeps it paused")
             // Events while paused queue nothing.
             let queued = try await pipeline.queued()
@@ -225,7 +249,9 @@ struct DeliveriesFollowWebhookTests {
             #expect(registry.index.webhook(owner: crowded, rkey: "w100") == nil, "the 101st was ignored")
             let changed = webhookRecord(url: base + "/elsewhere", scope: "at://\(alice)/app.bsky.feed.post", secret: "s0")
             try await registry.activate(owner: crowded, rkey: "w0", record: changed, now: 2, logger: registry.logger)
-            #expect(registry.index.webhook(owner: crowded, rkey: "w0")?.url.hasSuffix("/elsewhere") == true, "a served webhook can still change at the cap")
+            #expect(
+                registry.index.webhook(owner: crowded, rkey: "w0")?.url.hasSuffix("/elsewhere") == true,
+                "a served webhook can still change at the cap")
 
             // 100 + 17 × 16 = 372 webhooks watch alice's posts: 16 of the crowded account's and 256 in all are served.
             for account in 0..<17 {
@@ -254,21 +280,29 @@ struct DeliveriesFollowWebhookTests {
             _ = try await pipeline.secrets.create(owner: alice, name: "deploy")
             let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
             try await put(record, pipeline, network, times) { $0 != nil }
-            let other = WebhookRegistry(index: WebhookIndex(), store: pipeline.store, catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
-                                        fetcher: pipeline.registry.fetcher, logger: pipeline.registry.logger)
+            let other = WebhookRegistry(
+                index: WebhookIndex(), store: pipeline.store, catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
+                fetcher: pipeline.registry.fetcher, logger: pipeline.registry.logger)
             try await other.load()
 
             try await other.disable(owner: alice, rkey: "w1", reason: "paused by its owner", now: 1)
             #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true, "this replica's index has not heard")
             await post("p1", network, times)
-            #expect(try await eventually { try await pipeline.store.deliveries(status: .cancelled, limit: 1).first?.lastError?.contains("paused by its owner") == true })
+            #expect(
+                try await eventually {
+                    try await pipeline.store.deliveries(status: .cancelled, limit: 1).first?.lastError?.contains("paused by its owner") == true
+                })
             #expect(await network.received.isEmpty)
             #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false, "and now it has")
 
             try await other.resume(owner: alice, rkey: "w1")
             // This index still says paused: its matcher skips the event, so queue it as the other replica would.
-            try await pipeline.store.enqueue([NewDelivery(id: "p2", owner: alice, webhookRKey: "w1", url: base + "/hook", secretName: "deploy",
-                                                          inlineSecret: nil, body: Array("{}".utf8), createdAt: 1)], cursor: nil)
+            try await pipeline.store.enqueue(
+                [
+                    NewDelivery(
+                        id: "p2", owner: alice, webhookRKey: "w1", url: base + "/hook", secretName: "deploy",
+                        inlineSecret: nil, body: Array("{}".utf8), createdAt: 1)
+                ], cursor: nil)
             pipeline.worker.nudge()
             #expect(try await eventually { await network.received.count == 1 })
             #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true)

@@ -1,7 +1,8 @@
-import Storage
 import Foundation
 import SigilTestSupport
+import Storage
 import Testing
+
 @testable import Webhooks
 
 @Suite("Delivery outcomes and admission")
@@ -9,13 +10,14 @@ struct DeliveryOutcomeTests {
     /// What each receiver status means: 401/403 are retried (the receiver may not have a just-rotated token
     /// yet), as are 408, 409, 423, 425, 429 and 5xx; 410 is final and pauses the webhook; other statuses are
     /// final; 2xx is delivered.
-    @Test(arguments: [
-        (200, "delivered"), (204, "delivered"), (299, "delivered"),
-        (401, "retry"), (403, "retry"), (408, "retry"), (409, "retry"), (423, "retry"), (425, "retry"), (429, "retry"),
-        (500, "retry"), (503, "retry"), (599, "retry"),
-        (410, "gone"),
-        (301, "dead"), (400, "dead"), (404, "dead"), (413, "dead"), (422, "dead"), (600, "dead"), (100, "dead"),
-    ] as [(UInt, String)])
+    @Test(
+        arguments: [
+            (200, "delivered"), (204, "delivered"), (299, "delivered"),
+            (401, "retry"), (403, "retry"), (408, "retry"), (409, "retry"), (423, "retry"), (425, "retry"), (429, "retry"),
+            (500, "retry"), (503, "retry"), (599, "retry"),
+            (410, "gone"),
+            (301, "dead"), (400, "dead"), (404, "dead"), (413, "dead"), (422, "dead"), (600, "dead"), (100, "dead"),
+        ] as [(UInt, String)])
     func statuses(_ status: UInt, _ expected: String) {
         switch DeliveryWorker.outcome(status: status) {
         case .delivered: #expect(expected == "delivered", "\(status)")
@@ -27,28 +29,31 @@ struct DeliveryOutcomeTests {
     }
 
     /// `Retry-After` in seconds or as an HTTP date; junk and overflow-sized numbers are ignored; past dates are 0.
-    @Test(arguments: [
-        ("2", Int64(2_000)), (" 120 ", 120_000), ("0", 0), ("9999999999", 9_999_999_999_000),
-        ("Sun, 06 Nov 1994 08:49:37 GMT", 0),
-        ("Wed, 01 Dec 2027 00:00:10 GMT", 10_000),
-        ("Wednesday, 01-Dec-27 00:00:10 GMT", 10_000),
-        ("Wed Dec  1 00:00:10 2027", 10_000),
-        ("Tue Dec 14 00:00:10 2027", 13 * 86_400_000 + 10_000),
-        ("Tue, 29 Feb 2028 00:00:00 GMT", 90 * 86_400_000),                   // a leap day
-        ("Tuesday, 01-Dec-76 00:00:00 GMT", (49 * 365 + 13) * 86_400_000),  // 2076: 49 years (13 leap days) ahead
-        ("Thursday, 01-Dec-78 00:00:00 GMT", 0),                            // 2078 would be 51 ahead: 1978, past
-        ("Wed, 01 Dec 2027 00:00:60 GMT", 60_000),                          // a leap second
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("2", Int64(2_000)), (" 120 ", 120_000), ("0", 0), ("9999999999", 9_999_999_999_000),
+            ("Sun, 06 Nov 1994 08:49:37 GMT", 0),
+            ("Wed, 01 Dec 2027 00:00:10 GMT", 10_000),
+            ("Wednesday, 01-Dec-27 00:00:10 GMT", 10_000),
+            ("Wed Dec  1 00:00:10 2027", 10_000),
+            ("Tue Dec 14 00:00:10 2027", 13 * 86_400_000 + 10_000),
+            ("Tue, 29 Feb 2028 00:00:00 GMT", 90 * 86_400_000),  // a leap day
+            ("Tuesday, 01-Dec-76 00:00:00 GMT", (49 * 365 + 13) * 86_400_000),  // 2076: 49 years (13 leap days) ahead
+            ("Thursday, 01-Dec-78 00:00:00 GMT", 0),  // 2078 would be 51 ahead: 1978, past
+            ("Wed, 01 Dec 2027 00:00:60 GMT", 60_000),  // a leap second
+        ] as [(String, Int64)])
     func retryAfterValues(_ header: String, _ expected: Int64) {
         let now: Int64 = 1_827_619_200_000  // 2027-12-01T00:00:00Z
         #expect(RetryAfter.milliseconds(header, now: now) == expected, "\(header)")
     }
 
-    @Test(arguments: ["", "-1", "1.5", "12345678901", "soon", "2 s", String(repeating: "9", count: 400), "Wed, 99 Foo 2027 00:00:10 GMT",
-                      "Wed, 31 Feb 2027 00:00:10 GMT", "Mon, 29 Feb 2027 00:00:00 GMT", "Wed, 01 Dec 2027 24:00:00 GMT", "Wed, 01 Dec 2027 00:60:00 GMT",
-                      "Wed, 1 Dec 2027 00:00:10 GMT", "Wed, 01 Dec 2027 00:00:10 gmt", "Wed, 01 Dec 2027 00:00:10 UTC",
-                      "Wed, 01 Dec 2027 00:00:10 GMTX", "Wednesday, 01-Dec-2027 00:00:10 GMT", "Wed Dec 1 00:00:10 2027", "Wed Dec 01 00:00:10 2027x",
-                      "Wed, 01 Dec +027 00:00:10 GMT", "Wed, 0x Dec 2027 00:00:10 GMT", "Funday, 01-Dec-27 00:00:10 GMT"])
+    @Test(arguments: [
+        "", "-1", "1.5", "12345678901", "soon", "2 s", String(repeating: "9", count: 400), "Wed, 99 Foo 2027 00:00:10 GMT",
+        "Wed, 31 Feb 2027 00:00:10 GMT", "Mon, 29 Feb 2027 00:00:00 GMT", "Wed, 01 Dec 2027 24:00:00 GMT", "Wed, 01 Dec 2027 00:60:00 GMT",
+        "Wed, 1 Dec 2027 00:00:10 GMT", "Wed, 01 Dec 2027 00:00:10 gmt", "Wed, 01 Dec 2027 00:00:10 UTC",
+        "Wed, 01 Dec 2027 00:00:10 GMTX", "Wednesday, 01-Dec-2027 00:00:10 GMT", "Wed Dec 1 00:00:10 2027", "Wed Dec 01 00:00:10 2027x",
+        "Wed, 01 Dec +027 00:00:10 GMT", "Wed, 0x Dec 2027 00:00:10 GMT", "Funday, 01-Dec-27 00:00:10 GMT",
+    ])
     func malformedRetryAfterIsIgnored(_ header: String) {
         #expect(RetryAfter.milliseconds(header, now: 0) == nil, "\(header)")
     }

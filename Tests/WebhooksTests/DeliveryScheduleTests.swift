@@ -1,13 +1,14 @@
-import Storage
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 import NetworkPolicy
-import Secrets
-import Testing
-@testable import Webhooks
 import SQLiteStore
+import Secrets
+import Storage
+import Testing
+
+@testable import Webhooks
 
 /// A receiver that holds every request until released, and records how many it held at once, per `Host`.
 actor HoldingReceiver {
@@ -43,10 +44,14 @@ actor HoldingReceiver {
             await self.arrive(request.head.authority ?? "")
             return Response(status: .ok)
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await app.runService(); return nil }
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
             #expect(try await eventually { await self.port != 0 })
             let result = try await body()
             group.cancelAll()
@@ -60,8 +65,10 @@ struct DeliveryScheduleTests {
     /// Two names for the loopback receiver, from a stand-in DNS (the system's `localhost` may be `::1` first).
     static let loopbackNames = StandInDNS(["a.sigil-test.invalid": [[127, 0, 0, 1]], "b.sigil-test.invalid": [[127, 0, 0, 1]]])
 
-    static func withWorker<T>(store kind: StoreKind = .sqlite, _ configure: (inout DeliveryWorker.Configuration) -> Void, clock: ManualClock? = nil,
-                              _ body: (any DeliveryStore, DeliveryWorker) async throws -> T) async throws -> T {
+    static func withWorker<T>(
+        store kind: StoreKind = .sqlite, _ configure: (inout DeliveryWorker.Configuration) -> Void, clock: ManualClock? = nil,
+        _ body: (any DeliveryStore, DeliveryWorker) async throws -> T
+    ) async throws -> T {
         let (stores, removeStore) = try await kind.openStores()
         let destinations = DestinationGuard(insecureLoopback: true, resolver: loopbackNames)
         var running: Task<Void, any Error>?
@@ -73,8 +80,10 @@ struct DeliveryScheduleTests {
             configure(&configuration)
             let now: @Sendable () -> Int64
             if let clock { now = { clock.now } } else { now = { Int64(Date().timeIntervalSince1970 * 1000) } }
-            let worker = DeliveryWorker(store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: secrets.signingKeyService(store: stores.signingKeys), destinations: destinations, configuration: configuration,
-                                        logger: Logger(label: "test"), clock: now)
+            let worker = DeliveryWorker(
+                store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: secrets.signingKeyService(store: stores.signingKeys),
+                destinations: destinations, configuration: configuration,
+                logger: Logger(label: "test"), clock: now)
             running = Task { try await worker.run() }
             let result = try await body(store, worker)
             running?.cancel()
@@ -92,8 +101,9 @@ struct DeliveryScheduleTests {
     }
 
     static func delivery(_ id: String, url: String, at createdAt: Int64) -> NewDelivery {
-        NewDelivery(id: id, owner: alice, webhookRKey: "w1", url: url, secretName: nil, inlineSecret: nil, body: Array(#"{"id":"\#(id)"}"#.utf8),
-                    createdAt: createdAt)
+        NewDelivery(
+            id: id, owner: alice, webhookRKey: "w1", url: url, secretName: nil, inlineSecret: nil, body: Array(#"{"id":"\#(id)"}"#.utf8),
+            createdAt: createdAt)
     }
 
     /// A receiver that always fails: each retry comes after its scheduled delay (within the ±20 % jitter),
@@ -138,7 +148,10 @@ struct DeliveryScheduleTests {
         let receiver = HoldingReceiver()
         try await receiver.serve { () async throws -> Void in
             let port = await receiver.port
-            try await Self.withWorker({ $0.perHost = limits.perHost; $0.concurrency = limits.concurrency }) { store, worker in
+            try await Self.withWorker({
+                $0.perHost = limits.perHost
+                $0.concurrency = limits.concurrency
+            }) { store, worker in
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 let hosts = ["a.sigil-test.invalid:\(port)", "b.sigil-test.invalid:\(port)"].prefix(limits.hosts)
                 let deliveries = (0..<40).map { Self.delivery("d\($0)", url: "http://\(hosts[$0 % hosts.count])/hook", at: now) }

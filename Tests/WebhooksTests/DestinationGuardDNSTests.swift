@@ -133,4 +133,3 @@ struct OutboundBoundsTests {
         #expect(resolver.inFlight == 0)
     }
 }
-

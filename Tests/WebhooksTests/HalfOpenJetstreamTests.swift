@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import Testing
+
 @testable import Webhooks
 
 /// A "Jetstream" that completes the WebSocket handshake and then goes silent: no events, no pongs, never
@@ -45,10 +46,12 @@ final class SilentWebSocketServer: @unchecked Sendable {
                 request += buffer.prefix(count)
             }
             let text = String(decoding: request, as: UTF8.self)
-            let key = text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }?
+            let key =
+                text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }?
                 .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? ""
             let accept = Data(Insecure.SHA1.hash(data: Data((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))).base64EncodedString()
-            let answer = Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n".utf8)
+            let answer = Array(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n".utf8)
             _ = write(client, answer, answer.count)
             lock.withLock { accepted.append(client) }  // kept open, never read again
         }
@@ -72,9 +75,10 @@ struct HalfOpenJetstreamTests {
         let silent = try SilentWebSocketServer()
         let network = StandInNetwork()
         let pipeline = try await Pipeline.make(network: network)
-        let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(silent.port)/subscribe",
-                                         processor: EventProcessor(registry: pipeline.registry, store: pipeline.store),
-                                         store: pipeline.store, logger: Logger(label: "test"), pingInterval: .milliseconds(500))
+        let consumer = JetstreamConsumer(
+            url: "ws://127.0.0.1:\(silent.port)/subscribe",
+            processor: EventProcessor(registry: pipeline.registry, store: pipeline.store),
+            store: pipeline.store, logger: Logger(label: "test"), pingInterval: .milliseconds(500))
         let running = Task { try await consumer.run() }
         #expect(try await eventually { silent.connections >= 1 })
         #expect(try await eventually(.seconds(20)) { silent.connections >= 2 }, "the consumer stayed on a silent connection")

@@ -20,8 +20,10 @@ struct TestAccount {
 
     func token(lxm: String) throws -> String {
         let now = Int64(Date().timeIntervalSince1970)
-        let payload: JSONValue = ["iss": .string(did), "aud": "did:web:localhost#sigil", "lxm": .string(lxm), "iat": .integer(now),
-                                  "exp": .integer(now + 60), "jti": .string(UUID().uuidString)]
+        let payload: JSONValue = [
+            "iss": .string(did), "aud": "did:web:localhost#sigil", "lxm": .string(lxm), "iat": .integer(now),
+            "exp": .integer(now + 60), "jti": .string(UUID().uuidString),
+        ]
         return try ServiceJWT.sign(header: ["alg": "ES256K", "typ": "JWT"], payload: payload) { input in
             try key.signature(digest: Array(SHA256.hash(data: input)))
         }
@@ -29,10 +31,12 @@ struct TestAccount {
 
     /// Calls a procedure on `base` as this account (a query, with `query` and no input, when `query` is given); the decoded answer.
     func call(_ base: String, _ nsid: String, _ input: JSONValue, query: String? = nil) async throws -> (status: Int, body: JSONValue?) {
-        let answer = query != nil
+        let answer =
+            query != nil
             ? try await fetch("\(base)/xrpc/\(nsid)\(query!)", headers: [("Authorization", "Bearer " + token(lxm: nsid))])
-            : try await fetch("\(base)/xrpc/\(nsid)", method: .POST, body: input.jsonString,
-                              headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token(lxm: nsid))])
+            : try await fetch(
+                "\(base)/xrpc/\(nsid)", method: .POST, body: input.jsonString,
+                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + token(lxm: nsid))])
         return (answer.status, try? JSONValue(parsing: Array(answer.body.utf8)))
     }
 }
@@ -42,8 +46,11 @@ func serveAgainst(_ network: StandInNetwork, directory: String, extra: [String] 
     let base = await network.base
     let port = await network.port
     let subscriptions = await network.cursors.count
-    let server = try ServeProcess(["--port", "0", "--data-dir", directory, "--log-level", "trace", "--insecure-loopback", "--rate-limit", "0",
-                                   "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc"] + extra)
+    let server = try ServeProcess(
+        [
+            "--port", "0", "--data-dir", directory, "--log-level", "trace", "--insecure-loopback", "--rate-limit", "0",
+            "--jetstream-url", "ws://127.0.0.1:\(port)/subscribe", "--plc-url", base + "/plc",
+        ] + extra)
     let url = "http://127.0.0.1:\(try await server.waitUntilListening())"
     // It subscribed (a killed predecessor's subscription may linger in the stand-in until it next writes).
     #expect(try await eventually { await network.cursors.count > subscriptions })
@@ -55,7 +62,8 @@ func webhooksActive(_ base: String, _ count: Int) async throws -> Bool {
     try await eventually(.seconds(20)) {
         let metrics = try await fetch(base + "/metrics").body
         guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix("webhooks_active ") }),
-              let value = Double(line.split(separator: " ").last ?? "") else { return false }
+            let value = Double(line.split(separator: " ").last ?? "")
+        else { return false }
         return Int(value) == count
     }
 }
@@ -66,7 +74,8 @@ func metric(_ base: String, _ name: String, is value: Double) async throws -> Bo
     try await eventually(.seconds(20)) {
         let metrics = try await fetch(base + "/metrics").body
         guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }),
-              let current = Double(line.split(separator: " ").last ?? "") else { return false }
+            let current = Double(line.split(separator: " ").last ?? "")
+        else { return false }
         return current == value
     }
 }
@@ -94,18 +103,22 @@ struct HostileNetworkTests {
             await network.emit(commitEvent(did: alice, time: time, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
             #expect(try await webhooksActive(url, 1))
 
-            let large = String(repeating: "long-form text ", count: 70_000)      // ~1 MiB: 64× the default frame
-            let huge = String(repeating: "x", count: 3 << 20)                    // 3 MiB: over the message limit
+            let large = String(repeating: "long-form text ", count: 70_000)  // ~1 MiB: 64× the default frame
+            let huge = String(repeating: "x", count: 3 << 20)  // 3 MiB: over the message limit
             time += 1_000
-            await network.emit(commitEvent(did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "large", record: ["text": .string(large)]))
+            await network.emit(
+                commitEvent(
+                    did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "large", record: ["text": .string(large)]))
             time += 1_000
             let hugeTime = time
             // In Jetstream's own field order (did, time_us, kind first), as the real one writes it.
-            await network.emit(text: #"{"did":"\#(alice)","time_us":\#(time),"kind":"commit","commit":{"rev":"3lhuge","operation":"create","#
-                               + #""collection":"app.bsky.feed.post","rkey":"huge","cid":"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a","#
-                               + #""record":{"text":"\#(huge)"}}}"#, time: time)
+            await network.emit(
+                text: #"{"did":"\#(alice)","time_us":\#(time),"kind":"commit","commit":{"rev":"3lhuge","operation":"create","#
+                    + #""collection":"app.bsky.feed.post","rkey":"huge","cid":"bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a","#
+                    + #""record":{"text":"\#(huge)"}}}"#, time: time)
             time += 1_000
-            await network.emit(commitEvent(did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "after", record: ["text": "hi"]))
+            await network.emit(
+                commitEvent(did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "after", record: ["text": "hi"]))
 
             #expect(try await network.waitForUniqueDeliveries(2, timeout: .seconds(20)))
             let rkeys = await network.received.compactMap { (try? JSONValue(parsing: $0.body))?["rkey"]?.stringValue }
@@ -129,7 +142,8 @@ struct HostileNetworkTests {
 
             // alice's webhook change is read back from the dripping PDS; bob's right after it from a good one.
             let aliceRecord = webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")
-            await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1", record: aliceRecord))
+            await network.emit(
+                commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1", record: aliceRecord))
             #expect(try await eventually { await drip.connections > 0 })
             await network.emit(commitEvent(did: bob, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
             #expect(try await webhooksActive(url, 1))
@@ -160,10 +174,13 @@ struct HostileNetworkTests {
             await network.emit(commitEvent(did: bob, time: t, operation: "create", collection: "place.wisp.v2.wh", rkey: "b1", record: record))
             #expect(try await webhooksActive(url, 1))
             let change = t + 10_000_000
-            await network.emit(commitEvent(did: alice, time: change, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1",
-                                           record: webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")))
+            await network.emit(
+                commitEvent(
+                    did: alice, time: change, operation: "create", collection: "place.wisp.v2.wh", rkey: "a1",
+                    record: webhookRecord(url: base + "/hook", scope: "at://\(alice)", secret: "s")))
             #expect(try await eventually { await drip.connections == 1 })
-            await network.emit(commitEvent(did: bob, time: change + 10_000_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+            await network.emit(
+                commitEvent(did: bob, time: change + 10_000_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
             #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
             kill(server.process.processIdentifier, SIGKILL)
             _ = try await server.waitForExit()
@@ -218,14 +235,17 @@ struct HostileNetworkTests {
             let oldToken = try #require(created.body?["token"]?.stringValue)
             let record = webhookRecord(url: base + "/hook", scope: "at://\(account.did)/app.bsky.feed.post", secretId: "hook")
             await network.putRecord(did: account.did, collection: "place.wisp.v2.wh", rkey: "w1", record)
-            await network.emit(commitEvent(did: account.did, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+            await network.emit(
+                commitEvent(did: account.did, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
             #expect(try await webhooksActive(url, 1))
 
             // A slow receiver and a backlog far larger than the per-host limit.
             await network.setReceiverDelay(.milliseconds(150))
             let total = 60
             for i in 0..<total {
-                await network.emit(commitEvent(did: account.did, time: 2_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "p\(i)", record: [:]))
+                await network.emit(
+                    commitEvent(
+                        did: account.did, time: 2_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "p\(i)", record: [:]))
             }
             #expect(try await network.waitForUniqueDeliveries(8, timeout: .seconds(20)))
             let rotated = try await account.call(url, "place.wisp.v2.secret.rotate", ["name": "hook"])
@@ -235,9 +255,13 @@ struct HostileNetworkTests {
             await network.setReceiverDelay(.zero)
             #expect(try await network.waitForUniqueDeliveries(total, timeout: .seconds(60)))
 
-            let old = try WebhookVerifier(token: oldToken), new = try WebhookVerifier(token: newToken)
-            let received = await network.received, arrivals = await network.arrivals
-            var oldAfter = 0, newCount = 0, oldCount = 0
+            let old = try WebhookVerifier(token: oldToken)
+            let new = try WebhookVerifier(token: newToken)
+            let received = await network.received
+            let arrivals = await network.arrivals
+            var oldAfter = 0
+            var newCount = 0
+            var oldCount = 0
             for (delivery, arrival) in zip(received, arrivals) {
                 let byOld = (try? old.verify(body: delivery.body, headers: delivery.headers)) != nil
                 let byNew = (try? new.verify(body: delivery.body, headers: delivery.headers)) != nil
@@ -280,20 +304,23 @@ actor DrippingServer {
         router.get("/xrpc/com.atproto.repo.getRecord") { [self] _, _ in
             await self.opened()
             let started = ContinuousClock.now
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
-                do {
-                    for _ in 0..<60 {
-                        try await writer.write(ByteBuffer(string: " "))
-                        try await Task.sleep(for: .seconds(1))
-                    }
-                    try await writer.finish(nil)
-                } catch {}
-                await self.closed(after: ContinuousClock.now - started)
-            })
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody { writer in
+                    do {
+                        for _ in 0..<60 {
+                            try await writer.write(ByteBuffer(string: " "))
+                            try await Task.sleep(for: .seconds(1))
+                        }
+                        try await writer.finish(nil)
+                    } catch {}
+                    await self.closed(after: ContinuousClock.now - started)
+                })
         }
         let port = PortBox()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) })
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             while await port.value == 0 { try await Task.sleep(for: .milliseconds(10)) }

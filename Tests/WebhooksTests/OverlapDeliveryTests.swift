@@ -3,6 +3,7 @@ import Lexicon
 import Secrets
 import Testing
 import WebhookSignature
+
 @testable import Webhooks
 
 /// A clock the test moves by hand, starting now (milliseconds since the Unix epoch).
@@ -31,19 +32,26 @@ struct OverlapDeliveryTests {
             let base = await network.base
             try await pipeline.run(network: network) { () async throws -> Void in
                 var time: Int64 = 1_700_000_000_000_000
-                func next() -> Int64 { time += 1_000; return time }
+                func next() -> Int64 {
+                    time += 1_000
+                    return time
+                }
                 func post(_ rkey: String) async {
-                    await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: rkey, record: [:]))
+                    await network.emit(
+                        commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: rkey, record: [:]))
                 }
 
                 let first = try await pipeline.secrets.create(owner: alice, name: "deploy").token
                 let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", events: ["create"], secretId: "deploy")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
 
                 // In the overlap: two v1 signatures, newest first; either token verifies, with the stock library too.
-                let second = try await pipeline.secrets.rotate(owner: alice, name: "deploy", request: RotationRequest(overlapSeconds: 600, by: .account)).token
+                let second = try await pipeline.secrets.rotate(
+                    owner: alice, name: "deploy", request: RotationRequest(overlapSeconds: 600, by: .account)
+                ).token
                 await post("p1")
                 #expect(try await eventually { await network.received.count == 1 })
                 let overlapping = await network.received[0]
@@ -65,7 +73,9 @@ struct OverlapDeliveryTests {
                 #expect(try await verifies(revoked, first) == (false, false))
 
                 // A window that runs out: the same.
-                let third = try await pipeline.secrets.rotate(owner: alice, name: "deploy", request: RotationRequest(overlapSeconds: 60, by: .account)).token
+                let third = try await pipeline.secrets.rotate(
+                    owner: alice, name: "deploy", request: RotationRequest(overlapSeconds: 60, by: .account)
+                ).token
                 clock.advance(seconds: 60)
                 await post("p3")
                 #expect(try await eventually { await network.received.count == 3 })
@@ -78,9 +88,12 @@ struct OverlapDeliveryTests {
                 _ = try await pipeline.secrets.setPolicy(owner: alice, name: "deploy", RotationPolicy(rotationPeriodSeconds: 3_600))
                 clock.advance(seconds: 3_600)
                 await post("p4")
-                #expect(try await eventually {
-                    try await pipeline.store.deliveries(status: .pending, limit: 10).contains { $0.lastError?.contains("rotation period") == true }
-                })
+                #expect(
+                    try await eventually {
+                        try await pipeline.store.deliveries(status: .pending, limit: 10).contains {
+                            $0.lastError?.contains("rotation period") == true
+                        }
+                    })
                 #expect(await network.received.count == 3)
                 let fourth = try await pipeline.secrets.rotate(owner: alice, name: "deploy").token
                 #expect(try await eventually { await network.received.count == 4 })

@@ -48,7 +48,8 @@ func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) a
         let standard = headers.filter { $0.key.hasPrefix("webhook-") }
         try Data(JSONValue.object(standard.mapValues { .string($0) }).serialized()).write(to: directory.appendingPathComponent("headers.json"))
         try Data(body).write(to: directory.appendingPathComponent("body"))
-        let text = try await runPython("""
+        let text = try await runPython(
+            """
             import json, sys
             from standardwebhooks.webhooks import Webhook, WebhookVerificationError
             headers = json.load(open(sys.argv[2]))
@@ -71,7 +72,8 @@ func verifiedByPython(token: String, headers: [String: String], body: [UInt8]) a
 func signedByPython(token: String, id: String, timestamp: Int64, body: [UInt8]) async throws -> String {
     try await withPythonFiles { directory in
         try Data(body).write(to: directory.appendingPathComponent("body"))
-        return try await runPython("""
+        return try await runPython(
+            """
             import sys
             from datetime import datetime, timezone
             from standardwebhooks.webhooks import Webhook

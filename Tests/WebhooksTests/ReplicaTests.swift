@@ -1,9 +1,9 @@
 import Foundation
 import Lexicon
+import PostgresStore
 import Secrets
 import Testing
 import WebhookSignature
-import PostgresStore
 
 /// Two `sigil serve` replicas on one PostgreSQL database, as operators run them.
 @Suite("Two replicas on one PostgreSQL", .serialized, .tags(.postgres, .process, .slow), .kinds(.postgres, .process, .slow))
@@ -62,7 +62,8 @@ struct ReplicaTests {
             var earlier: [String] = []
             let record = webhookRecord(url: base + "/hook", scope: "at://\(account.did)/app.bsky.feed.post", secretId: "hook")
             await network.putRecord(did: account.did, collection: "place.wisp.v2.wh", rkey: "w1", record)
-            await network.emit(commitEvent(did: account.did, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+            await network.emit(
+                commitEvent(did: account.did, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
             #expect(try await webhooksActive(a, 1))
             #expect(try await webhooksActive(b, 1))
 
@@ -72,15 +73,19 @@ struct ReplicaTests {
                 earlier.append(current)
                 current = try #require(rotated.body?["token"]?.stringValue)
                 let rkey = "p\(round)"
-                await network.emit(commitEvent(did: account.did, time: 2_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
-                                               rkey: rkey, record: [:]))
+                await network.emit(
+                    commitEvent(
+                        did: account.did, time: 2_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
+                        rkey: rkey, record: [:]))
                 #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == rkey } })
                 let delivery = try #require(await network.received.first { Self.rkey(of: $0) == rkey })
-                #expect((try? WebhookVerifier(token: current).verify(body: delivery.body, headers: delivery.headers)) != nil,
-                        "round \(round): not signed with the token rotate returned")
+                #expect(
+                    (try? WebhookVerifier(token: current).verify(body: delivery.body, headers: delivery.headers)) != nil,
+                    "round \(round): not signed with the token rotate returned")
                 for old in earlier {
-                    #expect((try? WebhookVerifier(token: old, policy: .acceptEither).verify(body: delivery.body, headers: delivery.headers)) == nil,
-                            "round \(round): signed with an earlier token")
+                    #expect(
+                        (try? WebhookVerifier(token: old, policy: .acceptEither).verify(body: delivery.body, headers: delivery.headers)) == nil,
+                        "round \(round): signed with an earlier token")
                 }
                 // wisp's header too, on its own (a verifier may stop at the first signature that verifies).
                 #expect(wispSigned(delivery, by: current), "round \(round): X-Webhook-Signature is not the current token's")
@@ -102,12 +107,15 @@ struct ReplicaTests {
             #expect(status.body?["status"] == "overlapping", "\(String(describing: status.body))")
             for round in 0..<4 {
                 let rkey = "o\(round)"
-                await network.emit(commitEvent(did: account.did, time: 3_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
-                                               rkey: rkey, record: [:]))
+                await network.emit(
+                    commitEvent(
+                        did: account.did, time: 3_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
+                        rkey: rkey, record: [:]))
                 #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == rkey } })
                 let delivery = try #require(await network.received.first { Self.rkey(of: $0) == rkey })
                 for token in [current, previous] {
-                    #expect((try? WebhookVerifier(token: token).verify(body: delivery.body, headers: delivery.headers)) != nil, "overlap round \(round)")
+                    #expect(
+                        (try? WebhookVerifier(token: token).verify(body: delivery.body, headers: delivery.headers)) != nil, "overlap round \(round)")
                 }
                 #expect(wispSigned(delivery, by: current), "overlap round \(round): wisp's header carries the newest token's signature")
             }
@@ -116,30 +124,37 @@ struct ReplicaTests {
             earlier.append(previous)
             for round in 0..<4 {
                 let rkey = "r\(round)"
-                await network.emit(commitEvent(did: account.did, time: 4_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
-                                               rkey: rkey, record: [:]))
+                await network.emit(
+                    commitEvent(
+                        did: account.did, time: 4_000 + Int64(round), operation: "create", collection: "app.bsky.feed.post",
+                        rkey: rkey, record: [:]))
                 #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == rkey } })
                 let delivery = try #require(await network.received.first { Self.rkey(of: $0) == rkey })
                 #expect((try? WebhookVerifier(token: current).verify(body: delivery.body, headers: delivery.headers)) != nil)
-                #expect((try? WebhookVerifier(token: previous).verify(body: delivery.body, headers: delivery.headers)) == nil,
-                        "revoked round \(round): still signed with the previous token")
+                #expect(
+                    (try? WebhookVerifier(token: previous).verify(body: delivery.body, headers: delivery.headers)) == nil,
+                    "revoked round \(round): still signed with the previous token")
                 #expect(wispSigned(delivery, by: current) && !wispSigned(delivery, by: previous), "revoked round \(round): wisp's header")
             }
 
             // A webhook disabled through its record while a delivery waits for its retry: whichever replica claims
             // the retry cancels it (each learned of the change from the stream), and nothing more is sent.
             await network.script(statuses: [503])
-            await network.emit(commitEvent(did: account.did, time: 5_000, operation: "create", collection: "app.bsky.feed.post", rkey: "c0", record: [:]))
+            await network.emit(
+                commitEvent(did: account.did, time: 5_000, operation: "create", collection: "app.bsky.feed.post", rkey: "c0", record: [:]))
             #expect(try await eventually(.seconds(20)) { await network.received.contains { Self.rkey(of: $0) == "c0" } })
             var disabled = record.objectValue!
             disabled["enabled"] = false
             await network.putRecord(did: account.did, collection: "place.wisp.v2.wh", rkey: "w1", .object(disabled))
-            await network.emit(commitEvent(did: account.did, time: 5_001, operation: "update", collection: "place.wisp.v2.wh", rkey: "w1",
-                                           record: .object(disabled)))
+            await network.emit(
+                commitEvent(
+                    did: account.did, time: 5_001, operation: "update", collection: "place.wisp.v2.wh", rkey: "w1",
+                    record: .object(disabled)))
             let inspector = try PostgresSecretStore(url: url, schema: schema)
-            #expect(try await eventually(.seconds(30)) {
-                try await inspector.deliveries(status: .cancelled, limit: 10).contains { $0.lastError?.contains("webhook disabled") == true }
-            })
+            #expect(
+                try await eventually(.seconds(30)) {
+                    try await inspector.deliveries(status: .cancelled, limit: 10).contains { $0.lastError?.contains("webhook disabled") == true }
+                })
             await inspector.close()
             #expect(await network.received.filter { Self.rkey(of: $0) == "c0" }.count == 1, "the retry went out after the webhook was disabled")
 

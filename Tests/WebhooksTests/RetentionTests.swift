@@ -1,9 +1,10 @@
-import Storage
 import Foundation
 import Logging
 import NetworkPolicy
 import Secrets
+import Storage
 import Testing
+
 @testable import Webhooks
 
 /// Finished deliveries are kept for the operator's retention per status, then pruned a batch at a time; what
@@ -16,20 +17,23 @@ struct RetentionTests {
     static func seed(_ store: any DeliveryStore, _ status: DeliveryStatus, age: Int64, count: Int, now: Int64, tag: String) async throws {
         let at = now - age
         let deliveries = (0..<count).map { i in
-            NewDelivery(id: "\(tag)-\(i)", owner: alice, webhookRKey: "w1", url: "https://example.com/hook", secretName: nil, inlineSecret: nil,
-                        body: Array("{}".utf8), createdAt: at)
+            NewDelivery(
+                id: "\(tag)-\(i)", owner: alice, webhookRKey: "w1", url: "https://example.com/hook", secretName: nil, inlineSecret: nil,
+                body: Array("{}".utf8), createdAt: at)
         }
         try await store.enqueue(deliveries, cursor: nil)
         let claimed = try await store.claimDue(now: at, limit: count, leaseUntil: at + 1)
         try #require(claimed.count == count, "claimed \(claimed.count) of \(count) \(tag) deliveries")
         for delivery in claimed {
             let id = delivery.delivery.id
-            let marked = switch status {
-            case .delivered: try await store.markDelivered(id: id, lease: at + 1, attempts: 1, at: at)
-            case .dead: try await store.markDead(id: id, lease: at + 1, attempts: 1, error: "HTTP 404 (not retried)", at: at)
-            case .cancelled: try await store.markCancelled(id: id, lease: at + 1, error: "webhook deleted", at: at)
-            case .pending: try await store.markRetry(id: id, lease: at + 1, attempts: 1, nextAttemptAt: now + 365 * day, error: "HTTP 503", at: at)
-            }
+            let marked =
+                switch status {
+                case .delivered: try await store.markDelivered(id: id, lease: at + 1, attempts: 1, at: at)
+                case .dead: try await store.markDead(id: id, lease: at + 1, attempts: 1, error: "HTTP 404 (not retried)", at: at)
+                case .cancelled: try await store.markCancelled(id: id, lease: at + 1, error: "webhook deleted", at: at)
+                case .pending:
+                    try await store.markRetry(id: id, lease: at + 1, attempts: 1, nextAttemptAt: now + 365 * day, error: "HTTP 503", at: at)
+                }
             try #require(marked)
         }
     }
@@ -48,8 +52,9 @@ struct RetentionTests {
             configuration.retention = [.delivered: .seconds(2 * 86_400), .dead: .seconds(5 * 86_400), .cancelled: .seconds(3 * 86_400)]
             configuration.pruneBatch = 40
             let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()))
-            let worker = DeliveryWorker(store: store, secrets: secrets, signingKeys: secrets.signingKeyService(store: stores.signingKeys),
-                                        destinations: destinations, configuration: configuration, logger: Logger(label: "test"), clock: clock.read)
+            let worker = DeliveryWorker(
+                store: store, secrets: secrets, signingKeys: secrets.signingKeyService(store: stores.signingKeys),
+                destinations: destinations, configuration: configuration, logger: Logger(label: "test"), clock: clock.read)
             // Past retention: 130 delivered (four batches of 40), 45 dead, 41 cancelled. Within it: 7, 5 and 3.
             // Pending for 400 days: never pruned.
             let plan: [(DeliveryStatus, age: Int64, count: Int, kept: Bool)] = [
@@ -93,7 +98,11 @@ struct RetentionTests {
 /// A ``DeliveryStore`` that passes every call through and records each pruning statement: what it asked for and
 /// how many rows it deleted (so a test sees the batches).
 final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
-    struct Prune: Equatable { let status: DeliveryStatus; let limit: Int; let deleted: Int }
+    struct Prune: Equatable {
+        let status: DeliveryStatus
+        let limit: Int
+        let deleted: Int
+    }
     let base: any DeliveryStore
     private let lock = NSLock()
     private var recorded: [Prune] = []
@@ -137,6 +146,8 @@ final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
         try await base.noteWebhookFailure(owner: owner, rkey: rkey, at: at)
     }
     func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError) { try await base.clearWebhookFailure(owner: owner, rkey: rkey) }
-    func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] { try await base.deliveries(status: status, limit: limit) }
+    func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
+        try await base.deliveries(status: status, limit: limit)
+    }
     func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int] { try await base.deliveryCounts() }
 }

@@ -7,6 +7,7 @@ import Storage
 import StoreTestSupport
 import Testing
 import WebhookSignature
+
 @testable import Webhooks
 
 /// A gate an attempt stops at once it is signed, before its request head is written.
@@ -38,9 +39,11 @@ struct SigningFenceDeliveryTests {
         let gate = SignedAttemptGate()
         try await network.serve { () async throws -> Void in
             await network.publishDID(alice, key: nil)
-            let pipeline = try await Pipeline.make(network: network, store: kind, configure: { configuration in
-                configuration.afterSigning = { item in await gate.stop(item) }
-            })
+            let pipeline = try await Pipeline.make(
+                network: network, store: kind,
+                configure: { configuration in
+                    configuration.afterSigning = { item in await gate.stop(item) }
+                })
             let base = await network.base
             try await pipeline.run(network: network) { () async throws -> Void in
                 // What signs now: a token secret or an Ed25519 signing key named "deploy".
@@ -57,9 +60,11 @@ struct SigningFenceDeliveryTests {
                 }
                 let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", events: ["create"], secretId: "deploy")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
-                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+                await network.emit(
+                    commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
-                await network.emit(commitEvent(did: alice, time: 2_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: 2_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
 
                 // Signed, and stopped before its head is written.
                 await gate.reached.wait()
@@ -72,8 +77,9 @@ struct SigningFenceDeliveryTests {
                     }
                 }
                 // The rotation waits for the signed attempt: it is queued on the fence, and has not returned.
-                #expect(try await eventually { pipeline.secrets.fence.waitingWriters(owner: alice, name: "deploy") == 1 },
-                        "the rotation should wait for the signed attempt, not commit past it")
+                #expect(
+                    try await eventually { pipeline.secrets.fence.waitingWriters(owner: alice, name: "deploy") == 1 },
+                    "the rotation should wait for the signed attempt, not commit past it")
                 #expect(!rotated.isResolved, "rotate returned while a request signed with the old \(signer) was not yet written")
                 #expect(await network.received.isEmpty)
 

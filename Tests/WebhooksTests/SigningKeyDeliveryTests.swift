@@ -1,8 +1,9 @@
 import Foundation
 import Lexicon
-@testable import Secrets
 import Testing
 import WebhookSignature
+
+@testable import Secrets
 @testable import Webhooks
 
 /// A webhook whose `secretId` names a signing key gets Standard Webhooks `v1a` deliveries (no HMAC, no
@@ -45,7 +46,10 @@ struct SigningKeyDeliveryTests {
 
     func exercise(_ pipeline: Pipeline, _ network: StandInNetwork, _ base: String, _ clock: MovableClock) async throws {
         var time: Int64 = 1_700_000_000_000_000
-        func next() -> Int64 { time += 1_000; return time }
+        func next() -> Int64 {
+            time += 1_000
+            return time
+        }
         func post(_ rkey: String) async {
             await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: rkey, record: [:]))
         }
@@ -83,8 +87,9 @@ struct SigningKeyDeliveryTests {
         let after = await network.received[2]
         #expect(after.headers["webhook-signature"]?.split(separator: " ").count == 1)
         let refreshed = try await Self.receiver(pipeline)
-        #expect(refreshed.publicKeys.first?.bytes == second.publicKey && !refreshed.publicKeys.contains { $0.bytes == first.publicKey },
-                "the new key and the announced next one, not the retired one")
+        #expect(
+            refreshed.publicKeys.first?.bytes == second.publicKey && !refreshed.publicKeys.contains { $0.bytes == first.publicKey },
+            "the new key and the announced next one, not the retired one")
         #expect(Self.verifies(refreshed, after))
         #expect(!Self.verifies(stale, after), "the retired key's holder does not verify new deliveries")
         let retiredSignature = try WebhookSigningKey(seed: try #require(try await oldSeed(pipeline, first)))
@@ -96,9 +101,10 @@ struct SigningKeyDeliveryTests {
         // Deleted: nothing is sent unsigned.
         try await pipeline.signingKeys.delete(owner: alice, name: "deploy")
         await post("p4")
-        #expect(try await eventually {
-            try await pipeline.store.deliveries(status: .dead, limit: 5).contains { $0.lastError?.contains("not sent unsigned") == true }
-        })
+        #expect(
+            try await eventually {
+                try await pipeline.store.deliveries(status: .dead, limit: 5).contains { $0.lastError?.contains("not sent unsigned") == true }
+            })
         #expect(await network.received.count == 3)
 
         // The name now a token secret: deliveries are HMAC-signed with it (a name once a key is not stuck as one).

@@ -1,27 +1,30 @@
-import Storage
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lexicon
-@testable import Secrets
-import Sodium
-import SigilService
-import Testing
 import SigilAPI
+import SigilService
+import Sodium
+import Storage
+import Testing
 import XRPC
+
+@testable import Secrets
 
 /// `dev.sigil.signingKey.*` through the XRPC service: each method, the account scope, `listPublic` without
 /// authentication, and no answer ever carrying a secret key.
 @Suite("dev.sigil.signingKey.* methods", .serialized)
 struct SigningKeyMethodsTests {
     func call(_ client: any TestClientProtocol, _ method: String, as did: String?, _ body: String? = nil, query: String = "")
-        async throws -> (HTTPResponse.Status, JSONValue, String) {
+        async throws -> (HTTPResponse.Status, JSONValue, String)
+    {
         var headers: HTTPFields = [:]
         if let did { headers[.authorization] = "Test \(did)" }
         if body != nil { headers[.contentType] = "application/json" }
-        let response = try await client.execute(uri: "/xrpc/dev.sigil.signingKey.\(method)\(query)", method: body == nil ? .get : .post,
-                                                headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let response = try await client.execute(
+            uri: "/xrpc/dev.sigil.signingKey.\(method)\(query)", method: body == nil ? .get : .post,
+            headers: headers, body: body.map { ByteBuffer(string: $0) })
         let bytes = Array(response.body.readableBytesView)
         return (response.status, (try? JSONValue(parsing: bytes)) ?? .null, String(decoding: bytes, as: UTF8.self))
     }
@@ -44,8 +47,12 @@ struct SigningKeyMethodsTests {
             let seeds = SeedsSeen()
             let collect: @Sendable () async throws -> Void = {
                 guard let key = try await stores.signingKeys.signingKey(owner: alice, name: "hook") else { return }
-                for (sealed, version) in [(key.sealed, key.version)] + [key.previous.map { ($0.sealed, $0.version) },
-                                                                          key.next.map { ($0.sealed, $0.version) }].compactMap({ $0 }) {
+                for (sealed, version) in [(key.sealed, key.version)]
+                    + [
+                        key.previous.map { ($0.sealed, $0.version) },
+                        key.next.map { ($0.sealed, $0.version) },
+                    ].compactMap({ $0 })
+                {
                     seeds.add(try #require(service.open(sealed, owner: alice, name: "hook", version: version)))
                 }
             }
@@ -91,8 +98,10 @@ struct SigningKeyMethodsTests {
         #expect(listed.1["keys"]?.arrayValue?.count == 1)
         answers += [got.2, listed.2]
         // Another account: NotFound, and an empty list.
-        for (method, body, query) in [("get", nil, "?name=hook"), ("rotate", #"{"name":"hook"}"#, ""), ("delete", #"{"name":"hook"}"#, ""),
-                                      ("setSchedule", #"{"name":"hook","intervalDays":1}"#, "")] as [(String, String?, String)] {
+        for (method, body, query) in [
+            ("get", nil, "?name=hook"), ("rotate", #"{"name":"hook"}"#, ""), ("delete", #"{"name":"hook"}"#, ""),
+            ("setSchedule", #"{"name":"hook","intervalDays":1}"#, ""),
+        ] as [(String, String?, String)] {
             let other = try await call(client, method, as: bob, body, query: query)
             #expect(other.0 == .badRequest && other.1["error"] == "NotFound", "\(method): \(other.2)")
         }

@@ -1,11 +1,11 @@
 import Foundation
-import WebhookSignature
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Identity
 import Lexicon
 import NIOCore
+import WebhookSignature
 
 /// One loopback server playing every outside party: a PLC directory (`/plc/:did`), a PDS
 /// (`/xrpc/com.atproto.repo.getRecord`), a Jetstream (`/subscribe`, WebSocket) and a webhook receiver (`/hook`).
@@ -39,7 +39,8 @@ actor StandInNetwork {
 
     /// Serves `did`'s document; its PDS is this server unless `pds` names another.
     func publishDID(_ did: String, key: Multikey?, pds: String? = nil) {
-        documents[did] = DIDDocument.json(id: did, atprotoKey: key, services: [(id: "atproto_pds", type: "AtprotoPersonalDataServer", endpoint: pds ?? base)])
+        documents[did] = DIDDocument.json(
+            id: did, atprotoKey: key, services: [(id: "atproto_pds", type: "AtprotoPersonalDataServer", endpoint: pds ?? base)])
     }
 
     /// When each delivery arrived (its head read by the receiver), in `received` order.
@@ -124,22 +125,27 @@ actor StandInNetwork {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("/plc/:did") { [self] _, context in
             guard let document = await self.document(context.parameters.get("did") ?? "") else { return Response(status: .notFound) }
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document.serialized())))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document.serialized())))
         }
         router.get("/xrpc/com.atproto.repo.getRecord") { [self] request, _ in
             let query = request.uri.queryParameters
             let key = "\(query["repo"] ?? "")/\(query["collection"] ?? "")/\(query["rkey"] ?? "")"
             await self.waitIfHeld(key)
             guard let value = await self.record(key) else {
-                return Response(status: .badRequest, headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"RecordNotFound"}"#)))
+                return Response(
+                    status: .badRequest, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"error":"RecordNotFound"}"#)))
             }
-            let answer: JSONValue = ["uri": .string("at://\(key)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a", "value": value]
+            let answer: JSONValue = [
+                "uri": .string("at://\(key)"), "cid": "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a", "value": value,
+            ]
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: answer.serialized())))
         }
         router.get("/keys") { [self] _, _ in
             let (status, body) = await self.keysAnswer
-            return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.post("/hook") { [self] request, _ in
             var headers: [String: String] = [:]
@@ -151,17 +157,23 @@ actor StandInNetwork {
             for (name, value) in answerHeaders { if let field = HTTPField.Name(name) { fields[field] = value } }
             return Response(status: .init(code: status), headers: fields)
         }
-        router.ws("/subscribe") { _, _ in .upgrade([:]) } onUpgrade: { [self] _, outbound, context in
+        router.ws("/subscribe") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { [self] _, outbound, context in
             let cursor = context.request.uri.queryParameters["cursor"].map(String.init)
             let (id, stream) = await self.subscribe(cursor: cursor)
             defer { Task { await self.unsubscribe(id) } }
             for await text in stream { try await outbound.write(.text(text)) }
         }
-        let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
-                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
+        let app = Application(
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await app.runService(); return nil }
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
             while await self.port == 0 { try await Task.sleep(for: .milliseconds(10)) }
             let result = try await body()
             group.cancelAll()
@@ -172,7 +184,9 @@ actor StandInNetwork {
 
 /// A Jetstream commit event.
 func commitEvent(did: String, time: Int64, operation: String, collection: String, rkey: String, record: JSONValue? = nil) -> JSONValue {
-    var commit: [String: JSONValue] = ["rev": .string("3l\(time)"), "operation": .string(operation), "collection": .string(collection), "rkey": .string(rkey)]
+    var commit: [String: JSONValue] = [
+        "rev": .string("3l\(time)"), "operation": .string(operation), "collection": .string(collection), "rkey": .string(rkey),
+    ]
     if let record {
         commit["record"] = record
         commit["cid"] = "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"

@@ -1,11 +1,12 @@
-import Storage
 import Foundation
 import Logging
 import NetworkPolicy
-@testable import Secrets
-import Testing
-@testable import Webhooks
 import SQLiteStore
+import Storage
+import Testing
+
+@testable import Secrets
+@testable import Webhooks
 
 @Suite("Transient delivery failures")
 struct TransientFailureTests {
@@ -22,11 +23,17 @@ struct TransientFailureTests {
         _ = try await writer.create(owner: alice, name: "s")
         let reader = SecretService(store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: 100, clock: { now }, fence: SigningFence())
 
-        try await store.enqueue([NewDelivery(id: "d", owner: alice, webhookRKey: "w", url: "http://receiver.test:9/h", secretName: "s",
-                                             inlineSecret: nil, body: Array("{}".utf8), createdAt: now)], cursor: nil)
+        try await store.enqueue(
+            [
+                NewDelivery(
+                    id: "d", owner: alice, webhookRKey: "w", url: "http://receiver.test:9/h", secretName: "s",
+                    inlineSecret: nil, body: Array("{}".utf8), createdAt: now)
+            ], cursor: nil)
         let claimed = try await store.claimDue(now: now, limit: 1, leaseUntil: now + 60_000)
         let destinations = DestinationGuard(insecureLoopback: true, resolver: StandInDNS(["receiver.test": [[127, 0, 0, 1]]]))
-        let worker = DeliveryWorker(store: store, secrets: reader, signingKeys: reader.signingKeyService(store: store), destinations: destinations, logger: Logger(label: "test"), clock: { now })
+        let worker = DeliveryWorker(
+            store: store, secrets: reader, signingKeys: reader.signingKeyService(store: store), destinations: destinations,
+            logger: Logger(label: "test"), clock: { now })
         await worker.attempt(try #require(claimed.first))
 
         let delivery = try #require(try await store.deliveries(status: nil, limit: 1).first)

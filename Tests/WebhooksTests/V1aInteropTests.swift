@@ -45,24 +45,31 @@ struct V1aInteropTests {
     }
 
     @Test func anIndependentEd25519AgreesBothWays() async throws {
-        let fixture = try JSONDecoder().decode(V1aFixtureFile.self, from: Data(contentsOf: URL(fileURLWithPath: Repo.path("fixtures/standard-webhooks-v1a.json"))))
+        let fixture = try JSONDecoder().decode(
+            V1aFixtureFile.self, from: Data(contentsOf: URL(fileURLWithPath: Repo.path("fixtures/standard-webhooks-v1a.json"))))
         let fixed = try WebhookSigningKey(secretKey: fixture.secretKey)
         let fresh = WebhookSigningKey.generate()
         let bodies = ["", #"{"event":"create"}"#, String(repeating: "é", count: 3000)]
         var cases: [JSONValue] = []
         // The fixture's vectors, and Sigil signing fresh bodies with a fresh key and with the fixture's key.
         for vector in fixture.cases {
-            cases.append(["id": .string(vector.id), "timestamp": .integer(vector.timestamp), "body": .string(vector.body),
-                          "signature": .string(vector.signature), "publicKey": .string(fixture.publicKey), "seed": .string(fixture.seedBase64)])
+            cases.append([
+                "id": .string(vector.id), "timestamp": .integer(vector.timestamp), "body": .string(vector.body),
+                "signature": .string(vector.signature), "publicKey": .string(fixture.publicKey), "seed": .string(fixture.seedBase64),
+            ])
         }
         for (index, body) in bodies.enumerated() {
             let signature = fresh.signature(body: Array(body.utf8), id: "msg_\(index)", timestamp: 1_800_000_000 + Int64(index))
-            cases.append(["id": .string("msg_\(index)"), "timestamp": .integer(1_800_000_000 + Int64(index)), "body": .string(body),
-                          "signature": .string(signature), "publicKey": .string(fresh.publicKey.text)])
+            cases.append([
+                "id": .string("msg_\(index)"), "timestamp": .integer(1_800_000_000 + Int64(index)), "body": .string(body),
+                "signature": .string(signature), "publicKey": .string(fresh.publicKey.text),
+            ])
             // A tampered signature: Python must refuse it too.
             let tampered = fixed.signature(body: Array((body + "x").utf8), id: "msg_\(index)", timestamp: 1)
-            cases.append(["id": .string("msg_\(index)"), "timestamp": .integer(1), "body": .string(body),
-                          "signature": .string(tampered), "publicKey": .string(fixed.publicKey.text), "seed": .string(fixture.seedBase64)])
+            cases.append([
+                "id": .string("msg_\(index)"), "timestamp": .integer(1), "body": .string(body),
+                "signature": .string(tampered), "publicKey": .string(fixed.publicKey.text), "seed": .string(fixture.seedBase64),
+            ])
         }
         let answers: [Answer] = try await withPythonFiles { directory in
             let path = directory.appendingPathComponent("cases.json")
@@ -73,7 +80,9 @@ struct V1aInteropTests {
         for (case_, answer) in zip(cases, answers) {
             let tampered = case_["timestamp"] == .integer(1)
             #expect(answer.verified == [!tampered], "Python on \(case_["signature"]?.stringValue ?? "")")
-            let id = case_["id"]!.stringValue!, timestamp = case_["timestamp"]!.integerValue!, body = Array(case_["body"]!.stringValue!.utf8)
+            let id = case_["id"]!.stringValue!
+            let timestamp = case_["timestamp"]!.integerValue!
+            let body = Array(case_["body"]!.stringValue!.utf8)
             if case_["seed"] != nil {
                 // Same seed, same bytes: the same signature (Ed25519 is deterministic) and the same public key.
                 #expect(answer.publicKey == fixture.publicKey)
@@ -82,7 +91,8 @@ struct V1aInteropTests {
             // Sigil verifies what Python signed, with the public key Python gave.
             let verifier = try WebhookKeyVerifier(publicKeys: [answer.publicKey], now: { timestamp })
             #expect(throws: Never.self) {
-                try verifier.verify(body: body, headers: ["webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": answer.signature])
+                try verifier.verify(
+                    body: body, headers: ["webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": answer.signature])
             }
         }
     }

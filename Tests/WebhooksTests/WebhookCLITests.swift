@@ -1,10 +1,10 @@
-import Storage
 import Foundation
+import SQLiteStore
 import Secrets
 import SigilTestSupport
+import Storage
 import Testing
 import WebhookSignature
-import SQLiteStore
 import Webhooks
 
 @Suite("sigil webhook CLI", .tags(.process), .kinds(.process))
@@ -57,7 +57,8 @@ struct WebhookCLITests {
         #expect(tampered.status == 1)
         let badKey = try await runSigil(["webhook", "verify", "--public-key", "whpk_nope"] + flags, stdin: body)
         #expect(badKey.status == 2 && badKey.stderr.contains("--public-key"), "\(badKey.stderr)")
-        let both = try await runSigil(["webhook", "verify", "--public-key", publicKey, "--secret", SigningToken.generate().text] + flags, stdin: body)
+        let both = try await runSigil(
+            ["webhook", "verify", "--public-key", publicKey, "--secret", SigningToken.generate().text] + flags, stdin: body)
         #expect(both.status == 2)
         let badSecretKey = try await runSigil(["webhook", "sign", "--secret-key", secretKey.dropLast(4) + "AAA="], stdin: body)
         #expect(badSecretKey.status == 2 && !badSecretKey.stderr.contains(String(secretKey.dropFirst(5).prefix(16))), "\(badSecretKey.stderr)")
@@ -67,16 +68,20 @@ struct WebhookCLITests {
     @Test func v1aVerifyWithAKeysURL() async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
-            let key = WebhookSigningKey.generate(), other = WebhookSigningKey.generate()
+            let key = WebhookSigningKey.generate()
+            let other = WebhookSigningKey.generate()
             let body = #"{"event":"create"}"#
             let now = Int64(Date().timeIntervalSince1970)
-            let flags = WebhookSigningKey.headers(body: Array(body.utf8), id: "msg_1", timestamp: now, keys: [key]).flatMap { ["--header", "\($0.name): \($0.value)"] }
+            let flags = WebhookSigningKey.headers(body: Array(body.utf8), id: "msg_1", timestamp: now, keys: [key]).flatMap {
+                ["--header", "\($0.name): \($0.value)"]
+            }
             let url = await network.base + "/keys"
             func verify(_ extra: [String] = ["--insecure-loopback"]) async throws -> (status: Int32, stdout: String, stderr: String) {
                 try await runSigil(["webhook", "verify", "--keys-url", url] + extra + flags, stdin: body)
             }
             func list(_ keys: [WebhookSigningKey]) -> String {
-                #"{"keys":["# + keys.map { #"{"publicKey":"\#($0.publicKey.text)","validFrom":"2026-12-01T10:00:00.000Z"}"# }.joined(separator: ",") + "]}"
+                #"{"keys":["# + keys.map { #"{"publicKey":"\#($0.publicKey.text)","validFrom":"2026-12-01T10:00:00.000Z"}"# }.joined(separator: ",")
+                    + "]}"
             }
             await network.publishKeys(list([other, key]))
             let valid = try await verify()
@@ -86,8 +91,10 @@ struct WebhookCLITests {
             #expect(retired.status == 1, "a list without the signing key: \(retired.stderr)")
             let notLoopback = try await verify([])
             #expect(notLoopback.status == 2 && notLoopback.stderr.contains("--keys-url"), "\(notLoopback.stderr)")
-            for (status, answer, reason) in [(404, "", "answered 404"), (200, "nope", "not a"), (200, #"{"keys":[]}"#, "no public keys"),
-                                             (200, #"{"keys":[{"publicKey":"whpk_short"}]}"#, "--keys-url")] {
+            for (status, answer, reason) in [
+                (404, "", "answered 404"), (200, "nope", "not a"), (200, #"{"keys":[]}"#, "no public keys"),
+                (200, #"{"keys":[{"publicKey":"whpk_short"}]}"#, "--keys-url"),
+            ] {
                 await network.publishKeys(status: status, answer)
                 let refused = try await verify()
                 #expect(refused.status == 2 && refused.stderr.contains(reason), "\(answer): \(refused.stderr)")
@@ -101,12 +108,21 @@ struct WebhookCLITests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteSecretStore(path: (directory as NSString).appendingPathComponent("sigil.sqlite"))
         try await store.migrate()
-        try await store.enqueue([NewDelivery(id: "d1", owner: alice, webhookRKey: "w", url: "https://example.com/h", secretName: "s",
-                                             inlineSecret: nil, body: Array("{}".utf8), createdAt: 1_000)], cursor: nil)
-        try await store.enqueue([NewDelivery(id: "d2", owner: bob, webhookRKey: "w", url: "https://example.com/b", secretName: "s",
-                                             inlineSecret: nil, body: Array("{}".utf8), createdAt: 1_100)], cursor: nil)
+        try await store.enqueue(
+            [
+                NewDelivery(
+                    id: "d1", owner: alice, webhookRKey: "w", url: "https://example.com/h", secretName: "s",
+                    inlineSecret: nil, body: Array("{}".utf8), createdAt: 1_000)
+            ], cursor: nil)
+        try await store.enqueue(
+            [
+                NewDelivery(
+                    id: "d2", owner: bob, webhookRKey: "w", url: "https://example.com/b", secretName: "s",
+                    inlineSecret: nil, body: Array("{}".utf8), createdAt: 1_100)
+            ], cursor: nil)
         _ = try await store.claimDue(now: 1_000, limit: 1, leaseUntil: 1_500)
-        try await store.recordAttempt(id: "d1", DeliveryAttempt(at: 1_900, durationMilliseconds: 3, status: nil, error: "secret s was deleted; not sent unsigned"))
+        try await store.recordAttempt(
+            id: "d1", DeliveryAttempt(at: 1_900, durationMilliseconds: 3, status: nil, error: "secret s was deleted; not sent unsigned"))
         #expect(try await store.markDead(id: "d1", lease: 1_500, attempts: 1, error: "secret s was deleted; not sent unsigned", at: 2_000))
         await store.close()
 

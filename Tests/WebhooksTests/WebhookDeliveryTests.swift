@@ -1,18 +1,17 @@
-import Storage
-import NetworkPolicy
 import AsyncHTTPClient
 import BundledLexicons
 import Foundation
 import Identity
 import Lexicon
 import Logging
+import NetworkPolicy
+import SQLiteStore
 import Secrets
+import Storage
 import Testing
 import WebhookSignature
+
 @testable import Webhooks
-import SQLiteStore
-
-
 
 /// The delivery pipeline of `sigil serve`, in process, against the stand-in network, on a store of either kind.
 struct Pipeline {
@@ -31,12 +30,14 @@ struct Pipeline {
     /// Closes the store and removes it (its directory, or its PostgreSQL schema); ``run(network:_:)`` calls it.
     let removeStore: @Sendable () async -> Void
 
-    static func make(network: StandInNetwork,
-                     store kind: StoreKind = .sqlite,
-                     clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
-                     autoDisableAfter: Duration = .seconds(3 * 86_400),
-                     retries: Int = 3,
-                     configure: (inout DeliveryWorker.Configuration) -> Void = { _ in }) async throws -> Pipeline {
+    static func make(
+        network: StandInNetwork,
+        store kind: StoreKind = .sqlite,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        autoDisableAfter: Duration = .seconds(3 * 86_400),
+        retries: Int = 3,
+        configure: (inout DeliveryWorker.Configuration) -> Void = { _ in }
+    ) async throws -> Pipeline {
         let (stores, removeStore) = try await kind.openStores()
         let store = stores.deliveries
         let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()), clock: clock)
@@ -46,27 +47,37 @@ struct Pipeline {
         let destinations = DestinationGuard(insecureLoopback: true)
         let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: base + "/plc", destinations: destinations), ttl: .milliseconds(1))
         let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
-        let registry = WebhookRegistry(index: WebhookIndex(), store: store, catalog: catalog,
-                                       fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
-                                       autoDisableAfter: autoDisableAfter)
+        let registry = WebhookRegistry(
+            index: WebhookIndex(), store: store, catalog: catalog,
+            fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
+            autoDisableAfter: autoDisableAfter)
         var configuration = DeliveryWorker.Configuration()
         // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
         configuration.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: retries))
         configuration.pollInterval = .milliseconds(20)
         configure(&configuration)
-        let worker = DeliveryWorker(store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys, webhooks: registry, destinations: destinations,
-                                    configuration: configuration, logger: logger)
+        let worker = DeliveryWorker(
+            store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys, webhooks: registry, destinations: destinations,
+            configuration: configuration, logger: logger)
         let processor = EventProcessor(registry: registry, store: store)
-        let consumer = JetstreamConsumer(url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
-                                         onEnqueue: { worker.nudge() })
-        return Pipeline(stores: stores, secrets: secrets, signingKeys: signingKeys, registry: registry, worker: worker, consumer: consumer, processor: processor,
-                        destinations: destinations, removeStore: removeStore)
+        let consumer = JetstreamConsumer(
+            url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
+            onEnqueue: { worker.nudge() })
+        return Pipeline(
+            stores: stores, secrets: secrets, signingKeys: signingKeys, registry: registry, worker: worker, consumer: consumer, processor: processor,
+            destinations: destinations, removeStore: removeStore)
     }
 
     func run<T: Sendable>(network: StandInNetwork, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await worker.run(); return nil }
-            group.addTask { try await consumer.run(); return nil }
+            group.addTask {
+                try await worker.run()
+                return nil
+            }
+            group.addTask {
+                try await consumer.run()
+                return nil
+            }
             #expect(try await eventually { await network.subscriberCount > 0 })
             do {
                 let result = try await body()
@@ -104,8 +115,10 @@ struct Pipeline {
 }
 
 func webhookRecord(url: String, scope: String, events: [String]? = nil, secretId: String? = nil, secret: String? = nil) -> JSONValue {
-    var record: [String: JSONValue] = ["$type": "place.wisp.v2.wh", "url": .string(url), "scope": ["aturi": .string(scope)],
-                                       "createdAt": "2026-11-23T10:00:00.000Z"]
+    var record: [String: JSONValue] = [
+        "$type": "place.wisp.v2.wh", "url": .string(url), "scope": ["aturi": .string(scope)],
+        "createdAt": "2026-11-23T10:00:00.000Z",
+    ]
     if let events { record["events"] = .array(events.map(JSONValue.string)) }
     if let secretId { record["secretId"] = .string(secretId) }
     if let secret { record["secret"] = .string(secret) }
@@ -122,17 +135,22 @@ struct WebhookDeliveryTests {
             let base = await network.base
             try await pipeline.run(network: network) { () async throws -> Void in
                 var time: Int64 = 1_700_000_000_000_000
-                func next() -> Int64 { time += 1_000; return time }
+                func next() -> Int64 {
+                    time += 1_000
+                    return time
+                }
 
                 // A secret, and a webhook record naming it, read back from the PDS after the commit event.
                 let first = try await pipeline.secrets.create(owner: alice, name: "deploy").token
                 let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", events: ["create"], secretId: "deploy")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
 
                 // A matching event: exactly one delivery, verified by our verifier and by the Python library.
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: ["text": "hi"]))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: ["text": "hi"]))
                 #expect(try await eventually { await network.received.count == 1 })
                 let delivery = await network.received[0]
                 #expect(delivery.headers["content-type"] == "application/json")
@@ -145,16 +163,20 @@ struct WebhookDeliveryTests {
                 #expect(Datetime.isValid(payload["timestamp"]?.stringValue ?? ""))
 
                 // Events out of scope or filtered out deliver nothing.
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.like", rkey: "l1", record: [:]))
-                await network.emit(commitEvent(did: bob, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.like", rkey: "l1", record: [:]))
+                await network.emit(
+                    commitEvent(did: bob, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 await network.emit(commitEvent(did: alice, time: next(), operation: "delete", collection: "app.bsky.feed.post", rkey: "p1"))
-                await network.emit(commitEvent(did: alice, time: next(), operation: "update", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "update", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 #expect(try await pipeline.settled(at: time))
                 #expect(try await pipeline.queued() == 1, "a filtered-out event queued a delivery")
 
                 // A delivery that fails, then the secret rotates: the retry carries only the new signature.
                 await network.script(statuses: [503])
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p2", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p2", record: [:]))
                 #expect(try await eventually { await network.received.count == 2 })
                 let failed = await network.received[1]
                 #expect((try? WebhookVerifier(token: first.text).verify(body: failed.body, headers: failed.headers)) != nil)
@@ -163,13 +185,16 @@ struct WebhookDeliveryTests {
                 let retried = await network.received[2]
                 #expect(retried.id == failed.id, "the id is stable across retries")
                 #expect(try WebhookVerifier(token: second.text).verify(body: retried.body, headers: retried.headers).count == 2)
-                #expect(throws: WebhookVerificationError.self) { try WebhookVerifier(token: first.text).verify(body: retried.body, headers: retried.headers) }
+                #expect(throws: WebhookVerificationError.self) {
+                    try WebhookVerifier(token: first.text).verify(body: retried.body, headers: retried.headers)
+                }
                 #expect(try await verifiedByPython(token: second.text, headers: retried.headers, body: retried.body))
                 #expect(try await !verifiedByPython(token: first.text, headers: retried.headers, body: retried.body))
 
                 // A deleted secret: the delivery fails with a reason and is never sent unsigned.
                 _ = try await pipeline.secrets.delete(owner: alice, name: "deploy")
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p3", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p3", record: [:]))
                 #expect(try await eventually { (try await pipeline.store.deliveries(status: .dead, limit: 10)).count == 1 })
                 let dead = try await pipeline.store.deliveries(status: .dead, limit: 10)[0]
                 #expect(dead.lastError?.contains("deploy was deleted") == true)
@@ -180,10 +205,13 @@ struct WebhookDeliveryTests {
                 var pausedFields = paused.objectValue!
                 pausedFields["enabled"] = false
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", .object(pausedFields))
-                await network.emit(commitEvent(did: alice, time: next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: .object(pausedFields)))
+                await network.emit(
+                    commitEvent(
+                        did: alice, time: next(), operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: .object(pausedFields)))
                 #expect(try await eventually { pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
                 let queuedBefore = try await pipeline.queued()
-                await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p4", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p4", record: [:]))
                 #expect(try await pipeline.settled(at: time))
                 #expect(try await pipeline.queued() == queuedBefore, "a paused webhook queued a delivery")
                 #expect(await network.received.count == 3)
@@ -206,14 +234,17 @@ struct WebhookDeliveryTests {
                 let base = await network.base
                 let hook = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "plain")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", hook)
-                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: hook))
+                await network.emit(
+                    commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: hook))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
                 // A second webhook's read-back hangs; an event that queues a delivery comes after it.
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2", hook)
                 await network.holdRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2")
-                await network.emit(commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: hook))
+                await network.emit(
+                    commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: hook))
                 #expect(try await eventually { await network.heldReads == 1 })
-                await network.emit(commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 #expect(try await eventually { await network.received.count == 1 })
                 #expect(try await pipeline.store.cursor(EventProcessor.cursorName) == 1_999, "held behind the pending change")
                 await network.releaseRecords()
@@ -233,15 +264,18 @@ struct WebhookDeliveryTests {
                 // Not lexicon-valid (bad secretId): ignored.
                 let invalid = webhookRecord(url: "https://example.com/h", scope: "at://\(alice)", secretId: "not valid!")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "bad", invalid)
-                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "bad", record: invalid))
+                await network.emit(
+                    commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "bad", record: invalid))
                 // Valid, but pointing into a private network: accepted, then refused at send time.
                 let privateTarget = webhookRecord(url: "https://10.0.0.7/hook", scope: "at://\(alice)", secret: "s")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w2", privateTarget)
-                await network.emit(commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: privateTarget))
+                await network.emit(
+                    commitEvent(did: alice, time: 2_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w2", record: privateTarget))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
                 // Matching uses the webhooks as they were before each event: w2's own creation matches nothing
                 // (it takes effect once read back); the next event of alice's does.
-                await network.emit(commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                await network.emit(
+                    commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 #expect(try await eventually { (try await pipeline.store.deliveries(status: .dead, limit: 10)).count == 1 })
                 let dead = try await pipeline.store.deliveries(status: .dead, limit: 10)
                 #expect(dead.allSatisfy { $0.lastError?.contains("destination refused") == true && $0.attempts == 1 })
@@ -258,9 +292,11 @@ struct WebhookDeliveryTests {
 
 @Suite("SSRF guard")
 struct DestinationGuardTests {
-    @Test(arguments: ["https://127.0.0.1/h", "https://localhost/h", "https://10.1.2.3/h", "https://169.254.169.254/latest/meta-data",
-                      "https://[::1]/h", "https://[::ffff:127.0.0.1]/h", "https://[fd00::1]/h", "https://192.168.1.1/h", "https://0.0.0.0/h",
-                      "http://example.com/h", "ftp://example.com/h", "https://user:pass@example.com/h", "not a url"])
+    @Test(arguments: [
+        "https://127.0.0.1/h", "https://localhost/h", "https://10.1.2.3/h", "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/h", "https://[::ffff:127.0.0.1]/h", "https://[fd00::1]/h", "https://192.168.1.1/h", "https://0.0.0.0/h",
+        "http://example.com/h", "ftp://example.com/h", "https://user:pass@example.com/h", "not a url",
+    ])
     func refused(_ url: String) async {
         let guardian = DestinationGuard(insecureLoopback: false)
         await #expect(throws: DestinationGuard.Refusal.self) { try await guardian.destination(for: url) }

@@ -4,12 +4,13 @@ import Hummingbird
 import HummingbirdTesting
 import Lexicon
 import Secrets
+import SigilAPI
 import SigilService
 import Testing
 import WebhookSignature
-@testable import Webhooks
-import SigilAPI
 import XRPC
+
+@testable import Webhooks
 
 /// Trusts `Authorization: Test <did>` (real JWTs are tested elsewhere).
 struct OwnerTestAuthenticator: XRPCAuthenticator {
@@ -22,11 +23,14 @@ struct OwnerTestAuthenticator: XRPCAuthenticator {
 
 @Suite("dev.sigil.webhook.* for webhook owners", .serialized)
 struct WebhookOwnerMethodsTests {
-    func call(_ client: any TestClientProtocol, _ method: String, as did: String, _ body: String? = nil, query: String = "") async throws -> (HTTPResponse.Status, JSONValue, String) {
+    func call(_ client: any TestClientProtocol, _ method: String, as did: String, _ body: String? = nil, query: String = "") async throws -> (
+        HTTPResponse.Status, JSONValue, String
+    ) {
         var headers: HTTPFields = [.authorization: "Test \(did)"]
         if body != nil { headers[.contentType] = "application/json" }
-        let response = try await client.execute(uri: "/xrpc/dev.sigil.webhook.\(method)\(query)", method: body == nil ? .get : .post, headers: headers,
-                                                body: body.map { ByteBuffer(string: $0) })
+        let response = try await client.execute(
+            uri: "/xrpc/dev.sigil.webhook.\(method)\(query)", method: body == nil ? .get : .post, headers: headers,
+            body: body.map { ByteBuffer(string: $0) })
         let bytes = Array(response.body.readableBytesView)
         return (response.status, (try? JSONValue(parsing: bytes)) ?? .null, String(decoding: bytes, as: UTF8.self))
     }
@@ -39,7 +43,8 @@ struct WebhookOwnerMethodsTests {
             let pipeline = try await Pipeline.make(network: network, store: kind)
             let base = await network.base
             var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
-            try methods.register(SigilWebhooksHandler(log: pipeline.stores.deliveryLog, registry: pipeline.registry, worker: pipeline.worker), auth: .required)
+            try methods.register(
+                SigilWebhooksHandler(log: pipeline.stores.deliveryLog, registry: pipeline.registry, worker: pipeline.worker), auth: .required)
             let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"), authenticator: OwnerTestAuthenticator())
             let router = Router()
             service.addRoutes(to: router)
@@ -58,7 +63,10 @@ struct WebhookOwnerMethodsTests {
 
     func exercise(_ client: any TestClientProtocol, _ pipeline: Pipeline, _ network: StandInNetwork, _ base: String) async throws {
         var time: Int64 = 1_700_000_000_000_000
-        func next() -> Int64 { time += 1_000; return time }
+        func next() -> Int64 {
+            time += 1_000
+            return time
+        }
         let first = try await pipeline.secrets.create(owner: alice, name: "deploy").token
         let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "deploy")
         await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
@@ -67,7 +75,8 @@ struct WebhookOwnerMethodsTests {
 
         // A delivery that fails once, then succeeds.
         await network.script(statuses: [503])
-        await network.emit(commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: ["text": "hi"]))
+        await network.emit(
+            commitEvent(did: alice, time: next(), operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: ["text": "hi"]))
         #expect(try await eventually { try await pipeline.store.deliveries(status: .delivered, limit: 1).count == 1 })
 
         let listed = try await call(client, "listDeliveries", as: alice, query: "?webhook=w1")

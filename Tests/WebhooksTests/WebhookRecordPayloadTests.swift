@@ -3,6 +3,7 @@ import Lexicon
 import Secrets
 import SigilTestSupport
 import Testing
+
 @testable import Webhooks
 
 /// A webhook that watches `place.wisp.v2.wh` records (its owner's own webhooks) is told about a new webhook, but
@@ -20,8 +21,10 @@ struct WebhookRecordPayloadTests {
                 // The watcher: alice's webhook on her own webhook records.
                 let watcher = webhookRecord(url: base + "/hook", scope: "at://\(alice)/place.wisp.v2.wh", secretId: "deploy")
                 await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "watcher", watcher)
-                await network.emit(commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "watcher",
-                                               record: watcher))
+                await network.emit(
+                    commitEvent(
+                        did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "watcher",
+                        record: watcher))
                 #expect(try await eventually { pipeline.registry.index.count == 1 })
 
                 // Another webhook with an inline plaintext secret, created and then updated.
@@ -29,8 +32,10 @@ struct WebhookRecordPayloadTests {
                 for (index, secret) in plaintext.enumerated() {
                     let inline = webhookRecord(url: base + "/other", scope: "at://\(alice)/app.bsky.feed.post", secret: secret)
                     await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "inline", inline)
-                    await network.emit(commitEvent(did: alice, time: 2_000 + Int64(index), operation: index == 0 ? "create" : "update",
-                                                   collection: "place.wisp.v2.wh", rkey: "inline", record: inline))
+                    await network.emit(
+                        commitEvent(
+                            did: alice, time: 2_000 + Int64(index), operation: index == 0 ? "create" : "update",
+                            collection: "place.wisp.v2.wh", rkey: "inline", record: inline))
                     #expect(try await eventually { await network.received.count == index + 1 })
                 }
                 let received = await network.received

@@ -5,8 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Lexicon
 import LexiconCodegen
-import Testing
 import SigilAPI
+import Testing
 import XRPC
 
 /// A wisp secrets handler that keeps names in memory; enough to drive the generated types end to end.
@@ -40,26 +40,32 @@ struct GeneratedHandlerTests {
 
     @Test func typedRoundTrip() async throws {
         try await testApplication(Self.service()).test(.router) { client in
-            let created = try await client.execute(uri: "/xrpc/place.wisp.v2.secret.create", method: .post, headers: json, body: body(#"{"name":"hook"}"#))
+            let created = try await client.execute(
+                uri: "/xrpc/place.wisp.v2.secret.create", method: .post, headers: json, body: body(#"{"name":"hook"}"#))
             #expect(created.json == ["name": "hook", "token": "whsec_fake", "createdAt": "2026-11-23T10:00:00.000Z"])
             let listed = try await client.execute(uri: "/xrpc/place.wisp.v2.secret.list?limit=2", method: .get)
             #expect(listed.json?["secrets"]?.arrayValue?.count == 2)
             // The lexicon default (50) reaches the typed, non-optional parameter.
             let defaulted = try await client.execute(uri: "/xrpc/place.wisp.v2.secret.list", method: .get)
             #expect(defaulted.json?["secrets"]?.arrayValue?.count == 50)
-            let deleted = try await client.execute(uri: "/xrpc/place.wisp.v2.secret.delete", method: .post, headers: json, body: body(#"{"name":"hook"}"#))
+            let deleted = try await client.execute(
+                uri: "/xrpc/place.wisp.v2.secret.delete", method: .post, headers: json, body: body(#"{"name":"hook"}"#))
             #expect(deleted.status == .ok && deleted.body.readableBytes == 0)
         }
     }
 
     @Test func typedErrorsAndValidation() async throws {
         try await testApplication(Self.service()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/place.wisp.v2.secret.create", method: .post, headers: json, body: body(#"{"name":"taken"}"#)),
-                            .badRequest, "AlreadyExists", #"secret "taken" exists"#)
-            expectXRPCError(try await client.execute(uri: "/xrpc/place.wisp.v2.secret.rotate", method: .post, headers: json, body: body(#"{"name":"a/b"}"#)),
-                            .badRequest, "InvalidRequest", "Input/name must be a valid record-key")
-            expectXRPCError(try await client.execute(uri: "/xrpc/place.wisp.v2.secret.rotate", method: .post, headers: json, body: body(#"{"name":"bad-output"}"#)),
-                            .internalServerError, "InternalServerError")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/place.wisp.v2.secret.create", method: .post, headers: json, body: body(#"{"name":"taken"}"#)),
+                .badRequest, "AlreadyExists", #"secret "taken" exists"#)
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/place.wisp.v2.secret.rotate", method: .post, headers: json, body: body(#"{"name":"a/b"}"#)),
+                .badRequest, "InvalidRequest", "Input/name must be a valid record-key")
+            expectXRPCError(
+                try await client.execute(
+                    uri: "/xrpc/place.wisp.v2.secret.rotate", method: .post, headers: json, body: body(#"{"name":"bad-output"}"#)),
+                .internalServerError, "InternalServerError")
         }
     }
 

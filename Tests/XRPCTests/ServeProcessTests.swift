@@ -15,8 +15,9 @@ struct ServeProcessTests {
         #expect(health.status == 200)
         #expect(try JSONValue(parsing: health.body)["version"]?.stringValue?.isEmpty == false)
 
-        let unimplemented = try await fetch("\(base)/xrpc/com.example.echo", method: .POST, body: #"{"text":"x"}"#,
-                                           headers: [("Content-Type", "application/json")])
+        let unimplemented = try await fetch(
+            "\(base)/xrpc/com.example.echo", method: .POST, body: #"{"text":"x"}"#,
+            headers: [("Content-Type", "application/json")])
         #expect(unimplemented.status == 501)
         #expect(unimplemented.headers["Content-Type"].first == "application/json")
         #expect(try JSONValue(parsing: unimplemented.body)["error"] == "MethodNotImplemented")
@@ -53,13 +54,14 @@ struct ServeProcessTests {
 
     /// Retention and auto-pause are the operator's to set; a value out of range or unparsable stops the
     /// server before it serves, naming what was wrong.
-    @Test(arguments: [
-        (["--keep-delivered-days", "0"], [:], "--keep-delivered-days must be 1–3650 days, not 0"),
-        (["--keep-dead-days", "3651"], [:], "--keep-dead-days must be 1–3650 days, not 3651"),
-        ([], ["SIGIL_KEEP_CANCELLED_DAYS": "-1"], "--keep-cancelled-days must be 1–3650 days, not -1"),
-        ([], ["SIGIL_PAUSE_FAILING_AFTER_HOURS": "soon"], "SIGIL_PAUSE_FAILING_AFTER_HOURS=soon is not a valid value"),
-        (["--pause-failing-after-hours", "8761"], [:], "--pause-failing-after-hours must be 1–8760 hours, not 8761"),
-    ] as [([String], [String: String], String)])
+    @Test(
+        arguments: [
+            (["--keep-delivered-days", "0"], [:], "--keep-delivered-days must be 1–3650 days, not 0"),
+            (["--keep-dead-days", "3651"], [:], "--keep-dead-days must be 1–3650 days, not 3651"),
+            ([], ["SIGIL_KEEP_CANCELLED_DAYS": "-1"], "--keep-cancelled-days must be 1–3650 days, not -1"),
+            ([], ["SIGIL_PAUSE_FAILING_AFTER_HOURS": "soon"], "SIGIL_PAUSE_FAILING_AFTER_HOURS=soon is not a valid value"),
+            (["--pause-failing-after-hours", "8761"], [:], "--pause-failing-after-hours must be 1–8760 hours, not 8761"),
+        ] as [([String], [String: String], String)])
     func badDeliveryPolicyValuesAreUsageErrors(_ arguments: [String], _ environment: [String: String], _ message: String) async throws {
         let server = try ServeProcess(["--port", "0"] + arguments, environment: environment)
         #expect(try await server.waitForExit() == 2)

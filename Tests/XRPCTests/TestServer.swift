@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Lexicon
+import Testing
 import XRPC
 
 /// Accepts `Bearer good:<did>`, rejects any other credentials, and reports none when there is no header.
@@ -37,8 +38,9 @@ func testService(maxBodyBytes: Int = 1024, authenticated: Bool = false) throws -
     try methods.register("com.example.upload", auth: .optional) { call in .json(["size": .integer(Int64(call.input!.bytes.count))]) }
     try methods.register("com.example.broken", auth: .optional) { _ in .json(["at": "yesterday"]) }
     try methods.register("com.example.crash", auth: .optional) { _ in throw Boom() }
-    return XRPCService(methods: methods, configuration: XRPCConfiguration(maxBodyBytes: maxBodyBytes, version: "test"),
-                       authenticator: StubAuthenticator(), rateLimiter: StubRateLimiter())
+    return XRPCService(
+        methods: methods, configuration: XRPCConfiguration(maxBodyBytes: maxBodyBytes, version: "test"),
+        authenticator: StubAuthenticator(), rateLimiter: StubRateLimiter())
 }
 
 enum XRPCTestError: XRPCDeclaredError {
@@ -60,8 +62,10 @@ extension TestResponse {
 }
 
 /// Asserts an XRPC error response: status, JSON content type, `error` name and (optionally) exact message.
-func expectXRPCError(_ response: TestResponse, _ status: HTTPResponse.Status, _ name: String, _ message: String? = nil,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+func expectXRPCError(
+    _ response: TestResponse, _ status: HTTPResponse.Status, _ name: String, _ message: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
     #expect(response.headers[.contentType] == "application/json", sourceLocation: sourceLocation)
     #expect(response.json?["error"] == .string(name), "\(response.text)", sourceLocation: sourceLocation)
@@ -75,5 +79,3 @@ let json: HTTPFields = [.contentType: "application/json"]
 func body(_ text: String) -> ByteBuffer {
     ByteBuffer(string: text)
 }
-
-import Testing

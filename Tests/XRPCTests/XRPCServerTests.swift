@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Lexicon
 import Testing
+
 @testable import XRPC
 
 @Suite("XRPC routing and errors")
@@ -17,11 +18,13 @@ struct XRPCRoutingTests {
 
     @Test func unknownMethodIs501() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.nothing", method: .get),
-                            .notImplemented, "MethodNotImplemented")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.nothing", method: .get),
+                .notImplemented, "MethodNotImplemented")
             // In the catalog but without a handler: also 501.
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.unimplemented", method: .get),
-                            .notImplemented, "MethodNotImplemented")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.unimplemented", method: .get),
+                .notImplemented, "MethodNotImplemented")
         }
     }
 
@@ -34,12 +37,15 @@ struct XRPCRoutingTests {
 
     @Test func wrongHTTPMethod() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.ping", method: .post, headers: json, body: body("{}")),
-                            .badRequest, "InvalidRequest", "Incorrect HTTP method (POST) expected GET")
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .get),
-                            .badRequest, "InvalidRequest", "Incorrect HTTP method (GET) expected POST")
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .put, headers: json, body: body("{}")),
-                            .badRequest, "InvalidRequest", "Incorrect HTTP method (PUT) expected POST")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.ping", method: .post, headers: json, body: body("{}")),
+                .badRequest, "InvalidRequest", "Incorrect HTTP method (POST) expected GET")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .get),
+                .badRequest, "InvalidRequest", "Incorrect HTTP method (GET) expected POST")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .put, headers: json, body: body("{}")),
+                .badRequest, "InvalidRequest", "Incorrect HTTP method (PUT) expected POST")
         }
     }
 
@@ -76,38 +82,44 @@ struct XRPCInputTests {
 
     @Test func charsetParameterIsIgnored() async throws {
         try await testApplication(testService()).test(.router) { client in
-            let response = try await client.execute(uri: "/xrpc/com.example.echo", method: .post,
-                                                    headers: [.contentType: "Application/JSON; charset=utf-8"], body: body(#"{"text":"hi"}"#))
+            let response = try await client.execute(
+                uri: "/xrpc/com.example.echo", method: .post,
+                headers: [.contentType: "Application/JSON; charset=utf-8"], body: body(#"{"text":"hi"}"#))
             #expect(response.status == .ok)
         }
     }
 
     @Test func missingContentType() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, body: body(#"{"text":"hi"}"#)),
-                            .badRequest, "InvalidRequest", "Request encoding (Content-Type) required but not provided")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, body: body(#"{"text":"hi"}"#)),
+                .badRequest, "InvalidRequest", "Request encoding (Content-Type) required but not provided")
         }
     }
 
     @Test func wrongContentType() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post,
-                                                     headers: [.contentType: "text/plain"], body: body("hi")),
-                            .badRequest, "InvalidRequest", "Wrong request encoding (Content-Type): text/plain")
+            expectXRPCError(
+                try await client.execute(
+                    uri: "/xrpc/com.example.echo", method: .post,
+                    headers: [.contentType: "text/plain"], body: body("hi")),
+                .badRequest, "InvalidRequest", "Wrong request encoding (Content-Type): text/plain")
         }
     }
 
     @Test func missingBody() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json),
-                            .badRequest, "InvalidRequest", "A request body is expected but none was provided")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json),
+                .badRequest, "InvalidRequest", "A request body is expected but none was provided")
         }
     }
 
     @Test func unexpectedBody() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.touch", method: .post, headers: json, body: body("{}")),
-                            .badRequest, "InvalidRequest", "A request body was provided when none was expected")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.touch", method: .post, headers: json, body: body("{}")),
+                .badRequest, "InvalidRequest", "A request body was provided when none was expected")
             let ok = try await client.execute(uri: "/xrpc/com.example.touch", method: .post)
             #expect(ok.status == .ok)
             #expect(ok.body.readableBytes == 0)
@@ -118,41 +130,50 @@ struct XRPCInputTests {
         try await testApplication(testService()).test(.router) { client in
             let response = try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"text":"hi",}"#))
             expectXRPCError(response, .badRequest, "InvalidRequest")
-            #expect(response.json?["message"]?.stringValue?.hasPrefix("Request body is not valid JSON: invalid JSON at line 1, column 14") == true,
-                    "\(response.text)")
+            #expect(
+                response.json?["message"]?.stringValue?.hasPrefix("Request body is not valid JSON: invalid JSON at line 1, column 14") == true,
+                "\(response.text)")
         }
     }
 
     @Test func inputFailingTheLexicon() async throws {
         try await testApplication(testService()).test(.router) { client in
             let long = String(repeating: "x", count: 101)
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"text":"\#(long)"}"#)),
-                            .badRequest, "InvalidRequest", "Input/text must not be longer than 100 UTF-8 bytes")
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"count":1}"#)),
-                            .badRequest, "InvalidRequest", #"Input must have the property "text""#)
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body("[]")),
-                            .badRequest, "InvalidRequest", "Input must be an object")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"text":"\#(long)"}"#)),
+                .badRequest, "InvalidRequest", "Input/text must not be longer than 100 UTF-8 bytes")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"count":1}"#)),
+                .badRequest, "InvalidRequest", #"Input must have the property "text""#)
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body("[]")),
+                .badRequest, "InvalidRequest", "Input must be an object")
         }
     }
 
     @Test func declaredLengthOverLimitIs413() async throws {
         try await testApplication(testService(maxBodyBytes: 64)).test(.router) { client in
             let big = #"{"text":"\#(String(repeating: "x", count: 100))"}"#
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post,
-                                                     headers: [.contentType: "application/json", .contentLength: String(big.utf8.count)],
-                                                     body: body(big)),
-                            .contentTooLarge, "PayloadTooLarge")
+            expectXRPCError(
+                try await client.execute(
+                    uri: "/xrpc/com.example.echo", method: .post,
+                    headers: [.contentType: "application/json", .contentLength: String(big.utf8.count)],
+                    body: body(big)),
+                .contentTooLarge, "PayloadTooLarge")
         }
     }
 
     @Test func streamedBodyOverLimitIs413OnALiveSocket() async throws {
         try await testApplication(testService(maxBodyBytes: 64)).test(.live) { client in
             let big = String(repeating: "x", count: 10_000)
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.upload", method: .post,
-                                                     headers: [.contentType: "application/octet-stream"], body: body(big)),
-                            .contentTooLarge, "PayloadTooLarge")
-            let small = try await client.execute(uri: "/xrpc/com.example.upload", method: .post,
-                                                 headers: [.contentType: "application/octet-stream"], body: body("12345"))
+            expectXRPCError(
+                try await client.execute(
+                    uri: "/xrpc/com.example.upload", method: .post,
+                    headers: [.contentType: "application/octet-stream"], body: body(big)),
+                .contentTooLarge, "PayloadTooLarge")
+            let small = try await client.execute(
+                uri: "/xrpc/com.example.upload", method: .post,
+                headers: [.contentType: "application/octet-stream"], body: body("12345"))
             #expect(small.json == ["size": 5])
         }
     }
@@ -168,7 +189,8 @@ struct XRPCParamsTests {
 
     @Test func defaultsAndCoercion() async throws {
         #expect(try await params("").json == ["params": ["limit": 50]])
-        #expect(try await params("limit=7&flag=true&tags=a&tags=b+c&ids=-3&ids=4").json
+        #expect(
+            try await params("limit=7&flag=true&tags=a&tags=b+c&ids=-3&ids=4").json
                 == ["params": ["limit": 7, "flag": true, "tags": ["a", "b c"], "ids": [-3, 4]]])
         #expect(try await params("tags=%F0%9F%91%8D&unknown=1").json == ["params": ["limit": 50, "tags": ["👍"]]])
     }
@@ -200,8 +222,9 @@ struct XRPCParamsTests {
 struct XRPCHandlerTests {
     @Test func declaredErrorIs400WithItsName() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"text":"missing"}"#)),
-                            .badRequest, "NotFound", "no such thing")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: json, body: body(#"{"text":"missing"}"#)),
+                .badRequest, "NotFound", "no such thing")
         }
     }
 
@@ -234,25 +257,28 @@ struct XRPCAuthTests {
 
     @Test func badCredentialsFailBeforeABadPayload() async throws {
         try await testApplication(testService(authenticated: true)).test(.router) { client in
-            let response = try await client.execute(uri: "/xrpc/com.example.echo", method: .post,
-                                                    headers: [.contentType: "application/json", .authorization: "Bearer forged"],
-                                                    body: body("not json"))
+            let response = try await client.execute(
+                uri: "/xrpc/com.example.echo", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer forged"],
+                body: body("not json"))
             expectXRPCError(response, .unauthorized, "BadJwt", "Bad token")
         }
     }
 
     @Test func badParamsFailBeforeAuth() async throws {
         try await testApplication(testService()).test(.router) { client in
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.ping?limit=x", method: .get, headers: [.authorization: "Bearer forged"]),
-                            .badRequest, "InvalidRequest", "Params/limit must be an integer")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.ping?limit=x", method: .get, headers: [.authorization: "Bearer forged"]),
+                .badRequest, "InvalidRequest", "Params/limit must be an integer")
         }
     }
 
     @Test func goodCredentialsPass() async throws {
         try await testApplication(testService(authenticated: true)).test(.router) { client in
-            let response = try await client.execute(uri: "/xrpc/com.example.echo", method: .post,
-                                                    headers: [.contentType: "application/json", .authorization: "Bearer good:did:example:alice"],
-                                                    body: body(#"{"text":"hi"}"#))
+            let response = try await client.execute(
+                uri: "/xrpc/com.example.echo", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer good:did:example:alice"],
+                body: body(#"{"text":"hi"}"#))
             #expect(response.status == .ok)
         }
     }
@@ -264,8 +290,9 @@ struct XRPCAuthTests {
             expectXRPCError(response, .tooManyRequests, "RateLimitExceeded")
             #expect(response.headers[.retryAfter] == "30")
             // Bad input is reported before the rate limit.
-            expectXRPCError(try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: limited, body: body("{}")),
-                            .badRequest, "InvalidRequest")
+            expectXRPCError(
+                try await client.execute(uri: "/xrpc/com.example.echo", method: .post, headers: limited, body: body("{}")),
+                .badRequest, "InvalidRequest")
         }
     }
 }

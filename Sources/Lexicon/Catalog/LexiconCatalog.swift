@@ -47,8 +47,9 @@ public struct LexiconCatalog: Sendable {
         var documents: [String: LexiconDocument] = [:]
         var unresolved: [String: Int] = [:]
         for header in headers {
-            var reader = SchemaReader(file: header.source.name, nsid: header.id, index: indexByURI,
-                                      unresolved: unresolved, firstUnresolvedIndex: slots.count)
+            var reader = SchemaReader(
+                file: header.source.name, nsid: header.id, index: indexByURI,
+                unresolved: unresolved, firstUnresolvedIndex: slots.count)
             var indices: [String: Int] = [:]
             for name in header.defs.keys.sorted() {
                 let uri = name == "main" ? header.id.rawValue : "\(header.id)#\(name)"
@@ -81,13 +82,15 @@ public struct LexiconCatalog: Sendable {
         let loaded = slots.enumerated().map { index, slot in
             let uri = slot.name == "main" ? slot.id.rawValue : "\(slot.id)#\(slot.name)"
             let json = documents[slot.id.rawValue]!.json["defs"]?[slot.name]
-            return LexiconDefinition(uri: uri, nsid: slot.id, name: slot.name,
-                                     description: json?["description"]?.stringValue, kind: kinds[index]!)
+            return LexiconDefinition(
+                uri: uri, nsid: slot.id, name: slot.name,
+                description: json?["description"]?.stringValue, kind: kinds[index]!)
         }
         let placeholders = unresolved.sorted { $0.value < $1.value }.map { uri, _ in
             let parts = uri.split(separator: "#", maxSplits: 1)
-            return LexiconDefinition(uri: uri, nsid: NSID(String(parts[0]))!, name: parts.count == 2 ? String(parts[1]) : "main",
-                                     description: nil, kind: .unresolved)
+            return LexiconDefinition(
+                uri: uri, nsid: NSID(String(parts[0]))!, name: parts.count == 2 ? String(parts[1]) : "main",
+                description: nil, kind: .unresolved)
         }
         self.definitions = loaded + placeholders
     }
@@ -107,7 +110,8 @@ public struct LexiconCatalog: Sendable {
     // MARK: - Loading steps
 
     private static func readHeader(_ source: LexiconSource, problems: inout [LexiconProblem])
-        -> (id: NSID, json: JSONValue, defs: [String: JSONValue])? {
+        -> (id: NSID, json: JSONValue, defs: [String: JSONValue])?
+    {
         func fail(_ path: String, _ message: String) -> (id: NSID, json: JSONValue, defs: [String: JSONValue])? {
             problems.append(LexiconProblem(file: source.name, path: path, message: message))
             return nil
@@ -126,22 +130,33 @@ public struct LexiconCatalog: Sendable {
         let fields: Set<String> = ["lexicon", "id", "revision", "description", "defs", "$type"]
         for key in top.keys.sorted() where !fields.contains(key) {
             let suggestion = FieldNameSuggestion.closest(to: key, among: fields).map { " (did you mean \"\($0)\"?)" } ?? ""
-            problems.append(LexiconProblem(file: source.name, path: JSONPointer.appending("", key),
-                                           message: "unknown top-level field \"\(key)\", ignored\(suggestion)", severity: .warning, rule: "unknown-field"))
+            problems.append(
+                LexiconProblem(
+                    file: source.name, path: JSONPointer.appending("", key),
+                    message: "unknown top-level field \"\(key)\", ignored\(suggestion)", severity: .warning, rule: "unknown-field"))
         }
         switch top["lexicon"] {
         case .integer(1)?: break
-        case nil: problems.append(LexiconProblem(file: source.name, path: "", message: "missing \"lexicon\" (must be 1)")); ok = false
-        case let other?: problems.append(LexiconProblem(file: source.name, path: "/lexicon", message: "\"lexicon\" must be the integer 1, not \(other.jsonString)")); ok = false
+        case nil:
+            problems.append(LexiconProblem(file: source.name, path: "", message: "missing \"lexicon\" (must be 1)"))
+            ok = false
+        case let other?:
+            problems.append(
+                LexiconProblem(file: source.name, path: "/lexicon", message: "\"lexicon\" must be the integer 1, not \(other.jsonString)"))
+            ok = false
         }
         if let type = top["$type"], type != .string("com.atproto.lexicon.schema") {
-            problems.append(LexiconProblem(file: source.name, path: "/$type", message: "\"$type\" must be \"com.atproto.lexicon.schema\" when present")); ok = false
+            problems.append(
+                LexiconProblem(file: source.name, path: "/$type", message: "\"$type\" must be \"com.atproto.lexicon.schema\" when present"))
+            ok = false
         }
         if let revision = top["revision"], revision.integerValue == nil {
-            problems.append(LexiconProblem(file: source.name, path: "/revision", message: "\"revision\" must be an integer")); ok = false
+            problems.append(LexiconProblem(file: source.name, path: "/revision", message: "\"revision\" must be an integer"))
+            ok = false
         }
         if let description = top["description"], description.stringValue == nil {
-            problems.append(LexiconProblem(file: source.name, path: "/description", message: "\"description\" must be a string")); ok = false
+            problems.append(LexiconProblem(file: source.name, path: "/description", message: "\"description\" must be a string"))
+            ok = false
         }
         guard let idValue = top["id"] else { return fail("", "missing \"id\" (the document's NSID)") }
         guard case .string(let rawID) = idValue else { return fail("/id", "\"id\" must be a string, not \(idValue.typeName)") }
@@ -153,8 +168,10 @@ public struct LexiconCatalog: Sendable {
         guard case .object(let defs) = defsValue else { return fail("/defs", "\"defs\" must be an object of name → definition") }
         guard !defs.isEmpty else { return fail("/defs", "a lexicon needs at least one definition") }
         for name in defs.keys.sorted() where !SchemaReader.isDefinitionName(name) {
-            problems.append(LexiconProblem(file: source.name, path: JSONPointer.appending("/defs", name),
-                                           message: "definition name \"\(name)\" must start with a letter and hold only letters, digits, _ and -"))
+            problems.append(
+                LexiconProblem(
+                    file: source.name, path: JSONPointer.appending("/defs", name),
+                    message: "definition name \"\(name)\" must start with a letter and hold only letters, digits, _ and -"))
             ok = false
         }
         return ok ? (id, json, defs) : nil

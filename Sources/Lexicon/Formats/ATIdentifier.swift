@@ -31,7 +31,8 @@ public struct ATIdentifier: Sendable, Hashable, CustomStringConvertible {
     /// Byte-level check shared with `ATURI`.
     static func isValid(bytes p: FormatBytes.Buffer) -> Bool {
         if p.count >= 4, p[0] == UInt8(ascii: "d"), p[1] == UInt8(ascii: "i"),
-           p[2] == UInt8(ascii: "d"), p[3] == UInt8(ascii: ":") {
+            p[2] == UInt8(ascii: "d"), p[3] == UInt8(ascii: ":")
+        {
             return DID.isValid(bytes: p)
         }
         return Handle.isValid(bytes: p)

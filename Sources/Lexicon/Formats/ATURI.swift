@@ -39,8 +39,8 @@ public struct ATURI: Sendable, Hashable, CustomStringConvertible {
     static func isValid(bytes p: FormatBytes.Buffer) -> Bool {
         let n = p.count
         guard n > 5, n <= maxLength,
-              p[0] == UInt8(ascii: "a"), p[1] == UInt8(ascii: "t"), p[2] == UInt8(ascii: ":"),
-              p[3] == UInt8(ascii: "/"), p[4] == UInt8(ascii: "/")
+            p[0] == UInt8(ascii: "a"), p[1] == UInt8(ascii: "t"), p[2] == UInt8(ascii: ":"),
+            p[3] == UInt8(ascii: "/"), p[4] == UInt8(ascii: "/")
         else { return false }
         // Split at the last two '/' (searching from the end keeps the scan to the short path).
         // The sub-validators reject every byte that may not appear in their part, including

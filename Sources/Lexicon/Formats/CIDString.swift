@@ -42,13 +42,13 @@ public struct CIDString: Sendable, Hashable, CustomStringConvertible {
     static func isMultibasePrefix(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "0"), UInt8(ascii: "7"), UInt8(ascii: "9"),
-             UInt8(ascii: "f"), UInt8(ascii: "F"),
-             UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "c"), UInt8(ascii: "C"),
-             UInt8(ascii: "v"), UInt8(ascii: "V"), UInt8(ascii: "t"), UInt8(ascii: "T"),
-             UInt8(ascii: "h"), UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "R"),
-             UInt8(ascii: "z"), UInt8(ascii: "Z"),
-             UInt8(ascii: "m"), UInt8(ascii: "M"), UInt8(ascii: "u"), UInt8(ascii: "U"),
-             UInt8(ascii: "p"):
+            UInt8(ascii: "f"), UInt8(ascii: "F"),
+            UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "c"), UInt8(ascii: "C"),
+            UInt8(ascii: "v"), UInt8(ascii: "V"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+            UInt8(ascii: "h"), UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "R"),
+            UInt8(ascii: "z"), UInt8(ascii: "Z"),
+            UInt8(ascii: "m"), UInt8(ascii: "M"), UInt8(ascii: "u"), UInt8(ascii: "U"),
+            UInt8(ascii: "p"):
             return true
         default:
             return false

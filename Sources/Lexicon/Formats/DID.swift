@@ -34,8 +34,8 @@ public struct DID: Sendable, Hashable, CustomStringConvertible {
     static func isValid(bytes p: FormatBytes.Buffer) -> Bool {
         let n = p.count
         guard n >= 7, n <= maxLength,
-              p[0] == UInt8(ascii: "d"), p[1] == UInt8(ascii: "i"),
-              p[2] == UInt8(ascii: "d"), p[3] == UInt8(ascii: ":")
+            p[0] == UInt8(ascii: "d"), p[1] == UInt8(ascii: "i"),
+            p[2] == UInt8(ascii: "d"), p[3] == UInt8(ascii: ":")
         else { return false }
         var i = 4
         while i < n, FormatBytes.isLower(p[i]) { i += 1 }

@@ -52,15 +52,18 @@ public struct Datetime: Sendable, Hashable, CustomStringConvertible {
     static func isValid(bytes p: FormatBytes.Buffer) -> Bool {
         let n = p.count
         guard n >= 20, n <= maxLength,
-              p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "T"),
-              p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":")
+            p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "T"),
+            p[13] == UInt8(ascii: ":"), p[16] == UInt8(ascii: ":")
         else { return false }
-        let century = FormatBytes.twoDigits(p, 0), yy = FormatBytes.twoDigits(p, 2)
-        let month = FormatBytes.twoDigits(p, 5), day = FormatBytes.twoDigits(p, 8)
-        let hour = FormatBytes.twoDigits(p, 11), minute = FormatBytes.twoDigits(p, 14)
+        let century = FormatBytes.twoDigits(p, 0)
+        let yy = FormatBytes.twoDigits(p, 2)
+        let month = FormatBytes.twoDigits(p, 5)
+        let day = FormatBytes.twoDigits(p, 8)
+        let hour = FormatBytes.twoDigits(p, 11)
+        let minute = FormatBytes.twoDigits(p, 14)
         let second = FormatBytes.twoDigits(p, 17)
         guard century >= 0, yy >= 0, month >= 1, month <= 12,
-              hour >= 0, hour <= 23, minute >= 0, minute <= 59, second >= 0, second <= 59
+            hour >= 0, hour <= 23, minute >= 0, minute <= 59, second >= 0, second <= 59
         else { return false }
         let year = century * 100 + yy
         guard day >= 1, day <= daysInMonth(month, year: year) else { return false }
@@ -82,7 +85,8 @@ public struct Datetime: Sendable, Hashable, CustomStringConvertible {
             offset = 0
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard i + 6 == n, p[i + 3] == UInt8(ascii: ":") else { return false }
-            let offHour = FormatBytes.twoDigits(p, i + 1), offMinute = FormatBytes.twoDigits(p, i + 4)
+            let offHour = FormatBytes.twoDigits(p, i + 1)
+            let offMinute = FormatBytes.twoDigits(p, i + 4)
             guard offHour >= 0, offHour <= 23, offMinute >= 0, offMinute <= 59 else { return false }
             let magnitude = offHour * 60 + offMinute
             if p[i] == UInt8(ascii: "-") {

@@ -33,7 +33,7 @@ public struct Handle: Sendable, Hashable, CustomStringConvertible {
             if i == n || p[i] == UInt8(ascii: ".") {
                 let length = i - start
                 guard length >= 1, length <= 63,
-                      p[start] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-")
+                    p[start] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-")
                 else { return false }
                 labels += 1
                 if i == n { return labels >= 2 && FormatBytes.isAlpha(p[start]) }

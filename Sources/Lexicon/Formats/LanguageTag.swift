@@ -50,7 +50,8 @@ public struct LanguageTag: Sendable, Hashable, CustomStringConvertible {
         // variants: 5–8 alphanumerics, or a digit and 3 alphanumerics; no repeats
         let firstVariant = t.start
         while (5...8).contains(t.length) || (t.length == 4 && FormatBytes.isDigit(t.first)),
-              t.all(FormatBytes.isAlnum) {
+            t.all(FormatBytes.isAlnum)
+        {
             guard !t.repeatsEarlierSubtag(from: firstVariant) else { return false }
             guard t.advance() else { return true }
         }

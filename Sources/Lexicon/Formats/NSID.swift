@@ -45,8 +45,8 @@ public struct NSID: Sendable, Hashable, CustomStringConvertible {
                 // A domain-authority segment ends here.
                 let length = i - start
                 guard length >= 1, length <= 63,
-                      p[start] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-"),
-                      segments > 0 || FormatBytes.isAlpha(p[start])
+                    p[start] != UInt8(ascii: "-"), p[i - 1] != UInt8(ascii: "-"),
+                    segments > 0 || FormatBytes.isAlpha(p[start])
                 else { return false }
                 segments += 1
                 start = i + 1

@@ -87,7 +87,8 @@ enum FormatBytes {
     /// Value of two ASCII digits at `i`, or -1 if either is not a digit.
     @inline(__always)
     static func twoDigits(_ p: Buffer, _ i: Int) -> Int {
-        let a = p[i] &- 0x30, b = p[i + 1] &- 0x30
+        let a = p[i] &- 0x30
+        let b = p[i + 1] &- 0x30
         guard a < 10, b < 10 else { return -1 }
         return Int(a) * 10 + Int(b)
     }

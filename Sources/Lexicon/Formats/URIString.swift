@@ -62,7 +62,8 @@ public struct URIString: Sendable, Hashable, CustomStringConvertible {
             return p[i + 1] == 0x9A && p[i + 2] == 0x80
         case 0xE2:
             guard i + 2 < n else { return false }
-            let b1 = p[i + 1], b2 = p[i + 2]
+            let b1 = p[i + 1]
+            let b2 = p[i + 2]
             if b1 == 0x80 { return b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF }
             return b1 == 0x81 && b2 == 0x9F
         case 0xE3:

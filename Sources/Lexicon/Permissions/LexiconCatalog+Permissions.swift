@@ -76,20 +76,31 @@ extension LexiconCatalog {
                     case .ignored(let resource):
                         drop("\(resource) permissions are not supported in a permission set")
                     case .repo(let collections, let actions):
-                        if let name = outsideAuthority(collections) { drop("\(name) is outside the set's namespace authority"); continue }
+                        if let name = outsideAuthority(collections) {
+                            drop("\(name) is outside the set's namespace authority")
+                            continue
+                        }
                         for collection in collections {
                             for action in actions.isEmpty ? Set(Permission.RepoAction.allCases) : actions {
                                 grants.writes.insert(.init(collection: collection, action: action))
                             }
                         }
                     case .rpc(let methods, let permissionAudience):
-                        if let name = outsideAuthority(methods) { drop("\(name) is outside the set's namespace authority"); continue }
+                        if let name = outsideAuthority(methods) {
+                            drop("\(name) is outside the set's namespace authority")
+                            continue
+                        }
                         let resolved: String
                         switch permissionAudience {
                         case .any: resolved = "*"
-                        case .service: drop("a DID audience is not allowed inside a permission set"); continue
+                        case .service:
+                            drop("a DID audience is not allowed inside a permission set")
+                            continue
                         case .inherited:
-                            guard let audience else { drop("inheritAud, but the include names no aud"); continue }
+                            guard let audience else {
+                                drop("inheritAud, but the include names no aud")
+                                continue
+                            }
                             resolved = audience
                         }
                         for method in methods { grants.calls.insert(.init(method: method, audience: resolved)) }

@@ -83,7 +83,9 @@ public enum ServiceReference {
         guard let hash = value.firstIndex(of: "#") else { return false }
         let fragment = value[value.index(after: hash)...]
         guard !fragment.isEmpty, fragment.utf8.count <= 256,
-              fragment.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E })
+            fragment.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || (($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E
+            })
         else { return false }
         return DID.isValid(String(value[..<hash]))
     }

@@ -63,7 +63,9 @@ public enum Scope: Sendable, Hashable {
             }
             var actions: Set<Permission.RepoAction> = []
             for raw in parameters.filter({ $0.key == "action" }).map(\.value) {
-                guard let action = Permission.RepoAction(rawValue: raw) else { throw ScopeError("repo action \"\(raw)\" is not create, update or delete") }
+                guard let action = Permission.RepoAction(rawValue: raw) else {
+                    throw ScopeError("repo action \"\(raw)\" is not create, update or delete")
+                }
                 actions.insert(action)
             }
             self = .repo(collections: collections, actions: actions)

@@ -64,9 +64,11 @@ public final class StringSchema: Sendable {
     public let defaultValue: String?
     public let constValue: String?
 
-    public init(format: StringFormat? = nil, minLength: Int? = nil, maxLength: Int? = nil,
-                minGraphemes: Int? = nil, maxGraphemes: Int? = nil, knownValues: [String]? = nil,
-                enumValues: [String]? = nil, defaultValue: String? = nil, constValue: String? = nil) {
+    public init(
+        format: StringFormat? = nil, minLength: Int? = nil, maxLength: Int? = nil,
+        minGraphemes: Int? = nil, maxGraphemes: Int? = nil, knownValues: [String]? = nil,
+        enumValues: [String]? = nil, defaultValue: String? = nil, constValue: String? = nil
+    ) {
         self.format = format
         self.minLength = minLength
         self.maxLength = maxLength

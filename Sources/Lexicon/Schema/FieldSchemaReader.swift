@@ -10,12 +10,15 @@ extension SchemaReader {
             problem(path, object["type"] == nil ? "a schema needs a \"type\"" : "\"type\" must be a string")
             return nil
         }
-        let known: Set<String> = ["boolean", "integer", "string", "bytes", "cid-link", "blob", "array", "object",
-                                  "ref", "union", "unknown", "params", "token", "permission",
-                                  "record", "query", "procedure", "subscription", "permission-set"]
+        let known: Set<String> = [
+            "boolean", "integer", "string", "bytes", "cid-link", "blob", "array", "object",
+            "ref", "union", "unknown", "params", "token", "permission",
+            "record", "query", "procedure", "subscription", "permission-set",
+        ]
         if type == "null" {
-            problem(JSONPointer.appending(path, "type"),
-                    "null is no longer a Lexicon type; list the property in its object's \"nullable\" instead")
+            problem(
+                JSONPointer.appending(path, "type"),
+                "null is no longer a Lexicon type; list the property in its object's \"nullable\" instead")
             return nil
         }
         guard known.contains(type) else {
@@ -67,13 +70,17 @@ extension SchemaReader {
         if type == "permission" { return "a permission can only appear in a permission-set's \"permissions\"" }
         switch place {
         case .definition:
-            if ["ref", "union", "unknown"].contains(type) { return "a \(type) cannot be a named definition; wrap it in an object or use it as a property" }
+            if ["ref", "union", "unknown"].contains(type) {
+                return "a \(type) cannot be a named definition; wrap it in an object or use it as a property"
+            }
         case .body:
             if !["object", "ref", "union"].contains(type) { return "a body schema must be an object, a ref or a union, not \(type)" }
         case .message:
             if type != "union" { return "a subscription message schema must be a union of refs, not \(type)" }
         case .paramsProperty:
-            if !["boolean", "integer", "string", "array"].contains(type) { return "params can only hold boolean, integer, string or arrays of those, not \(type)" }
+            if !["boolean", "integer", "string", "array"].contains(type) {
+                return "params can only hold boolean, integer, string or arrays of those, not \(type)"
+            }
         case .paramsArrayItem:
             if !["boolean", "integer", "string"].contains(type) { return "a params array can only hold boolean, integer or string, not \(type)" }
         case .property, .arrayItem:
@@ -86,8 +93,9 @@ extension SchemaReader {
 
     private mutating func boolean(_ object: [String: JSONValue], at path: String) -> BooleanSchema? {
         checkKeys(object, allowed: ["default", "const"], at: path, type: "boolean")
-        let schema = BooleanSchema(defaultValue: typed(object, "default", at: path, \.boolValue, "a boolean"),
-                                   constValue: typed(object, "const", at: path, \.boolValue, "a boolean"))
+        let schema = BooleanSchema(
+            defaultValue: typed(object, "default", at: path, \.boolValue, "a boolean"),
+            constValue: typed(object, "const", at: path, \.boolValue, "a boolean"))
         if schema.defaultValue != nil && schema.constValue != nil { problem(path, "\"default\" and \"const\" are mutually exclusive") }
         return schema
     }
@@ -109,8 +117,12 @@ extension SchemaReader {
     }
 
     private mutating func string(_ object: [String: JSONValue], at path: String) -> StringSchema? {
-        checkKeys(object, allowed: ["format", "minLength", "maxLength", "minGraphemes", "maxGraphemes",
-                                    "knownValues", "enum", "default", "const"], at: path, type: "string")
+        checkKeys(
+            object,
+            allowed: [
+                "format", "minLength", "maxLength", "minGraphemes", "maxGraphemes",
+                "knownValues", "enum", "default", "const",
+            ], at: path, type: "string")
         var format: StringFormat?
         if let raw: String = typed(object, "format", at: path, \.stringValue, "a string") {
             format = StringFormat(rawValue: raw)
@@ -144,8 +156,9 @@ extension SchemaReader {
                 if let pattern = MIMEPattern(raw) {
                     patterns.append(pattern)
                 } else {
-                    problem(JSONPointer.appending(JSONPointer.appending(path, "accept"), i),
-                            "\"\(raw)\" is not a MIME type or a type/* or */* pattern")
+                    problem(
+                        JSONPointer.appending(JSONPointer.appending(path, "accept"), i),
+                        "\"\(raw)\" is not a MIME type or a type/* or */* pattern")
                 }
             }
             schema.accept = patterns
@@ -171,8 +184,9 @@ extension SchemaReader {
 
     /// Reads an `object` or `params` schema.
     mutating func objectSchema(_ object: [String: JSONValue], at path: String, type: String, propertyPlace: Place) -> ObjectSchema? {
-        checkKeys(object, allowed: type == "params" ? ["properties", "required"] : ["properties", "required", "nullable"],
-                  at: path, type: type)
+        checkKeys(
+            object, allowed: type == "params" ? ["properties", "required"] : ["properties", "required", "nullable"],
+            at: path, type: type)
         let propertiesPath = JSONPointer.appending(path, "properties")
         guard let propertiesValue = object["properties"] else {
             problem(path, "an \(type) needs \"properties\" (use {} for none)")
@@ -326,8 +340,10 @@ extension SchemaReader {
         typed(object, key, at: path, \.stringValue, "a string")
     }
 
-    mutating func typed<T>(_ object: [String: JSONValue], _ key: String, at path: String,
-                           _ extract: (JSONValue) -> T?, _ expected: String) -> T? {
+    mutating func typed<T>(
+        _ object: [String: JSONValue], _ key: String, at path: String,
+        _ extract: (JSONValue) -> T?, _ expected: String
+    ) -> T? {
         guard let value = object[key] else { return nil }
         guard let typed = extract(value) else {
             problem(JSONPointer.appending(path, key), "\"\(key)\" must be \(expected), not \(value.typeName)")
@@ -336,8 +352,10 @@ extension SchemaReader {
         return typed
     }
 
-    private mutating func list<T>(_ object: [String: JSONValue], _ key: String, at path: String,
-                                  _ extract: (JSONValue) -> T?, _ expected: String) -> [T]? {
+    private mutating func list<T>(
+        _ object: [String: JSONValue], _ key: String, at path: String,
+        _ extract: (JSONValue) -> T?, _ expected: String
+    ) -> [T]? {
         guard let value = object[key] else { return nil }
         guard let items = value.arrayValue else {
             problem(JSONPointer.appending(path, key), "\"\(key)\" must be an array of \(expected), not \(value.typeName)")
@@ -360,7 +378,8 @@ extension SchemaReader {
             }
             return Int(value)
         }
-        let min = read(minKey), max = read(maxKey)
+        let min = read(minKey)
+        let max = read(maxKey)
         if let min, let max, min > max { problem(path, "\(minKey) (\(min)) is greater than \(maxKey) (\(max))") }
         return (min, max)
     }

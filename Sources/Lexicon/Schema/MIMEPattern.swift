@@ -9,7 +9,8 @@ public struct MIMEPattern: Sendable, Hashable, CustomStringConvertible {
     public init?(_ string: String) {
         let parts = string.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              parts.allSatisfy(Self.isToken(_:)) else { return nil }
+            parts.allSatisfy(Self.isToken(_:))
+        else { return nil }
         if parts[0] == "*" && parts[1] != "*" { return nil }
         if parts[0].contains("*") && parts[0] != "*" { return nil }
         if parts[1].contains("*") && parts[1] != "*" { return nil }
@@ -23,7 +24,8 @@ public struct MIMEPattern: Sendable, Hashable, CustomStringConvertible {
         let essence = mimeType.split(separator: ";", maxSplits: 1).first ?? ""
         let parts = essence.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return false }
-        let t = parts[0].trimmingSpaces(), s = parts[1].trimmingSpaces()
+        let t = parts[0].trimmingSpaces()
+        let s = parts[1].trimmingSpaces()
         guard !t.isEmpty, !s.isEmpty else { return false }
         if type == "*" { return true }
         guard t.lowercased() == type.lowercased() else { return false }

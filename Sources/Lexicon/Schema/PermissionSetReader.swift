@@ -37,7 +37,10 @@ extension SchemaReader {
         var result: [String: String] = [:]
         for (language, text) in map {
             if !LanguageTag.isValid(language) { problem(JSONPointer.appending(mapPath, language), "\"\(language)\" is not a valid language tag") }
-            guard let text = text.stringValue else { problem(JSONPointer.appending(mapPath, language), "must be a string"); continue }
+            guard let text = text.stringValue else {
+                problem(JSONPointer.appending(mapPath, language), "must be a string")
+                continue
+            }
             result[language] = text
         }
         return result
@@ -102,16 +105,18 @@ extension SchemaReader {
                     problem(audPath, "\"aud\" must be \"*\" or a DID service reference like did:web:api.example.com#svc")
                     return nil
                 }
-                warn(audPath, "a DID audience is not allowed inside a permission set (use \"*\" or \"inheritAud\"); the permission is ignored",
-                     rule: "permission-set-aud")
+                warn(
+                    audPath, "a DID audience is not allowed inside a permission set (use \"*\" or \"inheritAud\"); the permission is ignored",
+                    rule: "permission-set-aud")
                 return .rpc(methods: methods, audience: .service(reference))
             case (let other?, false):
                 problem(audPath, "\"aud\" must be a string, not \(other.typeName)")
                 return nil
             }
         case "blob", "account", "identity":
-            warn(JSONPointer.appending(path, "resource"), "\(resource) permissions are not supported in a permission set and are ignored",
-                 rule: "permission-set-resource")
+            warn(
+                JSONPointer.appending(path, "resource"), "\(resource) permissions are not supported in a permission set and are ignored",
+                rule: "permission-set-resource")
             return .ignored(resource: resource)
         default:
             warn(JSONPointer.appending(path, "resource"), "unknown permission resource \"\(resource)\", ignored", rule: "permission-set-resource")
@@ -143,8 +148,9 @@ extension SchemaReader {
             if raw == "*" {
                 warn(itemPath, "wildcards are not supported inside a permission set; the permission is ignored", rule: "permission-set-wildcard")
             } else if !PermissionAuthority.allows(set: nsid.rawValue, toGrant: raw) {
-                warn(itemPath, "\(raw) is outside the namespace authority of \(nsid) (its group and below); the permission is ignored",
-                     rule: "permission-authority")
+                warn(
+                    itemPath, "\(raw) is outside the namespace authority of \(nsid) (its group and below); the permission is ignored",
+                    rule: "permission-authority")
             }
             result.append(raw)
         }

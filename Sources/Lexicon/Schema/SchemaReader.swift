@@ -102,8 +102,9 @@ struct SchemaReader {
 
     private mutating func method(_ object: [String: JSONValue], at path: String, isProcedure: Bool) -> MethodSchema? {
         let type = isProcedure ? "procedure" : "query"
-        checkKeys(object, allowed: isProcedure ? ["parameters", "input", "output", "errors"] : ["parameters", "output", "errors"],
-                  at: path, type: type)
+        checkKeys(
+            object, allowed: isProcedure ? ["parameters", "input", "output", "errors"] : ["parameters", "output", "errors"],
+            at: path, type: type)
         let parameters = object["parameters"].flatMap { params($0, at: JSONPointer.appending(path, "parameters")) }
         let input = object["input"].flatMap { body($0, at: JSONPointer.appending(path, "input")) }
         let output = object["output"].flatMap { body($0, at: JSONPointer.appending(path, "output")) }
@@ -147,7 +148,8 @@ struct SchemaReader {
         // An HTTP token: visible ASCII except separators.
         let separators = Set("()<>@,;:\\\"/[]?={} ".utf8)
         guard !name.isEmpty, name.utf8.count <= 256,
-              name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !separators.contains($0) }) else {
+            name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !separators.contains($0) })
+        else {
             problem(fieldPath, "\"subprotocol\" must be one WebSocket subprotocol token such as xrpc.v1.json")
             return nil
         }
@@ -163,9 +165,15 @@ struct SchemaReader {
         var seen: Set<String> = []
         for (i, item) in items.enumerated() {
             let itemPath = JSONPointer.appending(path, i)
-            guard let object = item.objectValue else { problem(itemPath, "an error must be an object"); continue }
+            guard let object = item.objectValue else {
+                problem(itemPath, "an error must be an object")
+                continue
+            }
             checkKeys(object, allowed: ["name"], at: itemPath, type: "error")
-            guard let name = object["name"]?.stringValue else { problem(itemPath, "an error needs a string \"name\""); continue }
+            guard let name = object["name"]?.stringValue else {
+                problem(itemPath, "an error needs a string \"name\"")
+                continue
+            }
             if name.isEmpty || name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
                 problem(JSONPointer.appending(itemPath, "name"), "error name \"\(name)\" must be non-empty with no whitespace")
                 continue

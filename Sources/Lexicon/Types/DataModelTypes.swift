@@ -73,7 +73,10 @@ public struct BlobRef: Codable, Sendable, Hashable {
         self.size = size
     }
 
-    private enum CodingKeys: String, CodingKey { case type = "$type", ref, mimeType, size }
+    private enum CodingKeys: String, CodingKey {
+        case type = "$type"
+        case ref, mimeType, size
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -69,7 +69,8 @@ enum DataModel {
         guard let ref = object["ref"] else { throw ValidationFailure("must have the property \"ref\"") }
         do { try checkLink(ref) } catch { throw error.prefixed("ref") }
         guard case .string(let mimeType)? = object["mimeType"] else {
-            throw ValidationFailure(object["mimeType"] == nil ? "must have the property \"mimeType\"" : "must be a string").prefixedIf(object["mimeType"] != nil, "mimeType")
+            throw ValidationFailure(object["mimeType"] == nil ? "must have the property \"mimeType\"" : "must be a string").prefixedIf(
+                object["mimeType"] != nil, "mimeType")
         }
         guard isMIMEType(mimeType) else {
             throw ValidationFailure("must be a MIME type like image/png").prefixed("mimeType")
@@ -124,8 +125,14 @@ enum DataModel {
             }
             return updated.map(JSONValue.array)
         case .object(let object):
-            if object["$bytes"] != nil { _ = try bytesLength(value); return nil }
-            if object["$link"] != nil { try checkLink(value); return nil }
+            if object["$bytes"] != nil {
+                _ = try bytesLength(value)
+                return nil
+            }
+            if object["$link"] != nil {
+                try checkLink(value)
+                return nil
+            }
             if let type = object["$type"] {
                 guard case .string(let name) = type, !name.isEmpty else {
                     throw ValidationFailure("must be a non-empty string").prefixed("$type")
@@ -164,9 +171,13 @@ enum Base64Syntax {
         var count = 0
         var padding = 0
         for byte in encoded.utf8 {
-            if byte == 0x3D { padding += 1; continue }  // "="
-            guard padding == 0 else { return nil }       // data after padding
-            let isAlphabet = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            if byte == 0x3D {
+                padding += 1
+                continue
+            }  // "="
+            guard padding == 0 else { return nil }  // data after padding
+            let isAlphabet =
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2F
             guard isAlphabet else { return nil }
             count += 1

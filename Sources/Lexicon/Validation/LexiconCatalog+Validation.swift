@@ -64,7 +64,8 @@ extension LexiconCatalog {
     ///
     /// Every part of a valid value is valid atproto data, fields the schema does not declare included.
     public func validate(_ value: JSONValue, against reference: String, options: ValidationOptions = .init())
-        throws(SchemaLookupError) -> ValidationResult {
+        throws(SchemaLookupError) -> ValidationResult
+    {
         guard let index = index(of: reference) else { throw .unknownDefinition(reference) }
         let definition = definitions[index]
         let root: String
@@ -80,13 +81,16 @@ extension LexiconCatalog {
 
     /// Validates a record of collection `nsid`: its `$type` must be `nsid`, and `recordKey`, when given,
     /// must be a key the collection's `key` type accepts.
-    public func validateRecord(_ value: JSONValue, collection nsid: String, recordKey: String? = nil,
-                               options: ValidationOptions = .init()) throws(SchemaLookupError) -> ValidationResult {
+    public func validateRecord(
+        _ value: JSONValue, collection nsid: String, recordKey: String? = nil,
+        options: ValidationOptions = .init()
+    ) throws(SchemaLookupError) -> ValidationResult {
         guard let index = index(of: nsid) else { throw .unknownDefinition(nsid) }
         let definition = definitions[index]
         guard case .record(let record) = definition.kind else { throw .notARecord(nsid) }
         if let recordKey, !record.key.accepts(recordKey) {
-            return .invalid(ValidationError(path: "Record key", reason: "\(StringSchema.literal(recordKey)) is not a valid record key of type \(record.key)"))
+            return .invalid(
+                ValidationError(path: "Record key", reason: "\(StringSchema.literal(recordKey)) is not a valid record key of type \(record.key)"))
         }
         return run(root: "Record", value: value, options: options) { checker, value throws(ValidationFailure) in
             try checker.checkRecord(value, record, nsid: definition.uri)
@@ -94,8 +98,10 @@ extension LexiconCatalog {
     }
 
     /// Validates a method's params (an object of already-typed values), input body or output body.
-    public func validate(_ value: JSONValue, method nsid: String, part: MethodPart,
-                         options: ValidationOptions = .init()) throws(SchemaLookupError) -> ValidationResult {
+    public func validate(
+        _ value: JSONValue, method nsid: String, part: MethodPart,
+        options: ValidationOptions = .init()
+    ) throws(SchemaLookupError) -> ValidationResult {
         let method = try methodSchema(nsid)
         let schema: FieldSchema
         switch part {
@@ -122,8 +128,10 @@ extension LexiconCatalog {
         }
     }
 
-    private func run(root: String, value: JSONValue, options: ValidationOptions,
-                     _ body: (ValueChecker, JSONValue) throws(ValidationFailure) -> JSONValue?) -> ValidationResult {
+    private func run(
+        root: String, value: JSONValue, options: ValidationOptions,
+        _ body: (ValueChecker, JSONValue) throws(ValidationFailure) -> JSONValue?
+    ) -> ValidationResult {
         let checker = ValueChecker(definitions: definitions, options: options)
         do {
             return .valid(try body(checker, value) ?? value)

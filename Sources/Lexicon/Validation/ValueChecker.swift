@@ -15,7 +15,8 @@ struct ValueChecker {
             return nil
         case .integer(let s):
             guard let i = DataModel.integer(value) else {
-                throw ValidationFailure(value.isNumber ? "must be an integer (\(value.jsonString) is not integral or beyond 2^53)" : "must be an integer")
+                throw ValidationFailure(
+                    value.isNumber ? "must be an integer (\(value.jsonString) is not integral or beyond 2^53)" : "must be an integer")
             }
             if let violation = s.constraintViolation(i) { throw ValidationFailure(violation) }
             // 123.0 is the integer 123: hand it on as one.
@@ -26,7 +27,8 @@ struct ValueChecker {
             if let violation = s.constraintViolation(string) {
                 // Lenient reading of old data: a datetime that only misses its timezone, or writes UTC oddly.
                 guard options.lenientDatetime, s.format == .datetime, Datetime.isValidLenient(string),
-                      s.constraintViolation(string, checkingFormat: false) == nil else { throw ValidationFailure(violation) }
+                    s.constraintViolation(string, checkingFormat: false) == nil
+                else { throw ValidationFailure(violation) }
             }
             return nil
         case .bytes(let s):
@@ -149,7 +151,8 @@ struct ValueChecker {
             throw ValidationFailure("must be an object which includes the \"$type\" property")
         }
         if type.hasSuffix("#main") {
-            throw ValidationFailure("must name a main definition without \"#main\" (\(StringSchema.literal(String(type.dropLast(5)))))").prefixed("$type")
+            throw ValidationFailure("must name a main definition without \"#main\" (\(StringSchema.literal(String(type.dropLast(5)))))").prefixed(
+                "$type")
         }
         for reference in schema.refs where reference.uri == type {
             let definition = definitions[reference.index]
@@ -167,13 +170,15 @@ struct ValueChecker {
     private func checkBlob(_ value: JSONValue, _ schema: BlobSchema) throws(ValidationFailure) {
         if options.allowLegacyBlob, let legacy = try DataModel.legacyBlob(value) {
             if let accept = schema.accept, !accept.contains(where: { $0.matches(legacy.mimeType) }) {
-                throw ValidationFailure("mimeType \(StringSchema.literal(legacy.mimeType)) is not accepted (accepted: \(accept.map(\.rawValue).joined(separator: ", ")))")
+                throw ValidationFailure(
+                    "mimeType \(StringSchema.literal(legacy.mimeType)) is not accepted (accepted: \(accept.map(\.rawValue).joined(separator: ", ")))")
             }
             return
         }
         let blob = try DataModel.checkBlob(value)
         if let accept = schema.accept, !accept.contains(where: { $0.matches(blob.mimeType) }) {
-            throw ValidationFailure("mimeType \(StringSchema.literal(blob.mimeType)) is not accepted (accepted: \(accept.map(\.rawValue).joined(separator: ", ")))")
+            throw ValidationFailure(
+                "mimeType \(StringSchema.literal(blob.mimeType)) is not accepted (accepted: \(accept.map(\.rawValue).joined(separator: ", ")))")
         }
         if let maxSize = schema.maxSize, blob.size > maxSize {
             throw ValidationFailure("is \(blob.size) bytes, more than the maximum of \(maxSize)")
