@@ -253,6 +253,7 @@ let package = Package(
                 "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon",
                 "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
                 "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -31,6 +31,9 @@ public final class SigilServer: Sendable {
     /// The webhooks Sigil knows, and the worker that sends their deliveries.
     public let webhooks: WebhookRegistry
     public let worker: DeliveryWorker
+    /// What turns Jetstream events into queued deliveries, and the consumer feeding it (nil without a Jetstream URL).
+    public let events: EventProcessor
+    public let jetstream: JetstreamConsumer?
     /// The NSIDs served, sorted.
     public let implementedMethods: [String]
     /// The address the server listens on, once it does (`port` 0 picks a free one).
@@ -46,11 +49,11 @@ public final class SigilServer: Sendable {
     /// Sigil implements. Nothing listens yet. On a failure, what was opened is closed (the stores too).
     public static func build(
         configuration: Configuration, stores: Stores, keys: MasterKeyRing, catalog: LexiconCatalog,
-        metrics: PrometheusCollectorRegistry, logger: Logger
+        metrics: PrometheusCollectorRegistry, logger: Logger, tuning: Tuning = Tuning()
     ) async throws -> SigilServer {
         let secrets: SecretService
         do {
-            secrets = try await SecretService.open(store: stores.secrets, keys: keys, maxPerOwner: configuration.maxSecrets)
+            secrets = try await SecretService.open(store: stores.secrets, keys: keys, maxPerOwner: configuration.maxSecrets, clock: tuning.clock)
         } catch {
             await stores.close()
             throw error
@@ -80,7 +83,7 @@ public final class SigilServer: Sendable {
         do {
             return try await build(
                 configuration: configuration, resources: resources, secrets: secrets, pinned: pinned, catalog: catalog,
-                metrics: metrics, logger: logger)
+                metrics: metrics, logger: logger, tuning: tuning)
         } catch {
             await Self.close(resources)
             throw error
@@ -90,12 +93,12 @@ public final class SigilServer: Sendable {
     private static func build(
         configuration: Configuration, resources: (Stores, HTTPClient, DestinationGuard), secrets: SecretService,
         pinned: [String: DIDDocument], catalog: LexiconCatalog, metrics: PrometheusCollectorRegistry,
-        logger: Logger
+        logger: Logger, tuning: Tuning
     ) async throws -> SigilServer {
         let (stores, httpClient, destinations) = resources
-        let resolver = DIDResolver(
-            fetcher: HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL, destinations: destinations),
-            pinned: pinned)
+        let fetcher = HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL, destinations: destinations)
+        let resolver =
+            tuning.didCacheTTL.map { DIDResolver(fetcher: fetcher, ttl: $0, pinned: pinned) } ?? DIDResolver(fetcher: fetcher, pinned: pinned)
         let verifier = ServiceJWTVerifier(
             policy: .init(
                 serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
@@ -109,7 +112,7 @@ public final class SigilServer: Sendable {
         let registry = WebhookRegistry(
             index: index, store: stores.deliveries, catalog: catalog,
             fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
-            autoDisableAfter: .seconds(Int64(configuration.pauseFailingAfterHours) * 3600))
+            autoDisableAfter: tuning.pauseFailingAfter ?? .seconds(Int64(configuration.pauseFailingAfterHours) * 3600))
         try await registry.load()
         var workerConfiguration = DeliveryWorker.Configuration()
         workerConfiguration.retention = [
@@ -117,16 +120,18 @@ public final class SigilServer: Sendable {
             .dead: .seconds(Int64(configuration.keepDeadDays) * 86_400),
             .cancelled: .seconds(Int64(configuration.keepCancelledDays) * 86_400),
         ]
+        tuning.deliveryWorker(&workerConfiguration)
         let worker = DeliveryWorker(
             store: stores.deliveries, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys,
             webhooks: registry, destinations: destinations, configuration: workerConfiguration, logger: logger)
         services.append(worker)
-        if let jetstream = configuration.jetstreamURL {
-            services.append(
-                JetstreamConsumer(
-                    url: jetstream, processor: EventProcessor(registry: registry, store: stores.deliveries),
-                    store: stores.deliveries, logger: logger, onEnqueue: { worker.nudge() }))
-            logger.notice("watching \(jetstream) for webhooks (\(index.count) active)")
+        let events = EventProcessor(registry: registry, store: stores.deliveries)
+        let jetstream = configuration.jetstreamURL.map { url in
+            JetstreamConsumer(url: url, processor: events, store: stores.deliveries, logger: logger, onEnqueue: { worker.nudge() })
+        }
+        if let jetstream, let url = configuration.jetstreamURL {
+            services.append(jetstream)
+            logger.notice("watching \(url) for webhooks (\(index.count) active)")
         } else {
             logger.notice("no --jetstream-url: deliveries from the network are off (\(index.count) webhooks known; queued deliveries are still sent)")
         }
@@ -169,13 +174,15 @@ public final class SigilServer: Sendable {
         )
         return SigilServer(
             application: application, secrets: secrets, signingKeys: signingKeys, webhooks: registry, worker: worker,
-            implementedMethods: methods.implemented, stores: stores, httpClient: httpClient, destinations: destinations,
+            events: events, jetstream: jetstream, implementedMethods: methods.implemented, stores: stores, httpClient: httpClient,
+            destinations: destinations,
             bound: bound, configuration: configuration)
     }
 
     private init(
         application: Application<RouterResponder<BasicRequestContext>>, secrets: SecretService, signingKeys: SigningKeyService,
-        webhooks: WebhookRegistry, worker: DeliveryWorker, implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
+        webhooks: WebhookRegistry, worker: DeliveryWorker, events: EventProcessor, jetstream: JetstreamConsumer?,
+        implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
         destinations: DestinationGuard, bound: BoundAddress, configuration: Configuration
     ) {
         self.application = application
@@ -183,6 +190,8 @@ public final class SigilServer: Sendable {
         self.signingKeys = signingKeys
         self.webhooks = webhooks
         self.worker = worker
+        self.events = events
+        self.jetstream = jetstream
         self.implementedMethods = implementedMethods
         self.stores = stores
         self.httpClient = httpClient

@@ -79,6 +79,9 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     let pruning = OnceAtATime()
     private let lock = NSLock()
     private var inFlight = 0
+    /// Whether ``run()`` is running: one claim loop per worker (its wake signal has one waiter).
+    private var isRunning = false
+    var running: Bool { lock.withLock { isRunning } }
 
     public init(
         store: any DeliveryStore, log: (any DeliveryLog)? = nil, secrets: SecretService, signingKeys: SigningKeyService,
@@ -103,7 +106,17 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     }
 
     /// Claims due deliveries whenever there is room, until shutdown; in-flight attempts finish first.
+    /// A second call while one runs returns at once (logged): one worker, one claim loop.
     public func run() async throws {
+        let first = lock.withLock {
+            defer { isRunning = true }
+            return !isRunning
+        }
+        guard first else {
+            logger.error("DeliveryWorker.run() called while it already runs; ignored")
+            return
+        }
+        defer { lock.withLock { isRunning = false } }
         if (try? await store.releaseAllLeases()) == nil { logger.warning("could not release old delivery leases") }
         var lastGauge = ContinuousClock.now - .seconds(60)
         var lastPrune = ContinuousClock.now - .seconds(3600)

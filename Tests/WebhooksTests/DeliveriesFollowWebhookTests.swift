@@ -25,10 +25,10 @@ struct DeliveriesFollowWebhookTests {
                 try await pipeline.run(network: network) { () async throws -> Void in try await body(pipeline, network, base) }
             } catch {
                 // The pinned clients must be shut down whichever way the test ends (a failed #require throws).
-                await pipeline.destinations.shutdown()
+                await pipeline.cleanUp()
                 throw error
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 

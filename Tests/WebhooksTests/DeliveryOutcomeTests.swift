@@ -1,3 +1,4 @@
+import AsyncPrimitives
 import Foundation
 import SigilTestSupport
 import Storage
@@ -91,5 +92,32 @@ struct DeliveryOutcomeTests {
         await slots.release("h")
         #expect(await slots.holders("h") == 0)
         #expect(await slots.acquire("h", limit: 1, waitingAtMost: .milliseconds(50)), "the timed-out waiter held nothing")
+    }
+}
+
+/// One worker runs one claim loop: a second run() while the first runs returns at once, instead of a second loop
+/// sharing (and losing) the first one's wake-ups.
+@Suite("One claim loop per worker")
+struct OneClaimLoopTests {
+    @Test func aSecondRunReturnsAtOnce() async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            let pipeline = try await Pipeline.make(network: network)
+            let first = Task { try await pipeline.worker.run() }
+            #expect(try await eventually { pipeline.worker.running })
+            let returned = OneShot<Void>()
+            let second = Task {
+                try await pipeline.worker.run()
+                returned.resolve(())
+            }
+            // Bounded: broken code keeps a second loop running and this condition times out.
+            let secondReturned = try await eventually(.seconds(10)) { returned.isResolved }
+            #expect(secondReturned, "the second run() is still running")
+            first.cancel()
+            second.cancel()
+            // Two loops lose each other's wake-ups and may never return: wait for them only when the guard held.
+            if secondReturned { _ = try? await first.value }
+            await pipeline.cleanUp()
+        }
     }
 }

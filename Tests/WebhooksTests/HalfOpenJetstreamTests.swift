@@ -84,7 +84,7 @@ struct HalfOpenJetstreamTests {
         #expect(try await eventually(.seconds(20)) { silent.connections >= 2 }, "the consumer stayed on a silent connection")
         running.cancel()
         _ = try? await running.value
-        await pipeline.destinations.shutdown()
+        await pipeline.cleanUp()
         await pipeline.cleanUp()
     }
 }

@@ -101,7 +101,7 @@ struct OverlapDeliveryTests {
                 #expect(try await verifies(revived, fourth) == (true, true))
                 #expect(try await verifies(revived, third) == (false, false))
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 }

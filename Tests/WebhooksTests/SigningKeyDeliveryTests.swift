@@ -37,10 +37,10 @@ struct SigningKeyDeliveryTests {
                     try await exercise(pipeline, network, base, clock)
                 }
             } catch {
-                await pipeline.destinations.shutdown()
+                await pipeline.cleanUp()
                 throw error
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 

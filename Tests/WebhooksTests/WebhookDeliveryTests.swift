@@ -5,67 +5,70 @@ import Identity
 import Lexicon
 import Logging
 import NetworkPolicy
+import Prometheus
 import SQLiteStore
 import Secrets
+import SigilService
 import Storage
 import Testing
 import WebhookSignature
 
 @testable import Webhooks
 
-/// The delivery pipeline of `sigil serve`, in process, against the stand-in network, on a store of either kind.
+/// The delivery pipeline of `sigil serve`, in process: the parts ``SigilServer`` assembles (registry, worker,
+/// Jetstream consumer, secrets, signing keys), against the stand-in network, on a store of either kind.
 struct Pipeline {
+    let server: SigilServer
     /// The backend's stores; ``store`` is its delivery queue.
     let stores: Stores
     var store: any DeliveryStore { stores.deliveries }
-    let secrets: SecretService
+    var secrets: SecretService { server.secrets }
     /// Signing keys in the same store under the same master key (v1a deliveries).
-    let signingKeys: SigningKeyService
-    let registry: WebhookRegistry
-    let worker: DeliveryWorker
+    var signingKeys: SigningKeyService { server.signingKeys }
+    var registry: WebhookRegistry { server.webhooks }
+    var worker: DeliveryWorker { server.worker }
     let consumer: JetstreamConsumer
     /// The consumer's processor: ``settled(at:)`` flushes its cursor.
-    let processor: EventProcessor
-    let destinations: DestinationGuard
-    /// Closes the store and removes it (its directory, or its PostgreSQL schema); ``run(network:_:)`` calls it.
+    var processor: EventProcessor { server.events }
+    /// Closes the store and removes it (its directory, or its PostgreSQL schema); ``cleanUp()`` calls it.
     let removeStore: @Sendable () async -> Void
 
     static func make(
         network: StandInNetwork,
         store kind: StoreKind = .sqlite,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds,
         autoDisableAfter: Duration = .seconds(3 * 86_400),
         retries: Int = 3,
-        configure: (inout DeliveryWorker.Configuration) -> Void = { _ in }
+        configure: @escaping @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
     ) async throws -> Pipeline {
         let (stores, removeStore) = try await kind.openStores()
-        let store = stores.deliveries
-        let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()), clock: clock)
-        let signingKeys = secrets.signingKeyService(store: stores.signingKeys)
         let base = await network.base
-        let logger = Logger(label: "test")
-        let destinations = DestinationGuard(insecureLoopback: true)
-        let resolver = DIDResolver(fetcher: HTTPDIDFetcher(client: .shared, plcURL: base + "/plc", destinations: destinations), ttl: .milliseconds(1))
-        let catalog = try LexiconCatalog.load(directory: Repo.path("lexicons"))
-        let registry = WebhookRegistry(
-            index: WebhookIndex(), store: store, catalog: catalog,
-            fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
-            autoDisableAfter: autoDisableAfter)
-        var configuration = DeliveryWorker.Configuration()
-        // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
-        configuration.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: retries))
-        configuration.pollInterval = .milliseconds(20)
-        configure(&configuration)
-        let worker = DeliveryWorker(
-            store: store, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys, webhooks: registry, destinations: destinations,
-            configuration: configuration, logger: logger)
-        let processor = EventProcessor(registry: registry, store: store)
-        let consumer = JetstreamConsumer(
-            url: "ws://127.0.0.1:\(await network.port)/subscribe", processor: processor, store: store, logger: logger,
-            onEnqueue: { worker.nudge() })
-        return Pipeline(
-            stores: stores, secrets: secrets, signingKeys: signingKeys, registry: registry, worker: worker, consumer: consumer, processor: processor,
-            destinations: destinations, removeStore: removeStore)
+        var configuration = SigilServer.Configuration()
+        configuration.jetstreamURL = "ws://127.0.0.1:\(await network.port)/subscribe"
+        configuration.plcURL = base + "/plc"
+        configuration.insecureLoopback = true
+        var tuning = SigilServer.Tuning()
+        tuning.clock = clock
+        tuning.didCacheTTL = .milliseconds(1)
+        tuning.pauseFailingAfter = autoDisableAfter
+        tuning.deliveryWorker = { worker in
+            // Retries wait 1 s: time enough for the test to rotate the secret between an attempt and its retry.
+            worker.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: retries))
+            worker.pollInterval = .milliseconds(20)
+            configure(&worker)
+        }
+        let server: SigilServer
+        do {
+            server = try await SigilServer.build(
+                configuration: configuration, stores: stores, keys: MasterKeyRing(current: .generate()),
+                catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")), metrics: PrometheusCollectorRegistry(),
+                logger: Logger(label: "test"), tuning: tuning)
+        } catch {
+            await removeStore()
+            throw error
+        }
+        let consumer = try #require(server.jetstream, "the server was given a Jetstream URL")
+        return Pipeline(server: server, stores: stores, consumer: consumer, removeStore: removeStore)
     }
 
     func run<T: Sendable>(network: StandInNetwork, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
@@ -92,11 +95,11 @@ struct Pipeline {
         }
     }
 
-    /// Closes the store and removes it, and shuts the destinations' clients down (``run(network:_:)`` does it;
-    /// call it when not running).
+    /// Closes what the server opened (its outbound clients, the stores) and removes the store (``run(network:_:)``
+    /// does it; call it when not running). Safe to call twice.
     func cleanUp() async {
+        await server.close()
         await removeStore()
-        await destinations.shutdown()
     }
 
     /// Waits until every event up to `time` was processed: the cursor, flushed on request, reaches it. Events
@@ -219,7 +222,7 @@ struct WebhookDeliveryTests {
                 await network.emit(commitEvent(did: alice, time: next(), operation: "delete", collection: "place.wisp.v2.wh", rkey: "w1"))
                 #expect(try await eventually { pipeline.registry.index.count == 0 })
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 
@@ -251,7 +254,7 @@ struct WebhookDeliveryTests {
                 #expect(try await eventually { pipeline.registry.index.count == 2 })
                 #expect(try await eventually { try await pipeline.store.cursor(EventProcessor.cursorName) == 3_000 })
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 
@@ -285,7 +288,7 @@ struct WebhookDeliveryTests {
                 // The cursor follows the stream, so a restart resumes here.
                 #expect(try await eventually { try await pipeline.store.cursor(EventProcessor.cursorName) == 3_000 })
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 }

@@ -21,12 +21,17 @@ struct OwnerTestAuthenticator: XRPCAuthenticator {
     }
 }
 
+/// Through the assembled server (``SigilServer``): callers sign real service JWTs with keys the stand-in PLC
+/// publishes, checked by the real authenticator.
 @Suite("dev.sigil.webhook.* for webhook owners", .serialized)
 struct WebhookOwnerMethodsTests {
+    static let accounts = [alice: TestAccount(alice), bob: TestAccount(bob)]
+
     func call(_ client: any TestClientProtocol, _ method: String, as did: String, _ body: String? = nil, query: String = "") async throws -> (
         HTTPResponse.Status, JSONValue, String
     ) {
-        var headers: HTTPFields = [.authorization: "Test \(did)"]
+        let account = try #require(Self.accounts[did])
+        var headers: HTTPFields = [.authorization: "Bearer " + (try account.token(lxm: "dev.sigil.webhook.\(method)"))]
         if body != nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(
             uri: "/xrpc/dev.sigil.webhook.\(method)\(query)", method: body == nil ? .get : .post, headers: headers,
@@ -39,25 +44,21 @@ struct WebhookOwnerMethodsTests {
     func ownersSeeTheirDeliveriesRedeliverTestAndPause(_ kind: StoreKind) async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
-            await network.publishDID(alice, key: nil)
+            for (did, account) in Self.accounts { await network.publishDID(did, key: account.multikey) }
             let pipeline = try await Pipeline.make(network: network, store: kind)
             let base = await network.base
-            var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
-            try methods.register(
-                SigilWebhooksHandler(log: pipeline.stores.deliveryLog, registry: pipeline.registry, worker: pipeline.worker), auth: .required)
-            let service = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"), authenticator: OwnerTestAuthenticator())
-            let router = Router()
-            service.addRoutes(to: router)
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let app = pipeline.server.application
+            // The application's own services (delivery worker, Jetstream consumer, key scheduler) run with it.
             do {
-                try await pipeline.run(network: network) { () async throws -> Void in
-                    try await app.test(.router) { client in try await self.exercise(client, pipeline, network, base) }
+                try await app.test(.router) { client in
+                    #expect(try await eventually { await network.subscriberCount > 0 })
+                    try await self.exercise(client, pipeline, network, base)
                 }
             } catch {
-                await pipeline.destinations.shutdown()
+                await pipeline.cleanUp()
                 throw error
             }
-            await pipeline.destinations.shutdown()
+            await pipeline.cleanUp()
         }
     }
 

@@ -1,0 +1,20 @@
+import Secrets
+import Webhooks
+
+extension SigilServer {
+    /// What tests and benches adjust beyond the ``Configuration`` (which is what an operator sets): time, how long
+    /// DID documents are cached, how soon failing webhooks pause, the delivery worker's pace. `sigil serve` uses
+    /// the defaults.
+    public struct Tuning: Sendable {
+        /// The clock of the secret service (rotation times, overlaps, expiry), in milliseconds.
+        public var clock: @Sendable () -> Int64 = SystemClock.milliseconds
+        /// How long a fetched DID document is trusted; nil: the resolver's default.
+        public var didCacheTTL: Duration?
+        /// After how long of nothing but failures a webhook pauses; nil: the configuration's hours.
+        public var pauseFailingAfter: Duration?
+        /// Applied to the delivery worker's configuration after the configuration's retention.
+        public var deliveryWorker: @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
+
+        public init() {}
+    }
+}
