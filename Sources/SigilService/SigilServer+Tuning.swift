@@ -1,3 +1,4 @@
+import Identity
 import Secrets
 import Webhooks
 
@@ -12,6 +13,9 @@ extension SigilServer {
         public var didCacheTTL: Duration?
         /// After how long of nothing but failures a webhook pauses; nil: the configuration's hours.
         public var pauseFailingAfter: Duration?
+        /// DID documents trusted as given, without a fetch (stand-in accounts in tests, as `--dev` trusts the
+        /// development identity's).
+        public var trustedDocuments: [String: DIDDocument] = [:]
         /// Applied to the delivery worker's configuration after the configuration's retention.
         public var deliveryWorker: @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
 

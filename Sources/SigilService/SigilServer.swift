@@ -58,7 +58,7 @@ public final class SigilServer: Sendable {
             await stores.close()
             throw error
         }
-        var pinned: [String: DIDDocument] = [:]
+        var pinned = tuning.trustedDocuments
         if configuration.dev {
             let identity: DevelopmentIdentity
             do {

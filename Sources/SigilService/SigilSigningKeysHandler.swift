@@ -12,11 +12,10 @@ import XRPC
 /// keys). No answer contains a secret key.
 public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
     let service: SigningKeyService
-    let clock: @Sendable () -> Int64
 
-    public init(service: SigningKeyService, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    /// Times are the service's (its clock, which tests set).
+    public init(service: SigningKeyService) {
         self.service = service
-        self.clock = clock
     }
 
     public func create(_ request: XRPCRequest<DevSigilSigningKeyCreate>) async throws -> DevSigilSigningKeyCreate.Output {
@@ -101,7 +100,7 @@ public struct SigilSigningKeysHandler: DevSigilSigningKeyHandler {
     // MARK: - Mapping
 
     func view(_ key: StoredSigningKey) -> DevSigilSigningKeyDefs.KeyView {
-        let now = clock()
+        let now = service.now()
         let previous = key.livePrevious(at: now)
         let days = key.nextRotationAt.map { Int(max(0, $0 - now) / 86_400_000) }
         return .init(

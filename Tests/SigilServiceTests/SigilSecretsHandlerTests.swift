@@ -10,21 +10,6 @@ import SigilService
 import Testing
 import XRPC
 
-/// `Authorization: Test <did>` for the account methods (as ``TestAuthenticator``), the secret's own token for
-/// `rotateWithToken` (the real ``SecretTokenAuthenticator``), as `sigil serve` splits them.
-struct SplitTestAuthenticator: XRPCAuthenticator {
-    let tokens: SecretTokenAuthenticator
-
-    func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
-        guard let value = headers[.authorization] else { return nil }
-        if MethodPolicy.methods(taking: .secretToken).contains(nsid) {
-            guard value.hasPrefix("Bearer ") else { throw .authenticationRequired("bearer token only") }
-            return try await tokens.authenticate(bearer: String(value.dropFirst(7)))
-        }
-        return try await TestAuthenticator().authenticate(headers: headers, nsid: nsid)
-    }
-}
-
 extension TestClientProtocol {
     /// Calls `nsid` (full) with `authorization` as given.
     func xrpc(_ nsid: String, authorization: String?, _ body: String? = nil, query: String = "") async throws -> (

@@ -1,55 +1,97 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Identity
 import Lexicon
+import Logging
+import Prometheus
 import SQLiteStore
+import Secp256k1
 import Secrets
 import SigilAPI
 import SigilService
+import SigilTestSupport
 import Testing
 import XRPC
 
-/// Trusts `Authorization: Test <did>`; tests of real JWTs live in IdentityTests and the serve tests.
-struct TestAuthenticator: XRPCAuthenticator {
-    func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
-        guard let value = headers[.authorization] else { return nil }
-        guard value.hasPrefix("Test ") else { throw .authenticationRequired("bad", name: "BadJwt") }
-        return XRPCPrincipal(did: String(value.dropFirst(5)))
-    }
-}
-
-/// Runs `body` with a test client of the secret methods (`place.wisp.v2.secret.*` and `dev.sigil.secret.*`) over a
-/// fresh SQLite store, as `sigil serve` wires them (``SplitTestAuthenticator``); the store is closed and its
-/// directory removed afterwards.
+/// Runs `body` with a client of the server `sigil serve` runs, assembled by ``SigilServer`` on a fresh SQLite
+/// store, and its secret service. Callers write `Authorization: Test <did>`; the client turns that into a real
+/// service JWT for the method, signed by a key the server trusts for that DID (``TestAccounts``), so every call
+/// goes through the real authenticator, nonce store and rate limiter.
 func withSecretsClient(
     maxSecrets: Int = 100, rateLimit: Int = 0,
-    clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+    clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds,
     _ body: @escaping @Sendable (any TestClientProtocol, SecretService) async throws -> Void
 ) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-handler-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try SQLiteSecretStore(path: directory.appendingPathComponent("sigil.sqlite").path)
-    try await store.migrate()
-    let secrets = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: maxSecrets, clock: clock)
-    var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
-    try methods.register(WispSecretsHandler(service: secrets), auth: .required)
-    try methods.register(SigilSecretsHandler(service: secrets), auth: .required)
-    let limiter = PerDIDRateLimiter(limit: rateLimit, methods: MethodPolicy.rateLimited)
-    let service = XRPCService(
-        methods: methods, configuration: XRPCConfiguration(version: "test"),
-        authenticator: SplitTestAuthenticator(tokens: SecretTokenAuthenticator(secrets: secrets)), rateLimiter: limiter)
-    let router = Router()
-    service.addRoutes(to: router)
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    var configuration = SigilServer.Configuration()
+    configuration.dataDirectory = directory.path
+    configuration.maxSecrets = maxSecrets
+    configuration.rateLimit = rateLimit
+    var tuning = SigilServer.Tuning()
+    tuning.clock = clock
+    tuning.trustedDocuments = TestAccounts.documents
+    let server = try await SigilServer.build(
+        configuration: configuration, stores: try await SQLiteSecretStore.open(path: directory.appendingPathComponent("sigil.sqlite").path),
+        keys: MasterKeyRing(current: .generate()), catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")),
+        metrics: PrometheusCollectorRegistry(), logger: Logger(label: "test"), tuning: tuning)
+    let audience = "\(configuration.serviceDID)#\(configuration.serviceID)"
     do {
-        try await app.test(.router) { client in try await body(client, secrets) }
+        try await server.application.test(.router) { client in
+            try await body(SigningTestClient(base: client, audience: audience), server.secrets)
+        }
     } catch {
-        await store.close()
+        await server.close()
         throw error
     }
-    await store.close()
+    await server.close()
+}
+
+/// The accounts the handler tests act as: a secp256k1 key each, and the DID document that names it.
+enum TestAccounts {
+    static let dids = ["did:plc:aliceaaaaaaaaaaaaaaaaaaa", "did:plc:bobbbbbbbbbbbbbbbbbbbbbb", "did:plc:alicealicealicealicealic"]
+    static let keys: [String: Secp256k1.PrivateKey] = Dictionary(uniqueKeysWithValues: dids.map { ($0, try! Secp256k1.PrivateKey()) })
+    static var documents: [String: DIDDocument] {
+        Dictionary(
+            uniqueKeysWithValues: keys.map { did, key in
+                (did, DIDDocument(id: did, multikeys: ["atproto": Multikey.secp256k1(key.publicKey).multibase]))
+            })
+    }
+
+    /// A fresh service JWT of `did` for `lxm` (ES256K, a new `jti`, valid a minute).
+    static func token(_ did: String, lxm: String, audience: String) throws -> String {
+        guard let key = keys[did] else { throw TestAccountError(did: did) }
+        let now = Int64(Date().timeIntervalSince1970)
+        let payload: JSONValue = [
+            "iss": .string(did), "aud": .string(audience), "lxm": .string(lxm), "iat": .integer(now), "exp": .integer(now + 60),
+            "jti": .string(UUID().uuidString),
+        ]
+        return try ServiceJWT.sign(header: ["alg": "ES256K", "typ": "JWT"], payload: payload) { input in
+            try key.signature(digest: Array(SHA256.hash(data: input)))
+        }
+    }
+
+    struct TestAccountError: Error { let did: String }
+}
+
+/// Turns `Authorization: Test <did>` into `Bearer <service JWT of did for the called method>`; passes everything else.
+struct SigningTestClient: TestClientProtocol {
+    let base: any TestClientProtocol
+    let audience: String
+    var port: Int? { base.port }
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        var headers = headers
+        if let value = headers[.authorization], value.hasPrefix("Test ") {
+            let nsid = String(uri.dropFirst("/xrpc/".count).prefix { $0 != "?" })
+            headers[.authorization] = "Bearer " + (try TestAccounts.token(String(value.dropFirst(5)), lxm: nsid, audience: audience))
+        }
+        return try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
 }
 
 extension TestClientProtocol {

@@ -12,15 +12,18 @@ import XRPC
 
 @testable import Secrets
 
-/// `dev.sigil.signingKey.*` through the XRPC service: each method, the account scope, `listPublic` without
-/// authentication, and no answer ever carrying a secret key.
+/// `dev.sigil.signingKey.*` through the assembled server (``SigilServer``, real service JWTs): each method, the
+/// account scope, `listPublic` without authentication, and no answer ever carrying a secret key.
 @Suite("dev.sigil.signingKey.* methods", .serialized)
 struct SigningKeyMethodsTests {
     func call(_ client: any TestClientProtocol, _ method: String, as did: String?, _ body: String? = nil, query: String = "")
         async throws -> (HTTPResponse.Status, JSONValue, String)
     {
         var headers: HTTPFields = [:]
-        if let did { headers[.authorization] = "Test \(did)" }
+        if let did {
+            let account = try #require(WebhookOwnerMethodsTests.accounts[did])
+            headers[.authorization] = "Bearer " + (try account.token(lxm: "dev.sigil.signingKey.\(method)"))
+        }
         if body != nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(
             uri: "/xrpc/dev.sigil.signingKey.\(method)\(query)", method: body == nil ? .get : .post,
@@ -31,18 +34,12 @@ struct SigningKeyMethodsTests {
 
     @Test(arguments: StoreKind.enabled)
     func eachMethodScopedToItsAccountAndListPublicOpenToAll(_ kind: StoreKind) async throws {
-        let (stores, cleanUp) = try await kind.openStores()
-        do {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            for (did, account) in WebhookOwnerMethodsTests.accounts { await network.publishDID(did, key: account.multikey) }
             let clock = ManualClock(1_800_000_000_000)
-            let secrets = try await SecretService.open(store: stores.secrets, keys: MasterKeyRing(current: .generate()), clock: clock.read)
-            let service = secrets.signingKeyService(store: stores.signingKeys)
-            var methods = XRPCMethodTable(catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")))
-            try methods.register(SigilSigningKeysHandler(service: service, clock: clock.read))
-            try methods.setAuth(.optional, for: DevSigilSigningKeyListPublic.nsid)
-            let xrpc = XRPCService(methods: methods, configuration: XRPCConfiguration(version: "test"), authenticator: OwnerTestAuthenticator())
-            let router = Router()
-            xrpc.addRoutes(to: router)
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let pipeline = try await Pipeline.make(network: network, store: kind, clock: clock.read)
+            let (stores, service) = (pipeline.stores, pipeline.signingKeys)
             // Every seed alice's key ever had (current, previous, announced next), read from the store as the test goes.
             let seeds = SeedsSeen()
             let collect: @Sendable () async throws -> Void = {
@@ -56,19 +53,23 @@ struct SigningKeyMethodsTests {
                     seeds.add(try #require(service.open(sealed, owner: alice, name: "hook", version: version)))
                 }
             }
-            let answers = try await app.test(.router) { client in try await exercise(client, clock, collect: collect) }
-            let known = seeds.all
-            #expect(known.count >= 3, "v1, v2 and v3 were seen")
-            for answer in answers {
-                for seed in known {
-                    for form in SeedsSeen.encodings(of: seed) { #expect(!answer.contains(form), "an answer carries a seed: \(answer)") }
+            do {
+                let answers = try await pipeline.server.application.test(.router) { client in
+                    try await exercise(client, clock, collect: collect)
                 }
-                #expect(!answer.contains("whsk_"), "\(answer)")
+                let known = seeds.all
+                #expect(known.count >= 3, "v1, v2 and v3 were seen")
+                for answer in answers {
+                    for seed in known {
+                        for form in SeedsSeen.encodings(of: seed) { #expect(!answer.contains(form), "an answer carries a seed: \(answer)") }
+                    }
+                    #expect(!answer.contains("whsk_"), "\(answer)")
+                }
+            } catch {
+                await pipeline.cleanUp()
+                throw error
             }
-            await cleanUp()
-        } catch {
-            await cleanUp()
-            throw error
+            await pipeline.cleanUp()
         }
     }
 

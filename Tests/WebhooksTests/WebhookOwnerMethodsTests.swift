@@ -12,15 +12,6 @@ import XRPC
 
 @testable import Webhooks
 
-/// Trusts `Authorization: Test <did>` (real JWTs are tested elsewhere).
-struct OwnerTestAuthenticator: XRPCAuthenticator {
-    func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
-        guard let value = headers[.authorization] else { return nil }
-        guard value.hasPrefix("Test ") else { throw .authenticationRequired("bad", name: "BadJwt") }
-        return XRPCPrincipal(did: String(value.dropFirst(5)))
-    }
-}
-
 /// Through the assembled server (``SigilServer``): callers sign real service JWTs with keys the stand-in PLC
 /// publishes, checked by the real authenticator.
 @Suite("dev.sigil.webhook.* for webhook owners", .serialized)
