@@ -37,11 +37,16 @@ extension SecretService {
     /// seeds), read once, and holds it until `body` returns: no rotation or deletion of that name commits
     /// meanwhile, in this process (the ``fence``, which secrets and signing keys share) or on any replica (the
     /// rows held by ``SigningKeyStore/withSigner(owner:name:_:)``). Keep `body` short and bounded: a rotation
-    /// waits for it. Throws ``DeliverySignerError``; errors of `body` pass through.
+    /// waits for it. `signingKeys` must be this service's (``signingKeyService(store:maxPerOwner:)``: the same fence,
+    /// the same backend); any other is refused, since its rotations would not wait for this hold. Throws
+    /// ``DeliverySignerError``; errors of `body` pass through.
     public func withDeliverySigner<T: Sendable>(
         owner: String, name: String, signingKeys: SigningKeyService,
         _ body: @Sendable (DeliverySigner) async throws -> T
     ) async throws -> T {
+        guard signingKeys.fence === fence, (signingKeys.store as AnyObject) === (store as AnyObject) else {
+            throw DeliverySignerError.unavailable("the signing keys given are not this secret service's (another fence or store); not signing")
+        }
         do {
             return try await fence.withShared(owner: owner, name: name) {
                 try await signingKeys.store.withSigner(owner: owner, name: name) { secret, key in

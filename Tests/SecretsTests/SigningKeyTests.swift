@@ -294,3 +294,26 @@ extension SigningKeyTests {
         }
     }
 }
+
+/// The signer decision holds one fence for secrets and signing keys: a signing-key service that does not share it
+/// (or the backend) would rotate past a signer's hold, so it is refused rather than used.
+@Suite("One fence for the signer decision")
+struct DeliverySignerFenceTests {
+    @Test func aSigningKeyServiceOfAnotherFenceOrStoreIsRefused() async throws {
+        try await StoreKind.sqlite.withStores { stores in
+            let keys = MasterKeyRing(current: .generate())
+            let secrets = try await SecretService.open(store: stores.secrets, keys: keys)
+            _ = try await secrets.create(owner: alice, name: "deploy")
+            let own = secrets.signingKeyService(store: stores.signingKeys)
+            let signed = try await secrets.withDeliverySigner(owner: alice, name: "deploy", signingKeys: own) { signer in
+                if case .hmac = signer { return true }
+                return false
+            }
+            #expect(signed)
+            let foreign = SigningKeyService(store: stores.signingKeys, keys: keys)  // a fence of its own
+            await #expect(throws: DeliverySignerError.self) {
+                try await secrets.withDeliverySigner(owner: alice, name: "deploy", signingKeys: foreign) { _ in () }
+            }
+        }
+    }
+}
