@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let keys = try await failing("cannot open the secrets store: ") { try options.store.keyRing(logger: logger) }
         let stores = try await failing("cannot open the secrets store: ") { try await options.store.openStores(logger: logger) }
-        logger.notice("secrets store: \(options.store.resolvedDatabaseURL == nil ? "SQLite in \(configuration.dataDirectory)" : "PostgreSQL")")
+        logger.notice("secrets store: \(options.store.resolvedDatabaseURL() == nil ? "SQLite in \(configuration.dataDirectory)" : "PostgreSQL")")
         let server = try await failing("") {
             try await SigilServer.build(configuration: configuration, stores: stores, keys: keys, catalog: catalog, metrics: metrics, logger: logger)
         }

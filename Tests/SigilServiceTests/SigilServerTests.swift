@@ -167,3 +167,18 @@ struct MethodPolicyTests {
         }
     }
 }
+
+/// What `sigil serve` says at start about where it keeps secrets (a child process: the log is the point).
+@Suite("sigil serve names its store", .tags(.process), .kinds(.process))
+struct ServeStoreLogTests {
+    @Test func sqliteIsNamedWithItsDirectory() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-store-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ServeProcess(["--port", "0", "--data-dir", directory])
+        _ = try await server.waitUntilListening()
+        kill(server.process.processIdentifier, SIGTERM)
+        _ = try await server.waitForExit()
+        #expect(server.stderr.contains("secrets store: SQLite in \(directory)"), "\(server.stderr)")
+        #expect(!server.stderr.contains("secrets store: PostgreSQL"))
+    }
+}
