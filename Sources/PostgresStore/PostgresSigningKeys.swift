@@ -58,19 +58,23 @@ extension PostgresSecretStore: SigningKeyStore {
         do {
             return try await signingClient.withConnection { connection in
                 try await Self.inTransaction(connection, logger) { connection, logger in
-                    // Both rows held FOR SHARE until `body` returns: a rotation or deletion of either, on any replica, waits.
+                    // The row found is held FOR SHARE until `body` returns: its rotation or deletion, on any replica, waits.
                     let secrets = try await connection.rows(
                         """
                         SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets)
                         WHERE owner = \(owner) AND name = \(name) FOR SHARE
                         """, logger)
-                    let keys = try await connection.rows(
-                        """
-                        SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys)
-                        WHERE owner = \(owner) AND name = \(name) FOR SHARE
-                        """, logger)
                     let secret = try secrets.first.map { try Self.storedSecret($0) }
-                    let key = try keys.first.map { try Self.storedSigningKey($0) }
+                    // A name is a secret or a signing key, never both (creation checks both under the owner's lock).
+                    var key: StoredSigningKey?
+                    if secret == nil {
+                        let keys = try await connection.rows(
+                            """
+                            SELECT \(unescaped: Self.signingKeyColumns) FROM \(unescaped: t.signingKeys)
+                            WHERE owner = \(owner) AND name = \(name) FOR SHARE
+                            """, logger)
+                        key = try keys.first.map { try Self.storedSigningKey($0) }
+                    }
                     return try await BodyError.wrapping { try await body(secret, key) }
                 }
             }

@@ -32,14 +32,13 @@ extension SQLiteSecretStore: SigningKeyStore {
         owner: String, name: String,
         _ body: @Sendable (StoredSecret?, StoredSigningKey?) async throws -> T
     ) async throws -> T {
-        // One read transaction (cached statements: every signed delivery comes here).
-        let (secret, key) = try await read { db in
-            (
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name]).map(
-                    Self.secret),
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?"), arguments: [owner, name])
-                    .map(Self.signingKey)
-            )
+        // One read transaction (cached statements: every signed delivery comes here). A name is a secret or a
+        // signing key, never both (one name space, checked at creation): the key is looked for only without a secret.
+        let (secret, key) = try await read { db -> (StoredSecret?, StoredSigningKey?) in
+            let secretsStatement = try db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?")
+            if let secret = try Row.fetchOne(secretsStatement, arguments: [owner, name]).map(Self.secret) { return (secret, nil) }
+            let keysStatement = try db.cachedStatement(sql: "SELECT * FROM signing_keys WHERE owner = ? AND name = ?")
+            return (nil, try Row.fetchOne(keysStatement, arguments: [owner, name]).map(Self.signingKey))
         }
         return try await body(secret, key)
     }
