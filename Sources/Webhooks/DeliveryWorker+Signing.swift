@@ -29,7 +29,7 @@ extension DeliveryWorker {
             signed.resolve(.success(unfencedHeaders(for: item, inlineSecret: inlineSecret)))
             return
         }
-        let (clock, base) = (self.clock, baseHeaders)
+        let (clock, base) = (self.clock, baseHeaders(for: item))
         do {
             try await secrets.withDeliverySigner(owner: item.owner, name: name, signingKeys: signingKeys) { signer in
                 let timestamp = clock() / 1000
@@ -73,16 +73,19 @@ extension DeliveryWorker {
         return headers
     }
 
-    var baseHeaders: HTTPHeaders {
+    /// What every attempt at `item` carries, signed or not: its type, who sends it, and `Idempotency-Key` (the
+    /// delivery id, the same on every retry and redelivery as `webhook-id`), as wisp.place's deliveries do.
+    func baseHeaders(for item: NewDelivery) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Idempotency-Key", value: item.id)
         return headers
     }
 
     /// Headers for a delivery without a managed secret: the record's inline secret, or none.
     func unfencedHeaders(for item: NewDelivery, inlineSecret: String?) -> HTTPHeaders {
-        var headers = baseHeaders
+        var headers = baseHeaders(for: item)
         let timestamp = clock() / 1000
         if let inline = inlineSecret, let signer = try? WebhookSigner(token: inline) {
             for (name, value) in signer.headers(body: item.body, id: item.id, timestamp: timestamp) { headers.add(name: name, value: value) }

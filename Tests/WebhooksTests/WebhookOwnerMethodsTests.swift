@@ -113,6 +113,16 @@ struct WebhookOwnerMethodsTests {
         let refused = try await call(client, "sendTest", as: alice, #"{"webhook":"w1"}"#)
         #expect(refused.1["ok"] == false && refused.1["status"] == 500 && refused.1["error"] == "HTTP 500", "\(refused.2)")
         #expect(try await pipeline.queued() == 1, "test pings are not queued")
+        // Every attempt (the first, its retry, the redelivery, both pings) carries Idempotency-Key = webhook-id, as
+        // wisp.place's deliveries do; a delivery's stays the same across its attempts.
+        let sent = await network.received
+        #expect(sent.count >= 5)
+        for attempt in sent {
+            #expect(
+                attempt.headers["idempotency-key"] != nil && attempt.headers["idempotency-key"] == attempt.headers["webhook-id"], "\(attempt.headers)"
+            )
+        }
+        #expect(Set(sent.filter { $0.id == id }.compactMap { $0.headers["idempotency-key"] }) == [id])
 
         // Pause and resume without touching the record.
         let paused = try await call(client, "setEnabled", as: alice, #"{"webhook":"w1","enabled":false}"#)
