@@ -4,6 +4,7 @@ import Lexicon
 import Logging
 import Metrics
 import Prometheus
+import SQLiteStore
 import SigilService
 
 /// `sigil serve`: the XRPC service, on embedded defaults with no setup.
@@ -30,12 +31,20 @@ struct ServeCommand: AsyncParsableCommand {
         let catalog = try await failing("cannot load lexicons from \(configuration.lexicons ?? "the bundle"):\n") {
             try LexiconLocation(configuration.lexicons).catalog()
         }
+        // One sigil serve per SQLite data directory (held until this process exits).
+        let directoryLock = try await failing("") { () -> DataDirectoryLock? in
+            guard options.store.resolvedDatabaseURL() == nil else { return nil }
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return try DataDirectoryLock.acquire(directory: configuration.dataDirectory)
+        }
         let keys = try await failing("cannot open the secrets store: ") { try options.store.keyRing(logger: logger) }
         let stores = try await failing("cannot open the secrets store: ") { try await options.store.openStores(logger: logger) }
         logger.notice("secrets store: \(options.store.resolvedDatabaseURL() == nil ? "SQLite in \(configuration.dataDirectory)" : "PostgreSQL")")
         let server = try await failing("") {
             try await SigilServer.build(configuration: configuration, stores: stores, keys: keys, catalog: catalog, metrics: metrics, logger: logger)
         }
+        defer { withExtendedLifetime(directoryLock) {} }
         do {
             try await server.run()
         } catch {

@@ -181,4 +181,23 @@ struct ServeStoreLogTests {
         #expect(server.stderr.contains("secrets store: SQLite in \(directory)"), "\(server.stderr)")
         #expect(!server.stderr.contains("secrets store: PostgreSQL"))
     }
+    /// A second `sigil serve` on the same SQLite data directory exits at once, naming the holder; once the first is
+    /// gone (even by SIGKILL), a new one starts.
+    @Test func aSecondServerOnOneDataDirectoryIsRefused() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-one-dir-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try ServeProcess(["--port", "0", "--data-dir", directory])
+        _ = try await first.waitUntilListening()
+        let second = try ServeProcess(["--port", "0", "--data-dir", directory])
+        let status = try await second.waitForExit()
+        #expect(status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("another sigil serve (pid \(first.process.processIdentifier))"), "\(second.stderr)")
+        #expect(second.stderr.contains("one process per SQLite data directory"))
+        kill(first.process.processIdentifier, SIGKILL)
+        _ = try await first.waitForExit()
+        let third = try ServeProcess(["--port", "0", "--data-dir", directory])
+        _ = try await third.waitUntilListening()
+        kill(third.process.processIdentifier, SIGTERM)
+        #expect(try await third.waitForExit() == 0)
+    }
 }
