@@ -53,7 +53,13 @@ public final class ServeProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         errors.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
+            // End of file: stop watching before the handle can be closed and its descriptor reused (an active
+            // dispatch read source on a closed descriptor can crash libdispatch's event loop).
+            guard !data.isEmpty else {
+                handle.readabilityHandler = nil
+                return
+            }
+            guard let self else { return }
             self.lock.withLock { self.stderrText += String(decoding: data, as: UTF8.self) }
         }
         process.terminationHandler = { [weak self] process in
@@ -97,6 +103,7 @@ public final class ServeProcess: @unchecked Sendable {
     }
 
     deinit {
+        errors.fileHandleForReading.readabilityHandler = nil
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         removeScratchDirectory(workingDirectory)
     }
