@@ -17,7 +17,7 @@ extension PostgresSecretStore: DeliveryLog {
     }
 
     var loggedColumns: String {
-        Self.deliveryColumns(prefix: "d.")
+        deliveryColumns
             + ", (SELECT a.status FROM \(tables.attempts) a WHERE a.delivery_id = d.id AND a.status IS NOT NULL ORDER BY a.id DESC LIMIT 1)"
     }
 
@@ -75,7 +75,8 @@ extension PostgresSecretStore: DeliveryLog {
                 UPDATE \(unescaped: t.deliveries) SET status = 'pending', attempts = 0, next_attempt_at = \(at), last_error = NULL, url = \(url),
                     secret_name = \(secretName), inline_secret_fingerprint = \(inlineSecretFingerprint.map { ByteBuffer(bytes: $0) }), inline_secret = NULL,
                     lease_until = NULL, updated_at = \(at)
-                WHERE owner = \(owner) AND id = \(id) AND (lease_until IS NULL OR lease_until < \(at)) RETURNING id
+                WHERE owner = \(owner) AND id = \(id) AND (lease_until IS NULL OR lease_until < \(at))
+                    AND (body_digest IS NOT NULL OR octet_length(body) > 0) RETURNING id
                 """)).isEmpty
     }
 

@@ -81,10 +81,32 @@ extension PostgresSecretStore: DeliveryStore {
                     }
                 }
             }
-            let reason = maxPendingPerWebhook.map { NewDelivery.overCapReason($0) }
+            let overCap = maxPendingPerWebhook.map { NewDelivery.overCapReason($0) }
+            // A delivery that will never be sent keeps no body; the others share their event's, stored once.
+            var templates: [String: DeliveryBody] = [:]
+            var reasons: [String: String] = [:]
+            var newBodies: [[UInt8]: (DeliveryBody, Int64)] = [:]
+            for delivery in unique {
+                if let notQueued = delivery.notQueued {
+                    reasons[delivery.id] = notQueued
+                } else if refused.contains(delivery.id), let overCap {
+                    reasons[delivery.id] = overCap
+                } else if let template = DeliveryBody(body: delivery.body, id: delivery.id) {
+                    templates[delivery.id] = template
+                    if newBodies[template.digest] == nil { newBodies[template.digest] = (template, delivery.createdAt) }
+                }
+            }
+            for (template, createdAt) in newBodies.values.sorted(by: { $0.0.digest.lexicographicallyPrecedes($1.0.digest) }) {
+                try await connection.deliveryRows(
+                    """
+                    INSERT INTO \(unescaped: t.bodies) (digest, template, id_offset, created_at)
+                    VALUES (\(ByteBuffer(bytes: template.digest)), \(ByteBuffer(bytes: template.template)), \(Int64(template.idOffset)), \(createdAt))
+                    ON CONFLICT (digest) DO UPDATE SET created_at = GREATEST(\(unescaped: t.bodies).created_at, EXCLUDED.created_at)
+                    """, logger)
+            }
             for start in stride(from: 0, to: unique.count, by: Self.enqueueBatchSize) {
                 let batch = unique[start..<min(start + Self.enqueueBatchSize, unique.count)]
-                try await connection.deliveryRows(Self.insertDeliveries(batch, into: t.deliveries, refused: refused, reason: reason), logger)
+                try await connection.deliveryRows(Self.insertDeliveries(batch, into: t.deliveries, reasons: reasons, templates: templates), logger)
             }
             if let cursorName, let cursorValue {
                 try await connection.deliveryRows(
@@ -96,30 +118,34 @@ extension PostgresSecretStore: DeliveryStore {
         }
     }
 
-    /// `INSERT … VALUES (…), (…), … ON CONFLICT (id) DO NOTHING` for `batch`, new deliveries due at once.
-    private static func insertDeliveries(_ batch: ArraySlice<NewDelivery>, into table: String, refused: Set<String>, reason: String?) -> PostgresQuery
-    {
+    /// `INSERT … VALUES (…), (…), … ON CONFLICT (id) DO NOTHING` for `batch`, new deliveries due at once; those with
+    /// a reason are stored cancelled without a body, those with a template refer to their event's stored body.
+    private static func insertDeliveries(
+        _ batch: ArraySlice<NewDelivery>, into table: String, reasons: [String: String], templates: [String: DeliveryBody]
+    ) -> PostgresQuery {
         var sql = """
             INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
-                next_attempt_at, created_at, updated_at) VALUES
+                next_attempt_at, created_at, updated_at, body_digest) VALUES
             """
-        var binds = PostgresBindings(capacity: batch.count * 10)
+        var binds = PostgresBindings(capacity: batch.count * 11)
         for (index, delivery) in batch.enumerated() {
-            let p = index * 10
+            let p = index * 11
             sql += index == 0 ? "\n" : ",\n"
             sql +=
-                "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8))"
+                "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8), $\(p + 11))"
+            let reason = reasons[delivery.id]
+            let template = templates[delivery.id]
             binds.append(delivery.id)
             binds.append(delivery.owner)
             binds.append(delivery.webhookRKey)
             binds.append(delivery.url)
             binds.append(delivery.secretName)
             binds.append(delivery.inlineSecretFingerprint.map { ByteBuffer(bytes: $0) })
-            binds.append(ByteBuffer(bytes: delivery.body))
+            binds.append(ByteBuffer(bytes: reason != nil || template != nil ? [] : delivery.body))
             binds.append(delivery.createdAt)
-            let isRefused = refused.contains(delivery.id)
-            binds.append(isRefused ? "cancelled" : "pending")
-            binds.append(isRefused ? reason : nil)
+            binds.append(reason == nil ? "pending" : "cancelled")
+            binds.append(reason)
+            binds.append(template.map { ByteBuffer(bytes: $0.digest) })
         }
         sql += "\nON CONFLICT (id) DO NOTHING"
         return PostgresQuery(unsafeSQL: sql, binds: binds)
@@ -152,10 +178,15 @@ extension PostgresSecretStore: DeliveryStore {
             )
             UPDATE \(unescaped: t.deliveries) AS d SET lease_until = GREATEST(\(leaseUntil), coalesce(d.lease_until, 0) + 1)
             FROM due WHERE d.id = due.id
-            RETURNING \(unescaped: Self.deliveryColumns(prefix: "d.")),
+            RETURNING \(unescaped: deliveryColumns),
                 (SELECT ARRAY[coalesce(s.disabled_reason, ''), coalesce(s.failing_since::text, ''), CASE WHEN s.disabled_reason IS NULL THEN '0' ELSE '1' END]
                  FROM \(unescaped: t.webhooks) AS s WHERE s.owner = d.owner AND s.rkey = d.webhook_rkey)
             """)
+        return try decodeClaimed(rows)
+    }
+
+    /// Claimed rows (``deliveryColumns`` and the webhook's stored state), in due order.
+    private func decodeClaimed(_ rows: [PostgresRow]) throws(StoreError) -> [Delivery] {
         let claimed = try decoding("claimDue") {
             try rows.map { row in
                 let delivery = try Self.delivery(row)
@@ -172,6 +203,60 @@ extension PostgresSecretStore: DeliveryStore {
         }
         // RETURNING has no order of its own.
         return claimed.sorted { ($0.nextAttemptAt, $0.delivery.id) < ($1.nextAttemptAt, $1.delivery.id) }
+    }
+
+    /// One statement: a skip scan of the partial index of pending deliveries (a recursive CTE, one index seek per
+    /// account), each account's due, unleased deliveries counted up to `countingUpTo`.
+    public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue] {
+        guard limit > 0, countingUpTo > 0 else { return [] }
+        let t = tables
+        let rows = try await read(
+            "dueOwners",
+            """
+            WITH RECURSIVE owners(owner) AS (
+                (SELECT owner FROM \(unescaped: t.deliveries) WHERE status = 'pending' AND owner > \(after) ORDER BY owner LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.owner FROM \(unescaped: t.deliveries) d WHERE d.status = 'pending' AND d.owner > o.owner ORDER BY d.owner LIMIT 1)
+                FROM owners o WHERE o.owner IS NOT NULL
+            )
+            SELECT o.owner, (SELECT count(*) FROM (
+                SELECT 1 FROM \(unescaped: t.deliveries) d WHERE d.status = 'pending' AND d.owner = o.owner AND d.next_attempt_at <= \(now)
+                    AND (d.lease_until IS NULL OR d.lease_until < \(now)) LIMIT \(Int64(countingUpTo))) AS due)
+            FROM (SELECT owner FROM owners WHERE owner IS NOT NULL LIMIT \(Int64(limit))) AS o
+            """)
+        return try decoding("dueOwners") {
+            try rows.map { row in
+                let (owner, count) = try row.decode((String, Int64).self)
+                return OwnerDue(owner: owner, count: Int(count))
+            }
+        }
+    }
+
+    /// One statement: each account's earliest due, unleased deliveries (at most its count), locked `FOR UPDATE SKIP
+    /// LOCKED` in a `MATERIALIZED` CTE as in ``claimDue(now:limit:leaseUntil:)``, and leased.
+    public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+        let wanted = owners.filter { $0.count > 0 }
+        guard !wanted.isEmpty else { return [] }
+        let t = tables
+        let rows = try await read(
+            "claimDueByOwner",
+            """
+            WITH due AS MATERIALIZED (
+                SELECT pick.id FROM unnest(\(wanted.map(\.owner)), \(wanted.map { Int64($0.count) })) AS w(owner, n)
+                CROSS JOIN LATERAL (
+                    SELECT id FROM \(unescaped: t.deliveries)
+                    WHERE status = 'pending' AND owner = w.owner AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
+                    ORDER BY next_attempt_at LIMIT w.n
+                    FOR UPDATE SKIP LOCKED
+                ) AS pick
+            )
+            UPDATE \(unescaped: t.deliveries) AS d SET lease_until = GREATEST(\(leaseUntil), coalesce(d.lease_until, 0) + 1)
+            FROM due WHERE d.id = due.id
+            RETURNING \(unescaped: deliveryColumns),
+                (SELECT ARRAY[coalesce(s.disabled_reason, ''), coalesce(s.failing_since::text, ''), CASE WHEN s.disabled_reason IS NULL THEN '0' ELSE '1' END]
+                 FROM \(unescaped: t.webhooks) AS s WHERE s.owner = d.owner AND s.rkey = d.webhook_rkey)
+            """)
+        return try decodeClaimed(rows)
     }
 
     /// Does nothing: other replicas share this queue and may hold live leases, which must not be broken. A lease
@@ -237,7 +322,7 @@ extension PostgresSecretStore: DeliveryStore {
     public func pruneDeliveries(status: DeliveryStatus, updatedBefore before: Int64, limit: Int) async throws(StoreError) -> Int {
         guard status != .pending, limit > 0 else { return 0 }
         let t = tables
-        return try await read(
+        let deleted = try await read(
             "pruneDeliveries",
             """
             WITH old AS MATERIALIZED (
@@ -246,9 +331,20 @@ extension PostgresSecretStore: DeliveryStore {
             ), logged AS (
                 DELETE FROM \(unescaped: t.attempts) AS a USING old WHERE a.delivery_id = old.id
             )
-            DELETE FROM \(unescaped: t.deliveries) AS d USING old WHERE d.id = old.id RETURNING d.id
-            """
-        ).count
+            DELETE FROM \(unescaped: t.deliveries) AS d USING old WHERE d.id = old.id RETURNING d.id, d.body_digest
+            """)
+        // A body goes with the last delivery that shares it. One that an enqueue on another replica is reusing right
+        // now is kept: the enqueue touches its `created_at` first (a row lock this delete waits on, then rechecks).
+        let digests = Set(try decoding("pruneDeliveries") { try deleted.compactMap { try $0.decode((String, ByteBuffer?).self).1 } })
+        for digest in digests {
+            _ = try await read(
+                "pruneBodies",
+                """
+                DELETE FROM \(unescaped: t.bodies) b WHERE b.digest = \(digest) AND b.created_at < \(before)
+                    AND NOT EXISTS (SELECT 1 FROM \(unescaped: t.deliveries) d WHERE d.body_digest = \(digest))
+                """)
+        }
+        return deleted.count
     }
 
     public func setWebhookDisabled(owner: String, rkey: String, reason: String?, at: Int64) async throws(StoreError) {
@@ -284,21 +380,21 @@ extension PostgresSecretStore: DeliveryStore {
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
         guard limit > 0 else { return [] }
         let t = tables
-        let columns = Self.deliveryColumns(prefix: "")
+        let columns = deliveryColumns
         let rows: [PostgresRow]
         if let status {
             rows = try await read(
                 "deliveries",
                 """
-                SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries) WHERE status = \(status.rawValue)
-                ORDER BY updated_at DESC, id DESC LIMIT \(Int64(limit))
+                SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries) d WHERE d.status = \(status.rawValue)
+                ORDER BY d.updated_at DESC, d.id DESC LIMIT \(Int64(limit))
                 """)
         } else {
             rows = try await read(
                 "deliveries",
                 """
-                SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries)
-                ORDER BY updated_at DESC, id DESC LIMIT \(Int64(limit))
+                SELECT \(unescaped: columns) FROM \(unescaped: t.deliveries) d
+                ORDER BY d.updated_at DESC, d.id DESC LIMIT \(Int64(limit))
                 """)
         }
         return try decoding("deliveries") { try rows.map(Self.delivery) }
@@ -319,14 +415,19 @@ extension PostgresSecretStore: DeliveryStore {
 
     // MARK: - Rows
 
-    /// The columns ``delivery(_:)`` decodes, in its order.
-    static func deliveryColumns(prefix: String) -> String {
+    /// The columns ``delivery(_:)`` decodes, in its order, of deliveries aliased `d`.
+    var deliveryColumns: String {
         // A row queued by a build before migration 4 (a replica not yet upgraded) holds the plaintext: its SHA-256 is used.
+        // A body stored once for its event (migration 8) is its template with this delivery's id put back.
         [
-            "id", "owner", "webhook_rkey", "url", "secret_name",
-            "coalesce(\(prefix)inline_secret_fingerprint, sha256(convert_to(\(prefix)inline_secret, 'UTF8')))", "body", "status", "attempts",
-            "next_attempt_at", "last_error", "created_at", "updated_at", "lease_until",
-        ].map { $0.hasPrefix("coalesce") ? $0 : prefix + $0 }.joined(separator: ", ")
+            "d.id", "d.owner", "d.webhook_rkey", "d.url", "d.secret_name",
+            "coalesce(d.inline_secret_fingerprint, sha256(convert_to(d.inline_secret, 'UTF8')))",
+            """
+            coalesce((SELECT overlay(b.template PLACING convert_to(d.id, 'UTF8') FROM (b.id_offset + 1)::int FOR 0)
+                FROM \(tables.bodies) b WHERE b.digest = d.body_digest), d.body)
+            """,
+            "d.status", "d.attempts", "d.next_attempt_at", "d.last_error", "d.created_at", "d.updated_at", "d.lease_until",
+        ].joined(separator: ", ")
     }
 
     static func delivery(_ row: PostgresRow) throws -> Delivery {
@@ -350,6 +451,8 @@ extension PostgresSecretStore.Tables {
     var webhooks: String { "\(schema).webhooks" }
     var cursors: String { "\(schema).cursors" }
     var deliveries: String { "\(schema).deliveries" }
+    var bodies: String { "\(schema).delivery_bodies" }
+    var readbacks: String { "\(schema).webhook_readbacks" }
 }
 
 extension PostgresConnection {

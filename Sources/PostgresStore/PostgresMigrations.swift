@@ -190,6 +190,34 @@ enum PostgresSchemaHistory {
                 "CREATE INDEX signing_keys_due ON signing_keys (next_rotation_at) WHERE next_rotation_at IS NOT NULL",
                 "CREATE INDEX signing_keys_overlap ON signing_keys (previous_valid_until) WHERE previous_valid_until IS NOT NULL",
             ]),
+        PostgresMigration(
+            version: 8, name: "tenancy",
+            statements: [
+                "CREATE INDEX deliveries_pending_owner ON deliveries (owner, next_attempt_at) WHERE status = 'pending'",
+                """
+                CREATE TABLE delivery_bodies (
+                    digest bytea PRIMARY KEY,
+                    template bytea NOT NULL,
+                    id_offset bigint NOT NULL CHECK (id_offset >= 0),
+                    created_at bigint NOT NULL
+                )
+                """,
+                "ALTER TABLE deliveries ADD COLUMN body_digest bytea NULL",
+                "CREATE INDEX deliveries_body ON deliveries (body_digest) WHERE body_digest IS NOT NULL",
+                """
+                CREATE TABLE webhook_readbacks (
+                    owner text COLLATE "C" NOT NULL,
+                    rkey text COLLATE "C" NOT NULL,
+                    since bigint NOT NULL,
+                    attempts bigint NOT NULL,
+                    next_attempt_at bigint NOT NULL,
+                    last_error text NOT NULL,
+                    PRIMARY KEY (owner, rkey)
+                )
+                """,
+                "CREATE INDEX webhook_readbacks_due ON webhook_readbacks (next_attempt_at)",
+                "CREATE INDEX secret_audit_at ON secret_audit (at)",
+            ]),
     ]
 
     /// The newest version this build knows.

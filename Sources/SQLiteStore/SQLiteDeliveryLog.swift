@@ -17,12 +17,18 @@ extension SQLiteSecretStore: DeliveryLog {
     static let lastStatus =
         "(SELECT a.status FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.status IS NOT NULL ORDER BY a.id DESC LIMIT 1) AS last_status"
 
+    /// Deliveries with their body and the last status a receiver answered.
+    static let selectLogged = """
+        SELECT d.*, \(lastStatus), b.template AS body_template, b.id_offset AS body_id_offset
+        FROM deliveries d LEFT JOIN delivery_bodies b ON b.digest = d.body_digest
+        """
+
     public func deliveries(owner: String, webhookRKey: String, status: DeliveryStatus?, before: DeliveryCursor?, limit: Int)
         async throws(StoreError) -> [LoggedDelivery]
     {
         guard limit > 0 else { return [] }
         return try await read { db in
-            var sql = "SELECT d.*, \(Self.lastStatus) FROM deliveries d WHERE d.owner = ? AND d.webhook_rkey = ?"
+            var sql = "\(Self.selectLogged) WHERE d.owner = ? AND d.webhook_rkey = ?"
             var arguments: StatementArguments = [owner, webhookRKey]
             if let status {
                 sql += " AND d.status = ?"
@@ -42,8 +48,11 @@ extension SQLiteSecretStore: DeliveryLog {
 
     public func delivery(owner: String, id: String) async throws(StoreError) -> LoggedDelivery? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT d.*, \(Self.lastStatus) FROM deliveries d WHERE d.owner = ? AND d.id = ?", arguments: [owner, id])
-                .map { LoggedDelivery(delivery: Self.delivery($0), lastStatus: $0["last_status"]) }
+            try Row.fetchOne(
+                db, sql: "\(Self.selectLogged) WHERE d.owner = ? AND d.id = ?",
+                arguments: [owner, id]
+            )
+            .map { LoggedDelivery(delivery: Self.delivery($0), lastStatus: $0["last_status"]) }
         }
     }
 
@@ -65,7 +74,7 @@ extension SQLiteSecretStore: DeliveryLog {
                     sql: """
                         UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, secret_name = ?,
                             inline_secret_fingerprint = ?, inline_secret = NULL, lease_until = NULL, updated_at = ?
-                        WHERE owner = ? AND id = ? AND (lease_until IS NULL OR lease_until < ?)
+                        WHERE owner = ? AND id = ? AND (lease_until IS NULL OR lease_until < ?) AND (body_digest IS NOT NULL OR length(body) > 0)
                         """, arguments: [at, url, secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, id, at])
                 return db.changesCount > 0
             }

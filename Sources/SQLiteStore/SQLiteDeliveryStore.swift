@@ -41,27 +41,46 @@ extension SQLiteSecretStore: DeliveryStore {
             try Self.guarded {
                 // Under a cap the oldest are kept: in (createdAt, id) order.
                 let ordered = maxPendingPerWebhook == nil ? deliveries : deliveries.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+                var bodiesStored = Set<[UInt8]>()
                 for delivery in ordered {
                     var (status, reason): (String, String?) = ("pending", nil)
-                    if let cap = maxPendingPerWebhook {
+                    if let notQueued = delivery.notQueued {
+                        (status, reason) = ("cancelled", notQueued)
+                    } else if let cap = maxPendingPerWebhook {
                         // Bounded work: counts at most `cap` rows of the partial index of pending deliveries.
                         let pending =
                             try Int.fetchOne(
-                                db,
-                                sql: """
-                                    SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending' LIMIT ?)
-                                    """, arguments: [delivery.owner, delivery.webhookRKey, cap]) ?? 0
+                                db.cachedStatement(
+                                    sql: """
+                                        SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending' LIMIT ?)
+                                        """), arguments: [delivery.owner, delivery.webhookRKey, cap]) ?? 0
                         if pending >= cap { (status, reason) = ("cancelled", NewDelivery.overCapReason(cap)) }
                     }
-                    try db.execute(
+                    // A delivery that will never be sent keeps no body; the others share their event's.
+                    var (body, digest): (Data, Data?) = (Data(), nil)
+                    if status == "pending" {
+                        if let template = DeliveryBody(body: delivery.body, id: delivery.id) {
+                            if bodiesStored.insert(template.digest).inserted {
+                                try db.cachedStatement(
+                                    sql:
+                                        "INSERT INTO delivery_bodies (digest, template, id_offset, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING"
+                                ).execute(arguments: [Data(template.digest), Data(template.template), template.idOffset, delivery.createdAt])
+                            }
+                            digest = Data(template.digest)
+                        } else {
+                            body = Data(delivery.body)
+                        }
+                    }
+                    try db.cachedStatement(
                         sql: """
-                            INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
-                                next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, body_digest, status,
+                                last_error, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (id) DO NOTHING
-                            """,
+                            """
+                    ).execute(
                         arguments: [
                             delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
-                            delivery.inlineSecretFingerprint.map { Data($0) }, Data(delivery.body), status, reason, delivery.createdAt,
+                            delivery.inlineSecretFingerprint.map { Data($0) }, body, digest, status, reason, delivery.createdAt,
                             delivery.createdAt, delivery.createdAt,
                         ])
                 }
@@ -84,33 +103,78 @@ extension SQLiteSecretStore: DeliveryStore {
                 // Cached statements: the claim loop and every outcome run these; compiling them each time was a
                 // measurable share of a delivery's cost.
                 let rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT d.*, w.rkey AS webhook_stored, w.disabled_reason AS webhook_disabled_reason, w.failing_since AS webhook_failing_since
-                            FROM deliveries d LEFT JOIN webhooks w ON w.owner = d.owner AND w.rkey = d.webhook_rkey
-                            WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
-                            ORDER BY d.next_attempt_at LIMIT ?
-                            """), arguments: [now, now, limit])
-                let claim = try db.cachedStatement(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?")
+                    db.cachedStatement(sql: Self.selectClaimable + " ORDER BY d.next_attempt_at LIMIT ?"), arguments: [now, now, limit])
+                return try Self.lease(rows, until: leaseUntil, db)
+            }
+        }
+    }
+
+    public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue] {
+        guard limit > 0, countingUpTo > 0 else { return [] }
+        return try await read { db in
+            // A skip scan of the partial index of pending deliveries: one seek per account, then at most
+            // `countingUpTo` steps into its due ones.
+            let next = try db.cachedStatement(
+                sql: "SELECT owner FROM deliveries WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
+            let count = try db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
+                        AND (lease_until IS NULL OR lease_until < ?) LIMIT ?)
+                    """)
+            var owners: [OwnerDue] = []
+            var cursor = after
+            while owners.count < limit, let owner = try String.fetchOne(next, arguments: [cursor]) {
+                owners.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, countingUpTo]) ?? 0))
+                cursor = owner
+            }
+            return owners
+        }
+    }
+
+    public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+        let wanted = owners.filter { $0.count > 0 }
+        guard !wanted.isEmpty else { return [] }
+        return try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                let pick = try db.cachedStatement(sql: Self.selectClaimable + " AND d.owner = ? ORDER BY d.next_attempt_at LIMIT ?")
                 var claimed: [Delivery] = []
-                for row in rows {
-                    let id: String = row["id"]
-                    // A lease always grows: never equal to one this delivery had, so old claims stay fenced out.
-                    let previous: Int64? = row["lease_until"]
-                    let lease = max(leaseUntil, (previous ?? 0) + 1)
-                    try claim.execute(arguments: [lease, id])
-                    let stored: String? = row["webhook_stored"]
-                    claimed.append(
-                        Self.delivery(
-                            row, lease: lease,
-                            webhookState: stored == nil
-                                ? nil
-                                : Delivery.WebhookState(
-                                    disabledReason: row["webhook_disabled_reason"], failingSince: row["webhook_failing_since"])))
+                for owner in wanted {
+                    let rows = try Row.fetchAll(pick, arguments: [now, now, owner.owner, owner.count])
+                    claimed += try Self.lease(rows, until: leaseUntil, db)
                 }
                 return claimed
             }
         }
+    }
+
+    /// Due, unleased pending deliveries with their body and their webhook's stored state; arguments `now, now`.
+    static let selectClaimable = """
+        SELECT d.*, b.template AS body_template, b.id_offset AS body_id_offset, w.rkey AS webhook_stored,
+            w.disabled_reason AS webhook_disabled_reason, w.failing_since AS webhook_failing_since
+        FROM deliveries d LEFT JOIN webhooks w ON w.owner = d.owner AND w.rkey = d.webhook_rkey
+            LEFT JOIN delivery_bodies b ON b.digest = d.body_digest
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
+        """
+
+    /// Leases `rows` (from ``selectClaimable``) until `leaseUntil` or later.
+    private static func lease(_ rows: [Row], until leaseUntil: Int64, _ db: Database) throws -> [Delivery] {
+        let claim = try db.cachedStatement(sql: "UPDATE deliveries SET lease_until = ? WHERE id = ?")
+        var claimed: [Delivery] = []
+        for row in rows {
+            let id: String = row["id"]
+            // A lease always grows: never equal to one this delivery had, so old claims stay fenced out.
+            let previous: Int64? = row["lease_until"]
+            let lease = max(leaseUntil, (previous ?? 0) + 1)
+            try claim.execute(arguments: [lease, id])
+            let stored: String? = row["webhook_stored"]
+            claimed.append(
+                delivery(
+                    row, lease: lease,
+                    webhookState: stored == nil
+                        ? nil
+                        : Delivery.WebhookState(disabledReason: row["webhook_disabled_reason"], failingSince: row["webhook_failing_since"])))
+        }
+        return claimed
     }
 
     public func releaseAllLeases() async throws(StoreError) {
@@ -156,9 +220,17 @@ extension SQLiteSecretStore: DeliveryStore {
                     arguments: [status.rawValue, before, limit])
                 guard !ids.isEmpty else { return 0 }
                 let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+                let digests = try Data.fetchAll(
+                    db, sql: "SELECT DISTINCT body_digest FROM deliveries WHERE id IN (\(marks)) AND body_digest IS NOT NULL",
+                    arguments: StatementArguments(ids))
                 try db.execute(sql: "DELETE FROM delivery_attempts WHERE delivery_id IN (\(marks))", arguments: StatementArguments(ids))
                 try db.execute(sql: "DELETE FROM deliveries WHERE id IN (\(marks))", arguments: StatementArguments(ids))
-                return db.changesCount
+                let deleted = db.changesCount
+                // A body goes with the last delivery that shares it.
+                let orphan = try db.cachedStatement(
+                    sql: "DELETE FROM delivery_bodies WHERE digest = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE body_digest = ?)")
+                for digest in digests { try orphan.execute(arguments: [digest, digest]) }
+                return deleted
             }
         }
     }
@@ -196,11 +268,11 @@ extension SQLiteSecretStore: DeliveryStore {
         try await read { db in
             if let status {
                 return try Row.fetchAll(
-                    db, sql: "SELECT * FROM deliveries WHERE status = ? ORDER BY updated_at DESC LIMIT ?",
+                    db, sql: "\(Self.selectDeliveries) WHERE d.status = ? ORDER BY d.updated_at DESC LIMIT ?",
                     arguments: [status.rawValue, limit]
                 ).map(Self.delivery)
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM deliveries ORDER BY updated_at DESC LIMIT ?", arguments: [limit]).map(Self.delivery)
+            return try Row.fetchAll(db, sql: "\(Self.selectDeliveries) ORDER BY d.updated_at DESC LIMIT ?", arguments: [limit]).map(Self.delivery)
         }
     }
 
@@ -224,10 +296,19 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
+    /// Deliveries (`d`) with their event's stored body: ``delivery(_:)`` reads these rows.
+    static let selectDeliveries = """
+        SELECT d.*, b.template AS body_template, b.id_offset AS body_id_offset
+        FROM deliveries d LEFT JOIN delivery_bodies b ON b.digest = d.body_digest
+        """
+
     static func delivery(_ row: Row) -> Delivery { delivery(row, lease: row["lease_until"]) }
 
     static func delivery(_ row: Row, lease: Int64?, webhookState: Delivery.WebhookState? = nil) -> Delivery {
-        let body: Data = row["body"]
+        var body: Data = row["body"]
+        if let template: Data = row["body_template"], let offset: Int = row["body_id_offset"] {
+            body = Data(DeliveryBody(template: [UInt8](template), idOffset: offset).body(id: row["id"]) ?? [])
+        }
         // Rows queued before v4 kept the plaintext (the migration replaced it; this is for a file migrated mid-write).
         let legacy: String? = row["inline_secret"]
         let fingerprint: Data? = row["inline_secret_fingerprint"]

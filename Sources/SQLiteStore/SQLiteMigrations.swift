@@ -109,6 +109,21 @@ enum SQLiteSchema {
                 CREATE INDEX signing_keys_due ON signing_keys (next_rotation_at) WHERE next_rotation_at IS NOT NULL;
                 CREATE INDEX signing_keys_overlap ON signing_keys (previous_valid_until) WHERE previous_valid_until IS NOT NULL;
                 """),
+        SQLiteMigration(
+            name: "v8-tenancy",
+            sql: """
+                CREATE INDEX deliveries_pending_owner ON deliveries (owner, next_attempt_at) WHERE status = 'pending';
+                CREATE TABLE delivery_bodies (
+                    id INTEGER PRIMARY KEY, digest BLOB NOT NULL UNIQUE, template BLOB NOT NULL, id_offset INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL);
+                ALTER TABLE deliveries ADD COLUMN body_digest BLOB;
+                CREATE INDEX deliveries_body ON deliveries (body_digest) WHERE body_digest IS NOT NULL;
+                CREATE TABLE webhook_readbacks (
+                    owner TEXT NOT NULL, rkey TEXT NOT NULL, since INTEGER NOT NULL, attempts INTEGER NOT NULL,
+                    next_attempt_at INTEGER NOT NULL, last_error TEXT NOT NULL, PRIMARY KEY (owner, rkey)) WITHOUT ROWID;
+                CREATE INDEX webhook_readbacks_due ON webhook_readbacks (next_attempt_at);
+                CREATE INDEX secret_audit_at ON secret_audit (at);
+                """),
     ]
 
     /// A migrator for the first `count` steps (all of them by default; fewer builds an earlier schema, for tests).

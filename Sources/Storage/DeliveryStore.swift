@@ -51,24 +51,31 @@ public struct NewDelivery: Sendable, Equatable {
     /// webhook's secret changed meanwhile is cancelled. (The secret sits in the owner's public repository; its
     /// hash reveals nothing more.)
     public let inlineSecretFingerprint: [UInt8]?
+    /// The JSON body POSTed. Stored once per event however many webhooks it goes to (see ``DeliveryBody``); empty
+    /// for a delivery stored without one (``notQueued``).
     public let body: [UInt8]
     /// Milliseconds since the Unix epoch.
     public let createdAt: Int64
+    /// Set when the delivery is recorded only for its owner to see, never sent: stored `cancelled` with this
+    /// reason and without a body (one event matched more webhooks than it may queue).
+    public let notQueued: String?
 
     /// A delivery for a webhook whose record has the plaintext `inlineSecret` (kept only as its fingerprint).
     public init(
         id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecret: String?,
-        body: [UInt8], createdAt: Int64
+        body: [UInt8], createdAt: Int64, notQueued: String? = nil
     ) {
         self.init(
             id: id, owner: owner, webhookRKey: webhookRKey, url: url, secretName: secretName,
-            inlineSecretFingerprint: inlineSecret.map(Self.fingerprint(ofInlineSecret:)), body: body, createdAt: createdAt)
+            inlineSecretFingerprint: inlineSecret.map(Self.fingerprint(ofInlineSecret:)), body: body, createdAt: createdAt,
+            notQueued: notQueued)
     }
 
     public init(
         id: String, owner: String, webhookRKey: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?,
-        body: [UInt8], createdAt: Int64
+        body: [UInt8], createdAt: Int64, notQueued: String? = nil
     ) {
+        self.notQueued = notQueued
         self.id = id
         self.owner = owner
         self.webhookRKey = webhookRKey
@@ -148,6 +155,13 @@ public protocol DeliveryStore: Sendable {
     /// its lease (``Delivery/leaseUntil``), which a later claim of the same delivery always replaces with a
     /// greater one: it is the fencing token of this claim.
     func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery]
+    /// Accounts with pending deliveries, in owner order strictly after `after`, at most `limit` of them, each with
+    /// how many of its deliveries are due at `now` and not leased, counted up to `countingUpTo`. Work is bounded by
+    /// `limit × countingUpTo` index steps, however long any account's queue is.
+    func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue]
+    /// Like ``claimDue(now:limit:leaseUntil:)``, but at most `limit` of each listed account's due deliveries (its
+    /// earliest due first): the delivery worker's fair share per account.
+    func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery]
     /// At start: ends leases left by a crashed worker where that is safe. SQLite (one process) ends them
     /// all; PostgreSQL does nothing, since other replicas may hold live leases — a crashed replica's
     /// deliveries come back when their lease expires.
@@ -183,6 +197,17 @@ public protocol DeliveryStore: Sendable {
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery]
     /// How many deliveries are in each status.
     func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int]
+}
+
+/// An account and a number of its deliveries (due, or to claim).
+public struct OwnerDue: Sendable, Equatable {
+    public let owner: String
+    public let count: Int
+
+    public init(owner: String, count: Int) {
+        self.owner = owner
+        self.count = count
+    }
 }
 
 extension DeliveryStore {

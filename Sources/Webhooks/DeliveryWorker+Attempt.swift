@@ -23,8 +23,18 @@ extension DeliveryWorker {
         log[metadataKey: "webhook"] = .string("\(item.owner)/\(item.webhookRKey)")
 
         let host = URLComponents(string: item.url)?.host?.lowercased() ?? ""
-        guard await hosts.acquire(host, limit: configuration.perHost, waitingAtMost: configuration.hostSlotWait) else {
-            // Not an attempt: the delivery goes back to the queue untouched but for a short delay.
+        // A host that left its last attempts unanswered: its deliveries back off together (each a failed attempt,
+        // the receiver's), and one probe at a time finds out whether it is back.
+        let admission = breakers.admit(host, now: clock())
+        if case .open(let until) = admission {
+            let outcome = Outcome.retry("not sent: \(host) left its last attempts unanswered; waiting for it to recover", after: until - clock())
+            await record(outcome, byReceiver: true, delivery, log: log)
+            await finish(delivery, attempts: attempts, outcome: outcome, log: log)
+            return
+        }
+        // Never wait for a host while holding a slot: a busy host's delivery goes back to the queue, not counted.
+        guard await hosts.tryAcquire(host, limit: configuration.perHost) else {
+            if admission == .probe { breakers.probeAbandoned(host) }
             await finish(delivery, attempts: delivery.attempts, outcome: .requeue("waiting for a free connection to \(host)"), log: log)
             return
         }
@@ -35,38 +45,30 @@ extension DeliveryWorker {
             let reason = webhook.map { $0.cancellation(of: item) } ?? "webhook deleted"
             if let reason {
                 await hosts.release(host)
+                if admission == .probe { breakers.probeAbandoned(host) }
                 await finish(delivery, attempts: delivery.attempts, outcome: .cancel(reason), log: log)
                 return
             }
         }
         let outcome: Outcome
         var status: UInt?
+        var byReceiver = false
         do {
             let destination = try await destinations.destination(for: item.url)
             let answer = await send(item, inlineSecret: webhook?.inlineSecret, to: destination)
-            (outcome, status) = (answer.outcome, answer.status)
+            (outcome, status, byReceiver) = (answer.outcome, answer.status, answer.reachedReceiver != nil)
+            switch answer.reachedReceiver {
+            case true?: breakers.answered(host)
+            case false?: breakers.unanswered(host, now: clock())
+            case nil: if admission == .probe { breakers.probeAbandoned(host) }
+            }
         } catch {
+            // Sigil's side (DNS capacity, a refused address): never counted against the receiver.
+            if admission == .probe { breakers.probeAbandoned(host) }
             outcome = error.isTransient ? .retry("destination: \(error.description)") : .dead("destination refused: \(error.description)")
         }
         await hosts.release(host)
-        if let webhooks {
-            do {
-                switch outcome {
-                case .gone(let reason): try await webhooks.disable(owner: item.owner, rkey: item.webhookRKey, reason: reason, now: clock())
-                case .delivered:
-                    try await webhooks.attempted(
-                        owner: item.owner, rkey: item.webhookRKey, succeeded: true,
-                        storedStreak: delivery.webhookState?.failingSince, now: clock())
-                case .retry, .dead:
-                    try await webhooks.attempted(
-                        owner: item.owner, rkey: item.webhookRKey, succeeded: false,
-                        storedStreak: delivery.webhookState?.failingSince, now: clock())
-                case .requeue, .cancel: break
-                }
-            } catch {
-                log.error("cannot record the webhook's state", metadata: ["error": .string("\(error)")])
-            }
-        }
+        await record(outcome, byReceiver: byReceiver, delivery, log: log)
         let elapsed = ContinuousClock.now - started
         let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         Metrics.Timer(label: "webhook_delivery_duration_seconds").recordNanoseconds(nanoseconds)
@@ -81,12 +83,38 @@ extension DeliveryWorker {
         await logged
     }
 
+    /// Follows the outcome on the webhook: a 410 pauses it; a success ends its failing streak; a failure counts
+    /// toward pausing it only when it is the receiver's (`byReceiver`: its status, its silence), never Sigil's own
+    /// (signing, DNS, the store).
+    func record(_ outcome: Outcome, byReceiver: Bool, _ delivery: Delivery, log: Logger) async {
+        guard let webhooks else { return }
+        let item = delivery.delivery
+        do {
+            switch outcome {
+            case .gone(let reason): try await webhooks.disable(owner: item.owner, rkey: item.webhookRKey, reason: reason, now: clock())
+            case .delivered:
+                try await webhooks.attempted(
+                    owner: item.owner, rkey: item.webhookRKey, succeeded: true, storedStreak: delivery.webhookState?.failingSince, now: clock())
+            case .retry, .dead:
+                guard byReceiver else { return }
+                try await webhooks.attempted(
+                    owner: item.owner, rkey: item.webhookRKey, succeeded: false, storedStreak: delivery.webhookState?.failingSince, now: clock())
+            case .requeue, .cancel: break
+            }
+        } catch {
+            log.error("cannot record the webhook's state", metadata: ["error": .string("\(error)")])
+        }
+    }
+
     /// Signs and sends: one task holds the signing token (and so the fence) from reading it until the request
     /// head is written; the other sends and waits for the answer after the fence is let go.
     /// What an attempt came to, and the receiver's status if it answered.
     struct Answer: Sendable {
         let outcome: Outcome
         let status: UInt?
+        /// True: the receiver answered (any status); false: it did not (timeout, refused, reset); nil: no
+        /// request was made (signing failed).
+        var reachedReceiver: Bool? = nil
     }
 
     func send(_ item: NewDelivery, inlineSecret: String?, to destination: DestinationGuard.Destination) async -> Answer {
@@ -140,11 +168,11 @@ extension DeliveryWorker {
                 let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryAfter.milliseconds($0, now: clock()) }
                 return (response.status.code, retryAfter.map { min($0, maxRetryAfter) })
             }
-            return Answer(outcome: Self.outcome(status: status, retryAfter: retryAfter), status: status)
+            return Answer(outcome: Self.outcome(status: status, retryAfter: retryAfter), status: status, reachedReceiver: true)
         } catch let error as DeadlineExceeded {
-            return Answer(outcome: .retry("receiver: \(error.description)"), status: nil)
+            return Answer(outcome: .retry("receiver: \(error.description)"), status: nil, reachedReceiver: false)
         } catch {
-            return Answer(outcome: .retry("network: \(String(describing: type(of: error)))"), status: nil)
+            return Answer(outcome: .retry("network: \(String(describing: type(of: error)))"), status: nil, reachedReceiver: false)
         }
     }
 }

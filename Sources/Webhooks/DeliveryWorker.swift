@@ -33,8 +33,16 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         public var lease: Duration = .seconds(60)
         /// How often to look for due deliveries when idle.
         public var pollInterval: Duration = .seconds(1)
-        /// Longest wait for a free slot to the destination host; after it the delivery goes back to the queue.
+        /// Longest wait for a free slot to the destination host for a test ping (queued deliveries never wait: a
+        /// delivery whose host is busy goes back to the queue for ``hostBusyDelay``, holding no slot).
         public var hostSlotWait: Duration = .seconds(20)
+        /// How long a delivery whose host has no free slot waits in the queue (not counted as an attempt).
+        public var hostBusyDelay: Duration = .seconds(2)
+        /// Attempts in a row a host must leave unanswered (timeout, refused, reset) before its breaker opens: its
+        /// deliveries then back off together (each counted as a failed attempt), one probe at a time.
+        public var breakerThreshold = 3
+        /// How long an open breaker waits before its first probe; doubled after each failed probe, up to 15 minutes.
+        public var breakerCooldown: Duration = .seconds(30)
         /// One deadline for sending a request and reading its answer (head and the bytes read of the body).
         public var requestDeadline: Duration = .seconds(20)
         /// Most bytes of a receiver's response body read (and then dropped; bodies are not recorded).
@@ -73,12 +81,17 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
     let logger: Logger
     let clock: @Sendable () -> Int64
     let hosts = HostSlots()
+    let breakers: HostBreakers
     /// Completions and nudges: wakes the claim loop early. Keeps at most one pending signal.
     private let signals = WakeSignal()
     /// Whether a pruning round is running (at most one at a time).
     let pruning = OnceAtATime()
     private let lock = NSLock()
     private var inFlight = 0
+    /// Attempts in flight per account (for ``FairShare``).
+    private var inFlightByOwner: [String: Int] = [:]
+    /// Where the next claim's round-robin over accounts starts: after the last account served.
+    private var claimCursor = ""
     /// Whether ``run()`` is running: one claim loop per worker (its wake signal has one waiter).
     private var isRunning = false
     var running: Bool { lock.withLock { isRunning } }
@@ -98,6 +111,34 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+        self.breakers = HostBreakers(
+            threshold: configuration.breakerThreshold, cooldownMilliseconds: configuration.breakerCooldown.components.seconds * 1000)
+    }
+
+    /// Most accounts one claim looks at; the round-robin start moves on, so every account is reached in turn.
+    static let accountsPerClaim = 256
+
+    /// Claims up to `room` due deliveries shared fairly between the accounts that have some (``FairShare``),
+    /// starting the round after the account served last. Also says whether some account had due work it could
+    /// not be given (at its share), which is no reason to look again before a slot frees.
+    func claimFairly(room: Int) async -> (claimed: [Delivery], fullShare: Bool) {
+        let now = clock()
+        let leaseMilliseconds = configuration.lease.components.seconds * 1000
+        let (cursor, running) = lock.withLock { (claimCursor, inFlightByOwner) }
+        let limit = Self.accountsPerClaim
+        guard var due = try? await store.dueOwners(now: now, after: cursor, limit: limit, countingUpTo: room) else { return ([], false) }
+        if due.count < limit, !cursor.isEmpty,
+            let wrapped = try? await store.dueOwners(now: now, after: "", limit: limit - due.count, countingUpTo: room)
+        {
+            due += wrapped.filter { $0.owner <= cursor }
+        }
+        let allocation = FairShare.allocate(room: room, concurrency: configuration.concurrency, due: due, inFlight: running)
+        let wanted = due.reduce(0) { $0 + $1.count }
+        let granted = allocation.reduce(0) { $0 + $1.count }
+        guard let last = allocation.last else { return ([], wanted > 0) }
+        lock.withLock { claimCursor = last.owner }
+        let claimed = (try? await store.claimDue(now: now, owners: allocation, leaseUntil: now + leaseMilliseconds)) ?? []
+        return (claimed, granted < min(wanted, room))
     }
 
     /// Asks the worker to look for due deliveries now (after an enqueue).
@@ -134,20 +175,26 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                 }
                 let room = configuration.concurrency - lock.withLock { inFlight }
                 var claimed: [Delivery] = []
-                if room > 0 {
-                    let now = clock()
-                    let leaseMilliseconds = configuration.lease.components.seconds * 1000
-                    claimed = (try? await store.claimDue(now: now, limit: room, leaseUntil: now + leaseMilliseconds)) ?? []
-                }
+                var fullShare = false
+                if room > 0 { (claimed, fullShare) = await claimFairly(room: room) }
                 for delivery in claimed {
-                    lock.withLock { inFlight += 1 }
+                    let owner = delivery.delivery.owner
+                    lock.withLock {
+                        inFlight += 1
+                        inFlightByOwner[owner, default: 0] += 1
+                    }
                     group.addTask {
                         await self.attempt(delivery)
-                        self.lock.withLock { self.inFlight -= 1 }
+                        self.lock.withLock {
+                            self.inFlight -= 1
+                            self.inFlightByOwner[owner, default: 1] -= 1
+                            if self.inFlightByOwner[owner] == 0 { self.inFlightByOwner[owner] = nil }
+                        }
                         self.signals.signal()
                     }
                 }
-                if claimed.isEmpty || claimed.count == room { await signals.wait(atMost: configuration.pollInterval) }
+                // Nothing due, or every slot (or every account's share) taken: wait for a completion or a nudge.
+                if claimed.isEmpty || claimed.count == room || fullShare { await signals.wait(atMost: configuration.pollInterval) }
             }
         }
     }

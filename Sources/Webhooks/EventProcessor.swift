@@ -1,6 +1,7 @@
 import Foundation
 import Lexicon
 import Logging
+import Metrics
 import Secrets
 import Storage
 
@@ -13,6 +14,10 @@ public final class EventProcessor: @unchecked Sendable {
     public static let maxFanOut = 256
     /// Most of one account's webhooks one event queues deliveries for (so a few accounts cannot fill ``maxFanOut``).
     public static let maxPerAccountPerEvent = 16
+    /// Most webhooks left out of one event that are recorded (as cancelled deliveries without a body) for their
+    /// owners to see; the rest are only counted (`webhook_fanout_dropped_total`).
+    public static let maxDroppedRecordedPerEvent = 1_024
+    let fanOut = FanOut(maxTotal: EventProcessor.maxFanOut, maxPerAccount: EventProcessor.maxPerAccountPerEvent)
 
     let registry: WebhookRegistry
     /// Applies webhook record changes in the background (read-backs never hold the stream).
@@ -56,38 +61,23 @@ public final class EventProcessor: @unchecked Sendable {
         }
         // Matched against the webhooks as they are before this event: a webhook's own record change is read
         // back in the background and takes effect for the events after it.
-        var matches = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey, record: event.record)
-        if matches.count > Self.maxPerAccountPerEvent {
-            // No account takes more than its share of one event's deliveries (the rest of its webhooks are logged).
-            var perOwner: [String: Int] = [:]
-            let fair = matches.filter { webhook in
-                perOwner[webhook.owner, default: 0] += 1
-                return perOwner[webhook.owner]! <= Self.maxPerAccountPerEvent
-            }
-            if fair.count < matches.count {
-                registry.logger.warning(
-                    "an account's webhooks matched one event more often than are served; the rest get nothing",
-                    metadata: [
-                        "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"),
-                        "served per account": .stringConvertible(Self.maxPerAccountPerEvent),
-                    ])
-            }
-            matches = fair
-        }
-        if matches.count > Self.maxFanOut {
-            // An explicit bound on what one commit can queue; the rest are logged, not silently lost.
+        let matched = registry.index.matching(event.operation, did: event.did, collection: event.collection, rkey: event.rkey, record: event.record)
+        let eventURI = "at://\(event.did)/\(event.collection)/\(event.rkey)"
+        let (matches, dropped) = fanOut.select(matched, event: eventURI + "\u{0}" + String(event.timeMicroseconds))
+        if !dropped.isEmpty {
+            // Bounded, and never silent: counted, logged, and (for the first few hundred) visible to each owner as a
+            // cancelled delivery without a body.
+            Counter(label: "webhook_fanout_dropped_total").increment(by: dropped.count)
             registry.logger.warning(
                 "an event matched more webhooks than are served per event; the rest get nothing",
                 metadata: [
-                    "event": .string("at://\(event.did)/\(event.collection)/\(event.rkey)"), "matched": .stringConvertible(matches.count),
-                    "served": .stringConvertible(Self.maxFanOut),
+                    "event": .string(eventURI), "matched": .stringConvertible(matched.count), "served": .stringConvertible(matches.count),
                 ])
-            matches = Array(matches.prefix(Self.maxFanOut))
         }
         if event.collection == WebhookRegistry.collection {
             await refresher.submit(event)
         }
-        guard !matches.isEmpty else {
+        guard !matches.isEmpty || !dropped.isEmpty else {
             try await advance(to: event.timeMicroseconds)
             return
         }
@@ -98,8 +88,14 @@ public final class EventProcessor: @unchecked Sendable {
                 id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
                 inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
         }
+        let notQueued = dropped.prefix(Self.maxDroppedRecordedPerEvent).map { drop in
+            let id = WebhookPayload.id(webhook: drop.webhook, event: event)
+            return NewDelivery(
+                id: id, owner: drop.webhook.owner, webhookRKey: drop.webhook.rkey, url: drop.webhook.url, secretName: drop.webhook.secretName,
+                inlineSecret: drop.webhook.inlineSecret, body: [], createdAt: now, notQueued: drop.reason)
+        }
         let stored = durableCursor(event.timeMicroseconds)
-        try await store.enqueue(deliveries, cursor: (Self.cursorName, stored), maxPendingPerWebhook: maxPendingPerWebhook)
+        try await store.enqueue(deliveries + notQueued, cursor: (Self.cursorName, stored), maxPendingPerWebhook: maxPendingPerWebhook)
         lock.withLock {
             // Held back by a read-back: the event's own time stays pending, for the flush when it settles.
             pendingCursor = stored < event.timeMicroseconds ? event.timeMicroseconds : nil

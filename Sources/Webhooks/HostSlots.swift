@@ -29,6 +29,13 @@ actor HostSlots {
         return granted
     }
 
+    /// Takes a slot if one is free now; never waits.
+    func tryAcquire(_ host: String, limit: Int) -> Bool {
+        guard active[host, default: 0] < limit else { return false }
+        active[host, default: 0] += 1
+        return true
+    }
+
     private func expire(_ host: String, _ id: UInt64) {
         guard var queue = waiting[host], let index = queue.firstIndex(where: { $0.id == id }) else { return }
         let waiter = queue.remove(at: index)

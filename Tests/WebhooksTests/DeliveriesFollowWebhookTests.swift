@@ -253,21 +253,61 @@ struct DeliveriesFollowWebhookTests {
                 registry.index.webhook(owner: crowded, rkey: "w0")?.url.hasSuffix("/elsewhere") == true,
                 "a served webhook can still change at the cap")
 
-            // 100 + 17 × 16 = 372 webhooks watch alice's posts: 16 of the crowded account's and 256 in all are served.
-            for account in 0..<17 {
+            // 100 + 16 × 16 + 1 = 357 webhooks watch alice's posts; the lone account's one webhook is owned by a DID
+            // that sorts last. Round-robin by account: every account keeps at least one, the crowded one at most 16,
+            // 256 in all; each webhook left out is visible to its owner as a cancelled delivery without a body.
+            var owners = [crowded]
+            for account in 0..<16 {
                 let owner = "did:plc:cap" + String(repeating: Character(UnicodeScalar(UInt8(98 + account))), count: 21)
+                owners.append(owner)
                 for i in 0..<16 {
                     let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "t\(i)")
                     try await registry.activate(owner: owner, rkey: "w\(i)", record: record, now: 1, logger: registry.logger)
                 }
             }
+            let lone = "did:plc:zzzzzzzzzzzzzzzzzzzzzzzz"
+            owners.append(lone)
+            try await registry.activate(
+                owner: lone, rkey: "only", record: webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "z"),
+                now: 1, logger: registry.logger)
             await post("p1", network, times)
-            #expect(try await eventually { try await pipeline.queued() == EventProcessor.maxFanOut })
+            #expect(try await eventually { try await pipeline.store.deliveries(status: nil, limit: 1_000).count == 357 })
             #expect(try await pipeline.settled(at: times.next() - 1_000))
-            let queued = try await pipeline.store.deliveries(status: nil, limit: 1_000)
-            #expect(queued.count == EventProcessor.maxFanOut)
-            #expect(queued.filter { $0.delivery.owner == crowded }.count <= EventProcessor.maxPerAccountPerEvent)
+            let all = try await pipeline.store.deliveries(status: nil, limit: 1_000)
+            let dropped = all.filter { $0.lastError?.hasPrefix("not queued") == true }
+            let served = all.filter { $0.lastError?.hasPrefix("not queued") != true }
+            #expect(served.count == EventProcessor.maxFanOut)
+            #expect(Set(served.map(\.delivery.owner)) == Set(owners), "every account keeps at least one")
+            #expect(served.contains { $0.delivery.owner == lone }, "the lone webhook is served")
+            #expect(served.filter { $0.delivery.owner == crowded }.count <= EventProcessor.maxPerAccountPerEvent)
+            #expect(dropped.count == 357 - EventProcessor.maxFanOut)
+            #expect(dropped.allSatisfy { $0.status == .cancelled && $0.delivery.body.isEmpty && $0.lastError!.hasPrefix("not queued: more than") })
         }
+    }
+
+    /// The choice of which webhooks an over-full event serves is the same on every replica and every replay, and
+    /// does not favour the accounts that sort first.
+    @Test func fanOutIsRoundRobinByAccountAndDeterministic() throws {
+        func webhook(_ owner: String, _ rkey: String) throws -> ActiveWebhook {
+            try ActiveWebhook(
+                owner: owner, rkey: rkey, record: webhookRecord(url: "https://example.com/h", scope: "at://\(alice)/app.bsky.feed.post", secret: "s"))
+        }
+        var matches: [ActiveWebhook] = []
+        for account in 0..<40 { for i in 0..<3 { matches.append(try webhook("did:plc:a\(account)", "w\(i)")) } }
+        let fanOut = FanOut(maxTotal: 30, maxPerAccount: 2)
+        let (served, dropped) = fanOut.select(matches, event: "e1")
+        #expect(served.count == 30 && dropped.count == 90)
+        #expect(Set(served.map(\.owner)).count == 30, "one per account before any account gets a second")
+        #expect(fanOut.select(matches.reversed(), event: "e1").served.map(\.owner).sorted() == served.map(\.owner).sorted(), "deterministic")
+        // Over many events, the accounts that sort first win no more often than the others.
+        var firstTen = 0
+        for event in 0..<200 {
+            firstTen +=
+                fanOut.select(matches, event: "e\(event)").served.filter {
+                    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"].contains(String($0.owner.dropFirst(9)))
+                }.count
+        }
+        #expect(firstTen < 200 * 30 / 4 * 3 / 2, "the ten accounts sorting first got \(firstTen) of \(200 * 30)")
     }
 
     /// Another replica (another index on the same store) pauses the webhook: this replica's worker sees the

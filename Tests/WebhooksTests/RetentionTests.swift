@@ -126,6 +126,12 @@ final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
     func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
         try await base.claimDue(now: now, limit: limit, leaseUntil: leaseUntil)
     }
+    func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue] {
+        try await base.dueOwners(now: now, after: after, limit: limit, countingUpTo: countingUpTo)
+    }
+    func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+        try await base.claimDue(now: now, owners: owners, leaseUntil: leaseUntil)
+    }
     func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
     func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
         try await base.markDelivered(id: id, lease: lease, attempts: attempts, at: at)
