@@ -413,6 +413,16 @@ extension PostgresSecretStore: DeliveryStore {
         }
     }
 
+    public func queueBytes() async throws(StoreError) -> Int64 {
+        let t = tables
+        let rows = try await read(
+            "queueBytes",
+            """
+            SELECT (pg_total_relation_size(\(t.deliveries)::regclass) + pg_total_relation_size(\(t.bodies)::regclass))::bigint
+            """)
+        return try decoding("queueBytes") { try rows.first?.decode(Int64.self) ?? 0 }
+    }
+
     // MARK: - Rows
 
     /// The columns ``delivery(_:)`` decodes, in its order, of deliveries aliased `d`.

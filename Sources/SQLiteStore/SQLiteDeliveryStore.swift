@@ -296,6 +296,15 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
+    public func queueBytes() async throws(StoreError) -> Int64 {
+        try await read { db in
+            let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return (pages - free) * size
+        }
+    }
+
     /// Deliveries (`d`) with their event's stored body: ``delivery(_:)`` reads these rows.
     static let selectDeliveries = """
         SELECT d.*, b.template AS body_template, b.id_offset AS body_id_offset

@@ -197,6 +197,9 @@ public protocol DeliveryStore: Sendable {
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery]
     /// How many deliveries are in each status.
     func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int]
+    /// Bytes the delivery queue takes on disk: SQLite, the database file's used pages; PostgreSQL, the delivery
+    /// and body tables with their indexes and TOAST.
+    func queueBytes() async throws(StoreError) -> Int64
 }
 
 /// An account and a number of its deliveries (due, or to claim).

@@ -167,6 +167,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                     lastGauge = .now
                     Gauge(label: "webhook_deliveries_queued").record(counts[.pending] ?? 0)
                     Gauge(label: "webhook_deliveries_dead").record(counts[.dead] ?? 0)
+                    if let bytes = try? await store.queueBytes() { Gauge(label: "webhook_queue_bytes").record(bytes) }
                 }
                 if ContinuousClock.now - lastPrune > .seconds(60), !pruning.isRunning {
                     lastPrune = .now

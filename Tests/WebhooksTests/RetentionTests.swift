@@ -133,6 +133,7 @@ final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
         try await base.claimDue(now: now, owners: owners, leaseUntil: leaseUntil)
     }
     func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
+    func queueBytes() async throws(StoreError) -> Int64 { try await base.queueBytes() }
     func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
         try await base.markDelivered(id: id, lease: lease, attempts: attempts, at: at)
     }
