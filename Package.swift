@@ -146,7 +146,7 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "SigilAPI", "Secrets", "Storage", "Webhooks", "WebhookSignature",
+                "AsyncPrimitives", "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "SigilAPI", "Secrets", "Storage", "Webhooks", "WebhookSignature",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -215,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: [
-                "Identity", "Secp256k1", "NetworkPolicy", "Lexicon", "SigilService", "XRPC", "SigilTestSupport",
+                "AsyncPrimitives", "Identity", "Secp256k1", "NetworkPolicy", "Lexicon", "SigilService", "XRPC", "SigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -13,6 +13,8 @@ public enum DIDResolutionError: Error, Sendable, Equatable, CustomStringConverti
     case refused(String)
     case unavailable(String)
     case invalidDocument(String)
+    /// Not tried: the caller has its share of resolutions running; try again after this many seconds.
+    case busy(retryAfter: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum DIDResolutionError: Error, Sendable, Equatable, CustomStringConverti
         case .refused(let reason): reason
         case .unavailable(let reason): "DID resolution failed: \(reason)"
         case .invalidDocument(let reason): "invalid DID document: \(reason)"
+        case .busy(let seconds): "too many DID resolutions from this address; try again in \(seconds) s"
         }
     }
 }
@@ -115,19 +118,29 @@ public struct HTTPDIDFetcher: DIDDocumentFetcher {
 /// `failureTTL` (so a flood of random DIDs costs one fetch each per period, not one per request), both
 /// bounded in size.
 ///
+/// A known account never waits for the directory: past its TTL its document is served (up to `maxStale`) while
+/// one fetch refreshes it in the background, and a failed refresh keeps the old document. A DID never seen
+/// before needs a slot of `admission`, shared fairly per client address, before anything is fetched: a client
+/// over its share is told to come back later (``DIDResolutionError/busy(retryAfter:)``), so one address naming
+/// endless made-up DIDs cannot use up the directory for everyone else.
+///
 /// Lock-protected rather than an actor, so a cache hit costs no executor hop; fetches run in tasks shared by
 /// every caller waiting for the same DID.
 public final class DIDResolver: @unchecked Sendable {
     private struct Entry {
         let document: DIDDocument
         let fetchedAt: ContinuousClock.Instant
+        /// When a background refresh of it last failed.
+        var refreshFailedAt: ContinuousClock.Instant?
     }
 
     private let fetcher: any DIDDocumentFetcher
     private let ttl: Duration
+    private let maxStale: Duration
     private let minimumRefreshInterval: Duration
     private let maxEntries: Int
     private let pinned: [String: DIDDocument]
+    private let admission: FairAdmission?
     private let lock = NSLock()
     private let failureTTL: Duration
     private var cache: [String: Entry] = [:]
@@ -139,65 +152,94 @@ public final class DIDResolver: @unchecked Sendable {
     ///   - minimumRefreshInterval: a forced refresh of a document younger than this is served from cache, so
     ///     forged signatures cannot turn into a flood of fetches.
     ///   - failureTTL: how long a failed resolution is answered from memory.
+    ///   - maxStale: how long past its TTL a document is still served while it is refreshed.
+    ///   - admission: slots for fetching DIDs not seen before, shared per client; nil: unbounded (tests, tools).
     public init(
         fetcher: any DIDDocumentFetcher, ttl: Duration = .seconds(600), minimumRefreshInterval: Duration = .seconds(10),
-        failureTTL: Duration = .seconds(30), maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:]
+        failureTTL: Duration = .seconds(30), maxEntries: Int = 100_000, pinned: [String: DIDDocument] = [:],
+        maxStale: Duration = .seconds(86_400), admission: FairAdmission? = nil
     ) {
         self.fetcher = fetcher
         self.failureTTL = failureTTL
         self.ttl = ttl
+        self.maxStale = maxStale
         self.minimumRefreshInterval = minimumRefreshInterval
         self.maxEntries = maxEntries
         self.pinned = pinned
+        self.admission = admission
     }
 
-    /// The document of `did`; `refresh` re-fetches unless the cached copy is very recent.
-    public func resolve(_ did: String, refresh: Bool = false) async throws(DIDResolutionError) -> DIDDocument {
+    /// The document of `did`; `refresh` re-fetches unless the cached copy is very recent. `client` (an address)
+    /// is who asks, for sharing the fetches of DIDs not seen before.
+    public func resolve(_ did: String, refresh: Bool = false, client: String? = nil) async throws(DIDResolutionError) -> DIDDocument {
         if let document = pinned[did] { return document }
         enum Lookup {
             case hit(DIDDocument)
             case failed(DIDResolutionError)
             case wait(Task<DIDDocument, any Error>)
+            case admit
         }
         let lookup: Lookup = lock.withLock {
             let now = ContinuousClock.now
             if let entry = cache[did] {
                 let age = now - entry.fetchedAt
-                if age < ttl && (!refresh || age < minimumRefreshInterval) { return .hit(entry.document) }
+                if refresh && age >= minimumRefreshInterval { return .wait(inFlight[did] ?? startFetchLocked(did)) }
+                if age < ttl || refresh { return .hit(entry.document) }
+                if age < ttl + maxStale {
+                    // Served as it is; one fetch refreshes it (not again within failureTTL of a failed one).
+                    if inFlight[did] == nil, entry.refreshFailedAt.map({ now - $0 >= failureTTL }) ?? true { _ = startFetchLocked(did) }
+                    return .hit(entry.document)
+                }
+                return .wait(inFlight[did] ?? startFetchLocked(did))
             }
             if let failure = failures[did] {
                 if now - failure.at < failureTTL { return .failed(failure.error) }
                 failures[did] = nil
             }
             if let running = inFlight[did] { return .wait(running) }
-            let fetcher = self.fetcher
-            let task = Task<DIDDocument, any Error> { try await fetcher.fetch(did) }
-            inFlight[did] = task
-            return .wait(task)
+            guard admission == nil else { return .admit }
+            return .wait(startFetchLocked(did))
         }
         let task: Task<DIDDocument, any Error>
+        var admitted: String?
         switch lookup {
         case .hit(let document): return document
         case .failed(let error): throw error
         case .wait(let running): task = running
-        }
-        do {
-            let document = try await task.value
-            store(did, document)
-            return document
-        } catch {
-            let failure = (error as? DIDResolutionError) ?? .unavailable("resolution failed")
-            lock.withLock {
-                inFlight[did] = nil
-                if failures.count >= maxEntries, failures[did] == nil, let victim = failures.keys.first { failures[victim] = nil }
-                failures[did] = (failure, .now)
+        case .admit:
+            let key = client ?? "unknown"
+            guard let admission, await admission.acquire(key) else {
+                throw .busy(retryAfter: Int(max(1, failureTTL.components.seconds / 10)))
             }
-            throw failure
+            admitted = key
+            task = lock.withLock { inFlight[did] ?? startFetchLocked(did) }
+        }
+        defer { if let admitted { admission?.release(admitted) } }
+        do {
+            return try await task.value
+        } catch {
+            throw (error as? DIDResolutionError) ?? .unavailable("resolution failed")
         }
     }
 
     /// Failed resolutions remembered now.
     public var failureCount: Int { lock.withLock { failures.count } }
+
+    /// Under `lock`: starts the one fetch of `did`, which stores what it finds (or its failure) itself.
+    private func startFetchLocked(_ did: String) -> Task<DIDDocument, any Error> {
+        let fetcher = self.fetcher
+        let task = Task<DIDDocument, any Error> {
+            do {
+                let document = try await fetcher.fetch(did)
+                self.store(did, document)
+                return document
+            } catch {
+                throw self.fail(did, (error as? DIDResolutionError) ?? .unavailable("resolution failed"))
+            }
+        }
+        inFlight[did] = task
+        return task
+    }
 
     private func store(_ did: String, _ document: DIDDocument) {
         lock.withLock {
@@ -206,5 +248,19 @@ public final class DIDResolver: @unchecked Sendable {
             cache[did] = Entry(document: document, fetchedAt: .now)
             failures[did] = nil
         }
+    }
+
+    /// Records a failed fetch: a known document stays (its refresh failed); an unknown DID's failure is remembered.
+    private func fail(_ did: String, _ failure: DIDResolutionError) -> DIDResolutionError {
+        lock.withLock {
+            inFlight[did] = nil
+            if cache[did] != nil {
+                cache[did]?.refreshFailedAt = .now
+            } else {
+                if failures.count >= maxEntries, failures[did] == nil, let victim = failures.keys.first { failures[victim] = nil }
+                failures[did] = (failure, .now)
+            }
+        }
+        return failure
     }
 }

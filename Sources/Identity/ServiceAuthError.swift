@@ -20,4 +20,16 @@ public struct ServiceAuthError: Error, Sendable, Equatable, CustomStringConverti
 
     /// True when the failure is the service's (answer `503`), not the token's (`401`).
     public var isUnavailable: Bool { name == Self.replayCacheUnavailable.name }
+
+    /// The caller's address has its share of DID resolutions running: not a verdict on the token (answer `429`
+    /// with `Retry-After`).
+    public static func rateLimited(retryAfter seconds: Int) -> ServiceAuthError {
+        ServiceAuthError("RateLimitExceeded", "too many first-time DID resolutions from this address; try again in \(seconds) s")
+    }
+
+    /// Seconds to wait when this is a ``rateLimited(retryAfter:)``; nil otherwise.
+    public var retryAfter: Int? {
+        guard name == "RateLimitExceeded", let digits = message.split(separator: " ").dropLast().last else { return nil }
+        return Int(digits)
+    }
 }

@@ -48,8 +48,9 @@ public struct ServiceJWTVerifier: Sendable {
         self.clock = clock
     }
 
-    /// Verifies `token` for a call of `lxm`; returns the issuer DID.
-    public func verify(_ token: String, lxm: String) async throws(ServiceAuthError) -> String {
+    /// Verifies `token` for a call of `lxm` from `client` (an address, for sharing DID resolutions fairly);
+    /// returns the issuer DID.
+    public func verify(_ token: String, lxm: String, client: String? = nil) async throws(ServiceAuthError) -> String {
         let jwt = try ServiceJWT(compact: token)
         // Algorithm first: nothing else is looked at, and no key fetched, for none/HS256/RSA/….
         guard case .string(let alg)? = jwt.header["alg"] else { throw .badJwt("header has no alg") }
@@ -70,11 +71,11 @@ public struct ServiceJWTVerifier: Sendable {
             throw .init("BadJwtSignature", "signature must be 64 bytes r‖s (got \(jwt.signature.count); DER is not accepted)")
         }
 
-        var key = try await key(of: claims.iss, refresh: false)
+        var key = try await key(of: claims.iss, refresh: false, client: client)
         if !verifies(jwt, alg: alg, key: key) {
             // The account may have rotated its key (to another curve, even) since we cached its document:
             // fetch it again (the resolver throttles forced refreshes) before saying no.
-            key = try await self.key(of: claims.iss, refresh: true)
+            key = try await self.key(of: claims.iss, refresh: true, client: client)
             guard key.jwtAlgorithm == alg else {
                 throw .init("BadJwtSignature", "alg \(alg) does not match the issuer's \(key.jwtAlgorithm) key")
             }
@@ -112,11 +113,12 @@ public struct ServiceJWTVerifier: Sendable {
         guard method == lxm else { throw .init("BadJwtLexiconMethod", "bad jwt lexicon method (\"lxm\"). must match: \(lxm)") }
     }
 
-    private func key(of did: String, refresh: Bool) async throws(ServiceAuthError) -> Multikey {
+    private func key(of did: String, refresh: Bool, client: String?) async throws(ServiceAuthError) -> Multikey {
         let document: DIDDocument
         do {
-            document = try await resolver.resolve(did, refresh: refresh)
+            document = try await resolver.resolve(did, refresh: refresh, client: client)
         } catch {
+            if case .busy(let seconds) = error { throw .rateLimited(retryAfter: seconds) }
             throw .init("BadJwtIss", "could not resolve the issuer: \(error.description)")
         }
         guard let key = document.atprotoKey else { throw .init("BadJwtIss", "the issuer's DID document has no #atproto Multikey") }

@@ -24,7 +24,7 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
         self.tokenMethods = tokenMethods
     }
 
-    public func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
+    public func authenticate(headers: HTTPFields, nsid: String, client: String?) async throws(XRPCError) -> XRPCPrincipal? {
         guard let header = headers[.authorization] else { return nil }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw .authenticationRequired(
@@ -38,8 +38,12 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
             return try await secretTokens.authenticate(bearer: token)
         }
         do {
-            return XRPCPrincipal(did: try await verifier.verify(token, lxm: nsid))
-        } catch  where error.isUnavailable {
+            return XRPCPrincipal(did: try await verifier.verify(token, lxm: nsid, client: client))
+        } catch where error.retryAfter != nil {
+            // Not a verdict on the token: this address has its share of first-time resolutions running.
+            throw XRPCError(
+                status: .tooManyRequests, name: "RateLimitExceeded", message: error.message, headers: [.retryAfter: String(error.retryAfter ?? 1)])
+        } catch where error.isUnavailable {
             // The token may be fine; the replay cache is not: never a 401 the caller would act on.
             throw XRPCError(status: .serviceUnavailable, name: "InternalServerError", message: error.message, headers: [.retryAfter: "1"])
         } catch {

@@ -9,8 +9,8 @@ import XRPC
 /// Assembles the HTTP application: CORS, XRPC routes, `/metrics`, and `/.well-known/did.json` for a
 /// `did:web` service identity.
 public enum SigilApplication {
-    public static func router(service: XRPCService, registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(service: XRPCService, registry: PrometheusCollectorRegistry) -> Router<SigilRequestContext> {
+        let router = Router(context: SigilRequestContext.self)
         router.add(middleware: service.corsMiddleware())
         service.addRoutes(to: router)
         router.get("/metrics") { _, _ in
@@ -28,11 +28,11 @@ public enum SigilApplication {
 
     /// The application on `host:port`; `onBound` learns the address it listens on (the port, when `port` is 0).
     public static func build(
-        router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
+        router: Router<SigilRequestContext>, host: String, port: Int, services: [any Service] = [],
         idleTimeout: TimeAmount = Self.idleTimeout, logger: Logger,
         onBound: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
     )
-        -> Application<RouterResponder<BasicRequestContext>>
+        -> Application<RouterResponder<SigilRequestContext>>
     {
         Application(
             router: router,
@@ -52,7 +52,7 @@ public enum SigilApplication {
     /// service entry a PDS needs to proxy `atproto-proxy: DID#serviceID` here.
     /// `endpoint` is read when the document is asked for (the bound port is known only once the server listens).
     public static func addDIDDocument(
-        to router: Router<BasicRequestContext>, serviceDID: String, serviceID: String,
+        to router: Router<SigilRequestContext>, serviceDID: String, serviceID: String,
         endpoint: @escaping @Sendable () -> String
     ) {
         router.get("/.well-known/did.json") { _, _ in
@@ -62,5 +62,17 @@ public enum SigilApplication {
             ).serialized()
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
+    }
+}
+
+/// Hummingbird's basic request context plus the peer's address (for ``ClientAddress``).
+public struct SigilRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The connection's peer; nil in router tests.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 }

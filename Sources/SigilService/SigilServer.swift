@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AsyncPrimitives
 import Foundation
 import Hummingbird
 import Identity
@@ -23,7 +24,7 @@ import XRPC
 /// Logging and metrics are the caller's: bootstrap them (once a process) before building.
 public final class SigilServer: Sendable {
     /// The application: `run()` it, or drive it with Hummingbird's test client.
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<RouterResponder<SigilRequestContext>>
     /// The secret service the handlers use (tests read and rotate through it as a client would through XRPC).
     public let secrets: SecretService
     /// The signing keys (Standard Webhooks v1a).
@@ -75,9 +76,10 @@ public final class SigilServer: Sendable {
         if configuration.insecureLoopback {
             logger.warning("INSECURE LOOPBACK: http and loopback addresses are allowed for outbound calls. Development and tests only.")
         }
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5))))
+        var clientConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5)))
+        // Room for every admitted first-time resolution and for known accounts' refreshes besides.
+        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.resolverConcurrency + 8
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let destinations = DestinationGuard(insecureLoopback: configuration.insecureLoopback)
         let resources = (stores, httpClient, destinations)
         do {
@@ -97,8 +99,8 @@ public final class SigilServer: Sendable {
     ) async throws -> SigilServer {
         let (stores, httpClient, destinations) = resources
         let fetcher = HTTPDIDFetcher(client: httpClient, plcURL: configuration.plcURL, destinations: destinations)
-        let resolver =
-            tuning.didCacheTTL.map { DIDResolver(fetcher: fetcher, ttl: $0, pinned: pinned) } ?? DIDResolver(fetcher: fetcher, pinned: pinned)
+        let admission = FairAdmission(capacity: configuration.resolverConcurrency)
+        let resolver = DIDResolver(fetcher: fetcher, ttl: tuning.didCacheTTL ?? .seconds(600), pinned: pinned, admission: admission)
         let verifier = ServiceJWTVerifier(
             policy: .init(
                 serviceDID: configuration.serviceDID, serviceID: configuration.serviceID,
@@ -145,7 +147,7 @@ public final class SigilServer: Sendable {
             methods: methods,
             configuration: XRPCConfiguration(
                 maxBodyBytes: configuration.maxBodyBytes, version: configuration.version,
-                bodyDeadline: .seconds(configuration.bodyTimeout)),
+                bodyDeadline: .seconds(configuration.bodyTimeout), trustedProxies: Set(configuration.trustedProxies)),
             authenticator: ServiceAuthenticator(verifier: verifier, secrets: secrets, tokenMethods: MethodPolicy.methods(taking: .secretToken)),
             rateLimiter: limiter)
         let router = SigilApplication.router(service: service, registry: metrics)
@@ -180,7 +182,7 @@ public final class SigilServer: Sendable {
     }
 
     private init(
-        application: Application<RouterResponder<BasicRequestContext>>, secrets: SecretService, signingKeys: SigningKeyService,
+        application: Application<RouterResponder<SigilRequestContext>>, secrets: SecretService, signingKeys: SigningKeyService,
         webhooks: WebhookRegistry, worker: DeliveryWorker, events: EventProcessor, jetstream: JetstreamConsumer?,
         implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
         destinations: DestinationGuard, bound: BoundAddress, configuration: Configuration

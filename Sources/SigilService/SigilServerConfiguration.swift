@@ -40,6 +40,10 @@ extension SigilServer {
         public var keepCancelledDays = 30
         /// Hours of nothing but failed attempts after which a webhook is paused.
         public var pauseFailingAfterHours = 72
+        /// Reverse proxies whose `X-Forwarded-For` names the client (exact addresses); nobody else's is believed.
+        public var trustedProxies: [String] = []
+        /// DID documents of accounts never seen before fetched at once, shared fairly per client address.
+        public var resolverConcurrency = 16
         /// The version `/xrpc/_health` reports.
         public var version = "0.1.0"
 
@@ -67,6 +71,12 @@ extension SigilServer {
             }
             try check((1...8_760).contains(pauseFailingAfterHours), "--pause-failing-after-hours must be 1–8760 hours, not \(pauseFailingAfterHours)")
             try check(maxSecrets > 0, "--max-secrets must be positive")
+            try check((1...1_024).contains(resolverConcurrency), "--resolver-concurrency must be 1–1024, not \(resolverConcurrency)")
+            for proxy in trustedProxies {
+                try check(
+                    !proxy.isEmpty && proxy.utf8.count <= 64 && proxy.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" },
+                    "--trusted-proxies must list IP addresses, not \(proxy.prefix(64))")
+            }
             try check(rateLimit >= 0, "--rate-limit must be 0 (off) or positive")
             try check((0...65535).contains(port), "port \(port) is not 0–65535")
             try check(maxBodyBytes > 0, "max body bytes must be positive")

@@ -80,7 +80,16 @@ public enum XRPCAuthRequirement: Sendable {
 /// Verifies credentials. Returns `nil` when the request carries none; throws an ``XRPCError`` (401) when
 /// they are present but wrong.
 public protocol XRPCAuthenticator: Sendable {
-    func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal?
+    /// `client` is the caller's address (``ClientAddress``), for sharing what authentication costs fairly; nil
+    /// when unknown.
+    func authenticate(headers: HTTPFields, nsid: String, client: String?) async throws(XRPCError) -> XRPCPrincipal?
+}
+
+extension XRPCAuthenticator {
+    /// Authenticates a call from an unknown address.
+    public func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
+        try await authenticate(headers: headers, nsid: nsid, client: nil)
+    }
 }
 
 /// Decides whether a call may proceed now.

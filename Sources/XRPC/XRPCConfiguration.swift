@@ -6,10 +6,14 @@ public struct XRPCConfiguration: Sendable {
     public var version: String
     /// The whole request body must arrive within this; a body that trickles is cut off with `408`.
     public var bodyDeadline: Duration
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (see ``ClientAddress``); from anyone
+    /// else the header is ignored.
+    public var trustedProxies: Set<String>
 
-    public init(maxBodyBytes: Int = 150 * 1024, version: String, bodyDeadline: Duration = .seconds(10)) {
+    public init(maxBodyBytes: Int = 150 * 1024, version: String, bodyDeadline: Duration = .seconds(10), trustedProxies: Set<String> = []) {
         self.maxBodyBytes = maxBodyBytes
         self.version = version
         self.bodyDeadline = bodyDeadline
+        self.trustedProxies = trustedProxies
     }
 }

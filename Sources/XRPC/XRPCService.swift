@@ -112,7 +112,10 @@ public struct XRPCService: Sendable {
         logger[metadataKey: "xrpc.method"] = .string(known ? nsid : "unknown")
         let response: Response
         do throws(XRPCError) {
-            response = try await pipeline(request, nsid: nsid, logger: logger, requestID: context.requestID)
+            let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+            let client = ClientAddress.resolve(
+                peer: peer, forwardedFor: request.headers[values: .xForwardedFor], trusted: configuration.trustedProxies)
+            response = try await pipeline(request, nsid: nsid, logger: logger, requestID: context.requestID, client: client)
         } catch {
             response = Self.response(for: error, requestID: context.requestID)
         }
@@ -132,7 +135,7 @@ public struct XRPCService: Sendable {
         return response
     }
 
-    private func pipeline(_ request: Request, nsid: String, logger: Logger, requestID: String?) async throws(XRPCError) -> Response {
+    private func pipeline(_ request: Request, nsid: String, logger: Logger, requestID: String?, client: String?) async throws(XRPCError) -> Response {
         if let error = Self.routingError(nsid: nsid, methods: methods) { throw error }
         guard let method = methods[nsid], let handler = method.handler else { throw .methodNotImplemented() }
 
@@ -144,7 +147,7 @@ public struct XRPCService: Sendable {
         let rawParams = try QueryParameters.coerce(query: request.uri.query.map { Substring($0) }, schema: method.schema.parameters)
         let params = try validated(rawParams, nsid: nsid, part: .params)
 
-        let principal = try await authenticator?.authenticate(headers: request.headers, nsid: nsid)
+        let principal = try await authenticator?.authenticate(headers: request.headers, nsid: nsid, client: client)
         if principal == nil, method.auth == .required {
             throw .authenticationRequired("Authentication Required")
         }

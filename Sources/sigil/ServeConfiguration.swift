@@ -47,6 +47,10 @@ enum ServeConfiguration {
         configuration.pauseFailingAfterHours = try value(
             options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) },
             defaults.pauseFailingAfterHours)
+        configuration.trustedProxies = try value(
+            options.trustedProxies, "TRUSTED_PROXIES", { Optional($0) }, nil
+        ).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? defaults.trustedProxies
+        configuration.resolverConcurrency = try value(options.resolverConcurrency, "RESOLVER_CONCURRENCY", { Int($0) }, defaults.resolverConcurrency)
         configuration.version = Sigil.version
         do {
             try configuration.validate()
@@ -132,6 +136,18 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Pause a webhook whose every attempt failed for this many hours (SIGIL_PAUSE_FAILING_AFTER_HOURS, default 72; 1–8760).")
     var pauseFailingAfterHours: Int?
+
+    @Option(
+        help:
+            "Comma-separated addresses of reverse proxies whose X-Forwarded-For names the client; nobody else's is believed (SIGIL_TRUSTED_PROXIES; default none)."
+    )
+    var trustedProxies: String?
+
+    @Option(
+        help:
+            "DID documents of never-seen accounts fetched at once, shared fairly per client address; a client over its share gets 429 (SIGIL_RESOLVER_CONCURRENCY, default 16; 1–1024)."
+    )
+    var resolverConcurrency: Int?
 
     @Flag(help: "Allow http and loopback addresses for did:web and outbound calls: development and tests only (SIGIL_INSECURE_LOOPBACK).")
     var insecureLoopback = false

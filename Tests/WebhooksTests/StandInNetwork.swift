@@ -70,6 +70,11 @@ actor StandInNetwork {
         await withCheckedContinuation { heldReaders.append($0) }
     }
     func setReceiverDelay(_ delay: Duration) { receiverDelay = delay }
+    /// How long the PLC directory takes to answer 404 for a DID it does not know (an overloaded directory).
+    private(set) var unknownDIDDelay: Duration = .zero
+    func setUnknownDIDDelay(_ delay: Duration) { unknownDIDDelay = delay }
+    /// How many requests the PLC directory answers at once (the rest queue).
+    let directorySlots = Slots(16)
 
     /// Sends a Jetstream message to every connected consumer.
     func emit(_ event: JSONValue) {
@@ -124,7 +129,14 @@ actor StandInNetwork {
     func serve<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) async throws -> T {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("/plc/:did") { [self] _, context in
-            guard let document = await self.document(context.parameters.get("did") ?? "") else { return Response(status: .notFound) }
+            // A directory with a capacity: requests past it wait their turn.
+            await self.directorySlots.acquire()
+            defer { Task { await self.directorySlots.release() } }
+            guard let document = await self.document(context.parameters.get("did") ?? "") else {
+                let delay = await self.unknownDIDDelay
+                if delay > .zero { try? await Task.sleep(for: delay) }
+                return Response(status: .notFound)
+            }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document.serialized())))
         }
@@ -198,4 +210,25 @@ func commitEvent(did: String, time: Int64, operation: String, collection: String
 /// (a Standard Webhooks verifier that finds a valid `v1` signature need not look at it).
 func wispSigned(_ delivery: StandInNetwork.Received, by token: String) -> Bool {
     delivery.headers["x-webhook-signature"] == WebhookSigner.wispSignature(secret: token, body: delivery.body)
+}
+
+/// A counting semaphore for the stand-ins: at most `limit` at once, the rest wait in order.
+actor Slots {
+    private let limit: Int
+    private var held = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ limit: Int) { self.limit = limit }
+
+    func acquire() async {
+        if held < limit {
+            held += 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { held -= 1 } else { waiters.removeFirst().resume() }
+    }
 }

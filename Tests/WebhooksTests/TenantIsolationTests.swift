@@ -1,4 +1,7 @@
+import AsyncHTTPClient
+import Crypto
 import Foundation
+import Identity
 import Lexicon
 import Secrets
 import Storage
@@ -120,4 +123,101 @@ struct TenantIsolationTests {
             #expect(stored.allSatisfy { expected[$0.delivery.id] == $0.delivery.body })
         }
     }
+}
+
+@Suite("Identity resolution under flood", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
+struct ResolutionFloodTests {
+    /// A service JWT that passes every cheap check (alg, aud, exp, lxm, a 64-byte signature) for a random,
+    /// unknown `did:plc`, with a junk signature: each one makes the server resolve a new DID.
+    static func junkToken(lxm: String) throws -> String {
+        let now = Int64(Date().timeIntervalSince1970)
+        let did = "did:plc:" + String((0..<24).map { _ in "abcdefghijklmnopqrstuvwxyz234567".randomElement()! })
+        let payload: JSONValue = [
+            "iss": .string(did), "aud": "did:web:localhost#sigil", "lxm": .string(lxm), "iat": .integer(now), "exp": .integer(now + 60),
+            "jti": .string(UUID().uuidString),
+        ]
+        return try ServiceJWT.sign(header: ["alg": "ES256K", "typ": "JWT"], payload: payload) { _ in [UInt8](repeating: 7, count: 64) }
+    }
+
+    /// From behind a trusted proxy (`X-Forwarded-For`), one address floods the server for 8 s with tokens naming
+    /// made-up DIDs while the directory takes 2 s to say 404 to each. Meanwhile eight accounts calling for the
+    /// first time from another address all get 200 within 5 s, an account already known is unaffected, and the
+    /// flooding address is answered 429 with `Retry-After`.
+    @Test func aFloodOfUnknownDIDsLocksNobodyOut() async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            await network.setUnknownDIDDelay(.seconds(2))
+            let known = TestAccount("did:plc:knownnnnnnnnnnnnnnnnnnnn")
+            let newcomers = (0..<8).map { TestAccount("did:plc:newcomer\(String(repeating: "abcdefgh".map { $0 }[$0], count: 16))") }
+            for account in [known] + newcomers { await network.publishDID(account.did, key: account.multikey) }
+            let directory = temporaryDirectory("flood")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let (server, url) = try await serveAgainst(network, directory: directory, extra: ["--trusted-proxies", "127.0.0.1"])
+            let lxm = "place.wisp.v2.secret.list"
+            func call(_ account: TestAccount?, from address: String, client: HTTPClient = .shared) async throws -> (Int, String?) {
+                var request = HTTPClientRequest(url: "\(url)/xrpc/\(lxm)")
+                request.headers.add(name: "Authorization", value: "Bearer " + (try account?.token(lxm: lxm) ?? Self.junkToken(lxm: lxm)))
+                request.headers.add(name: "X-Forwarded-For", value: address)
+                let response = try await client.execute(request, timeout: .seconds(20))
+                _ = try await response.body.collect(upTo: 1 << 16)
+                return (Int(response.status.code), response.headers.first(name: "Retry-After"))
+            }
+            #expect(try await call(known, from: "10.0.0.2").0 == 200, "the known account, before the flood")
+
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+            let floodClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let floodStatuses = LockedCounts()
+            let until = ContinuousClock.now + .seconds(8)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<48 {
+                    group.addTask {
+                        while ContinuousClock.now < until {
+                            let (status, retryAfter) = (try? await call(nil, from: "10.6.6.6", client: floodClient)) ?? (0, nil)
+                            floodStatuses.add(status, retryAfter: retryAfter)
+                        }
+                    }
+                }
+                // The flood is under way: the directory is busy with it.
+                #expect(try await eventually { floodStatuses.total > 48 })
+                let started = ContinuousClock.now
+                let answers = try await withThrowingTaskGroup(of: (Int, Duration).self) { calls in
+                    for account in newcomers {
+                        calls.addTask {
+                            let status = try await call(account, from: "10.0.0.1").0
+                            return (status, ContinuousClock.now - started)
+                        }
+                    }
+                    return try await calls.reduce(into: []) { $0.append($1) }
+                }
+                #expect(answers.map(\.0) == Array(repeating: 200, count: 8), "first-time accounts from another address: \(answers)")
+                #expect(answers.allSatisfy { $0.1 < .seconds(5) }, "\(answers)")
+                #expect(try await call(known, from: "10.0.0.2").0 == 200, "the known account, during the flood")
+                try await group.waitForAll()
+            }
+            try await floodClient.shutdown()
+            #expect(floodStatuses.count(429) > 0, "the flooding address is told to slow down: \(floodStatuses.summary)")
+            #expect(floodStatuses.retryAfterOn429, "every 429 carries Retry-After")
+            kill(server.process.processIdentifier, SIGTERM)
+            _ = try await server.waitForExit()
+        }
+    }
+}
+
+/// Statuses seen by many tasks.
+final class LockedCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [Int: Int] = [:]
+    private var missingRetryAfter = false
+
+    func add(_ status: Int, retryAfter: String?) {
+        lock.withLock {
+            counts[status, default: 0] += 1
+            if status == 429, retryAfter == nil { missingRetryAfter = true }
+        }
+    }
+    var total: Int { lock.withLock { counts.values.reduce(0, +) } }
+    func count(_ status: Int) -> Int { lock.withLock { counts[status, default: 0] } }
+    var retryAfterOn429: Bool { lock.withLock { !missingRetryAfter } }
+    var summary: String { lock.withLock { "\(counts)" } }
 }

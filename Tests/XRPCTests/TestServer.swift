@@ -8,7 +8,7 @@ import XRPC
 
 /// Accepts `Bearer good:<did>`, rejects any other credentials, and reports none when there is no header.
 struct StubAuthenticator: XRPCAuthenticator {
-    func authenticate(headers: HTTPFields, nsid: String) async throws(XRPCError) -> XRPCPrincipal? {
+    func authenticate(headers: HTTPFields, nsid: String, client: String?) async throws(XRPCError) -> XRPCPrincipal? {
         guard let value = headers[.authorization] else { return nil }
         guard value.hasPrefix("Bearer good:") else { throw .authenticationRequired("Bad token", name: "BadJwt") }
         return XRPCPrincipal(did: String(value.dropFirst("Bearer good:".count)))
