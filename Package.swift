@@ -146,7 +146,8 @@ let package = Package(
         .target(
             name: "SigilService",
             dependencies: [
-                "AsyncPrimitives", "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "SigilAPI", "Secrets", "Storage", "Webhooks", "WebhookSignature",
+                "AsyncPrimitives", "XRPC", "XRPCMethods", "Identity", "Lexicon", "Secp256k1", "SigilAPI", "Secrets", "Storage", "Webhooks",
+                "WebhookSignature",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -73,6 +73,7 @@ extension PostgresSecretStore: DeliveryLog {
                 "redeliver",
                 """
                 UPDATE \(unescaped: t.deliveries) SET status = 'pending', attempts = 0, next_attempt_at = \(at), last_error = NULL, url = \(url),
+                    host = \(NewDelivery.host(of: url)),
                     secret_name = \(secretName), inline_secret_fingerprint = \(inlineSecretFingerprint.map { ByteBuffer(bytes: $0) }), inline_secret = NULL,
                     lease_until = NULL, updated_at = \(at)
                 WHERE owner = \(owner) AND id = \(id) AND (lease_until IS NULL OR lease_until < \(at))

@@ -125,14 +125,14 @@ extension PostgresSecretStore: DeliveryStore {
     ) -> PostgresQuery {
         var sql = """
             INSERT INTO \(table) (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, status, last_error,
-                next_attempt_at, created_at, updated_at, body_digest) VALUES
+                next_attempt_at, created_at, updated_at, body_digest, host) VALUES
             """
-        var binds = PostgresBindings(capacity: batch.count * 11)
+        var binds = PostgresBindings(capacity: batch.count * 12)
         for (index, delivery) in batch.enumerated() {
-            let p = index * 11
+            let p = index * 12
             sql += index == 0 ? "\n" : ",\n"
             sql +=
-                "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8), $\(p + 11))"
+                "($\(p + 1), $\(p + 2), $\(p + 3), $\(p + 4), $\(p + 5), $\(p + 6), $\(p + 7), $\(p + 9), $\(p + 10), $\(p + 8), $\(p + 8), $\(p + 8), $\(p + 11), $\(p + 12))"
             let reason = reasons[delivery.id]
             let template = templates[delivery.id]
             binds.append(delivery.id)
@@ -146,6 +146,7 @@ extension PostgresSecretStore: DeliveryStore {
             binds.append(reason == nil ? "pending" : "cancelled")
             binds.append(reason)
             binds.append(template.map { ByteBuffer(bytes: $0.digest) })
+            binds.append(delivery.host)
         }
         sql += "\nON CONFLICT (id) DO NOTHING"
         return PostgresQuery(unsafeSQL: sql, binds: binds)
@@ -207,7 +208,7 @@ extension PostgresSecretStore: DeliveryStore {
 
     /// One statement: a skip scan of the partial index of pending deliveries (a recursive CTE, one index seek per
     /// account), each account's due, unleased deliveries counted up to `countingUpTo`.
-    public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue] {
+    public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int, excludingHosts: [String]) async throws(StoreError) -> [OwnerDue] {
         guard limit > 0, countingUpTo > 0 else { return [] }
         let t = tables
         let rows = try await read(
@@ -221,7 +222,8 @@ extension PostgresSecretStore: DeliveryStore {
             )
             SELECT o.owner, (SELECT count(*) FROM (
                 SELECT 1 FROM \(unescaped: t.deliveries) d WHERE d.status = 'pending' AND d.owner = o.owner AND d.next_attempt_at <= \(now)
-                    AND (d.lease_until IS NULL OR d.lease_until < \(now)) LIMIT \(Int64(countingUpTo))) AS due)
+                    AND (d.lease_until IS NULL OR d.lease_until < \(now)) AND (d.host IS NULL OR d.host <> ALL(\(excludingHosts)::text[]))
+                    LIMIT \(Int64(countingUpTo))) AS due)
             FROM (SELECT owner FROM owners WHERE owner IS NOT NULL LIMIT \(Int64(limit))) AS o
             """)
         return try decoding("dueOwners") {
@@ -234,7 +236,7 @@ extension PostgresSecretStore: DeliveryStore {
 
     /// One statement: each account's earliest due, unleased deliveries (at most its count), locked `FOR UPDATE SKIP
     /// LOCKED` in a `MATERIALIZED` CTE as in ``claimDue(now:limit:leaseUntil:)``, and leased.
-    public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+    public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64, excludingHosts: [String]) async throws(StoreError) -> [Delivery] {
         let wanted = owners.filter { $0.count > 0 }
         guard !wanted.isEmpty else { return [] }
         let t = tables
@@ -246,6 +248,7 @@ extension PostgresSecretStore: DeliveryStore {
                 CROSS JOIN LATERAL (
                     SELECT id FROM \(unescaped: t.deliveries)
                     WHERE status = 'pending' AND owner = w.owner AND next_attempt_at <= \(now) AND (lease_until IS NULL OR lease_until < \(now))
+                        AND (host IS NULL OR host <> ALL(\(excludingHosts)::text[]))
                     ORDER BY next_attempt_at LIMIT w.n
                     FOR UPDATE SKIP LOCKED
                 ) AS pick
@@ -257,6 +260,20 @@ extension PostgresSecretStore: DeliveryStore {
                  FROM \(unescaped: t.webhooks) AS s WHERE s.owner = d.owner AND s.rkey = d.webhook_rkey)
             """)
         return try decodeClaimed(rows)
+    }
+
+    public func deferHost(_ host: String, until: Int64, error: String, retryDelays: [Int64], at: Int64) async throws(StoreError) -> Int {
+        let t = tables
+        return try await read(
+            "deferHost",
+            """
+            UPDATE \(unescaped: t.deliveries) SET attempts = attempts + 1,
+                next_attempt_at = GREATEST(next_attempt_at, \(until), \(at) + coalesce((\(retryDelays)::bigint[])[(attempts + 1)::int], 0)),
+                last_error = \(error), updated_at = \(at),
+                status = CASE WHEN attempts + 1 > \(Int64(retryDelays.count)) THEN 'dead' ELSE 'pending' END
+            WHERE status = 'pending' AND host = \(host) AND (lease_until IS NULL OR lease_until < \(at)) RETURNING id
+            """
+        ).count
     }
 
     /// Does nothing: other replicas share this queue and may hold live leases, which must not be broken. A lease

@@ -203,6 +203,8 @@ enum PostgresSchemaHistory {
                 )
                 """,
                 "ALTER TABLE deliveries ADD COLUMN body_digest bytea NULL",
+                "ALTER TABLE deliveries ADD COLUMN host text NULL",
+                "CREATE INDEX deliveries_pending_host ON deliveries (host, next_attempt_at) WHERE status = 'pending'",
                 "CREATE INDEX deliveries_body ON deliveries (body_digest) WHERE body_digest IS NOT NULL",
                 """
                 CREATE TABLE webhook_readbacks (

@@ -72,10 +72,10 @@ extension SQLiteSecretStore: DeliveryLog {
             try Self.guarded {
                 try db.execute(
                     sql: """
-                        UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, secret_name = ?,
+                        UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, host = ?, secret_name = ?,
                             inline_secret_fingerprint = ?, inline_secret = NULL, lease_until = NULL, updated_at = ?
                         WHERE owner = ? AND id = ? AND (lease_until IS NULL OR lease_until < ?) AND (body_digest IS NOT NULL OR length(body) > 0)
-                        """, arguments: [at, url, secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, id, at])
+                        """, arguments: [at, url, NewDelivery.host(of: url), secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, id, at])
                 return db.changesCount > 0
             }
         }

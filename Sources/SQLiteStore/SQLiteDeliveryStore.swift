@@ -73,13 +73,13 @@ extension SQLiteSecretStore: DeliveryStore {
                     }
                     try db.cachedStatement(
                         sql: """
-                            INSERT INTO deliveries (id, owner, webhook_rkey, url, secret_name, inline_secret_fingerprint, body, body_digest, status,
-                                last_error, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO deliveries (id, owner, webhook_rkey, url, host, secret_name, inline_secret_fingerprint, body, body_digest,
+                                status, last_error, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (id) DO NOTHING
                             """
                     ).execute(
                         arguments: [
-                            delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.secretName,
+                            delivery.id, delivery.owner, delivery.webhookRKey, delivery.url, delivery.host, delivery.secretName,
                             delivery.inlineSecretFingerprint.map { Data($0) }, body, digest, status, reason, delivery.createdAt,
                             delivery.createdAt, delivery.createdAt,
                         ])
@@ -109,7 +109,8 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
-    public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue] {
+    public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int, excludingHosts: [String]) async throws(StoreError) -> [OwnerDue] {
+        let excluded = Self.hostList(excludingHosts)
         guard limit > 0, countingUpTo > 0 else { return [] }
         return try await read { db in
             // A skip scan of the partial index of pending deliveries: one seek per account, then at most
@@ -119,32 +120,61 @@ extension SQLiteSecretStore: DeliveryStore {
             let count = try db.cachedStatement(
                 sql: """
                     SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
-                        AND (lease_until IS NULL OR lease_until < ?) LIMIT ?)
+                        AND (lease_until IS NULL OR lease_until < ?) AND (host IS NULL OR host NOT IN (SELECT value FROM json_each(?))) LIMIT ?)
                     """)
             var owners: [OwnerDue] = []
             var cursor = after
             while owners.count < limit, let owner = try String.fetchOne(next, arguments: [cursor]) {
-                owners.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, countingUpTo]) ?? 0))
+                owners.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, excluded, countingUpTo]) ?? 0))
                 cursor = owner
             }
             return owners
         }
     }
 
-    public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
+    public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64, excludingHosts: [String]) async throws(StoreError) -> [Delivery] {
         let wanted = owners.filter { $0.count > 0 }
+        let excluded = Self.hostList(excludingHosts)
         guard !wanted.isEmpty else { return [] }
         return try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                let pick = try db.cachedStatement(sql: Self.selectClaimable + " AND d.owner = ? ORDER BY d.next_attempt_at LIMIT ?")
+                let pick = try db.cachedStatement(
+                    sql: Self.selectClaimable
+                        + " AND d.owner = ? AND (d.host IS NULL OR d.host NOT IN (SELECT value FROM json_each(?))) ORDER BY d.next_attempt_at LIMIT ?"
+                )
                 var claimed: [Delivery] = []
                 for owner in wanted {
-                    let rows = try Row.fetchAll(pick, arguments: [now, now, owner.owner, owner.count])
+                    let rows = try Row.fetchAll(pick, arguments: [now, now, owner.owner, excluded, owner.count])
                     claimed += try Self.lease(rows, until: leaseUntil, db)
                 }
                 return claimed
             }
         }
+    }
+
+    public func deferHost(_ host: String, until: Int64, error: String, retryDelays: [Int64], at: Int64) async throws(StoreError) -> Int {
+        try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = max(next_attempt_at, ?, ? + \(Self.retryDelay(retryDelays))),
+                            last_error = ?, updated_at = ?, status = CASE WHEN attempts + 1 > ? THEN 'dead' ELSE 'pending' END
+                        WHERE status = 'pending' AND host = ? AND (lease_until IS NULL OR lease_until < ?)
+                        """, arguments: [until, at, error, at, retryDelays.count, host, at])
+                return db.changesCount
+            }
+        }
+    }
+
+    /// `CASE attempts + 1 WHEN 1 THEN d1 … ELSE 0 END`: the schedule's delay after the attempt being counted
+    /// (literal integers from the worker's configuration, never from outside).
+    static func retryDelay(_ delays: [Int64]) -> String {
+        "(CASE attempts + 1 " + delays.enumerated().map { "WHEN \($0.offset + 1) THEN \(max(0, $0.element))" }.joined(separator: " ") + " ELSE 0 END)"
+    }
+
+    /// Hosts as the JSON array `json_each` reads.
+    static func hostList(_ hosts: [String]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: hosts)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// Due, unleased pending deliveries with their body and their webhook's stored state; arguments `now, now`.

@@ -117,6 +117,8 @@ enum SQLiteSchema {
                     id INTEGER PRIMARY KEY, digest BLOB NOT NULL UNIQUE, template BLOB NOT NULL, id_offset INTEGER NOT NULL,
                     created_at INTEGER NOT NULL);
                 ALTER TABLE deliveries ADD COLUMN body_digest BLOB;
+                ALTER TABLE deliveries ADD COLUMN host TEXT;
+                CREATE INDEX deliveries_pending_host ON deliveries (host, next_attempt_at) WHERE status = 'pending';
                 CREATE INDEX deliveries_body ON deliveries (body_digest) WHERE body_digest IS NOT NULL;
                 CREATE TABLE webhook_readbacks (
                     owner TEXT NOT NULL, rkey TEXT NOT NULL, since INTEGER NOT NULL, attempts INTEGER NOT NULL,

@@ -39,11 +39,11 @@ public struct ServiceAuthenticator: XRPCAuthenticator {
         }
         do {
             return XRPCPrincipal(did: try await verifier.verify(token, lxm: nsid, client: client))
-        } catch where error.retryAfter != nil {
+        } catch  where error.retryAfter != nil {
             // Not a verdict on the token: this address has its share of first-time resolutions running.
             throw XRPCError(
                 status: .tooManyRequests, name: "RateLimitExceeded", message: error.message, headers: [.retryAfter: String(error.retryAfter ?? 1)])
-        } catch where error.isUnavailable {
+        } catch  where error.isUnavailable {
             // The token may be fine; the replay cache is not: never a 401 the caller would act on.
             throw XRPCError(status: .serviceUnavailable, name: "InternalServerError", message: error.message, headers: [.retryAfter: "1"])
         } catch {

@@ -79,6 +79,10 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
             throw DevSigilWebhookRedeliver.DeclaredError.notFound("no delivery \(id)")
         }
         let rkey = logged.delivery.delivery.webhookRKey
+        guard !logged.delivery.delivery.body.isEmpty else {
+            throw DevSigilWebhookRedeliver.DeclaredError.invalidRequest(
+                "delivery \(id) was never queued (\(logged.delivery.lastError ?? "no body kept")); there is no body to send")
+        }
         guard let webhook = registry.webhook(owner: owner, rkey: rkey) else {
             throw DevSigilWebhookRedeliver.DeclaredError.invalidRequest("webhook \(rkey) no longer exists")
         }

@@ -86,6 +86,20 @@ public struct NewDelivery: Sendable, Equatable {
         self.createdAt = createdAt
     }
 
+    /// The destination's host, lowercased (what per-host limits and circuit breaking go by); empty if the URL has none.
+    public var host: String { Self.host(of: url) }
+
+    /// The host of `url`, lowercased: between `://` and the next `/`, `?` or `#`, without user info or port.
+    public static func host(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return "" }
+        var authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[...close]).lowercased()
+        }
+        return String(authority.prefix { $0 != ":" }).lowercased()
+    }
+
     /// SHA-256 of an inline secret's UTF-8 bytes.
     public static func fingerprint(ofInlineSecret secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(secret.utf8)))
@@ -158,10 +172,15 @@ public protocol DeliveryStore: Sendable {
     /// Accounts with pending deliveries, in owner order strictly after `after`, at most `limit` of them, each with
     /// how many of its deliveries are due at `now` and not leased, counted up to `countingUpTo`. Work is bounded by
     /// `limit × countingUpTo` index steps, however long any account's queue is.
-    func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue]
+    /// Deliveries to a host in `excludingHosts` (busy, or not answering) are not counted.
+    func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int, excludingHosts: [String]) async throws(StoreError) -> [OwnerDue]
     /// Like ``claimDue(now:limit:leaseUntil:)``, but at most `limit` of each listed account's due deliveries (its
-    /// earliest due first): the delivery worker's fair share per account.
-    func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery]
+    /// earliest due first; none to a host in `excludingHosts`): the delivery worker's fair share per account.
+    func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64, excludingHosts: [String]) async throws(StoreError) -> [Delivery]
+    /// A host stopped answering: every pending, unleased delivery to it counts a failed attempt with `error` and
+    /// waits until `until` (ms) or its retry schedule says (`retryDelays[n-1]` ms after its n-th failed attempt),
+    /// whichever is later; one past the schedule is dead. How many were deferred or given up.
+    func deferHost(_ host: String, until: Int64, error: String, retryDelays: [Int64], at: Int64) async throws(StoreError) -> Int
     /// At start: ends leases left by a crashed worker where that is safe. SQLite (one process) ends them
     /// all; PostgreSQL does nothing, since other replicas may hold live leases — a crashed replica's
     /// deliveries come back when their lease expires.

@@ -22,7 +22,7 @@ extension DeliveryWorker {
         log[metadataKey: "delivery"] = .string(item.id)
         log[metadataKey: "webhook"] = .string("\(item.owner)/\(item.webhookRKey)")
 
-        let host = URLComponents(string: item.url)?.host?.lowercased() ?? ""
+        let host = item.host
         // A host that left its last attempts unanswered: its deliveries back off together (each a failed attempt,
         // the receiver's), and one probe at a time finds out whether it is back.
         let admission = breakers.admit(host, now: clock())
@@ -59,7 +59,8 @@ extension DeliveryWorker {
             (outcome, status, byReceiver) = (answer.outcome, answer.status, answer.reachedReceiver != nil)
             switch answer.reachedReceiver {
             case true?: breakers.answered(host)
-            case false?: breakers.unanswered(host, now: clock())
+            case false?:
+                if let until = breakers.unanswered(host, now: clock()) { await deferDeliveries(to: host, until: until, log: log) }
             case nil: if admission == .probe { breakers.probeAbandoned(host) }
             }
         } catch {
@@ -81,6 +82,21 @@ extension DeliveryWorker {
         }()
         await finish(delivery, attempts: attempts, outcome: outcome, log: log)
         await logged
+    }
+
+    /// A host's breaker opened (or its probe failed): its queued deliveries back off together, each counting a
+    /// failed attempt on its retry schedule (the receiver's failure, not Sigil's), rather than each finding out alone.
+    func deferDeliveries(to host: String, until: Int64, log: Logger) async {
+        let delays = configuration.schedule.delays.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
+        do {
+            let deferred = try await store.deferHost(
+                host, until: until, error: "not sent: \(host) left its last attempts unanswered; waiting for it to recover",
+                retryDelays: delays, at: clock())
+            log.warning(
+                "a host stopped answering; its deliveries back off", metadata: ["host": .string(host), "deferred": .stringConvertible(deferred)])
+        } catch {
+            log.error("cannot defer a silent host's deliveries", metadata: ["error": .string("\(error)")])
+        }
     }
 
     /// Follows the outcome on the webhook: a 410 pauses it; a success ends its failing streak; a failure counts

@@ -126,9 +126,14 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         let leaseMilliseconds = configuration.lease.components.seconds * 1000
         let (cursor, running) = lock.withLock { (claimCursor, inFlightByOwner) }
         let limit = Self.accountsPerClaim
-        guard var due = try? await store.dueOwners(now: now, after: cursor, limit: limit, countingUpTo: room) else { return ([], false) }
+        // Deliveries to a host with no free slot, or one not answering, stay in the queue: claiming them would
+        // only hold a slot (or bounce them back).
+        let excluded = (await hosts.full(limit: configuration.perHost)) + breakers.closedToClaims(now: now)
+        guard var due = try? await store.dueOwners(now: now, after: cursor, limit: limit, countingUpTo: room, excludingHosts: excluded) else {
+            return ([], false)
+        }
         if due.count < limit, !cursor.isEmpty,
-            let wrapped = try? await store.dueOwners(now: now, after: "", limit: limit - due.count, countingUpTo: room)
+            let wrapped = try? await store.dueOwners(now: now, after: "", limit: limit - due.count, countingUpTo: room, excludingHosts: excluded)
         {
             due += wrapped.filter { $0.owner <= cursor }
         }
@@ -137,7 +142,7 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         let granted = allocation.reduce(0) { $0 + $1.count }
         guard let last = allocation.last else { return ([], wanted > 0) }
         lock.withLock { claimCursor = last.owner }
-        let claimed = (try? await store.claimDue(now: now, owners: allocation, leaseUntil: now + leaseMilliseconds)) ?? []
+        let claimed = (try? await store.claimDue(now: now, owners: allocation, leaseUntil: now + leaseMilliseconds, excludingHosts: excluded)) ?? []
         return (claimed, granted < min(wanted, room))
     }
 

@@ -52,9 +52,19 @@ final class HostBreakers: @unchecked Sendable {
         _ = lock.withLock { hosts.removeValue(forKey: host) }
     }
 
-    /// The host did not answer (timeout, connection refused or reset). Returns whether its breaker is now open.
+    /// Hosts not to claim deliveries for now: open and not yet due a probe, or with their probe under way.
+    func closedToClaims(now: Int64) -> [String] {
+        lock.withLock {
+            hosts.compactMap { host, state in
+                state.failures >= threshold && (now < state.openUntil || state.probing) ? host : nil
+            }
+        }
+    }
+
+    /// The host did not answer (timeout, connection refused or reset). Returns until when its breaker is open, if
+    /// this failure opened it (or was its failed probe).
     @discardableResult
-    func unanswered(_ host: String, now: Int64) -> Bool {
+    func unanswered(_ host: String, now: Int64) -> Int64? {
         lock.withLock {
             var state = hosts[host] ?? State(cooldown: cooldown)
             state.failures += 1
@@ -68,7 +78,7 @@ final class HostBreakers: @unchecked Sendable {
                 hosts[evict] = nil
             }
             hosts[host] = state
-            return state.failures >= threshold
+            return state.failures >= threshold ? state.openUntil : nil
         }
     }
 

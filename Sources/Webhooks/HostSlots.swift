@@ -29,6 +29,11 @@ actor HostSlots {
         return granted
     }
 
+    /// The hosts whose `limit` slots are all held now.
+    func full(limit: Int) -> [String] {
+        active.compactMap { $0.value >= limit ? $0.key : nil }
+    }
+
     /// Takes a slot if one is free now; never waits.
     func tryAcquire(_ host: String, limit: Int) -> Bool {
         guard active[host, default: 0] < limit else { return false }

@@ -42,7 +42,9 @@ public struct PDSRecordFetcher: Sendable {
     /// `did`'s `#atproto_pds` endpoint, without a trailing slash.
     private func pdsEndpoint(did: String) async throws(Failure) -> String {
         let document: DIDDocument
-        do { document = try await resolver.resolve(did, client: "jetstream read-back") } catch { throw Failure(description: "cannot resolve \(did): \(error)") }
+        do { document = try await resolver.resolve(did, client: "jetstream read-back") } catch {
+            throw Failure(description: "cannot resolve \(did): \(error)")
+        }
         guard var pds = document.services["atproto_pds"] else { throw Failure(description: "\(did) has no #atproto_pds service") }
         if pds.hasSuffix("/") { pds.removeLast() }
         return pds

@@ -47,9 +47,10 @@ enum ServeConfiguration {
         configuration.pauseFailingAfterHours = try value(
             options.pauseFailingAfterHours, "PAUSE_FAILING_AFTER_HOURS", { Int($0) },
             defaults.pauseFailingAfterHours)
-        configuration.trustedProxies = try value(
-            options.trustedProxies, "TRUSTED_PROXIES", { Optional($0) }, nil
-        ).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? defaults.trustedProxies
+        configuration.trustedProxies =
+            try value(
+                options.trustedProxies, "TRUSTED_PROXIES", { Optional($0) }, nil
+            ).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? defaults.trustedProxies
         configuration.resolverConcurrency = try value(options.resolverConcurrency, "RESOLVER_CONCURRENCY", { Int($0) }, defaults.resolverConcurrency)
         configuration.version = Sigil.version
         do {

@@ -126,11 +126,14 @@ final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
     func claimDue(now: Int64, limit: Int, leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
         try await base.claimDue(now: now, limit: limit, leaseUntil: leaseUntil)
     }
-    func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int) async throws(StoreError) -> [OwnerDue] {
-        try await base.dueOwners(now: now, after: after, limit: limit, countingUpTo: countingUpTo)
+    func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int, excludingHosts: [String]) async throws(StoreError) -> [OwnerDue] {
+        try await base.dueOwners(now: now, after: after, limit: limit, countingUpTo: countingUpTo, excludingHosts: excludingHosts)
     }
-    func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64) async throws(StoreError) -> [Delivery] {
-        try await base.claimDue(now: now, owners: owners, leaseUntil: leaseUntil)
+    func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64, excludingHosts: [String]) async throws(StoreError) -> [Delivery] {
+        try await base.claimDue(now: now, owners: owners, leaseUntil: leaseUntil, excludingHosts: excludingHosts)
+    }
+    func deferHost(_ host: String, until: Int64, error: String, retryDelays: [Int64], at: Int64) async throws(StoreError) -> Int {
+        try await base.deferHost(host, until: until, error: error, retryDelays: retryDelays, at: at)
     }
     func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
     func queueBytes() async throws(StoreError) -> Int64 { try await base.queueBytes() }

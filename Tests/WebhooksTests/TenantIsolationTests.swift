@@ -4,8 +4,8 @@ import Foundation
 import Identity
 import Lexicon
 import Secrets
-import Storage
 import SigilTestSupport
+import Storage
 import StoreTestSupport
 import Testing
 
@@ -49,8 +49,8 @@ final class SilentHost: @unchecked Sendable {
 
 @Suite("Tenant isolation", .tags(.slow), .kinds(.slow))
 struct TenantIsolationTests {
-    /// Account M points 16 webhooks at 16 hosts that accept connections and never answer, and writes 100 records
-    /// (1,600 deliveries, every one of which would hold a slot until its deadline). Account V's one webhook to a
+    /// Account M points 16 webhooks at 16 hosts that accept connections and never answer, and writes 50 records
+    /// (800 deliveries, every one of which would hold a slot until its deadline). Account V's one webhook to a
     /// fast receiver gets each of its 10 deliveries promptly: M holds at most its share of the slots, and no slot
     /// waits for a busy host.
     @Test(arguments: StoreKind.enabled)
@@ -60,10 +60,12 @@ struct TenantIsolationTests {
         try await network.serve { () async throws -> Void in
             let noisy = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"  // sorts before the quiet account
             let quiet = "did:plc:vvvvvvvvvvvvvvvvvvvvvvvv"
-            let pipeline = try await Pipeline.make(network: network, store: kind, configure: { worker in
-                worker.requestDeadline = .seconds(4)
-                worker.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: 3))
-            })
+            let pipeline = try await Pipeline.make(
+                network: network, store: kind,
+                configure: { worker in
+                    worker.requestDeadline = .seconds(8)
+                    worker.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: 3))
+                })
             let base = await network.base
             try await pipeline.run(network: network) { () async throws -> Void in
                 let registry = pipeline.registry
@@ -74,24 +76,27 @@ struct TenantIsolationTests {
                 try await registry.activate(
                     owner: quiet, rkey: "v", record: webhookRecord(url: base + "/hook", scope: "at://\(quiet)", secret: "v"), now: 1,
                     logger: registry.logger)
-                for i in 0..<100 {
+                for i in 0..<50 {
                     await network.emit(
-                        commitEvent(did: noisy, time: 1_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "n\(i)", record: [:]))
+                        commitEvent(
+                            did: noisy, time: 1_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "n\(i)", record: [:]))
                 }
-                #expect(try await eventually(.seconds(30)) { try await pipeline.store.deliveryCounts()[.pending] ?? 0 >= 1_600 })
+                #expect(try await eventually(.seconds(60)) { try await pipeline.store.deliveryCounts()[.pending] ?? 0 >= 800 })
                 var emitted: [ContinuousClock.Instant] = []
                 for i in 0..<10 {
                     emitted.append(.now)
                     await network.emit(
-                        commitEvent(did: quiet, time: 2_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "q\(i)", record: [:]))
+                        commitEvent(
+                            did: quiet, time: 2_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "q\(i)", record: [:]))
                 }
                 #expect(try await network.waitForUniqueDeliveries(10, timeout: .seconds(30)), "every one of the quiet account's deliveries")
                 let arrivals = await network.arrivals
                 try #require(arrivals.count >= 10)
                 let latencies = zip(emitted, arrivals.prefix(10)).map { $1 - $0 }
                 let worst = latencies.max() ?? .zero
-                // The bench holds the promise (p99 ≤ 2 s); loosely here, on a loaded CI machine.
-                #expect(worst < .seconds(3), "the quiet account's deliveries took up to \(worst)")
+                // The bench holds the promise (p99 ≤ 2 s); loosely here, beside the rest of the suite's disk traffic. Without
+                // the shares the quiet account waits behind the noisy one's backlog: minutes at 8 s per held slot.
+                #expect(worst < .seconds(5), "the quiet account's deliveries took up to \(worst)")
             }
         }
     }
