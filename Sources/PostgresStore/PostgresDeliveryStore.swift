@@ -393,6 +393,41 @@ extension PostgresSecretStore: DeliveryStore {
             "clearWebhookFailure", "UPDATE \(unescaped: t.webhooks) SET failing_since = NULL WHERE owner = \(owner) AND rkey = \(rkey)")
     }
 
+    public func noteReadbackFailure(owner: String, rkey: String, error: String, at: Int64, backoff: ClosedRange<Int64>) async throws(StoreError) {
+        let t = tables
+        _ = try await read(
+            "noteReadbackFailure",
+            """
+            INSERT INTO \(unescaped: t.readbacks) (owner, rkey, since, attempts, next_attempt_at, last_error)
+            VALUES (\(owner), \(rkey), \(at), 1, \(at + backoff.lowerBound), \(String(error.prefix(500))))
+            ON CONFLICT (owner, rkey) DO UPDATE SET attempts = \(unescaped: t.readbacks).attempts + 1,
+                next_attempt_at = \(at) + least(\(backoff.upperBound), \(backoff.lowerBound) * (1::bigint << least(\(unescaped: t.readbacks).attempts, 20)::int)),
+                last_error = EXCLUDED.last_error
+            """)
+    }
+
+    public func clearReadback(owner: String, rkey: String) async throws(StoreError) {
+        let t = tables
+        _ = try await read("clearReadback", "DELETE FROM \(unescaped: t.readbacks) WHERE owner = \(owner) AND rkey = \(rkey)")
+    }
+
+    public func pendingReadbacks(owner: String?, dueAt now: Int64?, limit: Int) async throws(StoreError) -> [PendingReadback] {
+        let t = tables
+        let rows = try await read(
+            "pendingReadbacks",
+            """
+            SELECT owner, rkey, since, attempts, next_attempt_at, last_error FROM \(unescaped: t.readbacks)
+            WHERE (\(owner)::text IS NULL OR owner = \(owner)) AND (\(now)::bigint IS NULL OR next_attempt_at <= \(now))
+            ORDER BY next_attempt_at LIMIT \(Int64(max(0, limit)))
+            """)
+        return try decoding("pendingReadbacks") {
+            try rows.map { row in
+                let (owner, rkey, since, attempts, next, error) = try row.decode((String, String, Int64, Int64, Int64, String).self)
+                return PendingReadback(owner: owner, rkey: rkey, since: since, attempts: Int(attempts), nextAttemptAt: next, lastError: error)
+            }
+        }
+    }
+
     /// Newest `updated_at` first (ties: greatest id first).
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
         guard limit > 0 else { return [] }

@@ -294,6 +294,52 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
+    public func noteReadbackFailure(owner: String, rkey: String, error: String, at: Int64, backoff: ClosedRange<Int64>) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                try db.execute(
+                    sql: """
+                        INSERT INTO webhook_readbacks (owner, rkey, since, attempts, next_attempt_at, last_error) VALUES (?, ?, ?, 1, ? + ?, ?)
+                        ON CONFLICT (owner, rkey) DO UPDATE SET attempts = attempts + 1,
+                            next_attempt_at = ? + min(?, ? * (1 << min(attempts, 20))), last_error = excluded.last_error
+                        """,
+                    arguments: [
+                        owner, rkey, at, at, backoff.lowerBound, String(error.prefix(500)), at, backoff.upperBound, backoff.lowerBound,
+                    ])
+            }
+        }
+    }
+
+    public func clearReadback(owner: String, rkey: String) async throws(StoreError) {
+        try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                try db.cachedStatement(sql: "DELETE FROM webhook_readbacks WHERE owner = ? AND rkey = ?").execute(arguments: [owner, rkey])
+            }
+        }
+    }
+
+    public func pendingReadbacks(owner: String?, dueAt now: Int64?, limit: Int) async throws(StoreError) -> [PendingReadback] {
+        try await read { db in
+            var sql = "SELECT * FROM webhook_readbacks WHERE 1 = 1"
+            var arguments: StatementArguments = []
+            if let owner {
+                sql += " AND owner = ?"
+                arguments += [owner]
+            }
+            if let now {
+                sql += " AND next_attempt_at <= ?"
+                arguments += [now]
+            }
+            sql += " ORDER BY next_attempt_at LIMIT ?"
+            arguments += [max(0, limit)]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                PendingReadback(
+                    owner: $0["owner"], rkey: $0["rkey"], since: $0["since"], attempts: $0["attempts"], nextAttemptAt: $0["next_attempt_at"],
+                    lastError: $0["last_error"])
+            }
+        }
+    }
+
     public func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery] {
         try await read { db in
             if let status {

@@ -18,6 +18,11 @@ extension SigilServer {
         public var trustedDocuments: [String: DIDDocument] = [:]
         /// Applied to the delivery worker's configuration after the configuration's retention.
         public var deliveryWorker: @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
+        /// First wait before a failed webhook read-back is tried again (doubled each time, up to an hour).
+        public var readbackRetry: Duration = .seconds(30)
+        /// How often failed read-backs are looked for, and how often the index is reconciled with the store.
+        public var maintenanceInterval: Duration = .seconds(5)
+        public var reconcileEvery: Duration = .seconds(60)
 
         public init() {}
     }

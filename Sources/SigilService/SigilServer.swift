@@ -35,6 +35,8 @@ public final class SigilServer: Sendable {
     /// What turns Jetstream events into queued deliveries, and the consumer feeding it (nil without a Jetstream URL).
     public let events: EventProcessor
     public let jetstream: JetstreamConsumer?
+    /// Failed read-backs retried, the index reconciled with the store.
+    public let maintenance: WebhookMaintenance
     /// The NSIDs served, sorted.
     public let implementedMethods: [String]
     /// The address the server listens on, once it does (`port` 0 picks a free one).
@@ -114,7 +116,8 @@ public final class SigilServer: Sendable {
         let registry = WebhookRegistry(
             index: index, store: stores.deliveries, catalog: catalog,
             fetcher: PDSRecordFetcher(resolver: resolver, destinations: destinations), logger: logger,
-            autoDisableAfter: tuning.pauseFailingAfter ?? .seconds(Int64(configuration.pauseFailingAfterHours) * 3600))
+            autoDisableAfter: tuning.pauseFailingAfter ?? .seconds(Int64(configuration.pauseFailingAfterHours) * 3600),
+            readbackRetry: tuning.readbackRetry)
         try await registry.load()
         var workerConfiguration = DeliveryWorker.Configuration()
         workerConfiguration.retention = [
@@ -128,6 +131,10 @@ public final class SigilServer: Sendable {
             webhooks: registry, destinations: destinations, configuration: workerConfiguration, logger: logger)
         services.append(worker)
         let events = EventProcessor(registry: registry, store: stores.deliveries)
+        let maintenance = WebhookMaintenance(
+            refresher: events.refresher, registry: registry, interval: tuning.maintenanceInterval, reconcileEvery: tuning.reconcileEvery,
+            logger: logger)
+        services.append(maintenance)
         let jetstream = configuration.jetstreamURL.map { url in
             JetstreamConsumer(url: url, processor: events, store: stores.deliveries, logger: logger, onEnqueue: { worker.nudge() })
         }
@@ -176,15 +183,14 @@ public final class SigilServer: Sendable {
         )
         return SigilServer(
             application: application, secrets: secrets, signingKeys: signingKeys, webhooks: registry, worker: worker,
-            events: events, jetstream: jetstream, implementedMethods: methods.implemented, stores: stores, httpClient: httpClient,
-            destinations: destinations,
-            bound: bound, configuration: configuration)
+            events: events, jetstream: jetstream, maintenance: maintenance, implementedMethods: methods.implemented, stores: stores,
+            httpClient: httpClient, destinations: destinations, bound: bound, configuration: configuration)
     }
 
     private init(
         application: Application<RouterResponder<SigilRequestContext>>, secrets: SecretService, signingKeys: SigningKeyService,
         webhooks: WebhookRegistry, worker: DeliveryWorker, events: EventProcessor, jetstream: JetstreamConsumer?,
-        implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
+        maintenance: WebhookMaintenance, implementedMethods: [String], stores: Stores, httpClient: HTTPClient,
         destinations: DestinationGuard, bound: BoundAddress, configuration: Configuration
     ) {
         self.application = application
@@ -194,6 +200,7 @@ public final class SigilServer: Sendable {
         self.worker = worker
         self.events = events
         self.jetstream = jetstream
+        self.maintenance = maintenance
         self.implementedMethods = implementedMethods
         self.stores = stores
         self.httpClient = httpClient

@@ -212,6 +212,15 @@ public protocol DeliveryStore: Sendable {
     /// Ends the webhook's failing streak (an attempt succeeded).
     func clearWebhookFailure(owner: String, rkey: String) async throws(StoreError)
 
+    /// Records that reading `owner/rkey`'s record back failed: the first failure's time is kept, attempts count up,
+    /// and the next try is due after `backoff.lowerBound` ms doubled for each earlier attempt, at most
+    /// `backoff.upperBound` ms. Survives restarts; every replica sees it.
+    func noteReadbackFailure(owner: String, rkey: String, error: String, at: Int64, backoff: ClosedRange<Int64>) async throws(StoreError)
+    /// The record was read back (or deleted): nothing is pending for it.
+    func clearReadback(owner: String, rkey: String) async throws(StoreError)
+    /// Failed read-backs due at `now`, earliest first, at most `limit`; with `owner`, that account's, due or not.
+    func pendingReadbacks(owner: String?, dueAt now: Int64?, limit: Int) async throws(StoreError) -> [PendingReadback]
+
     /// Recent deliveries, newest first, optionally of one status.
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery]
     /// How many deliveries are in each status.
@@ -219,6 +228,26 @@ public protocol DeliveryStore: Sendable {
     /// Bytes the delivery queue takes on disk: SQLite, the database file's used pages; PostgreSQL, the delivery
     /// and body tables with their indexes and TOAST.
     func queueBytes() async throws(StoreError) -> Int64
+}
+
+/// A webhook record whose read-back failed and is being retried.
+public struct PendingReadback: Sendable, Equatable {
+    public let owner: String
+    public let rkey: String
+    /// When it first failed (ms).
+    public let since: Int64
+    public let attempts: Int
+    public let nextAttemptAt: Int64
+    public let lastError: String
+
+    public init(owner: String, rkey: String, since: Int64, attempts: Int, nextAttemptAt: Int64, lastError: String) {
+        self.owner = owner
+        self.rkey = rkey
+        self.since = since
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+    }
 }
 
 /// An account and a number of its deliveries (due, or to claim).

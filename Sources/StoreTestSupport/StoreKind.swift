@@ -93,6 +93,33 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One backend that can be opened again and again, as successive runs of a server (or replicas) would: `open`
+    /// gives a new handle on the same data each time (close the previous one when it is a restart); `cleanUp`
+    /// removes the data.
+    public func reopenable() async throws -> (open: @Sendable () async throws -> Stores, cleanUp: @Sendable () async -> Void) {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-store-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let path = directory.appendingPathComponent("sigil.sqlite").path
+            return ({ try await SQLiteSecretStore.open(path: path) }, { try? FileManager.default.removeItem(at: directory) })
+        case .postgres:
+            guard let url = Self.testDatabaseURL else {
+                throw StoreKindError("SIGIL_TEST_DATABASE_URL is not set: run the tests through .ci/test, or set SIGIL_SKIP_POSTGRES=1")
+            }
+            let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            return (
+                { try await PostgresSecretStore.open(url: url, schema: schema) },
+                {
+                    if let dropper = try? PostgresSecretStore(url: url, schema: schema) {
+                        try? await dropper.dropSchema()
+                        await dropper.close()
+                    }
+                }
+            )
+        }
+    }
+
     /// Runs `body` with `count` PostgreSQL replicas on one new schema (see ``openPostgresReplicas(_:)``), then
     /// closes them and drops the schema.
     public static func withPostgresReplicas<T>(_ count: Int, _ body: ([PostgresSecretStore]) async throws -> T) async throws -> T {

@@ -87,4 +87,7 @@ public final class WebhookIndex: @unchecked Sendable {
     }
 
     public var count: Int { lock.withLock { byKey.count } }
+
+    /// Every indexed webhook's owner and record key.
+    public var keys: [(owner: String, rkey: String)] { lock.withLock { byKey.values.map { ($0.owner, $0.rkey) } } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Lexicon
 import Logging
 import Secrets
 
@@ -54,9 +55,35 @@ public final class WebhookRefresher: @unchecked Sendable {
 
     /// Queues a change of a `place.wisp.v2.wh` record; returns at once unless `maxPending` are waiting.
     public func submit(_ event: JetstreamEvent) async {
+        await submit(event, holdsCursor: true)
+    }
+
+    /// Reads back again every webhook record whose read-back failed and is due now (from any replica, before any
+    /// restart): each goes behind the webhook's other changes, under the same per-host limits, without holding the
+    /// stream's cursor (the failure is stored). How many were queued.
+    @discardableResult
+    public func retryFailedReadbacks(limit: Int = 100) async -> Int {
+        guard let due = try? await registry.store.pendingReadbacks(owner: nil, dueAt: clock(), limit: limit) else { return 0 }
+        var queued = 0
+        for readback in due {
+            let key = readback.owner + "/" + readback.rkey
+            // One already queued or running for it (a retry, or a newer change from the stream) reads the record anyway.
+            guard lock.withLock({ chains[key] == nil }) else { continue }
+            let value: JSONValue = [
+                "did": .string(readback.owner), "time_us": 0, "kind": "commit",
+                "commit": ["operation": "update", "collection": .string(WebhookRegistry.collection), "rkey": .string(readback.rkey)],
+            ]
+            guard let event = JetstreamEvent(value) else { continue }
+            await submit(event, holdsCursor: false)
+            queued += 1
+        }
+        return queued
+    }
+
+    private func submit(_ event: JetstreamEvent, holdsCursor: Bool) async {
         let key = event.did + "/" + event.rkey
         // Room is checked and taken in one step, so concurrent submitters never pass maxPending together.
-        while !lock.withLock({ admitLocked(event, key: key) }) {
+        while !lock.withLock({ admitLocked(event, key: key, holdsCursor: holdsCursor) }) {
             await withCheckedContinuation { continuation in
                 let full: Bool = lock.withLock {
                     guard pendingCount >= maxPending else { return false }
@@ -69,9 +96,9 @@ public final class WebhookRefresher: @unchecked Sendable {
     }
 
     /// Queues the change behind the webhook's previous one, if there is room; under `lock`.
-    private func admitLocked(_ event: JetstreamEvent, key: String) -> Bool {
+    private func admitLocked(_ event: JetstreamEvent, key: String, holdsCursor: Bool) -> Bool {
         guard pendingCount < maxPending else { return false }
-        pendingTimes[event.timeMicroseconds, default: 0] += 1
+        if holdsCursor { pendingTimes[event.timeMicroseconds, default: 0] += 1 }
         pendingCount += 1
         let previous = chains[key]?.task
         nextID &+= 1
@@ -79,7 +106,7 @@ public final class WebhookRefresher: @unchecked Sendable {
         let task = Task {
             await previous?.value
             await self.apply(event)
-            self.finished(event, key: key, id: id)
+            self.finished(event, key: key, id: id, holdsCursor: holdsCursor)
             await self.lock.withLock({ self.settled })?()
         }
         chains[key] = (id, task)
@@ -104,8 +131,11 @@ public final class WebhookRefresher: @unchecked Sendable {
         let host = await registry.fetcher.pdsHost(did: event.did) ?? "unresolved:" + event.did
         guard await hosts.acquire(host, limit: perHost, waitingAtMost: .seconds(300)) else {
             logger.warning(
-                "webhook record read-back waited too long for its PDS; keeping the previous state",
+                "webhook record read-back waited too long for its PDS; keeping the previous state and trying again",
                 metadata: ["webhook": .string("at://\(event.did)/\(event.collection)/\(event.rkey)")])
+            try? await registry.store.noteReadbackFailure(
+                owner: event.did, rkey: event.rkey, error: "waited too long for a turn at its PDS", at: clock(),
+                backoff: 30_000...3_600_000)
             return
         }
         _ = await running.acquire("", limit: concurrency)
@@ -118,9 +148,9 @@ public final class WebhookRefresher: @unchecked Sendable {
         await hosts.release(host)
     }
 
-    private func finished(_ event: JetstreamEvent, key: String, id: UInt64) {
+    private func finished(_ event: JetstreamEvent, key: String, id: UInt64, holdsCursor: Bool) {
         let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
-            if let count = pendingTimes[event.timeMicroseconds] {
+            if holdsCursor, let count = pendingTimes[event.timeMicroseconds] {
                 pendingTimes[event.timeMicroseconds] = count > 1 ? count - 1 : nil
             }
             pendingCount -= 1

@@ -17,16 +17,21 @@ public final class WebhookRegistry: DeliveryWebhooks {
     public let autoDisableAfter: Duration
     /// Most webhooks one account can have active; a record beyond it is ignored with a logged reason.
     public let maxWebhooksPerOwner: Int
+    /// A failed read-back is tried again after this long, doubled each time, up to an hour.
+    public let readbackRetry: Duration
     /// Webhooks whose last attempt failed: only their successes are written (to end the streak).
     private let failing = FailingSet()
+    /// The stored `updatedAt` of each indexed webhook as this replica last applied it (see ``reconcile(now:)``).
+    private let versions = Versions()
     let catalog: LexiconCatalog
     let fetcher: PDSRecordFetcher
     public let logger: Logger
 
     public init(
         index: WebhookIndex, store: any DeliveryStore, catalog: LexiconCatalog, fetcher: PDSRecordFetcher, logger: Logger,
-        autoDisableAfter: Duration = .seconds(3 * 86_400), maxWebhooksPerOwner: Int = 100
+        autoDisableAfter: Duration = .seconds(3 * 86_400), maxWebhooksPerOwner: Int = 100, readbackRetry: Duration = .seconds(30)
     ) {
+        self.readbackRetry = readbackRetry
         self.index = index
         self.store = store
         self.autoDisableAfter = autoDisableAfter
@@ -43,9 +48,40 @@ public final class WebhookRegistry: DeliveryWebhooks {
                 let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record)
             else { continue }
             index.put(registration.disabledReason.map { webhook.disabled(reason: $0) } ?? webhook)
+            versions.set(owner: registration.owner, rkey: registration.rkey, registration.updatedAt)
             if registration.failingSince != nil { failing.insert(owner: registration.owner, rkey: registration.rkey) }
         }
         recordActiveCount()
+    }
+
+    /// Brings this replica's index in line with the store, where another replica may have applied a change this
+    /// one missed (its own read-back failed, then another replica's retry succeeded): a stored webhook newer than
+    /// the indexed one replaces it, and one indexed before `now` but no longer stored is removed. Returns how many
+    /// changed.
+    @discardableResult
+    public func reconcile(now: Int64) async throws(StoreError) -> Int {
+        let stored = try await store.webhooks()
+        var changed = 0
+        var present = Set<String>()
+        for registration in stored {
+            present.insert(registration.owner + "\u{0}" + registration.rkey)
+            if let known = versions.get(owner: registration.owner, rkey: registration.rkey), known >= registration.updatedAt { continue }
+            guard let record = try? JSONValue(parsing: registration.record),
+                let webhook = try? ActiveWebhook(owner: registration.owner, rkey: registration.rkey, record: record)
+            else { continue }
+            index.put(registration.disabledReason.map { webhook.disabled(reason: $0) } ?? webhook)
+            versions.set(owner: registration.owner, rkey: registration.rkey, registration.updatedAt)
+            changed += 1
+        }
+        for (owner, rkey) in index.keys where !present.contains(owner + "\u{0}" + rkey) {
+            // Applied here after the store was read: not a removal this replica missed.
+            guard let version = versions.get(owner: owner, rkey: rkey), version < now else { continue }
+            index.remove(owner: owner, rkey: rkey)
+            versions.remove(owner: owner, rkey: rkey)
+            changed += 1
+        }
+        if changed > 0 { recordActiveCount() }
+        return changed
     }
 
     /// Applies a change to a webhook record seen on the network.
@@ -54,6 +90,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
         log[metadataKey: "webhook"] = .string("at://\(event.did)/\(event.collection)/\(event.rkey)")
         if event.operation == .delete {
             try await deactivate(owner: event.did, rkey: event.rkey)
+            try await store.clearReadback(owner: event.did, rkey: event.rkey)
             log.info("webhook removed")
             return
         }
@@ -63,18 +100,26 @@ public final class WebhookRegistry: DeliveryWebhooks {
             case .found(let value): record = value
             case .notFound:
                 try await deactivate(owner: event.did, rkey: event.rkey)
+                try await store.clearReadback(owner: event.did, rkey: event.rkey)
                 log.info("webhook record no longer exists; removed")
                 return
             }
         } catch let failure as PDSRecordFetcher.Failure {
-            // Keep whatever was active: a PDS outage must not silently switch webhooks off.
+            // Keep whatever was active for now (a PDS outage must not silently switch webhooks off), and try again,
+            // durably: the change is never lost, whatever happens to this process.
+            let base = readbackRetry.components.seconds * 1000 + readbackRetry.components.attoseconds / 1_000_000_000_000_000
+            try await store.noteReadbackFailure(
+                owner: event.did, rkey: event.rkey, error: failure.description, at: now, backoff: max(1, base)...max(base, 3_600_000))
+            Counter(label: "webhook_readback_failures_total").increment()
             log.warning(
-                "cannot read the webhook record back from its PDS; keeping the previous state", metadata: ["reason": .string(failure.description)])
+                "cannot read the webhook record back from its PDS; keeping the previous state and trying again",
+                metadata: ["reason": .string(failure.description)])
             return
         } catch {
             throw error as? StoreError ?? .unavailable("\(error)")
         }
         try await activate(owner: event.did, rkey: event.rkey, record: record, now: now, logger: log)
+        try await store.clearReadback(owner: event.did, rkey: event.rkey)
     }
 
     /// Validates and activates a record (also used by tests and backfills).
@@ -108,6 +153,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
         try await store.upsertWebhook(WebhookRegistration(owner: owner, rkey: rkey, record: record.serialized(), updatedAt: now))
         failing.remove(owner: owner, rkey: rkey)
         index.put(webhook)
+        versions.set(owner: owner, rkey: rkey, now)
         recordActiveCount()
         log.info("webhook active", metadata: ["scope": .string(webhook.scope.description), "enabled": .stringConvertible(webhook.enabled)])
     }
@@ -185,6 +231,7 @@ public final class WebhookRegistry: DeliveryWebhooks {
     private func deactivate(owner: String, rkey: String) async throws(StoreError) {
         try await store.removeWebhook(owner: owner, rkey: rkey)
         index.remove(owner: owner, rkey: rkey)
+        versions.remove(owner: owner, rkey: rkey)
         recordActiveCount()
     }
 }
@@ -215,4 +262,14 @@ final class FailingSet: @unchecked Sendable {
     /// Whether it was there.
     @discardableResult
     func remove(owner: String, rkey: String) -> Bool { lock.withLock { keys.remove(owner + "\u{0}" + rkey) != nil } }
+}
+
+/// Lock-guarded versions of webhooks, by owner and record key.
+final class Versions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Int64] = [:]
+
+    func get(owner: String, rkey: String) -> Int64? { lock.withLock { values[owner + "\u{0}" + rkey] } }
+    func set(owner: String, rkey: String, _ version: Int64) { lock.withLock { values[owner + "\u{0}" + rkey] = version } }
+    func remove(owner: String, rkey: String) { _ = lock.withLock { values.removeValue(forKey: owner + "\u{0}" + rkey) } }
 }

@@ -137,6 +137,13 @@ final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
     }
     func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
     func queueBytes() async throws(StoreError) -> Int64 { try await base.queueBytes() }
+    func noteReadbackFailure(owner: String, rkey: String, error: String, at: Int64, backoff: ClosedRange<Int64>) async throws(StoreError) {
+        try await base.noteReadbackFailure(owner: owner, rkey: rkey, error: error, at: at, backoff: backoff)
+    }
+    func clearReadback(owner: String, rkey: String) async throws(StoreError) { try await base.clearReadback(owner: owner, rkey: rkey) }
+    func pendingReadbacks(owner: String?, dueAt now: Int64?, limit: Int) async throws(StoreError) -> [PendingReadback] {
+        try await base.pendingReadbacks(owner: owner, dueAt: now, limit: limit)
+    }
     func markDelivered(id: String, lease: Int64, attempts: Int, at: Int64) async throws(StoreError) -> Bool {
         try await base.markDelivered(id: id, lease: lease, attempts: attempts, at: at)
     }

@@ -73,6 +73,10 @@ actor StandInNetwork {
     /// How long the PLC directory takes to answer 404 for a DID it does not know (an overloaded directory).
     private(set) var unknownDIDDelay: Duration = .zero
     func setUnknownDIDDelay(_ delay: Duration) { unknownDIDDelay = delay }
+    /// Records whose reads fail (503) until ``healRecords()``.
+    private(set) var failing: Set<String> = []
+    func failRecord(did: String, collection: String, rkey: String) { failing.insert("\(did)/\(collection)/\(rkey)") }
+    func healRecords() { failing = [] }
     /// How many requests the PLC directory answers at once (the rest queue).
     let directorySlots = Slots(16)
 
@@ -144,6 +148,10 @@ actor StandInNetwork {
             let query = request.uri.queryParameters
             let key = "\(query["repo"] ?? "")/\(query["collection"] ?? "")/\(query["rkey"] ?? "")"
             await self.waitIfHeld(key)
+            if await self.failing.contains(key) {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+            }
             guard let value = await self.record(key) else {
                 return Response(
                     status: .badRequest, headers: [.contentType: "application/json"],

@@ -4,6 +4,7 @@ import Foundation
 import Identity
 import Lexicon
 import Secrets
+import SigilService
 import SigilTestSupport
 import Storage
 import StoreTestSupport
@@ -225,4 +226,92 @@ final class LockedCounts: @unchecked Sendable {
     func count(_ status: Int) -> Int { lock.withLock { counts[status, default: 0] } }
     var retryAfterOn429: Bool { lock.withLock { !missingRetryAfter } }
     var summary: String { lock.withLock { "\(counts)" } }
+}
+
+@Suite("Webhook changes are never lost", .serialized, .tags(.slow), .kinds(.slow))
+struct ReadbackDurabilityTests {
+    /// The owner sets `enabled: false` while its PDS fails every read: the change is stored as a failed read-back,
+    /// and the old state keeps serving. The server stops; the PDS recovers; the next run retries the read-back
+    /// (from the store, not from the stream, whose cursor moved on) and the webhook stops firing.
+    @Test(arguments: StoreKind.enabled)
+    func aFailedReadBackIsRetriedAfterARestart(_ kind: StoreKind) async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            await network.publishDID(alice, key: nil)
+            let base = await network.base
+            let (open, removeData) = try await kind.reopenable()
+            defer { Task { await removeData() } }
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "inline-secret")
+            var fields = record.objectValue!
+            fields["enabled"] = false
+            let disabled = fields
+
+            let keys = MasterKeyRing(current: .generate())
+            // Retries every 50 ms at first (doubling): the first run keeps failing at them while the PDS is down.
+            let quickRetries: @Sendable (inout SigilServer.Tuning) -> Void = {
+                $0.readbackRetry = .milliseconds(50)
+                $0.maintenanceInterval = .milliseconds(50)
+            }
+            let first = try await Pipeline.make(network: network, stores: try await open(), removeStore: {}, keys: keys, tune: quickRetries)
+            try await first.run(network: network) { () async throws -> Void in
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", record)
+                await network.emit(
+                    commitEvent(did: alice, time: 1_000, operation: "create", collection: "place.wisp.v2.wh", rkey: "w1", record: record))
+                #expect(try await eventually { first.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true })
+                await network.failRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1")
+                await network.putRecord(did: alice, collection: "place.wisp.v2.wh", rkey: "w1", .object(disabled))
+                await network.emit(
+                    commitEvent(did: alice, time: 2_000, operation: "update", collection: "place.wisp.v2.wh", rkey: "w1", record: .object(disabled)))
+                #expect(
+                    try await eventually {
+                        try await first.store.pendingReadbacks(owner: alice, dueAt: nil, limit: 10).first?.attempts ?? 0 >= 2
+                    }, "failed, and failed again when retried")
+                #expect(first.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true, "the previous state, until it can be read")
+                #expect(try await first.settled(at: 2_000), "the stream moved on: the change is kept in the store, not in the cursor")
+            }
+
+            await network.healRecords()
+            let second = try await Pipeline.make(
+                network: network, stores: try await open(), removeStore: {}, keys: keys, tune: quickRetries)
+            try await second.run(network: network) { () async throws -> Void in
+                #expect(try await eventually { second.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
+                #expect(try await second.store.pendingReadbacks(owner: alice, dueAt: nil, limit: 10).isEmpty)
+                await network.emit(
+                    commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
+                #expect(try await second.settled(at: 3_000))
+                #expect(try await second.store.deliveries(status: nil, limit: 10).isEmpty, "the owner's enabled:false took effect")
+            }
+        }
+    }
+
+    /// Two replicas: one could not read the change back, the other could. The first converges on the stored
+    /// state at its next reconciliation, without a read-back of its own.
+    @Test(arguments: StoreKind.enabled)
+    func aReplicaThatMissedAChangeConverges(_ kind: StoreKind) async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            let base = await network.base
+            let (open, removeData) = try await kind.reopenable()
+            defer { Task { await removeData() } }
+            let keys = MasterKeyRing(current: .generate())
+            let one = try await Pipeline.make(network: network, stores: try await open(), removeStore: {}, keys: keys)
+            let other = try await Pipeline.make(network: network, stores: try await open(), removeStore: {}, keys: keys)
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secret: "s")
+            try await one.registry.activate(owner: alice, rkey: "w1", record: record, now: 1, logger: one.registry.logger)
+            #expect(try await other.registry.reconcile(now: 2) == 1)
+            var disabled = record.objectValue!
+            disabled["enabled"] = false
+            try await one.registry.activate(owner: alice, rkey: "w1", record: .object(disabled), now: 3, logger: one.registry.logger)
+            #expect(other.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true)
+            #expect(try await other.registry.reconcile(now: 4) == 1)
+            #expect(other.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false)
+            try await one.registry.apply(
+                try #require(JetstreamEvent(commitEvent(did: alice, time: 5, operation: "delete", collection: "place.wisp.v2.wh", rkey: "w1"))),
+                now: 5)
+            #expect(try await other.registry.reconcile(now: 6) == 1)
+            #expect(other.registry.webhook(owner: alice, rkey: "w1") == nil, "deleted on the other replica: gone here too")
+            await one.cleanUp()
+            await other.cleanUp()
+        }
+    }
 }

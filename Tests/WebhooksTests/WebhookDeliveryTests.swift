@@ -42,6 +42,18 @@ struct Pipeline {
         configure: @escaping @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
     ) async throws -> Pipeline {
         let (stores, removeStore) = try await kind.openStores()
+        return try await make(
+            network: network, stores: stores, removeStore: removeStore, clock: clock, autoDisableAfter: autoDisableAfter, retries: retries,
+            configure: configure)
+    }
+
+    /// The pipeline over `stores` (the test opened them; `removeStore` is what ``cleanUp()`` calls after closing).
+    static func make(
+        network: StandInNetwork, stores: Stores, removeStore: @escaping @Sendable () async -> Void,
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, autoDisableAfter: Duration = .seconds(3 * 86_400),
+        retries: Int = 3, keys: MasterKeyRing = MasterKeyRing(current: .generate()), tune: @Sendable (inout SigilServer.Tuning) -> Void = { _ in },
+        configure: @escaping @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
+    ) async throws -> Pipeline {
         let base = await network.base
         var configuration = SigilServer.Configuration()
         configuration.jetstreamURL = "ws://127.0.0.1:\(await network.port)/subscribe"
@@ -57,10 +69,11 @@ struct Pipeline {
             worker.pollInterval = .milliseconds(20)
             configure(&worker)
         }
+        tune(&tuning)
         let server: SigilServer
         do {
             server = try await SigilServer.build(
-                configuration: configuration, stores: stores, keys: MasterKeyRing(current: .generate()),
+                configuration: configuration, stores: stores, keys: keys,
                 catalog: try LexiconCatalog.load(directory: Repo.path("lexicons")), metrics: PrometheusCollectorRegistry(),
                 logger: Logger(label: "test"), tuning: tuning)
         } catch {
@@ -79,6 +92,10 @@ struct Pipeline {
             }
             group.addTask {
                 try await consumer.run()
+                return nil
+            }
+            group.addTask {
+                try await server.maintenance.run()
                 return nil
             }
             #expect(try await eventually { await network.subscriberCount > 0 })
