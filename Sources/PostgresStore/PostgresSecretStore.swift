@@ -227,6 +227,34 @@ public final class PostgresSecretStore: SecretStore {
         }
     }
 
+    public func unsettled(at now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)] {
+        let t = tables
+        let rows = try await read(
+            "unsettled",
+            """
+            SELECT owner, name FROM \(unescaped: t.secrets)
+            WHERE (previous_valid_until IS NOT NULL AND previous_valid_until <= \(now)) OR (expired_at IS NULL AND policy_expires_at <= \(now))
+            LIMIT \(Int64(max(0, limit)))
+            """)
+        return try decoding("unsettled") {
+            try rows.map { row in
+                let (owner, name) = try row.decode((String, String).self)
+                return (owner: owner, name: name)
+            }
+        }
+    }
+
+    public func pruneAudit(before: Int64, limit: Int) async throws(StoreError) -> Int {
+        let t = tables
+        return try await read(
+            "pruneAudit",
+            """
+            DELETE FROM \(unescaped: t.audit) WHERE id IN (SELECT id FROM \(unescaped: t.audit) WHERE at < \(before) LIMIT \(Int64(max(0, limit))))
+            RETURNING id
+            """
+        ).count
+    }
+
     /// The owner's audit trail (optionally of one name), in the order it was written.
     public func audit(owner: String, name: String?) async throws(StoreError) -> [AuditEvent] {
         let t = tables

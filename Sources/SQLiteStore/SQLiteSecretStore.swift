@@ -83,6 +83,30 @@ public final class SQLiteSecretStore: SecretStore {
         }
     }
 
+    public func unsettled(at now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT owner, name FROM secrets
+                    WHERE (previous_valid_until IS NOT NULL AND previous_valid_until <= ?) OR (expired_at IS NULL AND policy_expires_at <= ?)
+                    LIMIT ?
+                    """, arguments: [now, now, max(0, limit)]
+            ).map { (owner: $0["owner"] as String, name: $0["name"] as String) }
+        }
+    }
+
+    public func pruneAudit(before: Int64, limit: Int) async throws(StoreError) -> Int {
+        try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                try db.execute(
+                    sql: "DELETE FROM secret_audit WHERE id IN (SELECT id FROM secret_audit WHERE at < ? LIMIT ?)",
+                    arguments: [before, max(0, limit)])
+                return db.changesCount
+            }
+        }
+    }
+
     public func audit(owner: String, name: String?) async throws(StoreError) -> [AuditEvent] {
         try await read { db in
             let rows: [Row]

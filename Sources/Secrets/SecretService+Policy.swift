@@ -97,4 +97,37 @@ extension SecretService {
         // Deleted meanwhile: its trail says so.
         if case .failure(let error) = result, error != .notFound(name) { throw error }
     }
+
+    /// Writes down what time did to every secret it changed (at most `limit`): an overlap that ended drops the
+    /// previous token from the row (no longer sealed anywhere), a passed expiry is recorded. Returns how many were
+    /// settled. Run periodically, so a secret nobody touches does not keep its old token.
+    @discardableResult
+    public func settleEnded(limit: Int = 500) async throws(SecretServiceError) -> Int {
+        let due: [(owner: String, name: String)]
+        do {
+            due = try await store.unsettled(at: clock(), limit: limit)
+        } catch {
+            throw SecretServiceError(error, name: "")
+        }
+        for secret in due { try await settle(owner: secret.owner, name: secret.name) }
+        return due.count
+    }
+
+    /// Deletes audit events older than `before` (ms), `batch` at a time, for at most `budget`; how many.
+    @discardableResult
+    public func pruneAudit(before: Int64, batch: Int = 500, budget: Duration = .seconds(10)) async throws(SecretServiceError) -> Int {
+        let started = ContinuousClock.now
+        var total = 0
+        while ContinuousClock.now - started < budget {
+            let deleted: Int
+            do {
+                deleted = try await store.pruneAudit(before: before, limit: batch)
+            } catch {
+                throw SecretServiceError(error, name: "")
+            }
+            total += deleted
+            if deleted < batch { break }
+        }
+        return total
+    }
 }

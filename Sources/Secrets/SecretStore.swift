@@ -212,6 +212,13 @@ public protocol SecretStore: Sendable {
     /// existed), unless the row changed meanwhile. Returns how many were filled.
     func fillMissingFingerprints(_ fingerprint: @Sendable (StoredSecret) -> [UInt8]?) async throws(StoreError) -> Int
 
+    /// Secrets that time changed since their last write: an overlap that ended (the previous token, still sealed
+    /// in the row, must go) or a policy expiry that passed. At most `limit`.
+    func unsettled(at now: Int64, limit: Int) async throws(StoreError) -> [(owner: String, name: String)]
+
+    /// Deletes at most `limit` audit events older than `before` (ms); how many.
+    func pruneAudit(before: Int64, limit: Int) async throws(StoreError) -> Int
+
     /// A small named value (the master-key check), or nil.
     func metadata(_ key: String) async throws(StoreError) -> [UInt8]?
 

@@ -111,7 +111,12 @@ public final class SigilServer: Sendable {
 
         // Ed25519 signing keys (v1a) live in the same backend, under the same master key; the scheduler rotates them.
         let signingKeys = secrets.signingKeyService(store: stores.signingKeys, maxPerOwner: configuration.maxSecrets)
-        var services: [any Service] = [SigningKeyScheduler(keys: signingKeys, logger: logger)]
+        // Audit events are kept as long as the longest-kept deliveries.
+        let keepDays = max(configuration.keepDeliveredDays, configuration.keepDeadDays, configuration.keepCancelledDays)
+        var services: [any Service] = [
+            SigningKeyScheduler(keys: signingKeys, logger: logger),
+            SecretHousekeeping(secrets: secrets, auditRetention: .seconds(Int64(keepDays) * 86_400), logger: logger),
+        ]
         let index = WebhookIndex()
         let registry = WebhookRegistry(
             index: index, store: stores.deliveries, catalog: catalog,

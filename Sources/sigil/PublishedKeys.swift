@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import AsyncPrimitives
 import Foundation
 import Lexicon
 import NetworkPolicy
@@ -8,6 +9,8 @@ import NetworkPolicy
 /// `sigil webhook verify --keys-url`: through the SSRF guard, with one 10 s deadline and a 64 KiB limit.
 enum PublishedKeys {
     static let maxBytes = 64 * 1024
+    /// One overall deadline for the answer, head and body.
+    static let deadline: Duration = .seconds(10)
 
     /// Every `publicKey` of the answer's `keys` (the current key, one in its overlap and the announced next
     /// one: all are the sender's). Exits 2 with the reason when they cannot be had.
@@ -35,14 +38,22 @@ enum PublishedKeys {
         request.headers.add(name: "Accept", value: "application/json")
         let body: [UInt8]
         do {
-            let response = try await destination.client.execute(request, timeout: .seconds(10))
-            guard response.status == .ok else {
-                printError("--keys-url: the server answered \(response.status.code)")
-                throw ExitCode(2)
+            // One deadline for the head and the whole body: a server that drips its answer is cut off.
+            let prepared = request
+            let client = destination.client
+            body = try await withDeadline(deadline) {
+                let response = try await client.execute(prepared, timeout: .seconds(deadline.components.seconds + 1))
+                guard response.status == .ok else {
+                    printError("--keys-url: the server answered \(response.status.code)")
+                    throw ExitCode(2)
+                }
+                return Array(try await response.body.collect(upTo: maxBytes).readableBytesView)
             }
-            body = Array(try await response.body.collect(upTo: maxBytes).readableBytesView)
         } catch let exit as ExitCode {
             throw exit
+        } catch let error as DeadlineExceeded {
+            printError("--keys-url: the server sent \(error.description)")
+            throw ExitCode(2)
         } catch {
             printError("--keys-url: cannot fetch the keys: \(error)")
             throw ExitCode(2)

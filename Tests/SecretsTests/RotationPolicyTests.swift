@@ -22,6 +22,34 @@ struct RotationPolicyTests {
         try await service.withSigningToken(owner: owner, name: name) { $0.all }
     }
 
+    /// A secret nobody touches after its overlap ends does not keep its previous token sealed in its row: the
+    /// periodic settle drops it and records the end; old audit events are pruned with the retention.
+    @Test(arguments: StoreKind.enabled)
+    func endedOverlapsArePurgedAndOldAuditEventsPruned(_ kind: StoreKind) async throws {
+        try await kind.withStore { (store) async throws in
+            let clock = ManualClock()
+            let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: clock.read)
+            _ = try await service.create(owner: Self.alice, name: "hook")
+            _ = try await service.create(owner: Self.bob, name: "idle")
+            clock.advance(seconds: 10)
+            _ = try await service.rotate(owner: Self.alice, name: "hook", request: RotationRequest(overlapSeconds: 60, by: .account))
+            #expect(try await store.current(owner: Self.alice, name: "hook")?.previous != nil)
+            #expect(try await service.settleEnded() == 0, "inside the overlap: nothing to settle")
+            clock.advance(seconds: 61)
+            #expect(try await store.current(owner: Self.alice, name: "hook")?.previous != nil, "still sealed in the row, until settled")
+            #expect(try await service.settleEnded() == 1)
+            #expect(try await store.current(owner: Self.alice, name: "hook")?.previous == nil, "the previous token is gone from the row")
+            #expect(try await store.audit(owner: Self.alice, name: "hook").map(\.action) == [.created, .rotated, .overlapEnded])
+            #expect(try await service.settleEnded() == 0)
+
+            // Events before the cutoff go; later ones stay.
+            let cutoff = clock.now - 30_000
+            #expect(try await service.pruneAudit(before: cutoff, batch: 1) == 3, "both creations and the rotation")
+            #expect(try await store.audit(owner: Self.alice, name: "hook").map(\.action) == [.overlapEnded])
+            #expect(try await store.audit(owner: Self.bob, name: nil).isEmpty)
+        }
+    }
+
     @Test(arguments: StoreKind.enabled)
     func anOverlapSignsWithBothTokensUntilItsEnd(_ kind: StoreKind) async throws {
         try await withService(kind) { service, clock in

@@ -200,6 +200,25 @@ struct DeliveriesFollowWebhookTests {
         }
     }
 
+    /// Sigil's own failures never count against a receiver: with a pause after no time at all, a webhook whose
+    /// deliveries cannot be signed (its secret was never created) is not paused and has no failing streak; the
+    /// receiver was never asked.
+    @Test(arguments: StoreKind.enabled)
+    func sigilsOwnFailuresNeverPauseAWebhook(_ kind: StoreKind) async throws {
+        try await withPipeline(kind, autoDisableAfter: .zero) { pipeline, network, base in
+            let times = Times()
+            let record = webhookRecord(url: base + "/hook", scope: "at://\(alice)/app.bsky.feed.post", secretId: "never-created")
+            try await put(record, pipeline, network, times) { $0 != nil }
+            await post("p1", network, times)
+            await post("p2", network, times)
+            #expect(try await eventually { try await pipeline.store.deliveries(status: .dead, limit: 10).count == 2 })
+            #expect(pipeline.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == true)
+            let stored = try await pipeline.store.webhooks().first
+            #expect(stored?.disabledReason == nil && stored?.failingSince == nil, "no streak from Sigil's failures")
+            #expect(await network.received.isEmpty)
+        }
+    }
+
     /// A webhook whose every attempt fails for the configured span (1 s here) is paused with the reason; what was
     /// pending is cancelled with that reason (visible, not dropped); a change of its record resumes it.
     @Test(arguments: StoreKind.enabled)

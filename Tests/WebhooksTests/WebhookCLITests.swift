@@ -102,6 +102,24 @@ struct WebhookCLITests {
         }
     }
 
+    /// A keys server that drips its answer (a byte a second for a minute) is cut off at the one 10 s deadline for
+    /// head and body, and the verification exits 2 naming why.
+    @Test(.tags(.slow)) func aDrippingKeysURLIsCutOffAtItsDeadline() async throws {
+        let drip = DrippingServer()
+        try await drip.serve { base in
+            let started = ContinuousClock.now
+            let result = try await runSigil(
+                [
+                    "webhook", "verify", "--keys-url", base + "/xrpc/com.atproto.repo.getRecord", "--insecure-loopback", "--header",
+                    "webhook-id: msg_1", "--header", "webhook-timestamp: \(Int64(Date().timeIntervalSince1970))", "--header",
+                    "webhook-signature: v1a,AAAA",
+                ], stdin: "{}")
+            let took = ContinuousClock.now - started
+            #expect(result.status == 2 && result.stderr.contains("no complete answer within"), "\(result.stderr)")
+            #expect(took < .seconds(20), "took \(took)")
+        }
+    }
+
     @Test func deliveriesListsTheQueue() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-cli-queue-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
