@@ -465,6 +465,18 @@ extension PostgresSecretStore: DeliveryStore {
         }
     }
 
+    public func queuedBodyBytes(owner: String) async throws(StoreError) -> Int64 {
+        let t = tables
+        let rows = try await read(
+            "queuedBodyBytes",
+            """
+            SELECT coalesce(sum(coalesce(octet_length(b.template), octet_length(d.body))), 0)::bigint
+            FROM \(unescaped: t.deliveries) d LEFT JOIN \(unescaped: t.bodies) b ON b.digest = d.body_digest
+            WHERE d.owner = \(owner) AND d.status = 'pending'
+            """)
+        return try decoding("queuedBodyBytes") { try rows.first?.decode(Int64.self) ?? 0 }
+    }
+
     public func queueBytes() async throws(StoreError) -> Int64 {
         let t = tables
         let rows = try await read(

@@ -372,6 +372,18 @@ extension SQLiteSecretStore: DeliveryStore {
         }
     }
 
+    public func queuedBodyBytes(owner: String) async throws(StoreError) -> Int64 {
+        try await read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce(sum(coalesce(length(b.template), length(d.body))), 0)
+                    FROM deliveries d LEFT JOIN delivery_bodies b ON b.digest = d.body_digest
+                    WHERE d.owner = ? AND d.status = 'pending'
+                    """, arguments: [owner]) ?? 0
+        }
+    }
+
     public func queueBytes() async throws(StoreError) -> Int64 {
         try await read { db in
             let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0

@@ -130,12 +130,14 @@ public final class SigilServer: Sendable {
             .dead: .seconds(Int64(configuration.keepDeadDays) * 86_400),
             .cancelled: .seconds(Int64(configuration.keepCancelledDays) * 86_400),
         ]
+        let budget = QueueBudget(bytesPerAccount: configuration.maxQueuedBytesPerAccount)
+        workerConfiguration.budget = budget
         tuning.deliveryWorker(&workerConfiguration)
         let worker = DeliveryWorker(
             store: stores.deliveries, log: stores.deliveryLog, secrets: secrets, signingKeys: signingKeys,
             webhooks: registry, destinations: destinations, configuration: workerConfiguration, logger: logger)
         services.append(worker)
-        let events = EventProcessor(registry: registry, store: stores.deliveries)
+        let events = EventProcessor(registry: registry, store: stores.deliveries, budget: budget)
         let maintenance = WebhookMaintenance(
             refresher: events.refresher, registry: registry, interval: tuning.maintenanceInterval, reconcileEvery: tuning.reconcileEvery,
             logger: logger)

@@ -44,6 +44,9 @@ extension SigilServer {
         public var trustedProxies: [String] = []
         /// DID documents of accounts never seen before fetched at once, shared fairly per client address.
         public var resolverConcurrency = 16
+        /// Each account's budget for the bodies of its queued deliveries, in bytes; past it new deliveries are
+        /// recorded, not queued.
+        public var maxQueuedBytesPerAccount: Int64 = 256 * 1024 * 1024
         /// The version `/xrpc/_health` reports.
         public var version = "0.1.0"
 
@@ -71,6 +74,8 @@ extension SigilServer {
             }
             try check((1...8_760).contains(pauseFailingAfterHours), "--pause-failing-after-hours must be 1–8760 hours, not \(pauseFailingAfterHours)")
             try check(maxSecrets > 0, "--max-secrets must be positive")
+            try check(
+                maxQueuedBytesPerAccount >= 65_536, "--max-queued-bytes-per-account must be at least 65536, not \(maxQueuedBytesPerAccount)")
             try check((1...1_024).contains(resolverConcurrency), "--resolver-concurrency must be 1–1024, not \(resolverConcurrency)")
             for proxy in trustedProxies {
                 try check(

@@ -225,6 +225,9 @@ public protocol DeliveryStore: Sendable {
     func deliveries(status: DeliveryStatus?, limit: Int) async throws(StoreError) -> [Delivery]
     /// How many deliveries are in each status.
     func deliveryCounts() async throws(StoreError) -> [DeliveryStatus: Int]
+    /// Bytes of the bodies of `owner`'s pending deliveries (each delivery counts its body, shared or not): what
+    /// the per-account budget is checked against.
+    func queuedBodyBytes(owner: String) async throws(StoreError) -> Int64
     /// Bytes the delivery queue takes on disk: SQLite, the database file's used pages; PostgreSQL, the delivery
     /// and body tables with their indexes and TOAST.
     func queueBytes() async throws(StoreError) -> Int64

@@ -88,6 +88,14 @@ extension DeliveryWorker {
                 log.warning("delivery failed for good", metadata: ["reason": .string(reason)])
             }
             if !recorded { log.warning("the delivery's lease ran out before its outcome was recorded; a later claim owns it") }
+            if recorded, let budget = configuration.budget {
+                switch outcome {
+                case .delivered, .cancel, .gone, .dead: budget.release(owner: delivery.delivery.owner, bytes: delivery.delivery.body.count)
+                case .retry(_, _) where configuration.schedule.delayMilliseconds(afterAttempts: attempts) == nil:
+                    budget.release(owner: delivery.delivery.owner, bytes: delivery.delivery.body.count)
+                case .retry, .requeue: break
+                }
+            }
         } catch {
             // The lease will expire and the delivery be tried again: at-least-once.
             log.error("cannot record a delivery outcome", metadata: ["error": .string("\(error)")])

@@ -60,6 +60,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         /// finished deliveries a second.
         public var pruneBudget: Duration = .seconds(20)
         public var userAgent = "sigil-webhook/0.1.0"
+        /// Each account's queued-bytes budget, told of every delivery that leaves the queue here; nil: none.
+        public var budget: QueueBudget?
         /// Runs once an attempt is signed, before its request head is written, while the signer is still held
         /// against rotation. A seam for tests (they stop an attempt there); nil in production.
         public var afterSigning: (@Sendable (NewDelivery) async -> Void)?

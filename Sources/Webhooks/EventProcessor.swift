@@ -26,15 +26,19 @@ public final class EventProcessor: @unchecked Sendable {
     let clock: @Sendable () -> Int64
     /// Most pending deliveries one webhook may have; a newer one is stored `cancelled` with the reason.
     public let maxPendingPerWebhook: Int
+    /// Each account's byte budget for the bodies of its queued deliveries; nil: none.
+    let budget: QueueBudget?
     private let lock = NSLock()
     private var pendingCursor: Int64?
     private var lastFlush = ContinuousClock.now
 
     public init(
         registry: WebhookRegistry, store: any DeliveryStore, refresher: WebhookRefresher? = nil,
-        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, maxPendingPerWebhook: Int = 10_000
+        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, maxPendingPerWebhook: Int = 10_000,
+        budget: QueueBudget? = nil
     ) {
         self.maxPendingPerWebhook = maxPendingPerWebhook
+        self.budget = budget
         self.registry = registry
         self.refresher = refresher ?? WebhookRefresher(registry: registry, logger: registry.logger, clock: clock)
         self.store = store
@@ -82,11 +86,17 @@ public final class EventProcessor: @unchecked Sendable {
             return
         }
         let now = clock()
-        let deliveries = matches.map { webhook in
+        var deliveries: [NewDelivery] = []
+        deliveries.reserveCapacity(matches.count)
+        for webhook in matches {
             let id = WebhookPayload.id(webhook: webhook, event: event)
-            return NewDelivery(
-                id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
-                inlineSecret: webhook.inlineSecret, body: WebhookPayload.body(id: id, event: event), createdAt: now)
+            let body = WebhookPayload.body(id: id, event: event)
+            // Over the account's budget: recorded for its owner, without a body, not queued.
+            let overBudget = try await budget?.charge(owner: webhook.owner, bytes: body.count, store: store)
+            deliveries.append(
+                NewDelivery(
+                    id: id, owner: webhook.owner, webhookRKey: webhook.rkey, url: webhook.url, secretName: webhook.secretName,
+                    inlineSecret: webhook.inlineSecret, body: overBudget == nil ? body : [], createdAt: now, notQueued: overBudget))
         }
         let notQueued = dropped.prefix(Self.maxDroppedRecordedPerEvent).map { drop in
             let id = WebhookPayload.id(webhook: drop.webhook, event: event)

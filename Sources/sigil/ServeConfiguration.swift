@@ -52,6 +52,8 @@ enum ServeConfiguration {
                 options.trustedProxies, "TRUSTED_PROXIES", { Optional($0) }, nil
             ).map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? defaults.trustedProxies
         configuration.resolverConcurrency = try value(options.resolverConcurrency, "RESOLVER_CONCURRENCY", { Int($0) }, defaults.resolverConcurrency)
+        configuration.maxQueuedBytesPerAccount = try value(
+            options.maxQueuedBytesPerAccount, "MAX_QUEUED_BYTES_PER_ACCOUNT", { Int64($0) }, defaults.maxQueuedBytesPerAccount)
         configuration.version = Sigil.version
         do {
             try configuration.validate()
@@ -137,6 +139,12 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Pause a webhook whose every attempt failed for this many hours (SIGIL_PAUSE_FAILING_AFTER_HOURS, default 72; 1–8760).")
     var pauseFailingAfterHours: Int?
+
+    @Option(
+        help:
+            "Bytes of queued delivery bodies one account may hold; past it new deliveries are recorded, not queued (SIGIL_MAX_QUEUED_BYTES_PER_ACCOUNT, default 268435456)."
+    )
+    var maxQueuedBytesPerAccount: Int64?
 
     @Option(
         help:

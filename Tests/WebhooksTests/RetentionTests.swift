@@ -137,6 +137,7 @@ final class PruneRecordingStore: DeliveryStore, @unchecked Sendable {
     }
     func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
     func queueBytes() async throws(StoreError) -> Int64 { try await base.queueBytes() }
+    func queuedBodyBytes(owner: String) async throws(StoreError) -> Int64 { try await base.queuedBodyBytes(owner: owner) }
     func noteReadbackFailure(owner: String, rkey: String, error: String, at: Int64, backoff: ClosedRange<Int64>) async throws(StoreError) {
         try await base.noteReadbackFailure(owner: owner, rkey: rkey, error: error, at: at, backoff: backoff)
     }

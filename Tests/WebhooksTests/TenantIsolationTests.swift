@@ -64,7 +64,7 @@ struct TenantIsolationTests {
             let pipeline = try await Pipeline.make(
                 network: network, store: kind,
                 configure: { worker in
-                    worker.requestDeadline = .seconds(8)
+                    worker.requestDeadline = .seconds(15)
                     worker.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: 3))
                 })
             let base = await network.base
@@ -90,14 +90,15 @@ struct TenantIsolationTests {
                         commitEvent(
                             did: quiet, time: 2_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "q\(i)", record: [:]))
                 }
-                #expect(try await network.waitForUniqueDeliveries(10, timeout: .seconds(30)), "every one of the quiet account's deliveries")
+                #expect(try await network.waitForUniqueDeliveries(10, timeout: .seconds(45)), "every one of the quiet account's deliveries")
                 let arrivals = await network.arrivals
                 try #require(arrivals.count >= 10)
                 let latencies = zip(emitted, arrivals.prefix(10)).map { $1 - $0 }
                 let worst = latencies.max() ?? .zero
-                // The bench holds the promise (p99 ≤ 2 s); loosely here, beside the rest of the suite's disk traffic. Without
-                // the shares the quiet account waits behind the noisy one's backlog: minutes at 8 s per held slot.
-                #expect(worst < .seconds(5), "the quiet account's deliveries took up to \(worst)")
+                // The bench holds the promise (p99 ≤ 2 s; alone this test sees 50–100 ms); loosely here, beside the rest of the
+                // suite on two cores. Without the shares the quiet account waits behind the noisy one's backlog: minutes at
+                // 15 s per held slot.
+                #expect(worst < .seconds(10), "\(latencies) the quiet account's deliveries took up to \(worst)")
             }
         }
     }
@@ -312,6 +313,55 @@ struct ReadbackDurabilityTests {
             #expect(other.registry.webhook(owner: alice, rkey: "w1") == nil, "deleted on the other replica: gone here too")
             await one.cleanUp()
             await other.cleanUp()
+        }
+    }
+}
+
+@Suite("Queued bytes per account", .serialized)
+struct QueueBudgetTests {
+    /// An account whose receiver refuses everything fills its budget (64 KiB here) with 20 KiB events; the rest
+    /// are recorded for it, bodiless, with the reason. Another account watching the same events is unaffected.
+    @Test(arguments: StoreKind.enabled)
+    func anAccountsQueuedBodiesStayWithinItsBudget(_ kind: StoreKind) async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            let (stores, removeStore) = try await kind.openStores()
+            let pipeline = try await Pipeline.make(
+                network: network, stores: stores, removeStore: removeStore, server: { $0.maxQueuedBytesPerAccount = 65_536 })
+            let base = await network.base
+            try await pipeline.run(network: network) { () async throws -> Void in
+                let registry = pipeline.registry
+                let full = "did:plc:fullllllllllllllllllllll"
+                let other = "did:plc:otherrrrrrrrrrrrrrrrrrrr"
+                let poster = "did:plc:posterrrrrrrrrrrrrrrrrrr"
+                // full's receiver is a silent host (every attempt times out: its deliveries stay queued).
+                let silent = try SilentHost(address: "127.0.0.1")
+                try await registry.activate(
+                    owner: full, rkey: "w", record: webhookRecord(url: "http://127.0.0.1:\(silent.port)/h", scope: "at://\(poster)", secret: "f"),
+                    now: 1, logger: registry.logger)
+                try await registry.activate(
+                    owner: other, rkey: "w", record: webhookRecord(url: base + "/hook", scope: "at://\(poster)", secret: "o"), now: 1,
+                    logger: registry.logger)
+                let text = String(repeating: "x", count: 20_000)
+                for i in 0..<8 {
+                    await network.emit(
+                        commitEvent(
+                            did: poster, time: 1_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "p\(i)",
+                            record: ["text": .string(text)]))
+                    // The other account's receiver keeps up: each of its deliveries leaves the queue before the next event.
+                    #expect(try await network.waitForUniqueDeliveries(i + 1, timeout: .seconds(20)))
+                }
+                #expect(try await pipeline.settled(at: 1_007))
+                let all = try await pipeline.store.deliveries(status: nil, limit: 100)
+                let mine = all.filter { $0.delivery.owner == full }
+                let refused = mine.filter { $0.lastError?.hasPrefix("not queued: this account's queued deliveries") == true }
+                #expect(mine.count == 8)
+                #expect(refused.count == 5, "three 20 KiB bodies fit in 64 KiB: \(mine.map { $0.lastError ?? "queued" })")
+                #expect(refused.allSatisfy { $0.status == .cancelled && $0.delivery.body.isEmpty })
+                #expect(try await pipeline.store.queuedBodyBytes(owner: full) <= 65_536)
+                #expect(all.filter { $0.delivery.owner == other }.allSatisfy { $0.lastError == nil }, "the other account: all eight queued")
+                _ = silent
+            }
         }
     }
 }

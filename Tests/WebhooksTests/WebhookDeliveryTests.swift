@@ -52,6 +52,7 @@ struct Pipeline {
         network: StandInNetwork, stores: Stores, removeStore: @escaping @Sendable () async -> Void,
         clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds, autoDisableAfter: Duration = .seconds(3 * 86_400),
         retries: Int = 3, keys: MasterKeyRing = MasterKeyRing(current: .generate()), tune: @Sendable (inout SigilServer.Tuning) -> Void = { _ in },
+        server: @Sendable (inout SigilServer.Configuration) -> Void = { _ in },
         configure: @escaping @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in }
     ) async throws -> Pipeline {
         let base = await network.base
@@ -59,6 +60,7 @@ struct Pipeline {
         configuration.jetstreamURL = "ws://127.0.0.1:\(await network.port)/subscribe"
         configuration.plcURL = base + "/plc"
         configuration.insecureLoopback = true
+        server(&configuration)
         var tuning = SigilServer.Tuning()
         tuning.clock = clock
         tuning.didCacheTTL = .milliseconds(1)
