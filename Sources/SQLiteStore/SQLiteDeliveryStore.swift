@@ -177,6 +177,49 @@ extension SQLiteSecretStore: DeliveryStore {
         String(decoding: (try? JSONSerialization.data(withJSONObject: hosts)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
+    /// One write job (so one group commit, and no reads that a claim could race): the skip scan, the allocation
+    /// and the claims.
+    public func claimFairly(
+        now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
+        allocate: @escaping @Sendable ([OwnerDue]) -> [OwnerDue]
+    ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery]) {
+        guard accountsLimit > 0, countingUpTo > 0 else { return ([], []) }
+        let excluded = Self.hostList(excludingHosts)
+        return try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                let next = try db.cachedStatement(sql: "SELECT owner FROM deliveries WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
+                let count = try db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
+                            AND (lease_until IS NULL OR lease_until < ?) AND (host IS NULL OR host NOT IN (SELECT value FROM json_each(?))) LIMIT ?)
+                        """)
+                var due: [OwnerDue] = []
+                // From just after `after` to the end, then from the start up to `after` itself.
+                var cursor = after
+                var wrapped = false
+                while due.count < accountsLimit {
+                    guard let owner = try String.fetchOne(next, arguments: [cursor]), !(wrapped && owner > after) else {
+                        if wrapped || after.isEmpty { break }
+                        (wrapped, cursor) = (true, "")
+                        continue
+                    }
+                    due.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, excluded, countingUpTo]) ?? 0))
+                    cursor = owner
+                }
+                let allocation = allocate(due).filter { $0.count > 0 }
+                let pick = try db.cachedStatement(
+                    sql: Self.selectClaimable
+                        + " AND d.owner = ? AND (d.host IS NULL OR d.host NOT IN (SELECT value FROM json_each(?))) ORDER BY d.next_attempt_at LIMIT ?"
+                )
+                var claimed: [Delivery] = []
+                for owner in allocation {
+                    claimed += try Self.lease(Row.fetchAll(pick, arguments: [now, now, owner.owner, excluded, owner.count]), until: leaseUntil, db)
+                }
+                return (due, claimed)
+            }
+        }
+    }
+
     /// Due, unleased pending deliveries with their body and their webhook's stored state; arguments `now, now`.
     static let selectClaimable = """
         SELECT d.*, b.template AS body_template, b.id_offset AS body_id_offset, w.rkey AS webhook_stored,

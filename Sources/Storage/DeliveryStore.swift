@@ -265,6 +265,25 @@ public struct OwnerDue: Sendable, Equatable {
 }
 
 extension DeliveryStore {
+    /// One fair claim: the accounts with pending deliveries in round-robin order from just after `after` (wrapping
+    /// round to the start), each with its due count (up to `countingUpTo`; deliveries to `excludingHosts` not
+    /// counted), at most `accountsLimit` of them; `allocate` turns those into how many to claim of each, and those
+    /// are claimed. This default makes two calls; a store may do it in one transaction.
+    public func claimFairly(
+        now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
+        allocate: @Sendable ([OwnerDue]) -> [OwnerDue]
+    ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery]) {
+        var due = try await dueOwners(now: now, after: after, limit: accountsLimit, countingUpTo: countingUpTo, excludingHosts: excludingHosts)
+        if due.count < accountsLimit, !after.isEmpty {
+            due += try await dueOwners(
+                now: now, after: "", limit: accountsLimit - due.count, countingUpTo: countingUpTo, excludingHosts: excludingHosts
+            ).filter { $0.owner <= after }
+        }
+        let allocation = allocate(due)
+        guard !allocation.isEmpty else { return (due, []) }
+        return (due, try await claimDue(now: now, owners: allocation, leaseUntil: leaseUntil, excludingHosts: excludingHosts))
+    }
+
     /// ``enqueue(_:cursor:maxPendingPerWebhook:)`` without a cap.
     public func enqueue(_ deliveries: [NewDelivery], cursor: (name: String, value: Int64)?) async throws(StoreError) {
         try await enqueue(deliveries, cursor: cursor, maxPendingPerWebhook: nil)

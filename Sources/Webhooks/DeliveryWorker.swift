@@ -131,21 +131,16 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         // Deliveries to a host with no free slot, or one not answering, stay in the queue: claiming them would
         // only hold a slot (or bounce them back).
         let excluded = (await hosts.full(limit: configuration.perHost)) + breakers.closedToClaims(now: now)
-        guard var due = try? await store.dueOwners(now: now, after: cursor, limit: limit, countingUpTo: room, excludingHosts: excluded) else {
-            return ([], false)
-        }
-        if due.count < limit, !cursor.isEmpty,
-            let wrapped = try? await store.dueOwners(now: now, after: "", limit: limit - due.count, countingUpTo: room, excludingHosts: excluded)
-        {
-            due += wrapped.filter { $0.owner <= cursor }
-        }
-        let allocation = FairShare.allocate(room: room, concurrency: configuration.concurrency, due: due, inFlight: running)
+        let concurrency = configuration.concurrency
+        guard
+            let (due, claimed) = try? await store.claimFairly(
+                now: now, after: cursor, accountsLimit: limit, countingUpTo: room, excludingHosts: excluded, leaseUntil: now + leaseMilliseconds,
+                allocate: { FairShare.allocate(room: room, concurrency: concurrency, due: $0, inFlight: running) })
+        else { return ([], false) }
         let wanted = due.reduce(0) { $0 + $1.count }
-        let granted = allocation.reduce(0) { $0 + $1.count }
-        guard let last = allocation.last else { return ([], wanted > 0) }
-        lock.withLock { claimCursor = last.owner }
-        let claimed = (try? await store.claimDue(now: now, owners: allocation, leaseUntil: now + leaseMilliseconds, excludingHosts: excluded)) ?? []
-        return (claimed, granted < min(wanted, room))
+        // The round-robin goes on after the last account served.
+        if let last = claimed.last?.delivery.owner { lock.withLock { claimCursor = last } }
+        return (claimed, claimed.count < min(wanted, room))
     }
 
     /// Asks the worker to look for due deliveries now (after an enqueue).

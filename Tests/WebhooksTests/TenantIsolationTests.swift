@@ -54,35 +54,74 @@ struct TenantIsolationTests {
     /// (800 deliveries, every one of which would hold a slot until its deadline). Account V's one webhook to a
     /// fast receiver gets each of its 10 deliveries promptly: M holds at most its share of the slots, and no slot
     /// waits for a busy host.
-    @Test(arguments: StoreKind.enabled)
-    func aNoisyNeighbourDoesNotStarveAQuietAccount(_ kind: StoreKind) async throws {
+    /// The store kinds and replica counts the tenancy scenes run on: SQLite, one PostgreSQL store, and two
+    /// PostgreSQL replicas (two assemblies, each with its own pool, worker and Jetstream consumer, on one schema).
+    static var setups: [(StoreKind, Int)] { StoreKind.enabled.map { ($0, 1) } + (StoreKind.enabled.contains(.postgres) ? [(.postgres, 2)] : []) }
+
+    /// `replicas` pipelines on one fresh backend of `kind`, running against `network` while `body` runs.
+    static func withReplicas(
+        _ kind: StoreKind, _ replicas: Int, network: StandInNetwork,
+        configure: @escaping @Sendable (inout DeliveryWorker.Configuration) -> Void = { _ in },
+        _ body: @escaping @Sendable ([Pipeline]) async throws -> Void
+    ) async throws {
+        let (open, removeData) = try await kind.reopenable()
+        let keys = MasterKeyRing(current: .generate())
+        var pipelines: [Pipeline] = []
+        do {
+            for _ in 0..<replicas {
+                pipelines.append(
+                    try await Pipeline.make(network: network, stores: try await open(), removeStore: {}, keys: keys, configure: configure))
+            }
+        } catch {
+            for pipeline in pipelines { await pipeline.cleanUp() }
+            await removeData()
+            throw error
+        }
+        let all = pipelines
+        @Sendable func run(_ index: Int) async throws {
+            guard index < all.count else { return try await body(all) }
+            try await all[index].run(network: network) { () async throws -> Void in try await run(index + 1) }
+        }
+        do {
+            try await run(0)
+        } catch {
+            await removeData()
+            throw error
+        }
+        await removeData()
+    }
+
+    @Test(arguments: TenantIsolationTests.setups)
+    func aNoisyNeighbourDoesNotStarveAQuietAccount(_ kind: StoreKind, _ replicas: Int) async throws {
         let hosts = try (2...17).map { try SilentHost(address: "127.0.0.\($0)") }
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
             let noisy = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"  // sorts before the quiet account
             let quiet = "did:plc:vvvvvvvvvvvvvvvvvvvvvvvv"
-            let pipeline = try await Pipeline.make(
-                network: network, store: kind,
+            let base = await network.base
+            try await Self.withReplicas(
+                kind, replicas, network: network,
                 configure: { worker in
                     worker.requestDeadline = .seconds(15)
                     worker.schedule = RetrySchedule(delays: Array(repeating: .seconds(1), count: 3))
-                })
-            let base = await network.base
-            try await pipeline.run(network: network) { () async throws -> Void in
-                let registry = pipeline.registry
-                for (index, host) in hosts.enumerated() {
-                    let record = webhookRecord(url: "http://\(host.address):\(host.port)/hook", scope: "at://\(noisy)", secret: "m\(index)")
-                    try await registry.activate(owner: noisy, rkey: "m\(index)", record: record, now: 1, logger: registry.logger)
                 }
-                try await registry.activate(
-                    owner: quiet, rkey: "v", record: webhookRecord(url: base + "/hook", scope: "at://\(quiet)", secret: "v"), now: 1,
-                    logger: registry.logger)
+            ) { pipelines in
+                for registry in pipelines.map(\.registry) {
+                    for (index, host) in hosts.enumerated() {
+                        let record = webhookRecord(url: "http://\(host.address):\(host.port)/hook", scope: "at://\(noisy)", secret: "m\(index)")
+                        try await registry.activate(owner: noisy, rkey: "m\(index)", record: record, now: 1, logger: registry.logger)
+                    }
+                    try await registry.activate(
+                        owner: quiet, rkey: "v", record: webhookRecord(url: base + "/hook", scope: "at://\(quiet)", secret: "v"), now: 1,
+                        logger: registry.logger)
+                }
+                let store = pipelines[0].store
                 for i in 0..<50 {
                     await network.emit(
                         commitEvent(
                             did: noisy, time: 1_000 + Int64(i), operation: "create", collection: "app.bsky.feed.post", rkey: "n\(i)", record: [:]))
                 }
-                #expect(try await eventually(.seconds(60)) { try await pipeline.store.deliveryCounts()[.pending] ?? 0 >= 800 })
+                #expect(try await eventually(.seconds(60)) { try await store.deliveryCounts()[.pending] ?? 0 >= 800 })
                 var emitted: [ContinuousClock.Instant] = []
                 for i in 0..<10 {
                     emitted.append(.now)
@@ -99,6 +138,41 @@ struct TenantIsolationTests {
                 // suite on two cores. Without the shares the quiet account waits behind the noisy one's backlog: minutes at
                 // 15 s per held slot.
                 #expect(worst < .seconds(10), "\(latencies) the quiet account's deliveries took up to \(worst)")
+            }
+        }
+    }
+
+    /// 16 accounts × 16 webhooks and a 17th account's lone webhook watch one account: the lone webhook is served,
+    /// and replicas that both read the event choose the same 256 (no delivery twice, none lost to a disagreement).
+    @Test(arguments: TenantIsolationTests.setups)
+    func aLoneWebhookIsServedWhenACrowdMatches(_ kind: StoreKind, _ replicas: Int) async throws {
+        let network = StandInNetwork()
+        try await network.serve { () async throws -> Void in
+            let base = await network.base
+            let popular = "did:plc:popularrrrrrrrrrrrrrrrrr"
+            let lone = "did:plc:zzzzzzzzzzzzzzzzzzzzzzzz"
+            try await Self.withReplicas(kind, replicas, network: network) { pipelines in
+                for registry in pipelines.map(\.registry) {
+                    for account in 0..<16 {
+                        let owner = "did:plc:crowd" + String(repeating: Character(UnicodeScalar(UInt8(97 + account))), count: 19)
+                        for i in 0..<16 {
+                            let record = webhookRecord(url: base + "/hook", scope: "at://\(popular)", secret: "c\(i)")
+                            try await registry.activate(owner: owner, rkey: "w\(i)", record: record, now: 1, logger: registry.logger)
+                        }
+                    }
+                    try await registry.activate(
+                        owner: lone, rkey: "only", record: webhookRecord(url: base + "/hook", scope: "at://\(popular)", secret: "z"), now: 1,
+                        logger: registry.logger)
+                }
+                await network.emit(
+                    commitEvent(did: popular, time: 1_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p", record: [:]))
+                for pipeline in pipelines { #expect(try await pipeline.settled(at: 1_000)) }
+                let rows = try await pipelines[0].store.deliveries(status: nil, limit: 1_000)
+                #expect(rows.count == 257, "one row per matched webhook, whichever replica wrote it")
+                #expect(rows.filter { $0.lastError?.hasPrefix("not queued") != true }.count == 256)
+                #expect(rows.contains { $0.delivery.owner == lone && $0.lastError?.hasPrefix("not queued") != true }, "the lone webhook is served")
+                #expect(try await network.waitForUniqueDeliveries(256, timeout: .seconds(60)))
+                #expect(await network.received.count == 256, "each delivery sent once")
             }
         }
     }
