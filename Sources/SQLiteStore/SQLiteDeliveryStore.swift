@@ -116,7 +116,7 @@ extension SQLiteSecretStore: DeliveryStore {
             // A skip scan of the partial index of pending deliveries: one seek per account, then at most
             // `countingUpTo` steps into its due ones.
             let next = try db.cachedStatement(
-                sql: "SELECT owner FROM deliveries WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
+                sql: "SELECT owner FROM deliveries INDEXED BY deliveries_pending_owner WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
             let count = try db.cachedStatement(
                 sql: """
                     SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
@@ -187,7 +187,10 @@ extension SQLiteSecretStore: DeliveryStore {
         let excluded = Self.hostList(excludingHosts)
         return try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                let next = try db.cachedStatement(sql: "SELECT owner FROM deliveries WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
+                let next = try db.cachedStatement(
+                    sql:
+                        "SELECT owner FROM deliveries INDEXED BY deliveries_pending_owner WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1"
+                )
                 let count = try db.cachedStatement(
                     sql: """
                         SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?

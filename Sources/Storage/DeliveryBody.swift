@@ -4,8 +4,9 @@ import Crypto
 ///
 /// Every webhook that matches one event gets the same JSON body but for its own `"id"` (the delivery id, which
 /// receivers dedupe on). The stores keep that body once, as a *template*: the body with the id's bytes cut out
-/// and the offset where they go. A body without its delivery's id at a top-level `"id"` (a test ping, say) is
-/// stored as it is, in the delivery's row.
+/// and the offset where they go. A body under ``minimumShared`` bytes (most events: a shared row would cost more
+/// than it saves), or without its delivery's id at a top-level `"id"` (a test ping, say), is stored as it is, in the
+/// delivery's row.
 public struct DeliveryBody: Sendable, Equatable {
     /// The body without the delivery id's bytes.
     public let template: [UInt8]
@@ -14,11 +15,16 @@ public struct DeliveryBody: Sendable, Equatable {
     /// SHA-256 of the offset (8 bytes, big-endian) and the template: the key it is stored under.
     public let digest: [UInt8]
 
+    /// Bodies shorter than this are kept in their delivery's row.
+    public static let minimumShared = 2_048
+
     /// Splits `body` at the first `"id":"<id>"` (the top-level field: the payload's keys are sorted, `"id"` comes
     /// before `"record"`, and a quote inside a string value is always escaped); nil if it has none.
     public init?(body: [UInt8], id: String) {
         let needle = Array("\"id\":\"".utf8) + Array(id.utf8) + [UInt8(ascii: "\"")]
-        guard !id.isEmpty, body.count >= needle.count, let start = Self.firstIndex(of: needle, in: body) else { return nil }
+        guard body.count >= Self.minimumShared, !id.isEmpty, body.count >= needle.count, let start = Self.firstIndex(of: needle, in: body) else {
+            return nil
+        }
         let offset = start + 6
         var template = Array(body[..<offset])
         template.append(contentsOf: body[(offset + id.utf8.count)...])
