@@ -14,7 +14,7 @@ import WebhookSignature
 /// One attempt at a delivery: host slot, the webhook as it is now, the destination, signing and sending.
 extension DeliveryWorker {
     /// One attempt: wait for a host slot, check the destination, sign and send under the fence, record the outcome.
-    func attempt(_ delivery: Delivery) async {
+    func attempt(_ delivery: Delivery, releasingSlot releaseSlot: @Sendable () -> Void = {}) async {
         let item = delivery.delivery
         let attempts = delivery.attempts + 1
         let started = ContinuousClock.now
@@ -32,11 +32,16 @@ extension DeliveryWorker {
             await finish(delivery, attempts: attempts, outcome: outcome, log: log)
             return
         }
-        // Never wait for a host while holding a slot: a busy host's delivery goes back to the queue, not counted.
-        guard await hosts.tryAcquire(host, limit: configuration.perHost) else {
-            if admission == .probe { breakers.probeAbandoned(host) }
-            await finish(delivery, attempts: delivery.attempts, outcome: .requeue("waiting for a free connection to \(host)"), log: log)
-            return
+        // Never wait for a host while holding a slot: a claim that found the host with room may still lose the race for
+        // its last slot; the delivery then gives its slot back and waits its turn at the host (first come, first served)
+        // for at most hostBusyDelay, then goes back to the queue, not counted.
+        if await !hosts.tryAcquire(host, limit: configuration.perHost) {
+            releaseSlot()
+            guard await hosts.acquire(host, limit: configuration.perHost, waitingAtMost: configuration.hostBusyDelay) else {
+                if admission == .probe { breakers.probeAbandoned(host) }
+                await finish(delivery, attempts: delivery.attempts, outcome: .requeue("waiting for a free connection to \(host)"), log: log)
+                return
+            }
         }
         // The webhook as it is now: gone, disabled or re-pointed since the event matched → not sent.
         var webhook: ActiveWebhook?

@@ -128,8 +128,8 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
         let leaseMilliseconds = configuration.lease.components.seconds * 1000
         let (cursor, running) = lock.withLock { (claimCursor, inFlightByOwner) }
         let limit = Self.accountsPerClaim
-        // Deliveries to a host with no free slot, or one not answering, stay in the queue: claiming them would
-        // only hold a slot (or bounce them back).
+        // Deliveries to a host with no free slot, or one not answering, stay in the queue: claiming them would only hold
+        // a slot. (One that loses the race for a host's last slot waits for it without holding a worker slot.)
         let excluded = (await hosts.full(limit: configuration.perHost)) + breakers.closedToClaims(now: now)
         let concurrency = configuration.concurrency
         guard
@@ -187,13 +187,19 @@ public final class DeliveryWorker: Service, @unchecked Sendable {
                         inFlightByOwner[owner, default: 0] += 1
                     }
                     group.addTask {
-                        await self.attempt(delivery)
-                        self.lock.withLock {
-                            self.inFlight -= 1
-                            self.inFlightByOwner[owner, default: 1] -= 1
-                            if self.inFlightByOwner[owner] == 0 { self.inFlightByOwner[owner] = nil }
+                        let slot = OnceFlag()
+                        // The slot is given back once: when the attempt waits for its host (holding no slot), or at its end.
+                        let release: @Sendable () -> Void = {
+                            guard slot.take() else { return }
+                            self.lock.withLock {
+                                self.inFlight -= 1
+                                self.inFlightByOwner[owner, default: 1] -= 1
+                                if self.inFlightByOwner[owner] == 0 { self.inFlightByOwner[owner] = nil }
+                            }
+                            self.signals.signal()
                         }
-                        self.signals.signal()
+                        await self.attempt(delivery, releasingSlot: release)
+                        release()
                     }
                 }
                 // Nothing due, or every slot (or every account's share) taken: wait for a completion or a nudge.

@@ -29,9 +29,9 @@ actor HostSlots {
         return granted
     }
 
-    /// The hosts whose `limit` slots are all held now.
+    /// The hosts with at least `limit` holders and waiters together now.
     func full(limit: Int) -> [String] {
-        active.compactMap { $0.value >= limit ? $0.key : nil }
+        active.compactMap { $0.value + (waiting[$0.key]?.count ?? 0) >= limit ? $0.key : nil }
     }
 
     /// Takes a slot if one is free now; never waits.

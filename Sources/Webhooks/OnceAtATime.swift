@@ -19,3 +19,16 @@ final class OnceAtATime: @unchecked Sendable {
         lock.withLock { running = false }
     }
 }
+
+/// True the first time ``take()`` is called, false after.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = false
+
+    func take() -> Bool {
+        lock.withLock {
+            defer { taken = true }
+            return !taken
+        }
+    }
+}

@@ -182,13 +182,18 @@ struct HostileNetworkTests {
             await network.emit(
                 commitEvent(did: bob, time: change + 10_000_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
             #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
+            // Killed while the read-back still drips (on a loaded machine it may already have hit its 10 s deadline:
+            // then its failure was stored, the cursor moved on, and the stored retry reads it again instead).
+            let stillReading = await drip.finished == 0
             kill(server.process.processIdentifier, SIGKILL)
             _ = try await server.waitForExit()
 
             let (restarted, _) = try await serveAgainst(network, directory: scene.directory)
             let resumedFrom = try #require(await network.cursors.last.flatMap { $0 }.flatMap { Int64($0) })
-            #expect(resumedFrom < change, "resumed from \(resumedFrom), past the change at \(change) that was still being read back")
-            #expect(try await eventually(.seconds(20)) { await drip.connections == 2 }, "the change is read back again")
+            if stillReading {
+                #expect(resumedFrom < change, "resumed from \(resumedFrom), past the change at \(change) that was still being read back")
+            }
+            #expect(try await eventually(.seconds(45)) { await drip.connections == 2 }, "the change is read back again")
             kill(restarted.process.processIdentifier, SIGTERM)
             _ = try await restarted.waitForExit()
         }

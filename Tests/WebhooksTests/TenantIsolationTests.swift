@@ -48,7 +48,7 @@ final class SilentHost: @unchecked Sendable {
     deinit { close(descriptor) }
 }
 
-@Suite("Tenant isolation", .tags(.slow), .kinds(.slow))
+@Suite("Tenant isolation", .serialized, .tags(.slow), .kinds(.slow))
 struct TenantIsolationTests {
     /// Account M points 16 webhooks at 16 hosts that accept connections and never answer, and writes 50 records
     /// (800 deliveries, every one of which would hold a slot until its deadline). Account V's one webhook to a
@@ -350,7 +350,7 @@ struct ReadbackDurabilityTests {
                 network: network, stores: try await open(), removeStore: {}, keys: keys, tune: quickRetries)
             try await second.run(network: network) { () async throws -> Void in
                 #expect(try await eventually { second.registry.index.webhook(owner: alice, rkey: "w1")?.enabled == false })
-                #expect(try await second.store.pendingReadbacks(owner: alice, dueAt: nil, limit: 10).isEmpty)
+                #expect(try await eventually { try await second.store.pendingReadbacks(owner: alice, dueAt: nil, limit: 10).isEmpty })
                 await network.emit(
                     commitEvent(did: alice, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
                 #expect(try await second.settled(at: 3_000))
