@@ -111,9 +111,21 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
             return (
                 { try await PostgresSecretStore.open(url: url, schema: schema) },
                 {
-                    if let dropper = try? PostgresSecretStore(url: url, schema: schema) {
-                        try? await dropper.dropSchema()
-                        await dropper.close()
+                    // Bounded: a transaction a cancelled replica left open would make DROP SCHEMA wait for it; after 15 s
+                    // the schema is left behind in the throw-away test database rather than the test hanging.
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let once = ResumeOnce(continuation)
+                        Task {
+                            if let dropper = try? PostgresSecretStore(url: url, schema: schema) {
+                                try? await dropper.dropSchema()
+                                await dropper.close()
+                            }
+                            once.resume()
+                        }
+                        Task {
+                            try? await Task.sleep(for: .seconds(15))
+                            once.resume()
+                        }
                     }
                 }
             )
@@ -169,4 +181,20 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
 public struct StoreKindError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Resumes a continuation the first time only.
+private final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func resume() {
+        let pending: CheckedContinuation<Void, Never>? = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        pending?.resume()
+    }
 }
