@@ -253,7 +253,7 @@ let package = Package(
             dependencies: [
                 "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon",
                 "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
-                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium",
+                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium", "SigilFuzz",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -110,44 +110,74 @@ extension SQLiteSecretStore: DeliveryStore {
     }
 
     public func dueOwners(now: Int64, after: String, limit: Int, countingUpTo: Int, excludingHosts: [String]) async throws(StoreError) -> [OwnerDue] {
-        let excluded = Self.hostList(excludingHosts)
         guard limit > 0, countingUpTo > 0 else { return [] }
+        let excluded = Self.hostList(excludingHosts)
         return try await read { db in
-            // A skip scan of the partial index of pending deliveries: one seek per account, then at most
-            // `countingUpTo` steps into its due ones.
-            let next = try db.cachedStatement(
-                sql: "SELECT owner FROM deliveries INDEXED BY deliveries_pending_owner WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
-            let count = try db.cachedStatement(
-                sql: """
-                    SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
-                        AND (lease_until IS NULL OR lease_until < ?) AND (host IS NULL OR host NOT IN (SELECT value FROM json_each(?))) LIMIT ?)
-                    """)
-            var owners: [OwnerDue] = []
-            var cursor = after
-            while owners.count < limit, let owner = try String.fetchOne(next, arguments: [cursor]) {
-                owners.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, excluded, countingUpTo]) ?? 0))
-                cursor = owner
-            }
-            return owners
+            try Self.scanOwners(db, now: now, after: after, wrapping: false, limit: limit, countingUpTo: countingUpTo, excluded: excluded)
         }
     }
 
+    /// A skip scan of the partial index of pending deliveries: one seek per account, then at most `countingUpTo` steps
+    /// into its due ones (not to the `excluded` hosts, a JSON array). From just after `after` to the end and, when
+    /// `wrapping`, on from the start up to `after` itself.
+    private static func scanOwners(
+        _ db: Database, now: Int64, after: String, wrapping: Bool, limit: Int, countingUpTo: Int, excluded: String
+    ) throws -> [OwnerDue] {
+        let next = try db.cachedStatement(
+            sql: "SELECT owner FROM deliveries INDEXED BY deliveries_pending_owner WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1")
+        let count = try db.cachedStatement(
+            sql: """
+                SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
+                    AND (lease_until IS NULL OR lease_until < ?) AND (host IS NULL OR host NOT IN (SELECT value FROM json_each(?))) LIMIT ?)
+                """)
+        var owners: [OwnerDue] = []
+        var cursor = after
+        var wrapped = false
+        while owners.count < limit {
+            guard let owner = try String.fetchOne(next, arguments: [cursor]), !(wrapped && owner > after) else {
+                if wrapped || !wrapping || after.isEmpty { break }
+                (wrapped, cursor) = (true, "")
+                continue
+            }
+            owners.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, excluded, countingUpTo]) ?? 0))
+            cursor = owner
+        }
+        return owners
+    }
+
+    /// Leases at most each listed account's count of its earliest due deliveries (none to the `excluded` hosts).
+    private static func claim(_ db: Database, now: Int64, owners: [OwnerDue], leaseUntil: Int64, excluded: String) throws -> [Delivery] {
+        let pick = try db.cachedStatement(
+            sql: Self.selectClaimable
+                + " AND d.owner = ? AND (d.host IS NULL OR d.host NOT IN (SELECT value FROM json_each(?))) ORDER BY d.next_attempt_at LIMIT ?")
+        var claimed: [Delivery] = []
+        for owner in owners where owner.count > 0 {
+            claimed += try lease(Row.fetchAll(pick, arguments: [now, now, owner.owner, excluded, owner.count]), until: leaseUntil, db)
+        }
+        return claimed
+    }
+
     public func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64, excludingHosts: [String]) async throws(StoreError) -> [Delivery] {
-        let wanted = owners.filter { $0.count > 0 }
+        guard owners.contains(where: { $0.count > 0 }) else { return [] }
         let excluded = Self.hostList(excludingHosts)
-        guard !wanted.isEmpty else { return [] }
+        return try await committer.write { db throws(StoreError) in
+            try Self.guarded { try Self.claim(db, now: now, owners: owners, leaseUntil: leaseUntil, excluded: excluded) }
+        }
+    }
+
+    /// One write job (so one group commit, and no reads that a claim could race): the skip scan, the allocation
+    /// and the claims.
+    public func claimFairly(
+        now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
+        allocate: @escaping @Sendable ([OwnerDue]) -> [OwnerDue]
+    ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery]) {
+        guard accountsLimit > 0, countingUpTo > 0 else { return ([], []) }
+        let excluded = Self.hostList(excludingHosts)
         return try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                let pick = try db.cachedStatement(
-                    sql: Self.selectClaimable
-                        + " AND d.owner = ? AND (d.host IS NULL OR d.host NOT IN (SELECT value FROM json_each(?))) ORDER BY d.next_attempt_at LIMIT ?"
-                )
-                var claimed: [Delivery] = []
-                for owner in wanted {
-                    let rows = try Row.fetchAll(pick, arguments: [now, now, owner.owner, excluded, owner.count])
-                    claimed += try Self.lease(rows, until: leaseUntil, db)
-                }
-                return claimed
+                let due = try Self.scanOwners(
+                    db, now: now, after: after, wrapping: true, limit: accountsLimit, countingUpTo: countingUpTo, excluded: excluded)
+                return (due, try Self.claim(db, now: now, owners: allocate(due), leaseUntil: leaseUntil, excluded: excluded))
             }
         }
     }
@@ -175,52 +205,6 @@ extension SQLiteSecretStore: DeliveryStore {
     /// Hosts as the JSON array `json_each` reads.
     static func hostList(_ hosts: [String]) -> String {
         String(decoding: (try? JSONSerialization.data(withJSONObject: hosts)) ?? Data("[]".utf8), as: UTF8.self)
-    }
-
-    /// One write job (so one group commit, and no reads that a claim could race): the skip scan, the allocation
-    /// and the claims.
-    public func claimFairly(
-        now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
-        allocate: @escaping @Sendable ([OwnerDue]) -> [OwnerDue]
-    ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery]) {
-        guard accountsLimit > 0, countingUpTo > 0 else { return ([], []) }
-        let excluded = Self.hostList(excludingHosts)
-        return try await committer.write { db throws(StoreError) in
-            try Self.guarded {
-                let next = try db.cachedStatement(
-                    sql:
-                        "SELECT owner FROM deliveries INDEXED BY deliveries_pending_owner WHERE status = 'pending' AND owner > ? ORDER BY owner LIMIT 1"
-                )
-                let count = try db.cachedStatement(
-                    sql: """
-                        SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND owner = ? AND next_attempt_at <= ?
-                            AND (lease_until IS NULL OR lease_until < ?) AND (host IS NULL OR host NOT IN (SELECT value FROM json_each(?))) LIMIT ?)
-                        """)
-                var due: [OwnerDue] = []
-                // From just after `after` to the end, then from the start up to `after` itself.
-                var cursor = after
-                var wrapped = false
-                while due.count < accountsLimit {
-                    guard let owner = try String.fetchOne(next, arguments: [cursor]), !(wrapped && owner > after) else {
-                        if wrapped || after.isEmpty { break }
-                        (wrapped, cursor) = (true, "")
-                        continue
-                    }
-                    due.append(OwnerDue(owner: owner, count: try Int.fetchOne(count, arguments: [owner, now, now, excluded, countingUpTo]) ?? 0))
-                    cursor = owner
-                }
-                let allocation = allocate(due).filter { $0.count > 0 }
-                let pick = try db.cachedStatement(
-                    sql: Self.selectClaimable
-                        + " AND d.owner = ? AND (d.host IS NULL OR d.host NOT IN (SELECT value FROM json_each(?))) ORDER BY d.next_attempt_at LIMIT ?"
-                )
-                var claimed: [Delivery] = []
-                for owner in allocation {
-                    claimed += try Self.lease(Row.fetchAll(pick, arguments: [now, now, owner.owner, excluded, owner.count]), until: leaseUntil, db)
-                }
-                return (due, claimed)
-            }
-        }
     }
 
     /// Due, unleased pending deliveries with their body and their webhook's stored state; arguments `now, now`.

@@ -173,7 +173,7 @@ extension Array {
 
 /// What a webhook's receiver and record feed the matcher and the retry schedule: `Retry-After`, scopes and
 /// their collection globs, and the backlinks walk.
-enum WebhookScopeTargets {
+package enum WebhookScopeTargets {
     static let now: Int64 = 1_800_000_000_000
 
     /// Input: a mode byte, then the text. 0: `Retry-After` is nil or a delay ≥ 0, exactly seconds × 1000 for
@@ -219,7 +219,7 @@ enum WebhookScopeTargets {
     }
 
     /// `*` is any run of bytes; everything else literal: the textbook table, O(pattern × value).
-    static func globModel(_ p: [UInt8], _ v: [UInt8]) -> Bool {
+    package static func globModel(_ p: [UInt8], _ v: [UInt8]) -> Bool {
         guard p.contains(UInt8(ascii: "*")) else { return p == v }
         var row = [Bool](repeating: false, count: v.count + 1)
         row[0] = true

@@ -177,6 +177,11 @@ public protocol DeliveryStore: Sendable {
     /// Like ``claimDue(now:limit:leaseUntil:)``, but at most `limit` of each listed account's due deliveries (its
     /// earliest due first; none to a host in `excludingHosts`): the delivery worker's fair share per account.
     func claimDue(now: Int64, owners: [OwnerDue], leaseUntil: Int64, excludingHosts: [String]) async throws(StoreError) -> [Delivery]
+    /// One fair claim (see the extension's default, which makes two calls; a store may do it in one transaction).
+    func claimFairly(
+        now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
+        allocate: @escaping @Sendable ([OwnerDue]) -> [OwnerDue]
+    ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery])
     /// A host stopped answering: every pending, unleased delivery to it counts a failed attempt with `error` and
     /// waits until `until` (ms) or its retry schedule says (`retryDelays[n-1]` ms after its n-th failed attempt),
     /// whichever is later; one past the schedule is dead. How many were deferred or given up.
@@ -271,7 +276,7 @@ extension DeliveryStore {
     /// are claimed. This default makes two calls; a store may do it in one transaction.
     public func claimFairly(
         now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
-        allocate: @Sendable ([OwnerDue]) -> [OwnerDue]
+        allocate: @escaping @Sendable ([OwnerDue]) -> [OwnerDue]
     ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery]) {
         var due = try await dueOwners(now: now, after: after, limit: accountsLimit, countingUpTo: countingUpTo, excludingHosts: excludingHosts)
         if due.count < accountsLimit, !after.isEmpty {

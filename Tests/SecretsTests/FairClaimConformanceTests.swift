@@ -48,6 +48,28 @@ struct FairClaimConformanceTests {
         }
     }
 
+    /// A fair claim goes round the accounts: after the last one served it wraps to the first, so an account
+    /// served last time (the only one, say) is reached again on the next claim.
+    @Test(arguments: StoreKind.enabled)
+    func aFairClaimWrapsRoundTheAccounts(_ kind: StoreKind) async throws {
+        try await kind.withStores { stores in
+            let queue = stores.deliveries
+            try await queue.enqueue(
+                (0..<3).map { Self.delivery("a\($0)", owner: "did:plc:a", host: "a.example") }
+                    + (0..<3).map { Self.delivery("c\($0)", owner: "did:plc:c", host: "c.example") }, cursor: nil)
+            let everything: @Sendable ([OwnerDue]) -> [OwnerDue] = { $0 }
+            let fromB = try await queue.claimFairly(
+                now: 10, after: "did:plc:b", accountsLimit: 10, countingUpTo: 1, excludingHosts: [], leaseUntil: 60_000, allocate: everything)
+            #expect(fromB.due.map(\.owner) == ["did:plc:c", "did:plc:a"], "c after b, then round to a")
+            #expect(Set(fromB.claimed.map(\.delivery.owner)) == ["did:plc:a", "did:plc:c"])
+            // Served last: c. Nothing after it but the wrap back to a and c itself.
+            let fromC = try await queue.claimFairly(
+                now: 10, after: "did:plc:c", accountsLimit: 10, countingUpTo: 1, excludingHosts: [], leaseUntil: 60_000, allocate: everything)
+            #expect(fromC.due.map(\.owner) == ["did:plc:a", "did:plc:c"])
+            #expect(fromC.claimed.count == 2)
+        }
+    }
+
     @Test(arguments: StoreKind.enabled)
     func aSilentHostsDeliveriesBackOffTogether(_ kind: StoreKind) async throws {
         try await kind.withStores { stores in

@@ -1,5 +1,6 @@
 import Foundation
 import Lexicon
+import SigilFuzz
 import Testing
 
 @testable import Webhooks
@@ -61,25 +62,8 @@ struct BacklinkTests {
         }
     }
 
-    /// `*` is any run of characters; everything else literal.
-    static func globModel(_ p: [UInt8], _ v: [UInt8]) -> Bool {
-        var row = [Bool](repeating: false, count: v.count + 1)
-        row[0] = true
-        for c in p {
-            var next = [Bool](repeating: false, count: v.count + 1)
-            if c == UInt8(ascii: "*") {
-                var any = false
-                for j in 0...v.count {
-                    any = any || row[j]
-                    next[j] = any
-                }
-            } else {
-                for j in 0..<v.count where row[j] && v[j] == c { next[j + 1] = true }
-            }
-            row = next
-        }
-        return row[v.count]
-    }
+    /// The fuzz target's model: the textbook table, O(pattern × value).
+    static func globModel(_ p: [UInt8], _ v: [UInt8]) -> Bool { WebhookScopeTargets.globModel(p, v) }
 
     @Test func referencesAreWholeStringValuesNeverProse() {
         let record: JSONValue = [
