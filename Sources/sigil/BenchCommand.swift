@@ -6,7 +6,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks (build with -c release for meaningful numbers).",
-        subcommands: [LexiconBench.self, XRPCBench.self, AuthBench.self, RotateBench.self, DeliveryBench.self, LatencyBench.self]
+        subcommands: [
+            LexiconBench.self, XRPCBench.self, AuthBench.self, RotateBench.self, DeliveryBench.self, LatencyBench.self, NeighbourBench.self,
+        ]
     )
 }
 

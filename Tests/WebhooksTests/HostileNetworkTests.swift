@@ -58,8 +58,8 @@ func serveAgainst(_ network: StandInNetwork, directory: String, extra: [String] 
 }
 
 /// Waits until the server's `webhooks_active` gauge reads `count`.
-func webhooksActive(_ base: String, _ count: Int) async throws -> Bool {
-    try await eventually(.seconds(20)) {
+func webhooksActive(_ base: String, _ count: Int, timeout: Duration = .seconds(20)) async throws -> Bool {
+    try await eventually(timeout) {
         let metrics = try await fetch(base + "/metrics").body
         guard let line = metrics.split(separator: "\n").first(where: { $0.hasPrefix("webhooks_active ") }),
             let value = Double(line.split(separator: " ").last ?? "")

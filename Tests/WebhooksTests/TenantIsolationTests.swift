@@ -54,9 +54,10 @@ struct TenantIsolationTests {
     /// (800 deliveries, every one of which would hold a slot until its deadline). Account V's one webhook to a
     /// fast receiver gets each of its 10 deliveries promptly: M holds at most its share of the slots, and no slot
     /// waits for a busy host.
-    /// The store kinds and replica counts the tenancy scenes run on: SQLite, one PostgreSQL store, and two
-    /// PostgreSQL replicas (two assemblies, each with its own pool, worker and Jetstream consumer, on one schema).
-    static var setups: [(StoreKind, Int)] { StoreKind.enabled.map { ($0, 1) } + (StoreKind.enabled.contains(.postgres) ? [(.postgres, 2)] : []) }
+    /// The store kinds and replica counts the in-process tenancy scenes run on: SQLite and one PostgreSQL store
+    /// (``withReplicas`` can run several assemblies, each with its own pool, worker and Jetstream consumer, on one schema).
+    /// (Two replicas as child processes: ``TenantIsolationServeTests``.)
+    static var setups: [(StoreKind, Int)] { StoreKind.enabled.map { ($0, 1) } }
 
     /// `replicas` pipelines on one fresh backend of `kind`, running against `network` while `body` runs.
     static func withReplicas(
@@ -206,8 +207,9 @@ struct TenantIsolationTests {
     }
 }
 
-@Suite("Identity resolution under flood", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
-struct ResolutionFloodTests {
+/// Identity resolution under flood: in the serialized suite of the other `sigil serve` scenes, so that the flood's
+/// load never overlaps their timing.
+extension TenantIsolationServeTests {
     /// A service JWT that passes every cheap check (alg, aud, exp, lxm, a 64-byte signature) for a random,
     /// unknown `did:plc`, with a junk signature: each one makes the server resolve a new DID.
     static func junkToken(lxm: String) throws -> String {
@@ -224,63 +226,66 @@ struct ResolutionFloodTests {
     /// made-up DIDs while the directory takes 2 s to say 404 to each. Meanwhile eight accounts calling for the
     /// first time from another address all get 200 within 5 s, an account already known is unaffected, and the
     /// flooding address is answered 429 with `Retry-After`.
-    @Test func aFloodOfUnknownDIDsLocksNobodyOut() async throws {
+    @Test(arguments: ServeSetup.enabled)
+    func aFloodOfUnknownDIDsLocksNobodyOut(_ setup: ServeSetup) async throws {
         let network = StandInNetwork()
         try await network.serve { () async throws -> Void in
             await network.setUnknownDIDDelay(.seconds(2))
             let known = TestAccount("did:plc:knownnnnnnnnnnnnnnnnnnnn")
             let newcomers = (0..<8).map { TestAccount("did:plc:newcomer\(String(repeating: "abcdefgh".map { $0 }[$0], count: 16))") }
             for account in [known] + newcomers { await network.publishDID(account.did, key: account.multikey) }
-            let directory = temporaryDirectory("flood")
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let (server, url) = try await serveAgainst(network, directory: directory, extra: ["--trusted-proxies", "127.0.0.1"])
-            let lxm = "place.wisp.v2.secret.list"
-            func call(_ account: TestAccount?, from address: String, client: HTTPClient = .shared) async throws -> (Int, String?) {
-                var request = HTTPClientRequest(url: "\(url)/xrpc/\(lxm)")
-                request.headers.add(name: "Authorization", value: "Bearer " + (try account?.token(lxm: lxm) ?? Self.junkToken(lxm: lxm)))
-                request.headers.add(name: "X-Forwarded-For", value: address)
-                let response = try await client.execute(request, timeout: .seconds(20))
-                _ = try await response.body.collect(upTo: 1 << 16)
-                return (Int(response.status.code), response.headers.first(name: "Retry-After"))
-            }
-            #expect(try await call(known, from: "10.0.0.2").0 == 200, "the known account, before the flood")
+            try await setup.withServers(network: network, extra: ["--trusted-proxies", "127.0.0.1"]) { servers in
+                let lxm = "place.wisp.v2.secret.list"
+                @Sendable func call(_ account: TestAccount?, from address: String, to url: String, client: HTTPClient = .shared) async throws -> (
+                    Int, String?
+                ) {
+                    var request = HTTPClientRequest(url: "\(url)/xrpc/\(lxm)")
+                    request.headers.add(name: "Authorization", value: "Bearer " + (try account?.token(lxm: lxm) ?? Self.junkToken(lxm: lxm)))
+                    request.headers.add(name: "X-Forwarded-For", value: address)
+                    let response = try await client.execute(request, timeout: .seconds(20))
+                    _ = try await response.body.collect(upTo: 1 << 16)
+                    return (Int(response.status.code), response.headers.first(name: "Retry-After"))
+                }
+                for server in servers { #expect(try await call(known, from: "10.0.0.2", to: server).0 == 200, "the known account, before the flood") }
 
-            var configuration = HTTPClient.Configuration()
-            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-            let floodClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let floodStatuses = LockedCounts()
-            let until = ContinuousClock.now + .seconds(8)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<48 {
-                    group.addTask {
-                        while ContinuousClock.now < until {
-                            let (status, retryAfter) = (try? await call(nil, from: "10.6.6.6", client: floodClient)) ?? (0, nil)
-                            floodStatuses.add(status, retryAfter: retryAfter)
+                var configuration = HTTPClient.Configuration()
+                configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+                let floodClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+                let floodStatuses = LockedCounts()
+                let until = ContinuousClock.now + .seconds(8)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for thread in 0..<48 {
+                        group.addTask {
+                            while ContinuousClock.now < until {
+                                let target = servers[thread % servers.count]
+                                let (status, retryAfter) = (try? await call(nil, from: "10.6.6.6", to: target, client: floodClient)) ?? (0, nil)
+                                floodStatuses.add(status, retryAfter: retryAfter)
+                            }
                         }
                     }
-                }
-                // The flood is under way: the directory is busy with it.
-                #expect(try await eventually { floodStatuses.total > 48 })
-                let started = ContinuousClock.now
-                let answers = try await withThrowingTaskGroup(of: (Int, Duration).self) { calls in
-                    for account in newcomers {
-                        calls.addTask {
-                            let status = try await call(account, from: "10.0.0.1").0
-                            return (status, ContinuousClock.now - started)
+                    // The flood is under way: the directory is busy with it.
+                    #expect(try await eventually { floodStatuses.total > 48 })
+                    let started = ContinuousClock.now
+                    let answers = try await withThrowingTaskGroup(of: (Int, Duration).self) { calls in
+                        for (index, account) in newcomers.enumerated() {
+                            calls.addTask {
+                                let status = try await call(account, from: "10.0.0.1", to: servers[index % servers.count]).0
+                                return (status, ContinuousClock.now - started)
+                            }
                         }
+                        return try await calls.reduce(into: []) { $0.append($1) }
                     }
-                    return try await calls.reduce(into: []) { $0.append($1) }
+                    #expect(answers.map(\.0) == Array(repeating: 200, count: 8), "first-time accounts from another address: \(answers)")
+                    #expect(answers.allSatisfy { $0.1 < .seconds(5) }, "\(answers)")
+                    for server in servers {
+                        #expect(try await call(known, from: "10.0.0.2", to: server).0 == 200, "the known account, during the flood")
+                    }
+                    try await group.waitForAll()
                 }
-                #expect(answers.map(\.0) == Array(repeating: 200, count: 8), "first-time accounts from another address: \(answers)")
-                #expect(answers.allSatisfy { $0.1 < .seconds(5) }, "\(answers)")
-                #expect(try await call(known, from: "10.0.0.2").0 == 200, "the known account, during the flood")
-                try await group.waitForAll()
+                try await floodClient.shutdown()
+                #expect(floodStatuses.count(429) > 0, "the flooding address is told to slow down: \(floodStatuses.summary)")
+                #expect(floodStatuses.retryAfterOn429, "every 429 carries Retry-After")
             }
-            try await floodClient.shutdown()
-            #expect(floodStatuses.count(429) > 0, "the flooding address is told to slow down: \(floodStatuses.summary)")
-            #expect(floodStatuses.retryAfterOn429, "every 429 carries Retry-After")
-            kill(server.process.processIdentifier, SIGTERM)
-            _ = try await server.waitForExit()
         }
     }
 }
