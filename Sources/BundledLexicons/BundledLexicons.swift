@@ -404,6 +404,12 @@ public enum BundledLexicons {
             "force": {
               "type": "boolean",
               "description": "Rotate even inside a live overlap, killing the older token first."
+            },
+            "token": {
+              "type": "string",
+              "minLength": 32,
+              "maxLength": 256,
+              "description": "A token the receiving system already generated, to register instead of generating one: 32 to 256 printable ASCII characters, no whitespace; one starting with whsec_ must be whsec_ + standard base64 of 24 to 512 bytes. Refused if Sigil ever held it (this secret's earlier tokens, any live token). Signatures: X-Webhook-Signature keys HMAC with the token's text; Standard Webhooks v1 keys it with the token's bytes (a stock library takes whsec_ + base64 of the token)."
             }
           }
         }
@@ -1591,6 +1597,12 @@ public enum BundledLexicons {
               "format": "record-key",
               "maxLength": 64,
               "description": "Unique 1–64 character secret ID scoped to the caller DID. Use ASCII letters, digits, dots, underscores, and hyphens only."
+            },
+            "token": {
+              "type": "string",
+              "minLength": 32,
+              "maxLength": 256,
+              "description": "A token the receiving system already generated, to register instead of generating one: 32 to 256 printable ASCII characters, no whitespace; one starting with whsec_ must be whsec_ + standard base64 of 24 to 512 bytes. Refused if Sigil ever held it (this secret's earlier tokens, any live token). Signatures: X-Webhook-Signature keys HMAC with the token's text; Standard Webhooks v1 keys it with the token's bytes (a stock library takes whsec_ + base64 of the token)."
             }
           }
         }
@@ -1755,7 +1767,7 @@ public enum BundledLexicons {
   "defs": {
     "main": {
       "type": "procedure",
-      "description": "Rotate a webhook signing secret, generating a new token. The old token stops working immediately. The new token is only returned in this response.",
+      "description": "Rotate a webhook signing secret, generating a new token (or registering the one given). The old token stops working immediately. The new token is only returned in this response.",
       "input": {
         "encoding": "application/json",
         "schema": {
@@ -1768,6 +1780,12 @@ public enum BundledLexicons {
               "type": "string",
               "format": "record-key",
               "description": "The secret's name. wisp.place caps names at 64 characters; Sigil accepts longer names here so secrets created before that rule stay rotatable."
+            },
+            "token": {
+              "type": "string",
+              "minLength": 32,
+              "maxLength": 256,
+              "description": "A token the receiving system already generated, to register instead of generating one: 32 to 256 printable ASCII characters, no whitespace; one starting with whsec_ must be whsec_ + standard base64 of 24 to 512 bytes. Refused if Sigil ever held it (this secret's earlier tokens, any live token). Signatures: X-Webhook-Signature keys HMAC with the token's text; Standard Webhooks v1 keys it with the token's bytes (a stock library takes whsec_ + base64 of the token). (A Sigil extension of wisp.place's rotate.)"
             }
           }
         }

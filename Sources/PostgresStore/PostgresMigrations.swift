@@ -220,6 +220,16 @@ enum PostgresSchemaHistory {
                 "CREATE INDEX webhook_readbacks_due ON webhook_readbacks (next_attempt_at)",
                 "CREATE INDEX secret_audit_at ON secret_audit (at)",
             ]),
+        PostgresMigration(
+            version: 9, name: "token history",
+            statements: [
+                "CREATE TABLE token_history (fingerprint bytea PRIMARY KEY, recorded_at bigint NOT NULL)",
+                """
+                INSERT INTO token_history (fingerprint, recorded_at)
+                SELECT fingerprint, COALESCE(rotated_at, created_at) FROM secrets WHERE fingerprint IS NOT NULL
+                ON CONFLICT DO NOTHING
+                """,
+            ]),
     ]
 
     /// The newest version this build knows.

@@ -24,8 +24,12 @@ extension PostgresSecretStore {
                 SELECT \(unescaped: Self.secretColumns) FROM \(unescaped: t.secrets) WHERE owner = \(owner) AND name = \(name) FOR UPDATE
                 """, logger)
             guard let row = rows.first else { throw StoreError.notFound }
-            let result = try change(try Self.storedSecret(row))
+            let before = try Self.storedSecret(row)
+            let result = try change(before)
             let s = result.secret
+            if let fingerprint = s.fingerprint, fingerprint != before.fingerprint {
+                try await Self.recordToken(t, fingerprint, at: s.rotatedAt ?? before.createdAt, connection, logger)
+            }
             try await connection.rows(
                 """
                 UPDATE \(unescaped: t.secrets) SET version = \(s.version), sealed = \(ByteBuffer(bytes: s.sealed)), rotated_at = \(s.rotatedAt),
@@ -75,6 +79,30 @@ extension PostgresSecretStore {
         return nil
     }
 
+    public func tokenWasUsed(fingerprints: [[UInt8]]) async throws(StoreError) -> Bool {
+        let t = tables
+        for fingerprint in fingerprints {
+            let rows = try await read(
+                "tokenWasUsed", "SELECT 1 FROM \(unescaped: t.tokenHistory) WHERE fingerprint = \(ByteBuffer(bytes: fingerprint))")
+            if !rows.isEmpty { return true }
+        }
+        return false
+    }
+
+    /// Records a token's fingerprint in the history, in the caller's transaction; `tokenReused` (and the
+    /// transaction rolls back) if it is there. With `conflictIsFine`, a fingerprint already there is no error
+    /// (a re-key or backfill recording a token already held).
+    static func recordToken(
+        _ t: Tables, _ fingerprint: [UInt8], at: Int64, conflictIsFine: Bool = false, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws {
+        let inserted = try await connection.rows(
+            """
+            INSERT INTO \(unescaped: t.tokenHistory) (fingerprint, recorded_at) VALUES (\(ByteBuffer(bytes: fingerprint)), \(at))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger)
+        if inserted.isEmpty && !conflictIsFine { throw StoreError.tokenReused }
+    }
+
     /// One secret's events newest first, below `before`.
     public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         let t = tables
@@ -105,6 +133,8 @@ extension PostgresSecretStore {
                     previous_sealed = \(resealed.previousSealed.map { ByteBuffer(bytes: $0) }), fingerprint = \(ByteBuffer(bytes: resealed.fingerprint))
                 WHERE owner = \(secret.owner) AND name = \(secret.name) AND version = \(secret.version)
                 """, logger)
+            try await Self.recordToken(
+                self.tables, resealed.fingerprint, at: secret.rotatedAt ?? secret.createdAt, conflictIsFine: true, connection, logger)
             return true
         }
     }
@@ -118,6 +148,7 @@ extension PostgresSecretStore {
                 UPDATE \(unescaped: self.tables.secrets) SET fingerprint = \(ByteBuffer(bytes: value))
                 WHERE owner = \(secret.owner) AND name = \(secret.name) AND version = \(secret.version)
                 """, logger)
+            try await Self.recordToken(self.tables, value, at: secret.rotatedAt ?? secret.createdAt, conflictIsFine: true, connection, logger)
             return true
         }
     }
@@ -199,4 +230,8 @@ extension PostgresSecretStore {
             VALUES (\(event.owner), \(event.name), \(event.action.rawValue), \(event.version), \(event.at), \(event.by?.rawValue))
             """, logger)
     }
+}
+
+extension PostgresSecretStore.Tables {
+    var tokenHistory: String { "\(schema).token_history" }
 }

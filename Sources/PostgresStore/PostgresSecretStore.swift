@@ -136,6 +136,7 @@ public final class PostgresSecretStore: SecretStore {
             let key = try await connection.rows("SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)", logger)
             if !key.isEmpty { throw StoreError.alreadyExists }
 
+            if let fingerprint { try await Self.recordToken(t, fingerprint, at: at, connection, logger) }
             let sealed = try Self.callSeal(seal, version: 1, operation: "create")
             let inserted = try await connection.rows(
                 """

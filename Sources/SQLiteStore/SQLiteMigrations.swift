@@ -126,6 +126,13 @@ enum SQLiteSchema {
                 CREATE INDEX webhook_readbacks_due ON webhook_readbacks (next_attempt_at);
                 CREATE INDEX secret_audit_at ON secret_audit (at);
                 """),
+        SQLiteMigration(
+            name: "v9-token-history",
+            sql: """
+                CREATE TABLE token_history (fingerprint BLOB PRIMARY KEY, recorded_at INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT OR IGNORE INTO token_history (fingerprint, recorded_at)
+                    SELECT fingerprint, COALESCE(rotated_at, created_at) FROM secrets WHERE fingerprint IS NOT NULL;
+                """),
     ]
 
     /// A migrator for the first `count` steps (all of them by default; fewer builds an earlier schema, for tests).

@@ -15,7 +15,11 @@ extension SQLiteSecretStore {
                     guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
                         throw StoreError.notFound
                     }
-                    let result = try change(Self.secret(row))
+                    let before = Self.secret(row)
+                    let result = try change(before)
+                    if let fingerprint = result.secret.fingerprint, fingerprint != before.fingerprint {
+                        try Self.recordToken(db, fingerprint, at: result.secret.rotatedAt ?? before.createdAt)
+                    }
                     try Self.write(db, result.secret)
                     for event in result.events { try Self.append(db, event) }
                     return result
@@ -57,6 +61,28 @@ extension SQLiteSecretStore {
         }
     }
 
+    public func tokenWasUsed(fingerprints: [[UInt8]]) async throws(StoreError) -> Bool {
+        guard !fingerprints.isEmpty else { return false }
+        return try await read { db in
+            try fingerprints.contains { fingerprint in
+                try Int64.fetchOne(db, sql: "SELECT 1 FROM token_history WHERE fingerprint = ?", arguments: [Data(fingerprint)]) != nil
+            }
+        }
+    }
+
+    /// Records a token's fingerprint in the history, in the caller's transaction; `tokenReused` if it is there.
+    static func recordToken(_ db: Database, _ fingerprint: [UInt8], at: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO token_history (fingerprint, recorded_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [Data(fingerprint), at])
+        guard db.changesCount == 1 else { throw StoreError.tokenReused }
+    }
+
+    /// Records a fingerprint a re-key or backfill computed for a token already held (no conflict if it is there).
+    static func noteToken(_ db: Database, _ fingerprint: [UInt8], at: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO token_history (fingerprint, recorded_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [Data(fingerprint), at])
+    }
+
     public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         try await read { db in
             try Row.fetchAll(
@@ -78,6 +104,7 @@ extension SQLiteSecretStore {
                         Data(result.sealed), result.previousSealed.map { Data($0) }, Data(result.fingerprint),
                         secret.owner, secret.name, secret.version,
                     ])
+                try Self.noteToken(db, result.fingerprint, at: secret.rotatedAt ?? secret.createdAt)
                 return true
             }
         }
@@ -93,6 +120,7 @@ extension SQLiteSecretStore {
                 try db.execute(
                     sql: "UPDATE secrets SET fingerprint = ? WHERE owner = ? AND name = ? AND version = ?",
                     arguments: [Data(value), secret.owner, secret.name, secret.version])
+                try Self.noteToken(db, value, at: secret.rotatedAt ?? secret.createdAt)
                 return true
             }
         }

@@ -55,6 +55,7 @@ public final class SQLiteSecretStore: SecretStore {
                 }
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE owner = ?", arguments: [owner]) ?? 0
                 guard count < maxPerOwner else { throw StoreError.limitReached(maxPerOwner) }
+                if let fingerprint { try Self.recordToken(db, fingerprint, at: at) }
                 let sealed = try Self.sealing { try seal(1) }
                 try db.execute(
                     sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES (?, ?, 1, ?, ?, ?)",

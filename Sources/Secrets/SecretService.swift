@@ -39,6 +39,9 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
+    /// Why a supplied token is refused when Sigil has held it before (whose, it never says).
+    static let tokenReusedMessage = "this token cannot be registered: Sigil has held it before, and a token is never used twice; supply a new one"
+
     init(_ error: StoreError, name: String) {
         switch error {
         case .notFound: self = .notFound(name)
@@ -48,6 +51,7 @@ public enum SecretServiceError: Error, Sendable, Equatable, CustomStringConverti
         case .expired(let at): self = .expired(name, at: at, reason: "its absolute expiry, which rotation never extends")
         case .noPreviousToken: self = .noPreviousToken(name)
         case .stale: self = .invalidToken
+        case .tokenReused: self = .invalidRequest(Self.tokenReusedMessage)
         case .unavailable(let reason): self = .unavailable(reason)
         }
     }
@@ -97,10 +101,14 @@ public struct SecretService: Sendable {
         return SecretService(store: store, keys: keys, maxPerOwner: maxPerOwner, clock: clock, fence: SigningFence())
     }
 
-    /// Creates `name` for `owner`; the token is returned here and never again.
-    public func create(owner: String, name: String) async throws(SecretServiceError) -> (token: SigningToken, secret: StoredSecret) {
-        let token = SigningToken.generate()
+    /// Creates `name` for `owner`; the token is returned here and never again. `token` registers one the caller
+    /// supplies (``SigningToken/supplied(_:)``) instead of generating one; it is refused if Sigil ever held it.
+    public func create(owner: String, name: String, token supplied: SigningToken? = nil) async throws(SecretServiceError) -> (
+        token: SigningToken, secret: StoredSecret
+    ) {
+        let token = supplied ?? SigningToken.generate()
         let keys = self.keys
+        if supplied != nil { try await refuseIfUsed(token) }
         do {
             let secret = try await store.create(
                 owner: owner, name: name, at: clock(), maxPerOwner: maxPerOwner,
@@ -117,23 +125,28 @@ public struct SecretService: Sendable {
     /// wisp.place's rotation: replaces the token of `name`, killing every earlier one (no overlap, and a live
     /// overlap is ended). Returns only after the new token is durably committed, from which moment the old one
     /// is never used again (see ``rotate(owner:name:request:)``).
-    public func rotate(owner: String, name: String, by: RotationActor = .account) async throws(SecretServiceError) -> (
+    public func rotate(owner: String, name: String, by: RotationActor = .account, token: SigningToken? = nil) async throws(SecretServiceError) -> (
         token: SigningToken, secret: StoredSecret
     ) {
-        try await rotate(owner: owner, name: name, request: RotationRequest(overlapSeconds: 0, force: true, by: by))
+        try await rotate(owner: owner, name: name, request: RotationRequest(overlapSeconds: 0, force: true, by: by), token: token)
     }
 
     /// Rotates `name` under ``SecretRules/rotate(_:_:at:fingerprint:seal:)``; returns only after the new token is
     /// durably committed. The commit waits (in this process, through the ``fence``; on other replicas, through
     /// the store's row lock) until every request already signed with a token this rotation ends has started
     /// being written, and every signing after it reads the new state.
-    public func rotate(owner: String, name: String, request: RotationRequest) async throws(SecretServiceError) -> (
-        token: SigningToken, secret: StoredSecret
-    ) {
+    /// `token` registers a new token the caller supplies instead of generating one; it is refused if Sigil ever
+    /// held it (this secret's earlier tokens, its live ones, any other secret's).
+    public func rotate(owner: String, name: String, request: RotationRequest, token supplied: SigningToken? = nil) async throws(SecretServiceError)
+        -> (
+            token: SigningToken, secret: StoredSecret
+        )
+    {
         if let overlap = request.overlapSeconds, !RotationPolicy.overlapRange.contains(overlap) {
             throw .invalidRequest("overlapSeconds must be 0 to \(RotationPolicy.overlapRange.upperBound)")
         }
-        let token = SigningToken.generate()
+        if let supplied { try await refuseIfUsed(supplied) }
+        let token = supplied ?? SigningToken.generate()
         let keys = self.keys
         let fingerprint = TokenFingerprint.of(token, key: keys.current)
         let change = try await write(owner: owner, name: name) { secret, now throws(StoreError) in
@@ -142,6 +155,18 @@ public struct SecretService: Sendable {
             }
         }
         return (token, change.secret)
+    }
+
+    /// Refuses a supplied token whose fingerprint under any key of the ring is in the store's token history (the
+    /// store refuses the current key's fingerprint again, atomically, when it writes).
+    func refuseIfUsed(_ token: SigningToken) async throws(SecretServiceError) {
+        let used: Bool
+        do {
+            used = try await store.tokenWasUsed(fingerprints: TokenFingerprint.candidates(text: token.text, keys: keys))
+        } catch {
+            throw SecretServiceError(error, name: "")
+        }
+        if used { throw .invalidRequest(SecretServiceError.tokenReusedMessage) }
     }
 
     /// Runs one fenced store update of `name`. `change` gets the row and the time read *under* the fence and the

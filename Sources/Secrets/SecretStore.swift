@@ -144,6 +144,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case noPreviousToken
     /// A conditional write found the secret at another version than expected (a presented token is no longer current).
     case stale
+    /// The write would give a secret a token some secret of this store has had before (its fingerprint is in the
+    /// token history); nothing was written.
+    case tokenReused
     /// The database failed; the message is for logs only (it never contains tokens).
     case unavailable(String)
 }
@@ -184,6 +187,11 @@ public protocol SecretStore: Sendable {
 
     /// The secret whose current token has one of these fingerprints (one per master key of the ring), or nil.
     func secret(fingerprints: [[UInt8]]) async throws(StoreError) -> StoredSecret?
+
+    /// Whether some secret of this store ever had a token with one of these fingerprints. Every write that gives
+    /// a secret a new fingerprint (create, rotate, re-key) records it in the same transaction, and fails with
+    /// ``StoreError/tokenReused`` when it is already recorded.
+    func tokenWasUsed(fingerprints: [[UInt8]]) async throws(StoreError) -> Bool
 
     /// Reads the current secret (or nil) and runs `body` with it, while no write of it can commit on another
     /// replica sharing this store. Store failures are thrown as ``StoreError``; errors of `body` pass

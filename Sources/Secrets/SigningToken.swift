@@ -3,7 +3,8 @@ import Sodium
 import WebhookSignature
 
 /// A webhook signing token: `whsec_` + standard base64 of 32 random bytes, so every Standard Webhooks
-/// library accepts it as a secret as it is. Its description never shows the value.
+/// library accepts it as a secret as it is; or a token the owner registered (``RegisteredToken``: its text keys
+/// both signature formats). Its description never shows the value.
 public struct SigningToken: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public static let prefix = "whsec_"
     public static let keyBytes = 32
@@ -16,12 +17,27 @@ public struct SigningToken: Sendable, Equatable, CustomStringConvertible, Custom
         SigningToken(unchecked: prefix + Data(Sodium.randomBytes(keyBytes)).base64EncodedString())
     }
 
-    /// Parses token text; `nil` unless it is a secret a Standard Webhooks receiver accepts: `whsec_` + canonical
-    /// standard base64 of 24 to 512 bytes (the one parser, ``WebhookSigner/init(token:)``'s).
+    /// Parses token text; `nil` unless it is a secret Sigil signs with: `whsec_` + canonical standard base64 of
+    /// 24 to 512 bytes, or a token the owner registered (``RegisteredToken``); the one parser,
+    /// ``WebhookSigner/init(anyToken:)``'s.
     public init?(_ text: String) {
-        guard (try? WebhookSigner(token: text)) != nil else { return nil }
+        guard (try? WebhookSigner(anyToken: text)) != nil else { return nil }
         self.text = text
     }
+
+    /// A token the caller supplies to `create` or `rotate` (one its receiving system generated): wisp.place's rule
+    /// (``RegisteredToken``), and one starting with `whsec_` must be a Standard Webhooks secret (else a stock library
+    /// would read it differently from Sigil). Throws the rule that `text` breaks; the message never shows it.
+    public static func supplied(_ text: String) throws(SecretServiceError) -> SigningToken {
+        guard RegisteredToken.isValid(text) else { throw .invalidRequest("token must be \(RegisteredToken.rule)") }
+        guard !text.hasPrefix(prefix) || (try? WebhookSigner(token: text)) != nil else {
+            throw .invalidRequest("a token starting with whsec_ must be whsec_ + standard base64 of 24 to 512 bytes")
+        }
+        return SigningToken(unchecked: text)
+    }
+
+    /// Whether this token is a Standard Webhooks `whsec_` secret (else the owner registered it as plain text).
+    public var isStandardWebhooksSecret: Bool { text.hasPrefix(Self.prefix) }
 
     private init(unchecked text: String) {
         self.text = text
@@ -30,9 +46,10 @@ public struct SigningToken: Sendable, Equatable, CustomStringConvertible, Custom
     /// The HMAC key for wisp's `X-Webhook-Signature`: the token's UTF-8 bytes.
     public var wispKey: [UInt8] { Array(text.utf8) }
 
-    /// The HMAC key for Standard Webhooks: the base64-decoded part after `whsec_`.
+    /// The HMAC key for Standard Webhooks: the base64-decoded part after `whsec_`; a registered token's UTF-8 bytes.
     public var standardWebhooksKey: [UInt8] {
-        Data(base64Encoded: String(text.dropFirst(Self.prefix.count))).map { [UInt8]($0) } ?? []
+        guard isStandardWebhooksSecret else { return Array(text.utf8) }
+        return Data(base64Encoded: String(text.dropFirst(Self.prefix.count))).map { [UInt8]($0) } ?? []
     }
 
     public var description: String { "whsec_…(redacted)" }

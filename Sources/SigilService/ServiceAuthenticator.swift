@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Identity
 import Secrets
+import WebhookSignature
 import XRPC
 
 /// XRPC authentication by atproto inter-service JWT: `Authorization: Bearer <token>`, scoped by `lxm`.
@@ -64,8 +65,10 @@ public struct SecretTokenAuthenticator: Sendable {
     /// secret only. Every way to be wrong (not a token, a made-up one, one that differs by a character, a
     /// previous, expired or deleted one) gets the same 401; a store outage is a 503.
     public func authenticate(bearer token: String) async throws(XRPCError) -> XRPCPrincipal {
-        guard token.hasPrefix(SigningToken.prefix) else {
-            throw .authenticationRequired("this method takes the secret's current token (Bearer whsec_…), not a service JWT")
+        // Anything shaped like a token gets the one answer below, however it is wrong; only another kind of
+        // credential (a service JWT is longer than a registered token may be) is told what this method takes.
+        guard token.hasPrefix(SigningToken.prefix) || RegisteredToken.isValid(token) else {
+            throw .authenticationRequired("this method takes the secret's current token (Bearer whsec_… or the token registered), not a service JWT")
         }
         do {
             let secret = try await secrets.secret(presenting: token)

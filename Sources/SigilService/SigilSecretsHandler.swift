@@ -18,10 +18,12 @@ public struct SigilSecretsHandler: DevSigilSecretHandler {
     public func rotate(_ request: XRPCRequest<DevSigilSecretRotate>) async throws -> DevSigilSecretRotate.Output {
         let owner = try Self.account(request.principal)
         let input = request.input
+        let supplied = try input.token.map { text throws(SecretServiceError) in try SigningToken.supplied(text) }
         let (token, secret) = try await service.rotate(
             owner: owner, name: input.name,
             request: RotationRequest(
-                overlapSeconds: input.overlapSeconds.map(Int64.init), force: input.force ?? false, by: .account))
+                overlapSeconds: input.overlapSeconds.map(Int64.init), force: input.force ?? false, by: .account),
+            token: supplied)
         Self.logRotation(request.logger, secret)
         return Self.rotation(token, secret)
     }

@@ -19,14 +19,16 @@ public struct WispSecretsHandler: PlaceWispV2SecretHandler {
             throw PlaceWispV2SecretCreate.DeclaredError.invalidRequest(
                 "a new secret's name is 1–64 ASCII letters, digits, dots, underscores or hyphens (wisp.place's secretId rule)")
         }
-        let (token, secret) = try await service.create(owner: owner, name: request.input.name)
+        let supplied = try request.input.token.map { text throws(SecretServiceError) in try SigningToken.supplied(text) }
+        let (token, secret) = try await service.create(owner: owner, name: request.input.name, token: supplied)
         request.logger.info("secret created", metadata: ["owner": .string(owner), "secret": .string(secret.name)])
         return .init(createdAt: Timestamp.iso8601(milliseconds: secret.createdAt), name: secret.name, token: token.text)
     }
 
     public func rotate(_ request: XRPCRequest<PlaceWispV2SecretRotate>) async throws -> PlaceWispV2SecretRotate.Output {
         let owner = try SigilSecretsHandler.account(request.principal)
-        let (token, secret) = try await service.rotate(owner: owner, name: request.input.name)
+        let supplied = try request.input.token.map { text throws(SecretServiceError) in try SigningToken.supplied(text) }
+        let (token, secret) = try await service.rotate(owner: owner, name: request.input.name, token: supplied)
         request.logger.info(
             "secret rotated", metadata: ["owner": .string(owner), "secret": .string(secret.name), "version": .stringConvertible(secret.version)])
         return .init(name: secret.name, rotatedAt: Timestamp.iso8601(milliseconds: secret.rotatedAt ?? secret.createdAt), token: token.text)

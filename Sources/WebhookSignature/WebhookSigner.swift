@@ -21,6 +21,8 @@ public enum WebhookSecretError: Error, Sendable, Equatable, CustomStringConverti
     case notBase64
     /// It decodes to this many bytes; Standard Webhooks secrets are 24 to 512 bytes.
     case badKeyLength(Int)
+    /// Without `whsec_`, it is not a registered token either (``RegisteredToken``).
+    case notAToken
 
     public var description: String {
         switch self {
@@ -30,11 +32,35 @@ public enum WebhookSecretError: Error, Sendable, Equatable, CustomStringConverti
             "the part of the secret after whsec_ is not standard base64 (A-Z a-z 0-9 + /, padded with =)"
         case .badKeyLength(let count):
             "the secret decodes to \(count) bytes; Standard Webhooks secrets are \(WebhookSecret.keyBytes.lowerBound) to \(WebhookSecret.keyBytes.upperBound) bytes"
+        case .notAToken:
+            "the secret is neither whsec_ + standard base64 nor a registered token (\(RegisteredToken.rule))"
         }
     }
 }
 
-/// A parsed `whsec_…` token and the two HMAC keys derived from it. Never printed.
+/// wisp.place's rule for a token the receiving system generated itself and registered with `create` (or
+/// `rotate`): 32 to 256 printable ASCII characters, no whitespace. Such a token keys both formats with its
+/// UTF-8 bytes: wisp's `X-Webhook-Signature` as always, and Standard Webhooks' `v1`, so a receiver using a stock
+/// Standard Webhooks library gives it `whsec_` + base64 of the token.
+public enum RegisteredToken {
+    /// Its length in characters (one byte each).
+    public static let lengths = 32...256
+    /// The rule, for messages.
+    public static let rule = "32 to 256 printable ASCII characters, without whitespace"
+
+    /// Whether `text` follows the rule.
+    public static func isValid(_ text: String) -> Bool {
+        lengths.contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
+    /// The `whsec_` secret a stock Standard Webhooks library needs to check the `v1` signatures of deliveries
+    /// signed with the registered token `text`.
+    public static func standardWebhooksSecret(for text: String) -> String {
+        WebhookSecret.prefix + Data(text.utf8).base64EncodedString()
+    }
+}
+
+/// A parsed `whsec_…` token (or a registered token) and the two HMAC keys derived from it. Never printed.
 struct WebhookSecret: Sendable {
     static let prefix = "whsec_"
     static let keyBytes = 24...512
@@ -56,6 +82,21 @@ struct WebhookSecret: Sendable {
         guard Self.keyBytes.contains(key.count) else { throw .badKeyLength(key.count) }
         wispKey = Array(token.utf8)
         standardKey = [UInt8](key)
+    }
+
+    /// A `whsec_` token as ``init(token:)`` parses it, or a ``RegisteredToken``, whose UTF-8 bytes are both keys.
+    init(anyToken token: String) throws(WebhookSecretError) {
+        if token.hasPrefix(Self.prefix) {
+            self = try WebhookSecret(token: token)
+            return
+        }
+        guard RegisteredToken.isValid(token) else { throw .notAToken }
+        self.init(wispKey: Array(token.utf8), standardKey: Array(token.utf8))
+    }
+
+    private init(wispKey: [UInt8], standardKey: [UInt8]) {
+        self.wispKey = wispKey
+        self.standardKey = standardKey
     }
 
     /// `sha256=<lowercase hex>` over the raw body.
@@ -86,6 +127,11 @@ public struct WebhookSigner: Sendable, CustomStringConvertible, CustomDebugStrin
     /// `token` must be `whsec_` + canonical standard base64 of 24 to 512 bytes (what `sigil` issues: 32 bytes).
     public init(token: String) throws(WebhookSecretError) {
         secret = try WebhookSecret(token: token)
+    }
+
+    /// A `whsec_` token as ``init(token:)`` takes it, or a ``RegisteredToken`` (its UTF-8 bytes key both formats).
+    public init(anyToken token: String) throws(WebhookSecretError) {
+        secret = try WebhookSecret(anyToken: token)
     }
 
     /// The four headers of a delivery of `body` (the exact bytes sent), in this order:

@@ -139,6 +139,21 @@ public struct WebhookVerifier: Sendable, CustomStringConvertible, CustomDebugStr
         self.now = now
     }
 
+    /// `token` is a `whsec_…` secret or a ``RegisteredToken`` (whose UTF-8 bytes key both formats, as Sigil signs
+    /// with it); `policy` defaults to ``Policy/requireTimestamped`` (Sigil sends both formats either way).
+    public init(
+        anyToken token: String, tolerance: Int64 = 300, policy: Policy? = nil, now: @escaping @Sendable () -> Int64 = WebhookVerifier.systemNow
+    ) throws(WebhookVerificationError) {
+        self.policy = policy ?? .requireTimestamped
+        do {
+            secret = try WebhookSecret(anyToken: token)
+        } catch {
+            throw .badSecret(error)
+        }
+        self.tolerance = max(0, tolerance)
+        self.now = now
+    }
+
     /// Verifies `body` (exactly the bytes received) against `headers`; throws why not. Returns the formats that
     /// verified.
     ///

@@ -62,7 +62,7 @@ extension DeliveryWorker {
         let fields: [(name: String, value: String)]
         switch signer {
         case .hmac(let tokens):
-            guard let signers = try? tokens.all.map({ token in try WebhookSigner(token: token.text) }) else { return nil }
+            guard let signers = try? tokens.all.map({ token in try WebhookSigner(anyToken: token.text) }) else { return nil }
             fields = WebhookSigner.headers(body: item.body, id: item.id, timestamp: timestamp, signers: signers)
         case .ed25519(let seeds):
             let keys = seeds.compactMap { try? WebhookSigningKey(seed: $0) }

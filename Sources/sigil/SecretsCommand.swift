@@ -72,7 +72,7 @@ struct SecretsSign: AsyncParsableCommand {
             case .wisp:
                 return (WebhookSigner.wispSignature(secret: keys.current.text, body: body), versions)
             case .standard:
-                let signers = try keys.all.map { try WebhookSigner(token: $0.text) }
+                let signers = try keys.all.map { try WebhookSigner(anyToken: $0.text) }
                 return (signers.map { $0.standardSignature(body: body, id: id, timestamp: timestamp) }.joined(separator: " "), versions)
             }
         }

@@ -21,7 +21,8 @@ struct WebhookVerify: AsyncParsableCommand {
         discussion: """
             Give the delivery's headers with --header (repeatable; names are
             case-insensitive) and its body, byte for byte, in FILE or on standard input.
-            With a shared secret (--secret whsec_…) Sigil signs every delivery in two formats:
+            With a shared secret (--secret whsec_…, or a token registered with create or rotate,
+            whose text keys both formats) Sigil signs every delivery in two formats:
               X-Webhook-Signature: sha256=<hex>   (wisp.place)
               webhook-id, webhook-timestamp and
               webhook-signature: v1,<base64> …    (Standard Webhooks)
@@ -45,7 +46,7 @@ struct WebhookVerify: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The webhook's signing secret (whsec_…).")
+    @Option(help: "The webhook's signing secret: whsec_…, or the token registered with create or rotate.")
     var secret: String?
 
     @Option(
@@ -92,7 +93,7 @@ struct WebhookVerify: AsyncParsableCommand {
         let verify: (_ body: [UInt8], _ headers: [String: String]) throws(WebhookVerificationError) -> [WebhookSignatureFormat]
         do throws(WebhookVerificationError) {
             if let secret {
-                let verifier = try WebhookVerifier(token: secret, tolerance: tolerance, policy: allowUntimestamped ? .acceptEither : nil)
+                let verifier = try WebhookVerifier(anyToken: secret, tolerance: tolerance, policy: allowUntimestamped ? .acceptEither : nil)
                 verify = { body, headers throws(WebhookVerificationError) in try verifier.verify(body: body, headers: headers) }
             } else {
                 let verifier = try WebhookKeyVerifier(publicKeys: keys, tolerance: tolerance)

@@ -34,7 +34,7 @@ struct WebhookSign: ParsableCommand {
         let headers: [(name: String, value: String)]
         if let secret {
             do throws(WebhookSecretError) {
-                headers = try WebhookSigner(token: secret).headers(body: body, id: id, timestamp: at)
+                headers = try WebhookSigner(anyToken: secret).headers(body: body, id: id, timestamp: at)
             } catch {
                 printError("--secret: \(error)")
                 throw ExitCode(2)

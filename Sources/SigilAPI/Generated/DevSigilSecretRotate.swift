@@ -16,17 +16,20 @@ public enum DevSigilSecretRotate: XRPCMethod {
         public var force: Bool?
         public var name: String
         public var overlapSeconds: Int?
+        public var token: String?
 
-        public init(force: Bool? = nil, name: String, overlapSeconds: Int? = nil) {
+        public init(force: Bool? = nil, name: String, overlapSeconds: Int? = nil, token: String? = nil) {
             self.force = force
             self.name = name
             self.overlapSeconds = overlapSeconds
+            self.token = token
         }
 
         enum CodingKeys: String, CodingKey {
             case force
             case name
             case overlapSeconds
+            case token
         }
 
         public init(from decoder: any Decoder) throws {
@@ -34,6 +37,7 @@ public enum DevSigilSecretRotate: XRPCMethod {
             self.force = try container.decodeIfPresent(Bool.self, forKey: .force)
             self.name = try container.decode(String.self, forKey: .name)
             self.overlapSeconds = try container.decodeIfPresent(Int.self, forKey: .overlapSeconds)
+            self.token = try container.decodeIfPresent(String.self, forKey: .token)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -41,6 +45,7 @@ public enum DevSigilSecretRotate: XRPCMethod {
             try container.encodeIfPresent(force, forKey: .force)
             try container.encode(name, forKey: .name)
             try container.encodeIfPresent(overlapSeconds, forKey: .overlapSeconds)
+            try container.encodeIfPresent(token, forKey: .token)
         }
     }
 

@@ -27,7 +27,7 @@ public struct PlaceWispV2SecretClient: Sendable {
         try await client.call(PlaceWispV2SecretList.self, parameters: parameters, input: XRPCNothing())
     }
 
-    /// Rotate a webhook signing secret, generating a new token. The old token stops working immediately. The new token is only returned in this response.
+    /// Rotate a webhook signing secret, generating a new token (or registering the one given). The old token stops working immediately. The new token is only returned in this response.
     public func rotate(_ input: PlaceWispV2SecretRotate.Input) async throws -> PlaceWispV2SecretRotate.Output {
         try await client.call(PlaceWispV2SecretRotate.self, parameters: XRPCNothing(), input: input)
     }

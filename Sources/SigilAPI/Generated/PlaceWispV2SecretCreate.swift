@@ -14,23 +14,28 @@ public enum PlaceWispV2SecretCreate: XRPCMethod {
     /// Input body (application/json).
     public struct Input: Codable, Sendable, Hashable {
         public var name: String
+        public var token: String?
 
-        public init(name: String) {
+        public init(name: String, token: String? = nil) {
             self.name = name
+            self.token = token
         }
 
         enum CodingKeys: String, CodingKey {
             case name
+            case token
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.name = try container.decode(String.self, forKey: .name)
+            self.token = try container.decodeIfPresent(String.self, forKey: .token)
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
+            try container.encodeIfPresent(token, forKey: .token)
         }
     }
 

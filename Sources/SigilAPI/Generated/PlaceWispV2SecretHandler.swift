@@ -11,7 +11,7 @@ public protocol PlaceWispV2SecretHandler: Sendable {
     func delete(_ request: XRPCRequest<PlaceWispV2SecretDelete>) async throws -> PlaceWispV2SecretDelete.Output
     /// List the calling account's webhook signing secrets. Never returns tokens.
     func list(_ request: XRPCRequest<PlaceWispV2SecretList>) async throws -> PlaceWispV2SecretList.Output
-    /// Rotate a webhook signing secret, generating a new token. The old token stops working immediately. The new token is only returned in this response.
+    /// Rotate a webhook signing secret, generating a new token (or registering the one given). The old token stops working immediately. The new token is only returned in this response.
     func rotate(_ request: XRPCRequest<PlaceWispV2SecretRotate>) async throws -> PlaceWispV2SecretRotate.Output
 }
 
