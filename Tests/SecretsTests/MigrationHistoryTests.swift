@@ -115,6 +115,30 @@ struct MigrationHistoryTests {
             ])
     }
 
+    /// v9 starts the token history with the current token of every secret that has a fingerprint.
+    @Test func sqliteV9RecordsTheTokensAlreadyHeld() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sigil.sqlite").path
+        let held = [UInt8](repeating: 5, count: 32)
+        do {
+            let pool = try DatabasePool(path: path)
+            try SQLiteSchema.migrator(upTo: 8).migrate(pool)
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES ('did:plc:x', 'a', 1, x'00', 1, ?)",
+                    arguments: [Data(held)])
+                try db.execute(sql: "INSERT INTO secrets (owner, name, version, sealed, created_at) VALUES ('did:plc:x', 'b', 1, x'00', 1)")
+            }
+            try pool.close()
+        }
+        let store = try SQLiteSecretStore(path: path)
+        try await store.migrate()
+        #expect(try await store.tokenWasUsed(fingerprints: [held]))
+        #expect(try await store.tokenWasUsed(fingerprints: [[UInt8](repeating: 6, count: 32)]) == false)
+        await store.close()
+    }
+
     // MARK: - PostgreSQL: fresh equals upgraded
 
     @Test(.enabled(if: !StoreKind.skipPostgres))

@@ -95,6 +95,12 @@ struct StoreUpgradeTests {
         #expect(try await service.history(owner: owner, name: "gone", cursor: nil, limit: 5).events.map(\.action) == [.deleted, .created])
         let state = try await service.state(owner: owner, name: "kept")
         #expect(state.status == .active && state.secret.policy == RotationPolicy())
+        // The fingerprints filled in at open are in the token history: neither token can be registered again.
+        for token in [kept, rotated] {
+            await #expect(throws: SecretServiceError.invalidRequest(SecretServiceError.tokenReusedMessage)) {
+                _ = try await service.create(owner: "did:plc:someoneelseeeeeeeeeeeeee", name: "copy", token: try #require(SigningToken(token)))
+            }
+        }
         // The fingerprints were filled in at open: each current token rotates itself; an earlier one cannot.
         await #expect(throws: SecretServiceError.invalidToken) {
             try await service.rotate(presenting: try #require(recorded.tokens["rotatedBefore"]))
