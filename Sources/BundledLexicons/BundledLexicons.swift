@@ -1293,6 +1293,180 @@ public enum BundledLexicons {
   }
 }
 """#),
+        ("dev/sigil/webhook/list.json", ##"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.list",
+  "defs": {
+    "main": {
+      "type": "query",
+      "description": "The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency). Never a token.",
+      "parameters": {
+        "type": "params",
+        "properties": {}
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "webhooks"
+          ],
+          "properties": {
+            "webhooks": {
+              "type": "array",
+              "maxLength": 1000,
+              "items": {
+                "type": "ref",
+                "ref": "#webhookView"
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        }
+      ]
+    },
+    "webhookView": {
+      "type": "object",
+      "description": "One webhook (a place.wisp.v2.wh record of the caller) as Sigil runs it.",
+      "required": [
+        "webhook",
+        "url",
+        "enabled",
+        "recordEnabled",
+        "pending",
+        "last24h"
+      ],
+      "properties": {
+        "webhook": {
+          "type": "string",
+          "format": "record-key",
+          "description": "The record key of the caller's place.wisp.v2.wh record."
+        },
+        "url": {
+          "type": "string",
+          "maxLength": 2048,
+          "description": "Where deliveries go."
+        },
+        "signedWith": {
+          "type": "string",
+          "maxLength": 128,
+          "description": "The secret or signing key its record names (secretId)."
+        },
+        "inlineSecret": {
+          "type": "boolean",
+          "description": "Its record carries a secret of its own (not shown)."
+        },
+        "enabled": {
+          "type": "boolean",
+          "description": "Deliveries are sent."
+        },
+        "recordEnabled": {
+          "type": "boolean",
+          "description": "What the record says (enabled: false pauses it)."
+        },
+        "pausedReason": {
+          "type": "string",
+          "maxLength": 1024,
+          "description": "Why Sigil or its owner paused it."
+        },
+        "failingSince": {
+          "type": "string",
+          "format": "datetime",
+          "description": "Its receiver has failed every attempt since then."
+        },
+        "recordReadAt": {
+          "type": "string",
+          "format": "datetime",
+          "description": "When its record was last read back from the owner's PDS."
+        },
+        "readback": {
+          "type": "ref",
+          "ref": "#readbackView"
+        },
+        "pending": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Deliveries queued or being attempted."
+        },
+        "lastAttempt": {
+          "type": "ref",
+          "ref": "dev.sigil.webhook.defs#attempt"
+        },
+        "last24h": {
+          "type": "ref",
+          "ref": "#window"
+        }
+      }
+    },
+    "readbackView": {
+      "type": "object",
+      "description": "A change of the record that could not be read back yet; retried with backoff until it is, or the record is deleted.",
+      "required": [
+        "since",
+        "attempts",
+        "nextAttemptAt",
+        "lastError"
+      ],
+      "properties": {
+        "since": {
+          "type": "string",
+          "format": "datetime"
+        },
+        "attempts": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "nextAttemptAt": {
+          "type": "string",
+          "format": "datetime"
+        },
+        "lastError": {
+          "type": "string",
+          "maxLength": 1024
+        }
+      }
+    },
+    "window": {
+      "type": "object",
+      "description": "Attempts in the last 24 hours (the newest 10,000 at most).",
+      "required": [
+        "attempts",
+        "succeeded"
+      ],
+      "properties": {
+        "attempts": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "succeeded": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Attempts the receiver answered with a 2xx."
+        },
+        "successPercent": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 100,
+          "description": "succeeded ÷ attempts, rounded down; absent without attempts."
+        },
+        "medianLatencyMs": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Median attempt duration; absent without attempts."
+        }
+      }
+    }
+  }
+}
+"""##),
         ("dev/sigil/webhook/listDeliveries.json", #"""
 {
   "lexicon": 1,
@@ -1357,6 +1531,76 @@ public enum BundledLexicons {
               "type": "string",
               "maxLength": 256,
               "description": "Present when there are older deliveries."
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "name": "AuthenticationRequired"
+        },
+        {
+          "name": "InvalidRequest"
+        },
+        {
+          "name": "NotFound"
+        }
+      ]
+    }
+  }
+}
+"""#),
+        ("dev/sigil/webhook/recover.json", #"""
+{
+  "lexicon": 1,
+  "id": "dev.sigil.webhook.recover",
+  "defs": {
+    "main": {
+      "type": "procedure",
+      "description": "Queue again every dead or cancelled delivery of a webhook created in a time window (at most 1,000 per call, oldest first): each with its original id (webhook-id), to the webhook as it is now, signed with what signs now. A delivery already queued again is not queued twice; one never queued (no body kept) cannot be.",
+      "input": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "webhook",
+            "since"
+          ],
+          "properties": {
+            "webhook": {
+              "type": "string",
+              "format": "record-key",
+              "description": "The record key of the caller's place.wisp.v2.wh record."
+            },
+            "since": {
+              "type": "string",
+              "format": "datetime",
+              "description": "Deliveries created at or after this time."
+            },
+            "until": {
+              "type": "string",
+              "format": "datetime",
+              "description": "Deliveries created before this time (default: now)."
+            }
+          }
+        }
+      },
+      "output": {
+        "encoding": "application/json",
+        "schema": {
+          "type": "object",
+          "required": [
+            "queued"
+          ],
+          "properties": {
+            "queued": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "Deliveries queued again by this call."
+            },
+            "more": {
+              "type": "boolean",
+              "description": "More deliveries in the window could be recovered: call again."
             }
           }
         }

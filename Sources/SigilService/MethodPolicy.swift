@@ -50,6 +50,8 @@ public struct MethodPolicy: Sendable, Equatable {
         DevSigilWebhookSetEnabled.nsid: .jwt(mutates: true),
         DevSigilWebhookListDeliveries.nsid: .jwt(mutates: false),
         DevSigilWebhookGetDelivery.nsid: .jwt(mutates: false),
+        DevSigilWebhookList.nsid: .jwt(mutates: false),
+        DevSigilWebhookRecover.nsid: .jwt(mutates: true),
     ]
 
     /// The methods that take a credential of `kind`.

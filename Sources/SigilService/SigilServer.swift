@@ -154,7 +154,7 @@ public final class SigilServer: Sendable {
 
         let methods = try MethodRegistration.register(
             catalog: catalog, secrets: secrets, signingKeys: signingKeys,
-            webhooks: SigilWebhooksHandler(log: stores.deliveryLog, registry: registry, worker: worker),
+            webhooks: SigilWebhooksHandler(log: stores.deliveryLog, store: stores.deliveries, registry: registry, worker: worker),
             logger: logger)
         let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodPolicy.rateLimited)
         let service = XRPCService(

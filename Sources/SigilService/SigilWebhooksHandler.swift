@@ -12,6 +12,8 @@ import XRPC
 /// exactly like a missing one. Never a token or a signature in any answer.
 public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     let log: any DeliveryLog
+    /// The queue, for the read-backs still to retry (`list`).
+    let store: (any DeliveryStore)?
     let registry: WebhookRegistry
     let worker: DeliveryWorker
     let clock: @Sendable () -> Int64
@@ -20,10 +22,11 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     public static let maxAttempts = 1_000
 
     public init(
-        log: any DeliveryLog, registry: WebhookRegistry, worker: DeliveryWorker,
+        log: any DeliveryLog, store: (any DeliveryStore)? = nil, registry: WebhookRegistry, worker: DeliveryWorker,
         clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
     ) {
         self.log = log
+        self.store = store
         self.registry = registry
         self.worker = worker
         self.clock = clock
@@ -146,11 +149,14 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     static func time(_ milliseconds: Int64) -> String { Timestamp.iso8601(milliseconds: milliseconds) }
 
     /// At most 1,024 UTF-8 bytes (the lexicon's bound counts bytes), cut at a character boundary.
-    static func clipped(_ text: String) -> String {
-        guard text.utf8.count > 1_024 else { return text }
+    static func clipped(_ text: String) -> String { clipped(text, limit: 1_024) }
+
+    /// At most `limit` UTF-8 bytes, cut at a character boundary.
+    static func clipped(_ text: String, limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
         var out = ""
         for character in text {
-            if out.utf8.count + character.utf8.count > 1_021 { break }
+            if out.utf8.count + character.utf8.count > limit - 3 { break }
             out.append(character)
         }
         return out + "…"

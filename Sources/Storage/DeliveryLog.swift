@@ -70,4 +70,41 @@ public protocol DeliveryLog: Sendable {
     /// A delivery under a live claim is not touched (the claim's outcome would overwrite it): false too.
     func redeliver(owner: String, id: String, url: String, secretName: String?, inlineSecretFingerprint: [UInt8]?, at: Int64)
         async throws(StoreError) -> Bool
+
+    /// `owner`'s webhook registrations (the records as last read back), by record key, at most `limit`.
+    func webhooks(owner: String, limit: Int) async throws(StoreError) -> [WebhookRegistration]
+
+    /// One webhook's delivery health: its pending deliveries, its newest attempt, and the newest `sampleLimit`
+    /// attempts that ended at or after `since`.
+    func activity(owner: String, webhookRKey: String, since: Int64, sampleLimit: Int) async throws(StoreError) -> WebhookActivity
+
+    /// Ids of `owner`'s dead or cancelled deliveries to one webhook, created in `[from, until)`, that kept a
+    /// body (and so can be sent again), oldest first, at most `limit`.
+    func recoverable(owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int) async throws(StoreError) -> [String]
+}
+
+/// One webhook's delivery health as its owner sees it (``DeliveryLog/activity(owner:webhookRKey:since:sampleLimit:)``).
+public struct WebhookActivity: Sendable, Equatable {
+    /// Deliveries queued or being attempted.
+    public let pending: Int
+    /// The newest attempt at any of its deliveries (nil if none was ever made, or all were pruned).
+    public let lastAttempt: DeliveryAttempt?
+    /// The attempts of the window, newest first (at most the sample limit).
+    public let recent: [DeliveryAttempt]
+
+    public init(pending: Int, lastAttempt: DeliveryAttempt?, recent: [DeliveryAttempt]) {
+        self.pending = pending
+        self.lastAttempt = lastAttempt
+        self.recent = recent
+    }
+
+    /// Attempts of the window the receiver answered with a 2xx.
+    public var succeeded: Int { recent.filter { ($0.status ?? 0) / 100 == 2 }.count }
+
+    /// The median duration of the window's attempts (the lower middle of an even count); nil without attempts.
+    public var medianMilliseconds: Int64? {
+        guard !recent.isEmpty else { return nil }
+        let sorted = recent.map(\.durationMilliseconds).sorted()
+        return sorted[(sorted.count - 1) / 2]
+    }
 }

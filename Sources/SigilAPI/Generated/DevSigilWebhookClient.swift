@@ -17,9 +17,19 @@ public struct DevSigilWebhookClient: Sendable {
         try await client.call(DevSigilWebhookGetDelivery.self, parameters: parameters, input: XRPCNothing())
     }
 
+    /// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency). Never a token.
+    public func list() async throws -> DevSigilWebhookList.Output {
+        try await client.call(DevSigilWebhookList.self, parameters: XRPCNothing(), input: XRPCNothing())
+    }
+
     /// A webhook's deliveries, newest first: status, attempts, the receiver's last answer. Never a token or a signature.
     public func listDeliveries(_ parameters: DevSigilWebhookListDeliveries.Parameters) async throws -> DevSigilWebhookListDeliveries.Output {
         try await client.call(DevSigilWebhookListDeliveries.self, parameters: parameters, input: XRPCNothing())
+    }
+
+    /// Queue again every dead or cancelled delivery of a webhook created in a time window (at most 1,000 per call, oldest first): each with its original id (webhook-id), to the webhook as it is now, signed with what signs now. A delivery already queued again is not queued twice; one never queued (no body kept) cannot be.
+    public func recover(_ input: DevSigilWebhookRecover.Input) async throws -> DevSigilWebhookRecover.Output {
+        try await client.call(DevSigilWebhookRecover.self, parameters: XRPCNothing(), input: input)
     }
 
     /// Send a delivery's payload again, to the webhook as it is now, as a new attempt chain: the same webhook-id, a fresh signature with the current token.

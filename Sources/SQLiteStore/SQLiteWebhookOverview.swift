@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import Secrets
+import Storage
+
+/// What `dev.sigil.webhook.list` and `.recover` read, in SQLite: every query bounded by the
+/// `(owner, webhook_rkey, created_at, id)` index and a row limit.
+extension SQLiteSecretStore {
+    public func webhooks(owner: String, limit: Int) async throws(StoreError) -> [WebhookRegistration] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE owner = ? ORDER BY rkey LIMIT ?", arguments: [owner, max(0, limit)]).map { row in
+                let record: Data = row["record"]
+                return WebhookRegistration(
+                    owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
+                    disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
+            }
+        }
+    }
+
+    public func activity(owner: String, webhookRKey: String, since: Int64, sampleLimit: Int) async throws(StoreError) -> WebhookActivity {
+        let limit = max(0, sampleLimit)
+        return try await read { db in
+            let pending =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending'",
+                    arguments: [owner, webhookRKey]) ?? 0
+            // The attempts of the webhook's newest `limit` deliveries: a bounded scan however long its history.
+            let newest = """
+                SELECT a.at, a.duration_ms, a.status, a.error FROM delivery_attempts a
+                JOIN (SELECT id FROM deliveries WHERE owner = ? AND webhook_rkey = ? ORDER BY created_at DESC, id DESC LIMIT ?) d
+                ON d.id = a.delivery_id
+                """
+            func attempt(_ row: Row) -> DeliveryAttempt {
+                DeliveryAttempt(at: row["at"], durationMilliseconds: row["duration_ms"], status: row["status"], error: row["error"])
+            }
+            let last = try Row.fetchOne(db, sql: newest + " ORDER BY a.at DESC, a.id DESC LIMIT 1", arguments: [owner, webhookRKey, limit])
+            let recent = try Row.fetchAll(
+                db, sql: newest + " WHERE a.at >= ? ORDER BY a.at DESC, a.id DESC LIMIT ?", arguments: [owner, webhookRKey, limit, since, limit])
+            return WebhookActivity(pending: pending, lastAttempt: last.map(attempt), recent: recent.map(attempt))
+        }
+    }
+
+    public func recoverable(owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int) async throws(StoreError) -> [String] {
+        try await read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM deliveries
+                    WHERE owner = ? AND webhook_rkey = ? AND created_at >= ? AND created_at < ? AND status IN ('dead', 'cancelled')
+                        AND (body_digest IS NOT NULL OR length(body) > 0)
+                    ORDER BY created_at, id LIMIT ?
+                    """, arguments: [owner, webhookRKey, from, until, max(0, limit)])
+        }
+    }
+}
