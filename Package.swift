@@ -171,9 +171,21 @@ let package = Package(
         .target(name: "StoreTestSupport", dependencies: ["Secrets", "Storage", "SQLiteStore", "PostgresStore", "SigilTestSupport"]),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
         .target(name: "SigilAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
+        // The account holder's side: sign in at the PDS, reach a deployed Sigil with the PDS's service auth.
+        .target(
+            name: "OwnerClient",
+            dependencies: [
+                "Identity", "Lexicon", "XRPCClient", "XRPCMethods",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "sigil",
             dependencies: [
+                "OwnerClient",
+                "XRPCMethods",
                 "Lexicon",
                 "BundledLexicons",
                 "LexiconAuthoring",

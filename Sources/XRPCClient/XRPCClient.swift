@@ -22,6 +22,9 @@ public struct XRPCClient: Sendable {
         case bearer(String)
         /// A fresh inter-service JWT per call, scoped to the called method.
         case serviceAuth(ServiceAuthSigner)
+        /// `Authorization: Bearer` with a token asked for per call, given the called method's NSID (e.g. a service
+        /// JWT the user's PDS mints with `com.atproto.server.getServiceAuth`).
+        case perCall(@Sendable (_ nsid: String) async throws -> String)
     }
 
     /// The service's base URL, e.g. `https://sigil.example`.
@@ -65,6 +68,7 @@ public struct XRPCClient: Sendable {
         case .none: break
         case .bearer(let token): request.headers.add(name: "Authorization", value: "Bearer \(token)")
         case .serviceAuth(let signer): request.headers.add(name: "Authorization", value: "Bearer \(try signer.token(lxm: Method.nsid))")
+        case .perCall(let token): request.headers.add(name: "Authorization", value: "Bearer \(try await token(Method.nsid))")
         }
         if let proxy { request.headers.add(name: "atproto-proxy", value: proxy) }
 

@@ -10,7 +10,10 @@ struct Sigil: AsyncParsableCommand {
         commandName: "sigil",
         abstract: "An atproto XRPC service driven by Lexicon schemas.",
         version: version,
-        subcommands: [ServeCommand.self, LexiconCommand.self, SecretsCommand.self, WebhookCommand.self, DevCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, LexiconCommand.self, SecretsCommand.self, WebhookCommand.self, AccountCommand.self, OwnerSecretCommand.self,
+            DevCommand.self, BenchCommand.self,
+        ]
     )
 
     /// How a crash of `sigil serve` is reported unless the operator set `SWIFT_BACKTRACE` themselves: a

@@ -7,7 +7,10 @@ struct WebhookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook",
         abstract: "Tools for receivers of Sigil's webhook deliveries.",
-        subcommands: [WebhookVerify.self, WebhookSign.self, WebhookKeygen.self, WebhookDeliveries.self]
+        subcommands: [
+            WebhookVerify.self, WebhookSign.self, WebhookKeygen.self, WebhookDeliveries.self, WebhookList.self, WebhookDelivery.self,
+            WebhookRedeliver.self, WebhookTest.self, WebhookEnable.self, WebhookDisable.self, WebhookRecover.self,
+        ]
     )
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Lexicon
 import Logging
 import Secrets
+import SigilAPI
 import Storage
 import Webhooks
 
@@ -10,10 +11,14 @@ import Webhooks
 struct WebhookDeliveries: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliveries",
-        abstract: "Show queued, delivered and failed webhook deliveries (status, attempts, last error) as JSON lines."
+        abstract: "Show queued, delivered and failed webhook deliveries (status, attempts, last error) as JSON lines.",
+        discussion: """
+            On the server's own store (--data-dir or --database-url) for operators; with --service (or SIGIL_SERVICE), your own             webhook's deliveries on a deployed Sigil, as the signed-in account (sigil account login; --webhook needed).
+            """
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var remote: OwnerOptions
     @Option(help: "Only this status: pending, delivered, dead or cancelled.") var status: String?
     @Option(help: "Only deliveries of this owner's webhooks (a DID).") var owner: String?
     @Option(help: "Only this webhook (its record key; needs --owner).") var webhook: String?
@@ -22,11 +27,35 @@ struct WebhookDeliveries: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
-        if webhook != nil, owner == nil { throw ValidationError("--webhook needs --owner (record keys are per account)") }
+        if webhook != nil, owner == nil, !isRemote { throw ValidationError("--webhook needs --owner (record keys are per account)") }
         if let status, DeliveryStatus(rawValue: status) == nil { throw ValidationError("--status must be pending, delivered, dead or cancelled") }
     }
 
+    /// Against a deployed Sigil: `--service`, or `SIGIL_SERVICE` when no local store is named.
+    var isRemote: Bool {
+        remote.service != nil
+            || (ProcessInfo.processInfo.environment["SIGIL_SERVICE"].map { !$0.isEmpty } == true && store.dataDir == nil && store.databaseUrl == nil)
+    }
+
     func run() async throws {
+        if isRemote {
+            guard let webhook else { throw ValidationError("--webhook: which of your webhooks (its record key)") }
+            try await remote.run { connection in
+                let page = try await connection.call(
+                    DevSigilWebhookListDeliveries.self, parameters: .init(limit: min(limit, 100), status: status, webhook: webhook))
+                try remote.show(page) {
+                    table(
+                        ["ID", "STATUS", "ATTEMPTS", "LAST", "EVENT", "CREATED"],
+                        page.deliveries.map {
+                            [
+                                $0.id, $0.status, String($0.attempts), $0.lastStatus.map(String.init) ?? $0.lastError ?? "-",
+                                "\($0.event) \($0.collection)/\($0.rkey)", $0.createdAt,
+                            ]
+                        })
+                }
+            }
+            return
+        }
         let wanted = status.flatMap(DeliveryStatus.init(rawValue:))
         let stores = try await store.openStores(logger: Logger(label: "sigil"))
         defer { Task { await stores.close() } }

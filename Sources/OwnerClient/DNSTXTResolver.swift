@@ -1,0 +1,172 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// TXT records by DNS, for handle resolution (`_atproto.<handle>`): a query over UDP to one server, asked again
+/// over TCP when the answer came back truncated. The server is given (`HOST:PORT`, an IPv4 address, for tests and
+/// closed networks) or the first IPv4 `nameserver` of `/etc/resolv.conf`. Every answer is bounds-checked; one
+/// overall deadline per lookup.
+public struct DNSTXTResolver: Sendable {
+    public let host: String
+    public let port: UInt16
+    public let timeout: Duration
+
+    /// Why a lookup failed (a name that does not exist is no failure: no records).
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `server` as `HOST:PORT` or `HOST` (port 53); nil for the system's first IPv4 nameserver.
+    public init(server: String?, timeout: Duration = .seconds(5)) throws(Failure) {
+        self.timeout = timeout
+        if let server {
+            let parts = server.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let host = parts.first.map(String.init), Self.isIPv4(host),
+                let port = parts.count == 2 ? UInt16(parts[1]) : 53, port > 0
+            else { throw Failure(description: "the DNS server must be an IPv4 address with an optional :PORT, not \(server)") }
+            (self.host, self.port) = (host, port)
+        } else {
+            let conf = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
+            let servers = conf.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                return fields.count >= 2 && fields[0] == "nameserver" && Self.isIPv4(String(fields[1])) ? String(fields[1]) : nil
+            }
+            guard let first = servers.first else { throw Failure(description: "no IPv4 nameserver in /etc/resolv.conf; give one with --dns-server") }
+            (self.host, self.port) = (first, 53)
+        }
+    }
+
+    static func isIPv4(_ text: String) -> Bool {
+        var address = in_addr()
+        return inet_pton(AF_INET, text, &address) == 1
+    }
+
+    /// The TXT strings of `name` (each record's character-strings joined), none if the name does not exist.
+    public func txt(_ name: String) async throws(Failure) -> [String] {
+        guard let query = Self.query(name: name, id: UInt16.random(in: 0...UInt16.max)) else {
+            throw Failure(description: "\(name) is not a valid DNS name")
+        }
+        let (host, port, timeout) = (self.host, self.port, self.timeout)
+        let result: Result<[String], Failure> = await Task.detached {
+            do throws(Failure) {
+                var answer = try Self.exchange(query, host: host, port: port, tcp: false, timeout: timeout)
+                if answer.count > 2, answer[2] & 0x02 != 0 {  // TC: truncated, ask again over TCP
+                    answer = try Self.exchange(query, host: host, port: port, tcp: true, timeout: timeout)
+                }
+                return .success(try Self.parseTXT(answer, id: UInt16(query[0]) << 8 | UInt16(query[1])))
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        return try result.get()
+    }
+
+    /// A recursive query for `name`'s TXT records.
+    static func query(name: String, id: UInt16) -> [UInt8]? {
+        var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
+        let labels =
+            name.hasSuffix(".")
+            ? name.dropLast().split(separator: ".", omittingEmptySubsequences: false) : name.split(separator: ".", omittingEmptySubsequences: false)
+        guard !labels.isEmpty, name.utf8.count <= 253 else { return nil }
+        for label in labels {
+            let utf8 = Array(label.utf8)
+            guard (1...63).contains(utf8.count) else { return nil }
+            bytes.append(UInt8(utf8.count))
+            bytes += utf8
+        }
+        bytes += [0, 0, 16, 0, 1]
+        return bytes
+    }
+
+    /// One exchange with the server; the raw answer.
+    static func exchange(_ query: [UInt8], host: String, port: UInt16, tcp: Bool, timeout: Duration) throws(Failure) -> [UInt8] {
+        let descriptor = socket(AF_INET, Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open a socket") }
+        defer { close(descriptor) }
+        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, host, &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "cannot reach the DNS server \(host):\(port)") }
+        let message = tcp ? [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query : query
+        guard send(descriptor, message, message.count, 0) == message.count else { throw Failure(description: "cannot send to the DNS server") }
+        let deadline = ContinuousClock.now + timeout
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_535)
+        repeat {
+            guard ContinuousClock.now < deadline else { break }
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            received += buffer.prefix(count)
+            if !tcp { return received }
+            if received.count >= 2 {
+                let length = Int(received[0]) << 8 | Int(received[1])
+                if received.count >= 2 + length { return Array(received[2..<(2 + length)]) }
+            }
+        } while received.count < 65_537
+        throw Failure(description: "no answer from the DNS server \(host):\(port) within \(timeout)")
+    }
+
+    /// The TXT strings of an answer to the query `id`.
+    static func parseTXT(_ answer: [UInt8], id: UInt16) throws(Failure) -> [String] {
+        let malformed = Failure(description: "the DNS server sent a malformed answer")
+        guard answer.count >= 12, UInt16(answer[0]) << 8 | UInt16(answer[1]) == id, answer[2] & 0x80 != 0 else { throw malformed }
+        let rcode = answer[3] & 0x0F
+        if rcode == 3 { return [] }  // NXDOMAIN
+        guard rcode == 0 else { throw Failure(description: "the DNS server answered with error code \(rcode)") }
+        let questions = Int(answer[4]) << 8 | Int(answer[5])
+        let answers = Int(answer[6]) << 8 | Int(answer[7])
+        var offset = 12
+        func skipName() throws(Failure) {
+            var steps = 0
+            while true {
+                guard offset < answer.count, steps < 128 else { throw malformed }
+                steps += 1
+                let length = Int(answer[offset])
+                if length == 0 {
+                    offset += 1
+                    return
+                }
+                if length & 0xC0 == 0xC0 {
+                    offset += 2
+                    return
+                }
+                offset += 1 + length
+            }
+        }
+        for _ in 0..<questions {
+            try skipName()
+            offset += 4
+        }
+        var strings: [String] = []
+        for _ in 0..<answers {
+            try skipName()
+            guard offset + 10 <= answer.count else { throw malformed }
+            let type = Int(answer[offset]) << 8 | Int(answer[offset + 1])
+            let length = Int(answer[offset + 8]) << 8 | Int(answer[offset + 9])
+            offset += 10
+            guard offset + length <= answer.count else { throw malformed }
+            if type == 16 {
+                var text: [UInt8] = []
+                var position = offset
+                while position < offset + length {
+                    let count = Int(answer[position])
+                    guard position + 1 + count <= offset + length else { throw malformed }
+                    text += answer[(position + 1)..<(position + 1 + count)]
+                    position += 1 + count
+                }
+                strings.append(String(decoding: text, as: UTF8.self))
+            }
+            offset += length
+        }
+        return strings
+    }
+}

@@ -1,0 +1,259 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Identity
+import Lexicon
+import NIOCore
+import Secp256k1
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A PDS for the owner's command line, in the test process: `createSession` (one app password), `refreshSession`,
+/// `getServiceAuth` (service JWTs signed by the account's key, which the stand-in PLC publishes) and proxying
+/// (`atproto-proxy`: the call forwarded to `proxyTarget` with a service JWT of its own). Access tokens are JWTs
+/// whose `exp` the test controls; a refresh token can be revoked.
+actor StandInPDS {
+    let account: TestAccount
+    let handle: String
+    let password: String
+    /// Where proxied calls go (the service the `atproto-proxy` DID names).
+    var proxyTarget = ""
+    /// Lifetime of the access tokens handed out from now on (negative: already expired).
+    var accessLifetime: Int64 = 300
+    /// Refuse every access token as expired (a PDS that rotated its signing key, say), until the next refresh.
+    var refuseAccess = false
+    private var access: Set<String> = []
+    private var refresh: Set<String> = []
+    private(set) var port = 0
+    private(set) var serviceAuthCalls: [(aud: String, lxm: String)] = []
+    private(set) var proxied: [String] = []
+    private(set) var refreshes = 0
+
+    init(account: TestAccount, handle: String, password: String) {
+        self.account = account
+        self.handle = handle
+        self.password = password
+    }
+
+    var base: String { "http://127.0.0.1:\(port)" }
+    func setPort(_ port: Int) { self.port = port }
+    func setProxyTarget(_ url: String) { proxyTarget = url }
+    func setAccessLifetime(_ seconds: Int64) { accessLifetime = seconds }
+    func setRefuseAccess(_ refuse: Bool) { refuseAccess = refuse }
+    /// Revokes every refresh token (and the access tokens): the session has ended.
+    func revokeSessions() {
+        refresh = []
+        access = []
+    }
+
+    func issue() -> JSONValue {
+        let now = Int64(Date().timeIntervalSince1970)
+        let accessToken = Self.fakeJWT(["sub": .string(account.did), "exp": .integer(now + accessLifetime), "n": .string(UUID().uuidString)])
+        let refreshToken = Self.fakeJWT(["sub": .string(account.did), "exp": .integer(now + 86_400), "n": .string(UUID().uuidString)])
+        access.insert(accessToken)
+        refresh.insert(refreshToken)
+        refuseAccess = false
+        return ["did": .string(account.did), "handle": .string(handle), "accessJwt": .string(accessToken), "refreshJwt": .string(refreshToken)]
+    }
+
+    static func fakeJWT(_ payload: JSONValue) -> String {
+        func encode(_ value: JSONValue) -> String {
+            Data(value.serialized()).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        return encode(["alg": "HS256", "typ": "at+jwt"]) + "." + encode(payload) + ".c2lnbmF0dXJl"
+    }
+
+    /// nil if `token` is a live access token; else the XRPC error name.
+    func check(access token: String?) -> String? {
+        guard let token, access.contains(token) else { return "InvalidToken" }
+        if refuseAccess { return "ExpiredToken" }
+        if let exp = PDSSessionExpiry.of(token), exp <= Int64(Date().timeIntervalSince1970) { return "ExpiredToken" }
+        return nil
+    }
+
+    func login(identifier: String, password given: String) -> JSONValue? {
+        guard [handle, account.did].contains(identifier), given == password else { return nil }
+        return issue()
+    }
+
+    func refreshSession(_ token: String?) -> JSONValue? {
+        guard let token, refresh.remove(token) != nil else { return nil }
+        refreshes += 1
+        return issue()
+    }
+
+    func serviceToken(aud: String, lxm: String) throws -> String {
+        serviceAuthCalls.append((aud, lxm))
+        return try Self.serviceJWT(account, aud: aud, lxm: lxm)
+    }
+
+    func noteProxied(_ nsid: String) { proxied.append(nsid) }
+
+    static func serviceJWT(_ account: TestAccount, aud: String, lxm: String) throws -> String {
+        let now = Int64(Date().timeIntervalSince1970)
+        let payload: JSONValue = [
+            "iss": .string(account.did), "aud": .string(aud), "lxm": .string(lxm), "iat": .integer(now), "exp": .integer(now + 60),
+            "jti": .string(UUID().uuidString),
+        ]
+        return try ServiceJWT.sign(header: ["alg": "ES256K", "typ": "JWT"], payload: payload) { input in
+            try account.key.signature(digest: Array(SHA256.hash(data: input)))
+        }
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ name: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: #"{"error":"\#(name)","message":"\#(name)"}"#)))
+    }
+
+    static func json(_ value: JSONValue) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+    }
+
+    /// Runs `body` while the PDS listens on a loopback port.
+    func serve<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("/xrpc/com.atproto.server.createSession") { [self] request, _ in
+            let input = try? JSONValue(parsing: Array(try await request.body.collect(upTo: 1 << 16).readableBytesView))
+            guard let session = await self.login(identifier: input?["identifier"]?.stringValue ?? "", password: input?["password"]?.stringValue ?? "")
+            else { return Self.error(.unauthorized, "AuthenticationRequired") }
+            return Self.json(session)
+        }
+        router.post("/xrpc/com.atproto.server.refreshSession") { [self] request, _ in
+            guard let session = await self.refreshSession(Self.bearer(request)) else { return Self.error(.badRequest, "ExpiredToken") }
+            return Self.json(session)
+        }
+        router.get("/xrpc/com.atproto.server.getServiceAuth") { [self] request, _ in
+            if let problem = await self.check(access: Self.bearer(request)) { return Self.error(.badRequest, problem) }
+            let query = request.uri.queryParameters
+            let token = try await self.serviceToken(aud: String(query["aud"] ?? ""), lxm: String(query["lxm"] ?? ""))
+            return Self.json(["token": .string(token)])
+        }
+        // Everything else with atproto-proxy: forwarded with a service JWT for the named service and method.
+        router.on("/xrpc/:nsid", method: .get) { [self] request, context in try await self.forward(request, context) }
+        router.on("/xrpc/:nsid", method: .post) { [self] request, context in try await self.forward(request, context) }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            while await self.port == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let result = try await body()
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// Where the account's records are read (`com.atproto.repo.getRecord`, forwarded as it is).
+    var recordSource = ""
+    func setRecordSource(_ url: String) { recordSource = url }
+
+    func forward(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        if context.parameters.get("nsid") == "com.atproto.repo.getRecord" {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: recordSource + request.uri.description), timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return Response(
+                status: .init(code: Int(response.status.code)), headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        }
+        guard let proxy = request.headers[HTTPField.Name("atproto-proxy")!] else { return Self.error(.badRequest, "InvalidRequest") }
+        if let problem = check(access: Self.bearer(request)) { return Self.error(.badRequest, problem) }
+        let nsid = context.parameters.get("nsid") ?? ""
+        noteProxied(nsid)
+        var forwarded = HTTPClientRequest(url: proxyTarget + request.uri.description)
+        forwarded.method = request.method == .post ? .POST : .GET
+        forwarded.headers.add(name: "Authorization", value: "Bearer " + (try Self.serviceJWT(account, aud: proxy, lxm: nsid)))
+        if let type = request.headers[.contentType] { forwarded.headers.add(name: "Content-Type", value: type) }
+        if request.method == .post { forwarded.body = .bytes(try await request.body.collect(upTo: 1 << 20)) }
+        let response = try await HTTPClient.shared.execute(forwarded, timeout: .seconds(20))
+        let body = try await response.body.collect(upTo: 4 << 20)
+        return Response(status: .init(code: Int(response.status.code)), headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+    }
+}
+
+/// The `exp` of a JWT-shaped token.
+enum PDSSessionExpiry {
+    static func of(_ token: String) -> Int64? {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3 else { return nil }
+        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).flatMap { try? JSONValue(parsing: Array($0)) }?["exp"]?.integerValue
+    }
+}
+
+/// A DNS server on a loopback UDP port answering TXT queries from a table (other names: NXDOMAIN).
+final class StandInTXTServer: @unchecked Sendable {
+    let port: Int
+    private let descriptor: Int32
+    private let records: [String: [String]]
+
+    init(_ records: [String: [String]]) throws {
+        self.records = records
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [descriptor, records] in Self.serve(descriptor, records) }
+        thread.start()
+    }
+
+    deinit {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        close(descriptor)
+    }
+
+    private static func serve(_ descriptor: Int32, _ records: [String: [String]]) {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while true {
+            var peer = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let count = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(descriptor, &buffer, buffer.count, 0, $0, &length) }
+            }
+            guard count > 12 else { return }
+            let query = Array(buffer.prefix(count))
+            // The question: labels from offset 12 to the zero byte, then type and class.
+            var offset = 12
+            var labels: [String] = []
+            while offset < query.count, query[offset] != 0 {
+                let size = Int(query[offset])
+                labels.append(String(decoding: query[(offset + 1)..<min(query.count, offset + 1 + size)], as: UTF8.self))
+                offset += 1 + size
+            }
+            let questionEnd = offset + 5
+            guard questionEnd <= query.count else { continue }
+            let name = labels.joined(separator: ".")
+            let answers = records[name]
+            var reply = Array(query.prefix(2)) + [0x81, answers == nil ? 0x83 : 0x80, 0, 1, 0, UInt8(answers?.count ?? 0), 0, 0, 0, 0]
+            reply += query[12..<questionEnd]
+            for text in answers ?? [] {
+                let bytes = Array(text.utf8)
+                reply +=
+                    [0xC0, 0x0C, 0, 16, 0, 1, 0, 0, 0, 60, UInt8((bytes.count + 1) >> 8), UInt8((bytes.count + 1) & 0xFF), UInt8(bytes.count)] + bytes
+            }
+            _ = withUnsafePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(descriptor, reply, reply.count, 0, $0, length) }
+            }
+        }
+    }
+}
