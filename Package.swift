@@ -265,7 +265,7 @@ let package = Package(
             dependencies: [
                 "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon",
                 "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
-                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium", "SigilFuzz",
+                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium", "SigilFuzz", "OwnerClient",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
