@@ -59,16 +59,40 @@ extension PostgresSecretStore {
         }
     }
 
-    public func recoverable(owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int) async throws(StoreError) -> [String] {
+    public func recover(
+        owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int, maxPending: Int, url: String, secretName: String?,
+        inlineSecretFingerprint: [UInt8]?, at: Int64
+    ) async throws(StoreError) -> (queued: Int, more: Bool) {
         let t = tables
-        let rows = try await read(
-            "recoverable deliveries",
-            """
-            SELECT id FROM \(unescaped: t.deliveries)
-            WHERE owner = \(owner) AND webhook_rkey = \(webhookRKey) AND created_at >= \(from) AND created_at < \(until)
-                AND status IN ('dead', 'cancelled') AND (body_digest IS NOT NULL OR octet_length(body) > 0)
-            ORDER BY created_at, id LIMIT \(Int64(max(0, limit)))
-            """)
-        return try decoding("recoverable deliveries") { try rows.map { try $0.decode(String.self) } }
+        return try await transaction("recover") { connection, logger in
+            let counted = try await connection.rows(
+                """
+                SELECT count(*) FROM \(unescaped: t.deliveries) WHERE owner = \(owner) AND webhook_rkey = \(webhookRKey) AND status = 'pending'
+                """, logger)
+            let pending = try counted.first?.decode(Int64.self) ?? 0
+            let room = Int64(max(0, min(Int64(limit), Int64(maxPending) - pending)))
+            // Rows another replica's recover holds are skipped (it queues them); what is no longer dead is not touched.
+            let queued = try await connection.rows(
+                """
+                UPDATE \(unescaped: t.deliveries) SET status = 'pending', attempts = 0, next_attempt_at = \(at), last_error = NULL, url = \(url),
+                    host = \(NewDelivery.host(of: url)), secret_name = \(secretName),
+                    inline_secret_fingerprint = \(inlineSecretFingerprint.map { ByteBuffer(bytes: $0) }), inline_secret = NULL, lease_until = NULL,
+                    updated_at = \(at)
+                WHERE id IN (
+                    SELECT id FROM \(unescaped: t.deliveries)
+                    WHERE owner = \(owner) AND webhook_rkey = \(webhookRKey) AND created_at >= \(from) AND created_at < \(until)
+                        AND status IN ('dead', 'cancelled') AND (body_digest IS NOT NULL OR octet_length(body) > 0)
+                    ORDER BY created_at, id LIMIT \(room) FOR UPDATE SKIP LOCKED)
+                    AND status IN ('dead', 'cancelled')
+                RETURNING id
+                """, logger)
+            let rest = try await connection.rows(
+                """
+                SELECT 1 FROM \(unescaped: t.deliveries)
+                WHERE owner = \(owner) AND webhook_rkey = \(webhookRKey) AND created_at >= \(from) AND created_at < \(until)
+                    AND status IN ('dead', 'cancelled') AND (body_digest IS NOT NULL OR octet_length(body) > 0) LIMIT 1
+                """, logger)
+            return (queued.count, !rest.isEmpty)
+        }
     }
 }

@@ -40,16 +40,35 @@ extension SQLiteSecretStore {
         }
     }
 
-    public func recoverable(owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int) async throws(StoreError) -> [String] {
-        try await read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM deliveries
-                    WHERE owner = ? AND webhook_rkey = ? AND created_at >= ? AND created_at < ? AND status IN ('dead', 'cancelled')
-                        AND (body_digest IS NOT NULL OR length(body) > 0)
-                    ORDER BY created_at, id LIMIT ?
-                    """, arguments: [owner, webhookRKey, from, until, max(0, limit)])
+    public func recover(
+        owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int, maxPending: Int, url: String, secretName: String?,
+        inlineSecretFingerprint: [UInt8]?, at: Int64
+    ) async throws(StoreError) -> (queued: Int, more: Bool) {
+        let window = """
+            FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND created_at >= ? AND created_at < ? AND status IN ('dead', 'cancelled')
+                AND (body_digest IS NOT NULL OR length(body) > 0)
+            """
+        return try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                let pending =
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM deliveries WHERE owner = ? AND webhook_rkey = ? AND status = 'pending'",
+                        arguments: [owner, webhookRKey]) ?? 0
+                let room = max(0, min(limit, maxPending - pending))
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, url = ?, host = ?, secret_name = ?,
+                            inline_secret_fingerprint = ?, inline_secret = NULL, lease_until = NULL, updated_at = ?
+                        WHERE id IN (SELECT id \(window) ORDER BY created_at, id LIMIT ?)
+                        """,
+                    arguments: [
+                        at, url, NewDelivery.host(of: url), secretName, inlineSecretFingerprint.map { Data($0) }, at, owner, webhookRKey, from, until,
+                        room,
+                    ])
+                let queued = db.changesCount
+                let more = try Int.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 \(window))", arguments: [owner, webhookRKey, from, until]) == 1
+                return (queued, more)
+            }
         }
     }
 }

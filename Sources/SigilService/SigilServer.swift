@@ -154,7 +154,9 @@ public final class SigilServer: Sendable {
 
         let methods = try MethodRegistration.register(
             catalog: catalog, secrets: secrets, signingKeys: signingKeys,
-            webhooks: SigilWebhooksHandler(log: stores.deliveryLog, store: stores.deliveries, registry: registry, worker: worker),
+            webhooks: SigilWebhooksHandler(
+                log: stores.deliveryLog, store: stores.deliveries, registry: registry, worker: worker,
+                maxPendingPerWebhook: events.maxPendingPerWebhook),
             logger: logger)
         let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodPolicy.rateLimited)
         let service = XRPCService(

@@ -79,20 +79,13 @@ extension SigilWebhooksHandler {
         guard webhook.enabled else {
             throw DevSigilWebhookRecover.DeclaredError.invalidRequest("webhook \(input.webhook) is paused; resume it first")
         }
-        let ids = try await log.recoverable(owner: owner, webhookRKey: input.webhook, from: from, until: until, limit: Self.recoverBatch + 1)
         let fingerprint = webhook.inlineSecret.map(NewDelivery.fingerprint(ofInlineSecret:))
-        var queued = 0
-        for id in ids.prefix(Self.recoverBatch) {
-            // The same chain as a redelivery: its original id, the webhook as it is now, due now.
-            if try await log.redeliver(
-                owner: owner, id: id, url: webhook.url, secretName: webhook.secretName, inlineSecretFingerprint: fingerprint, at: now)
-            {
-                queued += 1
-            }
-        }
+        let (queued, more) = try await log.recover(
+            owner: owner, webhookRKey: input.webhook, from: from, until: until, limit: Self.recoverBatch, maxPending: maxPendingPerWebhook,
+            url: webhook.url, secretName: webhook.secretName, inlineSecretFingerprint: fingerprint, at: now)
         if queued > 0 { worker.nudge() }
         request.logger.info(
             "deliveries queued again", metadata: ["owner": .string(owner), "webhook": .string(input.webhook), "queued": .stringConvertible(queued)])
-        return .init(more: ids.count > Self.recoverBatch, queued: queued)
+        return .init(more: more, queued: queued)
     }
 }

@@ -17,14 +17,17 @@ public struct SigilWebhooksHandler: DevSigilWebhookHandler {
     let registry: WebhookRegistry
     let worker: DeliveryWorker
     let clock: @Sendable () -> Int64
+    /// The most deliveries a webhook may have pending (`recover` queues no more than leaves it at that).
+    let maxPendingPerWebhook: Int
 
     /// Most attempts `getDelivery` returns (the newest).
     public static let maxAttempts = 1_000
 
     public init(
         log: any DeliveryLog, store: (any DeliveryStore)? = nil, registry: WebhookRegistry, worker: DeliveryWorker,
-        clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
+        maxPendingPerWebhook: Int = 10_000, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds
     ) {
+        self.maxPendingPerWebhook = maxPendingPerWebhook
         self.log = log
         self.store = store
         self.registry = registry

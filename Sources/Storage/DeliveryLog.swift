@@ -78,9 +78,15 @@ public protocol DeliveryLog: Sendable {
     /// attempts that ended at or after `since`.
     func activity(owner: String, webhookRKey: String, since: Int64, sampleLimit: Int) async throws(StoreError) -> WebhookActivity
 
-    /// Ids of `owner`'s dead or cancelled deliveries to one webhook, created in `[from, until)`, that kept a
-    /// body (and so can be sent again), oldest first, at most `limit`.
-    func recoverable(owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int) async throws(StoreError) -> [String]
+    /// Queues again, in one transaction, the oldest `limit` of `owner`'s dead or cancelled deliveries to one webhook
+    /// created in `[from, until)` that kept a body, as ``redeliver(owner:id:url:secretName:inlineSecretFingerprint:at:)``
+    /// does each (their ids kept, to the webhook as it is now); never more than leaves the webhook `maxPending`
+    /// pending deliveries. A delivery another call queued meanwhile is no longer dead: never queued twice. Returns
+    /// how many were queued and whether recoverable ones remain in the window.
+    func recover(
+        owner: String, webhookRKey: String, from: Int64, until: Int64, limit: Int, maxPending: Int, url: String, secretName: String?,
+        inlineSecretFingerprint: [UInt8]?, at: Int64
+    ) async throws(StoreError) -> (queued: Int, more: Bool)
 }
 
 /// One webhook's delivery health as its owner sees it (``DeliveryLog/activity(owner:webhookRKey:since:sampleLimit:)``).

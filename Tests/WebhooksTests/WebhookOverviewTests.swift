@@ -144,11 +144,12 @@ struct WebhookOverviewTests {
         }
     }
 
-    /// What `recover` may queue again: a webhook's dead and cancelled deliveries created in `[from, until)` that
-    /// kept a body, oldest first; never a pending or delivered one (their chains are live or done), never one
-    /// stored without a body, never another webhook's or account's.
+    /// What `recover` queues again: a webhook's dead and cancelled deliveries created in `[from, until)` that kept
+    /// a body, oldest first; never a pending or delivered one (their chains are live or done), never one stored
+    /// without a body, never another webhook's or account's; never past the webhook's pending cap; and calls racing
+    /// for one window queue each delivery once.
     @Test(arguments: StoreKind.enabled)
-    func onlyDeadAndCancelledDeliveriesWithABodyAreRecoverable(_ kind: StoreKind) async throws {
+    func recoverQueuesOnlyDeadAndCancelledDeliveriesWithABody(_ kind: StoreKind) async throws {
         try await kind.withStores { stores in
             let store = stores.deliveries
             func delivery(_ id: String, owner: String = alice, webhook: String = "w1", at: Int64, notQueued: String? = nil) -> NewDelivery {
@@ -161,9 +162,9 @@ struct WebhookOverviewTests {
                     delivery("00-pending", at: 100), delivery("01-delivered", at: 101), delivery("02-dead", at: 102),
                     delivery("03-cancelled", at: 103),
                     delivery("04-dead-late", at: 200), delivery("05-bobs", owner: bob, at: 102), delivery("06-other", webhook: "w2", at: 102),
-                ], cursor: nil)
+                ] + (0..<20).map { delivery("1\(String(format: "%02d", $0))-dead", at: 300 + Int64($0)) }, cursor: nil)
             try await store.enqueue([delivery("07-bodiless", at: 104, notQueued: "not queued: over the cap")], cursor: nil)
-            let claimed = try await store.claimDue(now: 1_000, limit: 10, leaseUntil: 60_000)
+            let claimed = try await store.claimDue(now: 1_000, limit: 100, leaseUntil: 60_000)
             for item in claimed {
                 switch item.delivery.id {
                 case "01-delivered": #expect(try await store.markDelivered(id: item.delivery.id, lease: 60_000, attempts: 1, at: 1_001))
@@ -175,14 +176,37 @@ struct WebhookOverviewTests {
                 }
             }
             let log = stores.deliveryLog
+            func recover(from: Int64, until: Int64, limit: Int = 1_000, maxPending: Int = 10_000) async throws -> (queued: Int, more: Bool) {
+                try await log.recover(
+                    owner: alice, webhookRKey: "w1", from: from, until: until, limit: limit, maxPending: maxPending, url: "https://example.com/new",
+                    secretName: "s", inlineSecretFingerprint: nil, at: 2_000)
+            }
+            func status(_ id: String) async throws -> DeliveryStatus? {
+                try await log.delivery(owner: id == "05-bobs" ? bob : alice, id: id)?.delivery.status
+            }
+
+            // until is exclusive; 04 (at 200) stays dead.
+            #expect(try await recover(from: 0, until: 200) == (2, false))
+            var statuses: [String: DeliveryStatus] = [:]
+            for id in ["00-pending", "01-delivered", "02-dead", "03-cancelled", "04-dead-late", "05-bobs", "06-other", "07-bodiless"] {
+                statuses[id] = try await status(id)
+            }
             #expect(
-                try await log.recoverable(owner: alice, webhookRKey: "w1", from: 0, until: 1_000, limit: 10) == [
-                    "02-dead", "03-cancelled", "04-dead-late",
+                statuses == [
+                    "00-pending": .pending, "01-delivered": .delivered, "02-dead": .pending, "03-cancelled": .pending, "04-dead-late": .dead,
+                    "05-bobs": .dead, "06-other": .dead, "07-bodiless": .cancelled,
                 ])
-            #expect(
-                try await log.recoverable(owner: alice, webhookRKey: "w1", from: 102, until: 200, limit: 10) == ["02-dead", "03-cancelled"],
-                "until is exclusive")
-            #expect(try await log.recoverable(owner: alice, webhookRKey: "w1", from: 0, until: 1_000, limit: 1) == ["02-dead"], "bounded")
+            #expect(try await recover(from: 0, until: 200) == (0, false), "already queued: not twice")
+
+            // The pending cap: 3 are pending now (00, 02, 03); with a cap of 5, two more.
+            #expect(try await recover(from: 0, until: 10_000, maxPending: 5) == (2, true))
+            // Racing calls for the rest of the window: each delivery once, 19 in all.
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await recover(from: 0, until: 10_000, limit: 10).queued } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(results.reduce(0, +) == 19, "\(results)")
+            #expect(try await recover(from: 0, until: 10_000) == (0, false))
         }
     }
 }
