@@ -223,12 +223,7 @@ enum PostgresSchemaHistory {
         PostgresMigration(
             version: 9, name: "token history",
             statements: [
-                "CREATE TABLE token_history (fingerprint bytea PRIMARY KEY, recorded_at bigint NOT NULL)",
-                """
-                INSERT INTO token_history (fingerprint, recorded_at)
-                SELECT fingerprint, COALESCE(rotated_at, created_at) FROM secrets WHERE fingerprint IS NOT NULL
-                ON CONFLICT DO NOTHING
-                """,
+                "CREATE TABLE token_history (fingerprint bytea PRIMARY KEY, recorded_at bigint NOT NULL)"
             ]),
     ]
 

@@ -27,9 +27,7 @@ extension PostgresSecretStore {
             let before = try Self.storedSecret(row)
             let result = try change(before)
             let s = result.secret
-            if let fingerprint = s.fingerprint, fingerprint != before.fingerprint {
-                try await Self.recordToken(t, fingerprint, at: s.rotatedAt ?? before.createdAt, connection, logger)
-            }
+            if let record = result.tokenRecord { try await Self.recordToken(t, record, at: s.rotatedAt ?? before.createdAt, connection, logger) }
             try await connection.rows(
                 """
                 UPDATE \(unescaped: t.secrets) SET version = \(s.version), sealed = \(ByteBuffer(bytes: s.sealed)), rotated_at = \(s.rotatedAt),
@@ -103,6 +101,16 @@ extension PostgresSecretStore {
         if inserted.isEmpty && !conflictIsFine { throw StoreError.tokenReused }
     }
 
+    public func fillTokenHistory(_ fingerprints: @Sendable (StoredSecret) -> [[UInt8]]) async throws(StoreError) -> Int {
+        try await eachBatch("fillTokenHistory", where: "TRUE") { secret, connection, logger in
+            for fingerprint in fingerprints(secret) {
+                try await Self.recordToken(
+                    self.tables, fingerprint, at: secret.rotatedAt ?? secret.createdAt, conflictIsFine: true, connection, logger)
+            }
+            return true
+        }
+    }
+
     /// One secret's events newest first, below `before`.
     public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
         let t = tables
@@ -133,8 +141,6 @@ extension PostgresSecretStore {
                     previous_sealed = \(resealed.previousSealed.map { ByteBuffer(bytes: $0) }), fingerprint = \(ByteBuffer(bytes: resealed.fingerprint))
                 WHERE owner = \(secret.owner) AND name = \(secret.name) AND version = \(secret.version)
                 """, logger)
-            try await Self.recordToken(
-                self.tables, resealed.fingerprint, at: secret.rotatedAt ?? secret.createdAt, conflictIsFine: true, connection, logger)
             return true
         }
     }
@@ -148,7 +154,6 @@ extension PostgresSecretStore {
                 UPDATE \(unescaped: self.tables.secrets) SET fingerprint = \(ByteBuffer(bytes: value))
                 WHERE owner = \(secret.owner) AND name = \(secret.name) AND version = \(secret.version)
                 """, logger)
-            try await Self.recordToken(self.tables, value, at: secret.rotatedAt ?? secret.createdAt, conflictIsFine: true, connection, logger)
             return true
         }
     }

@@ -117,7 +117,7 @@ public final class PostgresSecretStore: SecretStore {
     /// Inserts version 1 of `name` for `owner`, with its audit event, in one transaction. An advisory lock per
     /// owner makes the count-then-insert atomic against other creations by the same owner on any replica.
     public func create(
-        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?, tokenRecord: [UInt8]?,
         seal: @Sendable (_ version: Int64) throws -> [UInt8]
     ) async throws(StoreError) -> StoredSecret {
         let t = tables
@@ -136,7 +136,7 @@ public final class PostgresSecretStore: SecretStore {
             let key = try await connection.rows("SELECT 1 FROM \(unescaped: t.signingKeys) WHERE owner = \(owner) AND name = \(name)", logger)
             if !key.isEmpty { throw StoreError.alreadyExists }
 
-            if let fingerprint { try await Self.recordToken(t, fingerprint, at: at, connection, logger) }
+            if let tokenRecord { try await Self.recordToken(t, tokenRecord, at: at, connection, logger) }
             let sealed = try Self.callSeal(seal, version: 1, operation: "create")
             let inserted = try await connection.rows(
                 """
@@ -290,6 +290,15 @@ public final class PostgresSecretStore: SecretStore {
     }
 
     /// Inserts or replaces a named value.
+    public func insertMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) -> [UInt8] {
+        let t = tables
+        _ = try await read(
+            "insertMetadata",
+            "INSERT INTO \(unescaped: t.metadata) (key, value) VALUES (\(key), \(ByteBuffer(bytes: value))) ON CONFLICT (key) DO NOTHING")
+        let rows = try await read("insertMetadata", "SELECT value FROM \(unescaped: t.metadata) WHERE key = \(key)")
+        return try decoding("insertMetadata") { try rows.first.map { Array(try $0.decode(ByteBuffer.self).readableBytesView) } ?? value }
+    }
+
     public func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) {
         let t = tables
         _ = try await read(

@@ -130,8 +130,6 @@ enum SQLiteSchema {
             name: "v9-token-history",
             sql: """
                 CREATE TABLE token_history (fingerprint BLOB PRIMARY KEY, recorded_at INTEGER NOT NULL) WITHOUT ROWID;
-                INSERT OR IGNORE INTO token_history (fingerprint, recorded_at)
-                    SELECT fingerprint, COALESCE(rotated_at, created_at) FROM secrets WHERE fingerprint IS NOT NULL;
                 """),
     ]
 

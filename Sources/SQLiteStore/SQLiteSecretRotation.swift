@@ -17,9 +17,7 @@ extension SQLiteSecretStore {
                     }
                     let before = Self.secret(row)
                     let result = try change(before)
-                    if let fingerprint = result.secret.fingerprint, fingerprint != before.fingerprint {
-                        try Self.recordToken(db, fingerprint, at: result.secret.rotatedAt ?? before.createdAt)
-                    }
+                    if let record = result.tokenRecord { try Self.recordToken(db, record, at: result.secret.rotatedAt ?? before.createdAt) }
                     try Self.write(db, result.secret)
                     for event in result.events { try Self.append(db, event) }
                     return result
@@ -77,10 +75,18 @@ extension SQLiteSecretStore {
         guard db.changesCount == 1 else { throw StoreError.tokenReused }
     }
 
-    /// Records a fingerprint a re-key or backfill computed for a token already held (no conflict if it is there).
-    static func noteToken(_ db: Database, _ fingerprint: [UInt8], at: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO token_history (fingerprint, recorded_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [Data(fingerprint), at])
+    public func fillTokenHistory(_ fingerprints: @Sendable (StoredSecret) -> [[UInt8]]) async throws(StoreError) -> Int {
+        let escaping: @Sendable (StoredSecret) throws -> [[UInt8]] = { fingerprints($0) }
+        return try await Self.escaping(escaping) { fingerprints throws(StoreError) in
+            try await self.eachSecret { db, secret in
+                for fingerprint in try fingerprints(secret) {
+                    try db.execute(
+                        sql: "INSERT INTO token_history (fingerprint, recorded_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        arguments: [Data(fingerprint), secret.rotatedAt ?? secret.createdAt])
+                }
+                return true
+            }
+        }
     }
 
     public func history(owner: String, name: String, before: Int64?, limit: Int) async throws(StoreError) -> [AuditEvent] {
@@ -104,7 +110,6 @@ extension SQLiteSecretStore {
                         Data(result.sealed), result.previousSealed.map { Data($0) }, Data(result.fingerprint),
                         secret.owner, secret.name, secret.version,
                     ])
-                try Self.noteToken(db, result.fingerprint, at: secret.rotatedAt ?? secret.createdAt)
                 return true
             }
         }
@@ -120,7 +125,6 @@ extension SQLiteSecretStore {
                 try db.execute(
                     sql: "UPDATE secrets SET fingerprint = ? WHERE owner = ? AND name = ? AND version = ?",
                     arguments: [Data(value), secret.owner, secret.name, secret.version])
-                try Self.noteToken(db, value, at: secret.rotatedAt ?? secret.createdAt)
                 return true
             }
         }

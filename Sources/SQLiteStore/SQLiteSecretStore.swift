@@ -33,16 +33,17 @@ public final class SQLiteSecretStore: SecretStore {
     }
 
     public func create(
-        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?, tokenRecord: [UInt8]?,
         seal: @Sendable (Int64) throws -> [UInt8]
     ) async throws(StoreError) -> StoredSecret {
         try await Self.escaping(seal) { seal throws(StoreError) in
-            try await self.insert(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: fingerprint, seal: seal)
+            try await self.insert(
+                owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: fingerprint, tokenRecord: tokenRecord, seal: seal)
         }
     }
 
     private func insert(
-        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?, tokenRecord: [UInt8]?,
         seal: @escaping @Sendable (Int64) throws -> [UInt8]
     ) async throws(StoreError) -> StoredSecret {
         try await committer.write { db throws(StoreError) in
@@ -55,7 +56,7 @@ public final class SQLiteSecretStore: SecretStore {
                 }
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets WHERE owner = ?", arguments: [owner]) ?? 0
                 guard count < maxPerOwner else { throw StoreError.limitReached(maxPerOwner) }
-                if let fingerprint { try Self.recordToken(db, fingerprint, at: at) }
+                if let tokenRecord { try Self.recordToken(db, tokenRecord, at: at) }
                 let sealed = try Self.sealing { try seal(1) }
                 try db.execute(
                     sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES (?, ?, 1, ?, ?, ?)",
@@ -125,6 +126,16 @@ public final class SQLiteSecretStore: SecretStore {
     public func metadata(_ key: String) async throws(StoreError) -> [UInt8]? {
         try await read { db in
             try Data.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [key]).map { [UInt8]($0) }
+        }
+    }
+
+    public func insertMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) -> [UInt8] {
+        try await committer.write { db throws(StoreError) in
+            try Self.guarded {
+                try db.execute(sql: "INSERT INTO metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", arguments: [key, Data(value)])
+                let stored = try Data.fetchOne(db, sql: "SELECT value FROM metadata WHERE key = ?", arguments: [key])
+                return stored.map { [UInt8]($0) } ?? value
+            }
         }
     }
 

@@ -68,6 +68,8 @@ public struct SecretService: Sendable {
     let clock: @Sendable () -> Int64
     /// Orders signing against rotation and deletion in this process (see ``SigningFence``).
     public let fence: SigningFence
+    /// Fingerprints every token this store ever held, under a key of its own (see ``TokenHistory``).
+    let history: TokenHistory
 
     static let checkKey = "master_key_check"
     static let checkText = Array("sigil master key check".utf8)
@@ -81,6 +83,7 @@ public struct SecretService: Sendable {
     )
         async throws(SecretServiceError) -> SecretService
     {
+        let history: TokenHistory
         do {
             if let check = try await store.metadata(checkKey) {
                 guard let text = SealedToken.open(check, associatedData: checkAssociatedData, keys: keys),
@@ -93,12 +96,27 @@ public struct SecretService: Sendable {
             _ = try await store.fillMissingFingerprints { secret in
                 SealedToken.open(secret, keys: keys).map { TokenFingerprint.of($0, key: keys.current) }
             }
+            history = try await TokenHistory.load(store: store, keys: keys)
+            // Stores written before the token history: every live token (current, and a previous one in an overlap) is
+            // recorded once.
+            if try await store.metadata(TokenHistory.filledKey) == nil {
+                _ = try await store.fillTokenHistory { [history] secret in
+                    var texts = SealedToken.open(secret, keys: keys).map { [$0.text] } ?? []
+                    if let previous = secret.previous,
+                        let token = SealedToken.open(previous.sealed, owner: secret.owner, name: secret.name, version: previous.version, keys: keys)
+                    {
+                        texts.append(token.text)
+                    }
+                    return texts.map(history.fingerprint)
+                }
+                try await store.setMetadata(TokenHistory.filledKey, Array("1".utf8))
+            }
         } catch let error as SecretServiceError {
             throw error
         } catch {
             throw .unavailable("\(error)")
         }
-        return SecretService(store: store, keys: keys, maxPerOwner: maxPerOwner, clock: clock, fence: SigningFence())
+        return SecretService(store: store, keys: keys, maxPerOwner: maxPerOwner, clock: clock, fence: SigningFence(), history: history)
     }
 
     /// Creates `name` for `owner`; the token is returned here and never again. `token` registers one the caller
@@ -112,7 +130,7 @@ public struct SecretService: Sendable {
         do {
             let secret = try await store.create(
                 owner: owner, name: name, at: clock(), maxPerOwner: maxPerOwner,
-                fingerprint: TokenFingerprint.of(token, key: keys.current)
+                fingerprint: TokenFingerprint.of(token, key: keys.current), tokenRecord: history.fingerprint(token.text)
             ) { version in
                 SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
             }
@@ -149,20 +167,23 @@ public struct SecretService: Sendable {
         let token = supplied ?? SigningToken.generate()
         let keys = self.keys
         let fingerprint = TokenFingerprint.of(token, key: keys.current)
+        let record = history.fingerprint(token.text)
         let change = try await write(owner: owner, name: name) { secret, now throws(StoreError) in
-            try SecretRules.rotate(secret, request, at: now, fingerprint: fingerprint) { version in
+            var change = try SecretRules.rotate(secret, request, at: now, fingerprint: fingerprint) { version in
                 SealedToken.seal(token, owner: owner, name: name, version: version, key: keys.current)
             }
+            change.tokenRecord = record
+            return change
         }
         return (token, change.secret)
     }
 
-    /// Refuses a supplied token whose fingerprint under any key of the ring is in the store's token history (the
-    /// store refuses the current key's fingerprint again, atomically, when it writes).
+    /// Refuses a supplied token whose history fingerprint is recorded (the store refuses it again, atomically, when it
+    /// writes: two writes racing with one token cannot both succeed).
     func refuseIfUsed(_ token: SigningToken) async throws(SecretServiceError) {
         let used: Bool
         do {
-            used = try await store.tokenWasUsed(fingerprints: TokenFingerprint.candidates(text: token.text, keys: keys))
+            used = try await store.tokenWasUsed(fingerprints: [history.fingerprint(token.text)])
         } catch {
             throw SecretServiceError(error, name: "")
         }
@@ -303,6 +324,8 @@ public struct SecretService: Sendable {
             } catch {
                 throw SecretServiceError.unavailable("re-sealing the signing keys failed: \(error.description)")
             }
+            // The history key is re-sealed, not replaced: fingerprints taken before the re-key keep matching.
+            try await history.reseal(store: store, keys: keys)
             try await store.setMetadata(Self.checkKey, SealedToken.seal(Self.checkText, associatedData: Self.checkAssociatedData, key: keys.current))
             return (count, resealedKeys)
         } catch let error as StoreError {

@@ -108,10 +108,14 @@ public struct AuditEvent: Sendable, Equatable {
 public struct SecretChange: Sendable {
     public var secret: StoredSecret
     public var events: [AuditEvent]
+    /// The history fingerprint of the token this change starts signing with (``TokenHistory``): the store records
+    /// it in the same transaction, and refuses the change (``StoreError/tokenReused``) if it was recorded before.
+    public var tokenRecord: [UInt8]?
 
-    public init(secret: StoredSecret, events: [AuditEvent]) {
+    public init(secret: StoredSecret, events: [AuditEvent], tokenRecord: [UInt8]? = nil) {
         self.secret = secret
         self.events = events
+        self.tokenRecord = tokenRecord
     }
 }
 
@@ -160,10 +164,11 @@ public protocol SecretStore: Sendable {
     /// Creates or upgrades the schema; safe to call on every start.
     func migrate() async throws(StoreError)
 
-    /// Inserts version 1 of a new secret, unless the name exists (`alreadyExists`) or the owner is at
-    /// `maxPerOwner` (`limitReached`); checked and written atomically.
+    /// Inserts version 1 of a new secret, unless the name exists (`alreadyExists`), the owner is at
+    /// `maxPerOwner` (`limitReached`) or `tokenRecord` is in the token history (`tokenReused`); checked and written
+    /// atomically, the token recorded in the history with it.
     func create(
-        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?, tokenRecord: [UInt8]?,
         seal: @Sendable (_ version: Int64) throws -> [UInt8]
     ) async throws(StoreError) -> StoredSecret
 
@@ -188,10 +193,14 @@ public protocol SecretStore: Sendable {
     /// The secret whose current token has one of these fingerprints (one per master key of the ring), or nil.
     func secret(fingerprints: [[UInt8]]) async throws(StoreError) -> StoredSecret?
 
-    /// Whether some secret of this store ever had a token with one of these fingerprints. Every write that gives
-    /// a secret a new fingerprint (create, rotate, re-key) records it in the same transaction, and fails with
-    /// ``StoreError/tokenReused`` when it is already recorded.
+    /// Whether some secret of this store ever had a token with one of these history fingerprints
+    /// (``TokenHistory``). Every create and every change with a ``SecretChange/tokenRecord`` records its token in
+    /// the same transaction, and fails with ``StoreError/tokenReused`` when it is already recorded.
     func tokenWasUsed(fingerprints: [[UInt8]]) async throws(StoreError) -> Bool
+
+    /// Records in the token history what `fingerprints` gives for each secret (its live tokens), in batches; a
+    /// fingerprint already there is no error. For stores written before the history existed.
+    func fillTokenHistory(_ fingerprints: @Sendable (StoredSecret) -> [[UInt8]]) async throws(StoreError) -> Int
 
     /// Reads the current secret (or nil) and runs `body` with it, while no write of it can commit on another
     /// replica sharing this store. Store failures are thrown as ``StoreError``; errors of `body` pass
@@ -233,6 +242,9 @@ public protocol SecretStore: Sendable {
     /// Sets a named value.
     func setMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError)
 
+    /// Stores a named value unless one is there; returns the value stored (this one, or the one that was there).
+    func insertMetadata(_ key: String, _ value: [UInt8]) async throws(StoreError) -> [UInt8]
+
     /// Releases connections; the store is unusable afterwards.
     func close() async
 }
@@ -250,7 +262,15 @@ extension SecretStore {
         owner: String, name: String, at: Int64, maxPerOwner: Int,
         seal: @Sendable (_ version: Int64) throws -> [UInt8]
     ) async throws(StoreError) -> StoredSecret {
-        try await create(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: nil, seal: seal)
+        try await create(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: nil, tokenRecord: nil, seal: seal)
+    }
+
+    /// ``create(owner:name:at:maxPerOwner:fingerprint:tokenRecord:seal:)`` recording nothing in the token history.
+    public func create(
+        owner: String, name: String, at: Int64, maxPerOwner: Int, fingerprint: [UInt8]?,
+        seal: @Sendable (_ version: Int64) throws -> [UInt8]
+    ) async throws(StoreError) -> StoredSecret {
+        try await create(owner: owner, name: name, at: at, maxPerOwner: maxPerOwner, fingerprint: fingerprint, tokenRecord: nil, seal: seal)
     }
 
     /// wisp.place's rotation: stores `seal(v + 1)` as version v + 1 and kills every earlier token (no overlap).

@@ -8,6 +8,7 @@ import Webhooks
 
 @testable import PostgresStore
 @testable import SQLiteStore
+@testable import Secrets
 
 /// Migrations are history: one ordered list of literal SQL per backend, and a database upgraded from any earlier
 /// schema ends up exactly where a fresh one starts.
@@ -115,27 +116,39 @@ struct MigrationHistoryTests {
             ])
     }
 
-    /// v9 starts the token history with the current token of every secret that has a fingerprint.
-    @Test func sqliteV9RecordsTheTokensAlreadyHeld() async throws {
+    /// A store written before the token history: opening the service records every live token (a current one, and
+    /// the previous one of a live overlap), so neither can be registered again.
+    @Test func liveTokensOfAStoreBeforeTheHistoryAreRecordedAtOpen() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("sigil.sqlite").path
-        let held = [UInt8](repeating: 5, count: 32)
+        let key = MasterKey.generate()
+        let current = try #require(SigningToken("whsec_" + Data(repeating: 5, count: 32).base64EncodedString()))
+        let previous = try #require(SigningToken("whsec_" + Data(repeating: 6, count: 32).base64EncodedString()))
         do {
             let pool = try DatabasePool(path: path)
             try SQLiteSchema.migrator(upTo: 8).migrate(pool)
             try await pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO secrets (owner, name, version, sealed, created_at, fingerprint) VALUES ('did:plc:x', 'a', 1, x'00', 1, ?)",
-                    arguments: [Data(held)])
-                try db.execute(sql: "INSERT INTO secrets (owner, name, version, sealed, created_at) VALUES ('did:plc:x', 'b', 1, x'00', 1)")
+                    sql: """
+                        INSERT INTO secrets (owner, name, version, sealed, created_at, rotated_at, previous_version, previous_sealed, previous_valid_until)
+                        VALUES ('did:plc:x', 'a', 2, ?, 1, 2, 1, ?, 9999999999999)
+                        """,
+                    arguments: [
+                        Data(SealedToken.seal(current, owner: "did:plc:x", name: "a", version: 2, key: key)),
+                        Data(SealedToken.seal(previous, owner: "did:plc:x", name: "a", version: 1, key: key)),
+                    ])
             }
             try pool.close()
         }
         let store = try SQLiteSecretStore(path: path)
         try await store.migrate()
-        #expect(try await store.tokenWasUsed(fingerprints: [held]))
-        #expect(try await store.tokenWasUsed(fingerprints: [[UInt8](repeating: 6, count: 32)]) == false)
+        let service = try await SecretService.open(store: store, keys: MasterKeyRing(current: key))
+        for token in [current, previous] {
+            await #expect(throws: SecretServiceError.invalidRequest(SecretServiceError.tokenReusedMessage)) {
+                _ = try await service.create(owner: "did:plc:y", name: "copy", token: token)
+            }
+        }
         await store.close()
     }
 

@@ -21,7 +21,9 @@ struct TransientFailureTests {
         let now: Int64 = 1_000_000
         let writer = try await SecretService.open(store: store, keys: MasterKeyRing(current: .generate()), clock: { now })
         _ = try await writer.create(owner: alice, name: "s")
-        let reader = SecretService(store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: 100, clock: { now }, fence: SigningFence())
+        let reader = SecretService(
+            store: store, keys: MasterKeyRing(current: .generate()), maxPerOwner: 100, clock: { now }, fence: SigningFence(),
+            history: TokenHistory(key: Array(repeating: 1, count: 32)))
 
         try await store.enqueue(
             [
