@@ -1300,7 +1300,7 @@ public enum BundledLexicons {
   "defs": {
     "main": {
       "type": "query",
-      "description": "The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency). Never a token.",
+      "description": "The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency over its newest 1,000 deliveries). Never a token.",
       "parameters": {
         "type": "params",
         "properties": {}
@@ -1436,7 +1436,7 @@ public enum BundledLexicons {
     },
     "window": {
       "type": "object",
-      "description": "Attempts in the last 24 hours (the newest 10,000 at most).",
+      "description": "Attempts in the last 24 hours at its newest 1,000 deliveries.",
       "required": [
         "attempts",
         "succeeded"

@@ -20,6 +20,7 @@ public struct DNSTXTResolver: Sendable {
 
     /// `server` as `HOST:PORT` or `HOST` (port 53); nil for the system's first IPv4 nameserver.
     public init(server: String?, timeout: Duration = .seconds(5)) throws(Failure) {
+        guard timeout >= .milliseconds(1) else { throw Failure(description: "the DNS timeout must be at least 1 ms") }
         self.timeout = timeout
         if let server {
             let parts = server.split(separator: ":", omittingEmptySubsequences: false)
@@ -48,14 +49,16 @@ public struct DNSTXTResolver: Sendable {
         guard let query = Self.query(name: name, id: UInt16.random(in: 0...UInt16.max)) else {
             throw Failure(description: "\(name) is not a valid DNS name")
         }
-        let (host, port, timeout) = (self.host, self.port, self.timeout)
+        let (host, port) = (self.host, self.port)
+        // One deadline for the whole lookup, the TCP retry of a truncated answer included.
+        let deadline = ContinuousClock.now + timeout
         let result: Result<[String], Failure> = await Task.detached {
             do throws(Failure) {
-                var answer = try Self.exchange(query, host: host, port: port, tcp: false, timeout: timeout)
+                var answer = try Self.exchange(query, host: host, port: port, tcp: false, deadline: deadline)
                 if answer.count > 2, answer[2] & 0x02 != 0 {  // TC: truncated, ask again over TCP
-                    answer = try Self.exchange(query, host: host, port: port, tcp: true, timeout: timeout)
+                    answer = try Self.exchange(query, host: host, port: port, tcp: true, deadline: deadline)
                 }
-                return .success(try Self.parseTXT(answer, id: UInt16(query[0]) << 8 | UInt16(query[1])))
+                return .success(try Self.parseTXT(answer, query: query))
             } catch {
                 return .failure(error)
             }
@@ -81,13 +84,21 @@ public struct DNSTXTResolver: Sendable {
     }
 
     /// One exchange with the server; the raw answer.
-    static func exchange(_ query: [UInt8], host: String, port: UInt16, tcp: Bool, timeout: Duration) throws(Failure) -> [UInt8] {
+    static func exchange(_ query: [UInt8], host: String, port: UInt16, tcp: Bool, deadline: ContinuousClock.Instant) throws(Failure) -> [UInt8] {
         let descriptor = socket(AF_INET, Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "cannot open a socket") }
         defer { close(descriptor) }
-        var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        let timedOut = Failure(description: "no answer from the DNS server \(host):\(port) in time")
+        /// Socket timeouts set to what is left of the deadline (at least 1 ms: zero would mean none), before each call.
+        func limit() throws(Failure) {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw timedOut }
+            let capped = max(left, .milliseconds(1))
+            var value = timeval(tv_sec: Int(capped.components.seconds), tv_usec: Int(capped.components.attoseconds / 1_000_000_000_000))
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+        }
+        try limit()
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -98,11 +109,10 @@ public struct DNSTXTResolver: Sendable {
         guard connected == 0 else { throw Failure(description: "cannot reach the DNS server \(host):\(port)") }
         let message = tcp ? [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query : query
         guard send(descriptor, message, message.count, 0) == message.count else { throw Failure(description: "cannot send to the DNS server") }
-        let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_535)
         repeat {
-            guard ContinuousClock.now < deadline else { break }
+            try limit()
             let count = recv(descriptor, &buffer, buffer.count, 0)
             guard count > 0 else { break }
             received += buffer.prefix(count)
@@ -112,13 +122,15 @@ public struct DNSTXTResolver: Sendable {
                 if received.count >= 2 + length { return Array(received[2..<(2 + length)]) }
             }
         } while received.count < 65_537
-        throw Failure(description: "no answer from the DNS server \(host):\(port) within \(timeout)")
+        throw timedOut
     }
 
-    /// The TXT strings of an answer to the query `id`.
-    static func parseTXT(_ answer: [UInt8], id: UInt16) throws(Failure) -> [String] {
+    /// The TXT strings of an answer to `query`: the same id, and the same question.
+    static func parseTXT(_ answer: [UInt8], query: [UInt8]) throws(Failure) -> [String] {
         let malformed = Failure(description: "the DNS server sent a malformed answer")
-        guard answer.count >= 12, UInt16(answer[0]) << 8 | UInt16(answer[1]) == id, answer[2] & 0x80 != 0 else { throw malformed }
+        guard answer.count >= query.count, answer[0] == query[0], answer[1] == query[1], answer[2] & 0x80 != 0,
+            answer[12..<query.count].elementsEqual(query[12...])
+        else { throw malformed }
         let rcode = answer[3] & 0x0F
         if rcode == 3 { return [] }  // NXDOMAIN
         guard rcode == 0 else { throw Failure(description: "the DNS server answered with error code \(rcode)") }

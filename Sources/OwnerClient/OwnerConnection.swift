@@ -107,12 +107,13 @@ public final class OwnerConnection: Sendable {
             }
             throw OwnerConnectionError(description: "cannot refresh the session at \(old.pds): \(error)")
         }
-        session.withLockedValue { $0 = fresh }
+        // Stored first: the refresh token just used is spent, and the new one must not be lost with this process.
         do {
             try file.write(fresh)
         } catch {
             throw OwnerConnectionError(description: "cannot store the refreshed session in \(file.path): \(error)")
         }
+        session.withLockedValue { $0 = fresh }
     }
 }
 

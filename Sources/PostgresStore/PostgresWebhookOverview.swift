@@ -45,7 +45,7 @@ extension PostgresSecretStore {
         let recentRows = try await read(
             "webhook recent attempts",
             """
-            SELECT a.at, a.duration_ms, a.status, a.error FROM \(unescaped: t.attempts) a
+            SELECT a.at, a.duration_ms, a.status, NULL::text AS error FROM \(unescaped: t.attempts) a
             JOIN (SELECT id FROM \(unescaped: t.deliveries) WHERE owner = \(owner) AND webhook_rkey = \(webhookRKey)
                   ORDER BY created_at DESC, id DESC LIMIT \(limit)) d ON d.id = a.delivery_id
             WHERE a.at >= \(since) ORDER BY a.at DESC, a.id DESC LIMIT \(limit)

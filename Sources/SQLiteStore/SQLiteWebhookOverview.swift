@@ -34,8 +34,10 @@ extension SQLiteSecretStore {
                 DeliveryAttempt(at: row["at"], durationMilliseconds: row["duration_ms"], status: row["status"], error: row["error"])
             }
             let last = try Row.fetchOne(db, sql: newest + " ORDER BY a.at DESC, a.id DESC LIMIT 1", arguments: [owner, webhookRKey, limit])
+            // The window's attempts without their error texts (only counts and durations are needed).
             let recent = try Row.fetchAll(
-                db, sql: newest + " WHERE a.at >= ? ORDER BY a.at DESC, a.id DESC LIMIT ?", arguments: [owner, webhookRKey, limit, since, limit])
+                db, sql: newest.replacingOccurrences(of: "a.error", with: "NULL AS error") + " WHERE a.at >= ? ORDER BY a.at DESC, a.id DESC LIMIT ?",
+                arguments: [owner, webhookRKey, limit, since, limit])
             return WebhookActivity(pending: pending, lastAttempt: last.map(attempt), recent: recent.map(attempt))
         }
     }

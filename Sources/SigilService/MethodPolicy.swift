@@ -50,7 +50,8 @@ public struct MethodPolicy: Sendable, Equatable {
         DevSigilWebhookSetEnabled.nsid: .jwt(mutates: true),
         DevSigilWebhookListDeliveries.nsid: .jwt(mutates: false),
         DevSigilWebhookGetDelivery.nsid: .jwt(mutates: false),
-        DevSigilWebhookList.nsid: .jwt(mutates: false),
+        // Not a mutation, but a heavy read (every webhook's recent attempts): counted like one.
+        DevSigilWebhookList.nsid: MethodPolicy(credential: .serviceJWT, rateLimited: true, ownerScoped: true),
         DevSigilWebhookRecover.nsid: .jwt(mutates: true),
     ]
 

@@ -7,8 +7,8 @@ import XRPC
 
 /// `dev.sigil.webhook.list` and `.recover`: what an owner needs to see and repair, as Svix gives endpoint owners.
 extension SigilWebhooksHandler {
-    /// Attempts `list` looks at per webhook (its newest deliveries' attempts of the last 24 h).
-    public static let activitySample = 10_000
+    /// Deliveries `list` looks at per webhook (their attempts of the last 24 h), the newest first.
+    public static let activitySample = 1_000
     /// Deliveries one `recover` call queues again, at most.
     public static let recoverBatch = 1_000
 
@@ -54,7 +54,7 @@ extension SigilWebhooksHandler {
             enabled: active?.enabled ?? false, failingSince: registration.failingSince.map(time), inlineSecret: inline != nil ? true : nil,
             last24h: window, lastAttempt: last, pausedReason: paused.map(clipped), pending: activity.pending, readback: failing,
             recordEnabled: recordEnabled, recordReadAt: time(registration.updatedAt),
-            signedWith: active?.secretName ?? record?["secretId"]?.stringValue,
+            signedWith: (active?.secretName ?? record?["secretId"]?.stringValue).map { clipped($0, limit: 128) },
             url: clipped(url, limit: 2_048), webhook: registration.rkey)
     }
 

@@ -7,6 +7,7 @@ import Testing
 @Suite("DNS TXT answers")
 struct DNSTXTResolverTests {
     static let id: UInt16 = 0x1234
+    static let query = DNSTXTResolver.query(name: "_atproto.alice.test", id: id)!
 
     /// A well-formed answer to `_atproto.alice.test` with `records`.
     static func answer(_ records: [[UInt8]], rcode: UInt8 = 0) -> [UInt8] {
@@ -19,11 +20,11 @@ struct DNSTXTResolverTests {
     }
 
     @Test func wellFormedAnswers() throws {
-        #expect(try DNSTXTResolver.parseTXT(Self.answer([[4] + Array("did=".utf8)]), id: Self.id) == ["did="])
+        #expect(try DNSTXTResolver.parseTXT(Self.answer([[4] + Array("did=".utf8)]), query: Self.query) == ["did="])
         // Several character-strings in one record are one value; two records are two.
         let split: [UInt8] = [3] + Array("did".utf8) + [9] + Array("=did:plc:".utf8)
-        #expect(try DNSTXTResolver.parseTXT(Self.answer([split, [1, 0x41]]), id: Self.id) == ["did=did:plc:", "A"])
-        #expect(try DNSTXTResolver.parseTXT(Self.answer([], rcode: 3), id: Self.id) == [], "NXDOMAIN: no records")
+        #expect(try DNSTXTResolver.parseTXT(Self.answer([split, [1, 0x41]]), query: Self.query) == ["did=did:plc:", "A"])
+        #expect(try DNSTXTResolver.parseTXT(Self.answer([], rcode: 3), query: Self.query) == [], "NXDOMAIN: no records")
     }
 
     struct Broken: CustomTestStringConvertible, Sendable {
@@ -46,6 +47,8 @@ struct DNSTXTResolverTests {
         lyingString[lyingString.count - 5] = 0x7F  // a character-string longer than its record
         var endlessName = Array(good.prefix(12)) + [0xC0, 0x0C]  // a question whose name points at itself
         endlessName[5] = 1
+        var otherQuestion = good
+        otherQuestion[14] = UInt8(ascii: "X")  // an answer about another name
         var manyLabels = Array(good.prefix(12))
         manyLabels[5] = 1
         manyLabels += Array(repeating: [UInt8]([1, 0x61]), count: 200).flatMap { $0 } + [0]
@@ -54,13 +57,14 @@ struct DNSTXTResolverTests {
             Broken(label: "another query's id", bytes: otherID), Broken(label: "a query, not an answer", bytes: notAnAnswer),
             Broken(label: "SERVFAIL", bytes: serverFailure), Broken(label: "record length past the end", bytes: lyingLength),
             Broken(label: "string length past its record", bytes: lyingString), Broken(label: "cut in the middle", bytes: Array(good.dropLast(3))),
-            Broken(label: "a name that points at itself", bytes: endlessName), Broken(label: "a name of 200 labels", bytes: manyLabels),
+            Broken(label: "a question cut to a self-pointing name", bytes: endlessName), Broken(label: "a name of 200 labels", bytes: manyLabels),
+            Broken(label: "an answer to another question", bytes: otherQuestion),
         ]
     }()
 
     @Test(arguments: broken)
     func brokenAnswersAreRefused(_ example: Broken) {
-        #expect(throws: DNSTXTResolver.Failure.self) { try DNSTXTResolver.parseTXT(example.bytes, id: Self.id) }
+        #expect(throws: DNSTXTResolver.Failure.self) { try DNSTXTResolver.parseTXT(example.bytes, query: Self.query) }
     }
 
     @Test func badNamesAndServersAreRefused() {
@@ -69,5 +73,17 @@ struct DNSTXTResolverTests {
         #expect(throws: DNSTXTResolver.Failure.self) { try DNSTXTResolver(server: "resolver.example:53") }
         #expect(throws: DNSTXTResolver.Failure.self) { try DNSTXTResolver(server: "127.0.0.1:0") }
         #expect(throws: DNSTXTResolver.Failure.self) { try DNSTXTResolver(server: "127.0.0.1:99999") }
+        #expect(throws: DNSTXTResolver.Failure.self) { try DNSTXTResolver(server: "127.0.0.1", timeout: .zero) }
+    }
+
+    /// A server that accepts the connection and never answers: the lookup ends at its deadline, not the socket's.
+    @Test func aSilentServerIsGivenUpOnAtTheDeadline() throws {
+        let silent = try SilentHost(address: "127.0.0.1")
+        let started = ContinuousClock.now
+        let query = try #require(DNSTXTResolver.query(name: "_atproto.alice.test", id: 7))
+        #expect(throws: DNSTXTResolver.Failure.self) {
+            try DNSTXTResolver.exchange(query, host: "127.0.0.1", port: UInt16(silent.port), tcp: true, deadline: started + .milliseconds(300))
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
     }
 }

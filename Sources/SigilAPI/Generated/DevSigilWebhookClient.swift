@@ -17,7 +17,7 @@ public struct DevSigilWebhookClient: Sendable {
         try await client.call(DevSigilWebhookGetDelivery.self, parameters: parameters, input: XRPCNothing())
     }
 
-    /// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency). Never a token.
+    /// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency over its newest 1,000 deliveries). Never a token.
     public func list() async throws -> DevSigilWebhookList.Output {
         try await client.call(DevSigilWebhookList.self, parameters: XRPCNothing(), input: XRPCNothing())
     }

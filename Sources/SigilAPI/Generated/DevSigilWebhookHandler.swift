@@ -7,7 +7,7 @@ import XRPC
 public protocol DevSigilWebhookHandler: Sendable {
     /// One delivery with every attempt and the exact JSON that was or will be sent.
     func getDelivery(_ request: XRPCRequest<DevSigilWebhookGetDelivery>) async throws -> DevSigilWebhookGetDelivery.Output
-    /// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency). Never a token.
+    /// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency over its newest 1,000 deliveries). Never a token.
     func list(_ request: XRPCRequest<DevSigilWebhookList>) async throws -> DevSigilWebhookList.Output
     /// A webhook's deliveries, newest first: status, attempts, the receiver's last answer. Never a token or a signature.
     func listDeliveries(_ request: XRPCRequest<DevSigilWebhookListDeliveries>) async throws -> DevSigilWebhookListDeliveries.Output

@@ -4,7 +4,7 @@
 import Lexicon
 import XRPCMethods
 
-/// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency). Never a token.
+/// The caller's webhooks as Sigil sees them: what each is (URL, the secret or signing key it names), whether it is paused and why, how its record was last read back, and its deliveries' health (pending count, the last attempt, the last 24 hours' success rate and median latency over its newest 1,000 deliveries). Never a token.
 public enum DevSigilWebhookList: XRPCMethod {
     public static let nsid = "dev.sigil.webhook.list"
     public static let kind = XRPCMethodKind.query
@@ -186,7 +186,7 @@ public enum DevSigilWebhookList: XRPCMethod {
         }
     }
 
-    /// Attempts in the last 24 hours (the newest 10,000 at most).
+    /// Attempts in the last 24 hours at its newest 1,000 deliveries.
     public struct Window: Codable, Sendable, Hashable {
         /// The `$type` that names this shape in unions.
         public static let lexiconType = "dev.sigil.webhook.list#window"
