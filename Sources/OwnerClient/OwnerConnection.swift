@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Identity
 import Lexicon
 import NIOConcurrencyHelpers
 import NIOCore
@@ -34,9 +35,15 @@ public final class OwnerConnection: Sendable {
     }
 
     /// The signed-in session and the service's DID; throws when signed out or the service cannot be read.
-    public static func open(service: String, file: SessionFile, viaPDS: Bool, http: HTTPClient = .shared) async throws(OwnerConnectionError)
-        -> OwnerConnection
-    {
+    ///
+    /// The DID is `serviceDID` when given (the caller vouches for it). Otherwise the service's own
+    /// `/.well-known/did.json` names it, and that claim is checked, since a host could claim another service's DID
+    /// to collect service JWTs meant for it: a `did:web` must be the service's own host (and port), a `did:plc`'s
+    /// document (from `documents`) must name the service as its `#sigil` endpoint.
+    public static func open(
+        service: String, file: SessionFile, viaPDS: Bool, serviceDID explicit: String? = nil, documents: (any DIDDocumentFetcher)? = nil,
+        http: HTTPClient = .shared
+    ) async throws(OwnerConnectionError) -> OwnerConnection {
         let stored: PDSSession?
         do {
             stored = try file.read()
@@ -45,6 +52,10 @@ public final class OwnerConnection: Sendable {
         }
         guard let stored else { throw OwnerConnectionError(description: "not signed in: run sigil account login <handle or DID> first") }
         let base = service.hasSuffix("/") ? String(service.dropLast()) : service
+        if let explicit {
+            guard explicit.hasPrefix("did:") else { throw OwnerConnectionError(description: "--service-did \(explicit) is not a DID") }
+            return OwnerConnection(service: base, serviceDID: explicit, viaPDS: viaPDS, file: file, http: http, session: stored)
+        }
         var request = HTTPClientRequest(url: base + "/.well-known/did.json")
         request.method = .GET
         let did: String
@@ -60,7 +71,38 @@ public final class OwnerConnection: Sendable {
         } catch {
             throw OwnerConnectionError(description: "cannot reach the service \(base): \(error)")
         }
+        try await verify(claimed: did, service: base, documents: documents)
         return OwnerConnection(service: base, serviceDID: did, viaPDS: viaPDS, file: file, http: http, session: stored)
+    }
+
+    /// Refuses a DID the service claims but does not own.
+    static func verify(claimed did: String, service: String, documents: (any DIDDocumentFetcher)?) async throws(OwnerConnectionError) {
+        let advice = "; if you trust it, give its DID with --service-did (SIGIL_SERVICE_DID)"
+        guard let url = URLComponents(string: service), let host = url.host?.lowercased() else {
+            throw OwnerConnectionError(description: "\(service) is not a URL")
+        }
+        let authority = host + (url.port.map { ":\($0)" } ?? "")
+        if did.hasPrefix("did:web:") {
+            let named = String(did.dropFirst("did:web:".count)).replacingOccurrences(of: "%3A", with: ":").replacingOccurrences(of: "%3a", with: ":")
+                .lowercased()
+            guard named == authority else {
+                throw OwnerConnectionError(description: "\(service) claims to be \(did), which names another host\(advice)")
+            }
+            return
+        }
+        guard did.hasPrefix("did:plc:"), let documents else {
+            throw OwnerConnectionError(description: "\(service) claims to be \(did), which cannot be checked here\(advice)")
+        }
+        let document: DIDDocument
+        do {
+            document = try await documents.fetch(did)
+        } catch {
+            throw OwnerConnectionError(description: "cannot resolve \(did), the DID \(service) claims: \(error)")
+        }
+        let endpoint = document.services["sigil"].map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        guard endpoint == service else {
+            throw OwnerConnectionError(description: "\(service) claims to be \(did), whose document names another #sigil endpoint\(advice)")
+        }
     }
 
     /// The session as it is now (refreshed ones included).

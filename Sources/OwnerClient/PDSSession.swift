@@ -74,6 +74,11 @@ public struct PDSClient: Sendable {
         return try self.session(answer, handle: session.handle)
     }
 
+    /// Ends `session` at the PDS (its refresh token stops working).
+    public func deleteSession(_ session: PDSSession) async throws(PDSError) {
+        _ = try await call("com.atproto.server.deleteSession", method: .POST, bearer: session.refreshJwt, body: nil, expectBody: false)
+    }
+
     /// A service JWT for `audience`, scoped to `lxm`, valid for `seconds`.
     public func serviceAuth(_ session: PDSSession, audience: String, lxm: String, seconds: Int64 = 60) async throws(PDSError) -> String {
         let exp = Int64(Date().timeIntervalSince1970) + seconds
@@ -93,7 +98,7 @@ public struct PDSClient: Sendable {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
     }
 
-    func call(_ path: String, method: HTTPMethod, bearer: String?, body: JSONValue?) async throws(PDSError) -> JSONValue {
+    func call(_ path: String, method: HTTPMethod, bearer: String?, body: JSONValue?, expectBody: Bool = true) async throws(PDSError) -> JSONValue {
         var request = HTTPClientRequest(url: "\(pds)/xrpc/\(path)")
         request.method = method
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
@@ -114,7 +119,10 @@ public struct PDSClient: Sendable {
         guard (200..<300).contains(status) else {
             throw PDSError(status: status, error: json?["error"]?.stringValue, message: json?["message"]?.stringValue ?? "")
         }
-        guard let json else { throw PDSError(status: status, error: nil, message: "the PDS answered something that is not JSON") }
+        guard let json else {
+            if !expectBody { return .null }
+            throw PDSError(status: status, error: nil, message: "the PDS answered something that is not JSON")
+        }
         return json
     }
 }

@@ -74,12 +74,24 @@ struct AccountLogin: AsyncParsableCommand {
     }
 }
 
-struct AccountLogout: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "logout", abstract: "Forget the stored session.")
+struct AccountLogout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout", abstract: "End the session at your PDS (com.atproto.server.deleteSession) and forget it here.")
 
-    func run() throws {
+    func run() async throws {
         let file = SessionFile()
-        print(try file.delete() ? "signed out (removed \(file.path))" : "not signed in")
+        guard let session = try file.read() else {
+            print("not signed in")
+            return
+        }
+        do {
+            try await PDSClient(pds: session.pds).deleteSession(session)
+        } catch {
+            // Forgotten here either way; the PDS ends it when it expires.
+            printError("sigil: could not end the session at \(session.pds) (\(error)); forgetting it here anyway")
+        }
+        try file.delete()
+        print("signed out (removed \(file.path))")
     }
 }
 
@@ -116,12 +128,22 @@ struct OwnerOptions: ParsableArguments {
     @Option(help: "The deployed Sigil, e.g. https://sigil.example (SIGIL_SERVICE).") var service: String?
     @Flag(help: "Go through your PDS (atproto-proxy) instead of asking it for a service JWT per call.") var viaPds = false
     @Flag(help: "Print the method's JSON output instead of a table.") var json = false
+    @Option(help: "The service's DID, if you vouch for it (SIGIL_SERVICE_DID; default: what it claims, checked against its URL).")
+    var serviceDid: String?
+    @Option(help: "The PLC directory, to check a did:plc service (SIGIL_PLC_URL; default https://plc.directory).") var plcUrl: String?
 
     func connect() async throws -> OwnerConnection {
-        guard let service = service ?? ProcessInfo.processInfo.environment["SIGIL_SERVICE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let service = service ?? value("SIGIL_SERVICE") else {
             throw ValidationError("give the deployed Sigil with --service URL or SIGIL_SERVICE")
         }
-        return try await OwnerConnection.open(service: service, file: SessionFile(), viaPDS: viaPds)
+        let destinations = DestinationGuard(insecureLoopback: false)
+        defer { Task { await destinations.shutdown() } }
+        let documents = HTTPDIDFetcher(
+            client: .shared, plcURL: plcUrl ?? value("SIGIL_PLC_URL") ?? "https://plc.directory", destinations: destinations)
+        return try await OwnerConnection.open(
+            service: service, file: SessionFile(), viaPDS: viaPds, serviceDID: serviceDid ?? value("SIGIL_SERVICE_DID"), documents: documents)
     }
 
     /// Runs `body` with a connection; a declared error prints its name and message, anything else its description,

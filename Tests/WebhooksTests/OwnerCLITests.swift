@@ -1,7 +1,10 @@
 import Foundation
+import Identity
 import Lexicon
 import SigilTestSupport
 import Testing
+
+@testable import OwnerClient
 
 /// The account holder's command line against a `sigil serve` child: signing in at a stand-in PDS (the handle
 /// found by a TXT record at a stand-in DNS server), then every owner command, through `getServiceAuth` and
@@ -50,6 +53,8 @@ struct OwnerCLITests {
                 let environment = [
                     "SIGIL_CONFIG_DIR": config, "SIGIL_SERVICE": url, "SIGIL_APP_PASSWORD": Self.password, "SIGIL_PLC_URL": base + "/plc",
                     "SIGIL_DNS_SERVER": "127.0.0.1:\(dns.port)",
+                    // The child says it is did:web:localhost while it listens on 127.0.0.1: the user vouches for it.
+                    "SIGIL_SERVICE_DID": "did:web:localhost",
                 ]
                 try await body(Scene(network: network, pds: pds, account: account, url: url, environment: environment, config: config))
                 kill(server.process.processIdentifier, SIGTERM)
@@ -144,7 +149,9 @@ struct OwnerCLITests {
             let missing = try await scene.sigil(["webhook", "test", "nope"])
             #expect(missing.status == 1 && missing.stderr.contains("NotFound"))
 
+            #expect(await scene.pds.liveRefreshTokens == 1)
             #expect(try await scene.sigil(["account", "logout"]).stdout.contains("signed out"))
+            #expect(await scene.pds.liveRefreshTokens == 0, "the session ended at the PDS too")
             #expect(!FileManager.default.fileExists(atPath: sessionPath))
             #expect(try await scene.sigil(["secret", "list"]).stderr.contains("not signed in"))
         }
@@ -182,6 +189,12 @@ struct OwnerCLITests {
 
     @Test func signingInNamesWhatWentWrong() async throws {
         try await withScene { scene in
+            // A config directory others may write to: the session is not stored there.
+            try FileManager.default.createDirectory(atPath: scene.config, withIntermediateDirectories: true)
+            chmod(scene.config, 0o777)
+            let shared = try await scene.sigil(["account", "login", "alice.test", "--insecure-loopback"])
+            #expect(shared.status == 1 && shared.stderr.contains("can be written by other users"), "\(shared.stderr)")
+            chmod(scene.config, 0o700)
             let wrong = try await scene.sigil(["account", "login", "alice.test", "--insecure-loopback"], extra: ["SIGIL_APP_PASSWORD": "not-it"])
             #expect(wrong.status == 1 && wrong.stderr.contains("AuthenticationRequired"), "\(wrong.stderr)")
             let twice = try await scene.sigil(["account", "login", "twice.test", "--insecure-loopback"])
@@ -192,5 +205,51 @@ struct OwnerCLITests {
             #expect(noTerminal.status == 1 && noTerminal.stderr.contains("SIGIL_APP_PASSWORD"), "\(noTerminal.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scene.config + "/session.json"), "nothing stored")
         }
+    }
+
+    /// A host that claims the real service's DID (a mistyped or planted `--service`) gets no service JWT: the claim
+    /// names another host, and the PDS is never asked.
+    @Test func aHostClaimingAnotherServicesDIDGetsNoToken() async throws {
+        try await withScene { scene in
+            #expect(try await scene.sigil(["account", "login", scene.account.did, "--insecure-loopback"]).status == 0)
+            let planted = await scene.pds.base  // serves a did.json claiming did:web:localhost
+            let asked = await scene.pds.serviceAuthCalls.count
+            let refused = try await scene.sigil(["secret", "list", "--service", planted], extra: ["SIGIL_SERVICE_DID": ""])
+            #expect(refused.status == 1 && refused.stderr.contains("claims to be did:web:localhost, which names another host"), "\(refused.stderr)")
+            #expect(await scene.pds.serviceAuthCalls.count == asked, "no service JWT was minted for it")
+        }
+    }
+}
+
+/// Which DIDs a service may claim for itself.
+@Suite("A service's claimed DID")
+struct ServiceDIDClaimTests {
+    struct Documents: DIDDocumentFetcher {
+        let endpoint: String
+        func fetch(_ did: String) async throws(DIDResolutionError) -> DIDDocument {
+            DIDDocument(id: did, multikeys: [:], services: ["sigil": endpoint])
+        }
+    }
+
+    @Test(arguments: [
+        ("did:web:sigil.example", "https://sigil.example", true),
+        ("did:web:sigil.example%3A8443", "https://sigil.example:8443", true),
+        ("did:web:SIGIL.example", "https://sigil.example", true),
+        ("did:web:sigil.example", "https://evil.example", false),
+        ("did:web:sigil.example", "https://sigil.example:8443", false),
+        ("did:web:localhost", "http://127.0.0.1:2583", false),
+        ("did:plc:sigilsigilsigilsigilsigi", "https://sigil.example", true),
+        ("did:plc:sigilsigilsigilsigilsigi", "https://evil.example", false),
+        ("did:key:z6Mk", "https://sigil.example", false),
+    ])
+    func claims(_ did: String, _ service: String, _ accepted: Bool) async {
+        let documents = Documents(endpoint: "https://sigil.example")
+        var ok = true
+        do {
+            try await OwnerConnection.verify(claimed: did, service: service, documents: documents)
+        } catch {
+            ok = false
+        }
+        #expect(ok == accepted)
     }
 }

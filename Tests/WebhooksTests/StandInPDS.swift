@@ -94,6 +94,14 @@ actor StandInPDS {
 
     func noteProxied(_ nsid: String) { proxied.append(nsid) }
 
+    /// Refresh tokens still usable.
+    var liveRefreshTokens: Int { refresh.count }
+
+    func endSession(_ token: String?) -> Bool {
+        guard let token, refresh.remove(token) != nil else { return false }
+        return true
+    }
+
     static func serviceJWT(_ account: TestAccount, aud: String, lxm: String) throws -> String {
         let now = Int64(Date().timeIntervalSince1970)
         let payload: JSONValue = [
@@ -132,12 +140,18 @@ actor StandInPDS {
             guard let session = await self.refreshSession(Self.bearer(request)) else { return Self.error(.badRequest, "ExpiredToken") }
             return Self.json(session)
         }
+        router.post("/xrpc/com.atproto.server.deleteSession") { [self] request, _ in
+            guard await self.endSession(Self.bearer(request)) else { return Self.error(.badRequest, "ExpiredToken") }
+            return Response(status: .ok)
+        }
         router.get("/xrpc/com.atproto.server.getServiceAuth") { [self] request, _ in
             if let problem = await self.check(access: Self.bearer(request)) { return Self.error(.badRequest, problem) }
             let query = request.uri.queryParameters
             let token = try await self.serviceToken(aud: String(query["aud"] ?? ""), lxm: String(query["lxm"] ?? ""))
             return Self.json(["token": .string(token)])
         }
+        // A planted host's claim to be Sigil (did:web:localhost) for tests of what the command line trusts.
+        router.get("/.well-known/did.json") { _, _ in Self.json(["id": "did:web:localhost"]) }
         // Everything else with atproto-proxy: forwarded with a service JWT for the named service and method.
         router.on("/xrpc/:nsid", method: .get) { [self] request, context in try await self.forward(request, context) }
         router.on("/xrpc/:nsid", method: .post) { [self] request, context in try await self.forward(request, context) }
