@@ -23,7 +23,8 @@ struct WebhookDeliveries: AsyncParsableCommand {
     @Option(help: "Only deliveries of this owner's webhooks (a DID).") var owner: String?
     @Option(help: "Only this webhook (its record key; needs --owner).") var webhook: String?
     @Flag(help: "Include every attempt (when, how long, the receiver's status, the error).") var attempts = false
-    @Option(help: "Most deliveries to show, newest first (1–10000).") var limit = 50
+    @Option(help: "Most deliveries to show, newest first (1–10000; with --service, 1–100 a page).") var limit = 50
+    @Option(help: "With --service: the page after this cursor (printed after a full page).") var cursor: String?
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1 to 10000") }
@@ -40,9 +41,13 @@ struct WebhookDeliveries: AsyncParsableCommand {
     func run() async throws {
         if isRemote {
             guard let webhook else { throw ValidationError("--webhook: which of your webhooks (its record key)") }
+            guard limit <= 100 else { throw ValidationError("--limit: at most 100 a page from a deployed Sigil; page on with --cursor") }
+            guard !attempts else {
+                throw ValidationError("--attempts is for the local store; see one delivery's attempts with sigil webhook delivery ID")
+            }
             try await remote.run { connection in
                 let page = try await connection.call(
-                    DevSigilWebhookListDeliveries.self, parameters: .init(limit: min(limit, 100), status: status, webhook: webhook))
+                    DevSigilWebhookListDeliveries.self, parameters: .init(cursor: cursor, limit: limit, status: status, webhook: webhook))
                 try remote.show(page) {
                     table(
                         ["ID", "STATUS", "ATTEMPTS", "LAST", "EVENT", "CREATED"],
@@ -51,7 +56,7 @@ struct WebhookDeliveries: AsyncParsableCommand {
                                 $0.id, $0.status, String($0.attempts), $0.lastStatus.map(String.init) ?? $0.lastError ?? "-",
                                 "\($0.event) \($0.collection)/\($0.rkey)", $0.createdAt,
                             ]
-                        })
+                        }) + (page.cursor.map { "\nmore: --cursor \($0)" } ?? "")
                 }
             }
             return

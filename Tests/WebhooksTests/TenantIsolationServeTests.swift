@@ -95,7 +95,7 @@ struct TenantIsolationServeTests {
             let quiet = "did:plc:vvvvvvvvvvvvvvvvvvvvvvvv"
             let base = await network.base
             for owner in [noisy, quiet] { await network.publishDID(owner, key: nil) }
-            try await setup.withServers(network: network) { servers in
+            try await setup.withServers(network: network) { (servers: [String]) async throws -> Void in
                 let noisyHooks = hosts.enumerated().map { index, host in
                     (
                         rkey: "m\(index)",
@@ -146,7 +146,7 @@ struct TenantIsolationServeTests {
             let lone = "did:plc:zzzzzzzzzzzzzzzzzzzzzzzz"
             let crowd = (0..<16).map { "did:plc:crowd" + String(repeating: Character(UnicodeScalar(UInt8(97 + $0))), count: 19) }
             for owner in crowd + [lone, popular] { await network.publishDID(owner, key: nil) }
-            try await setup.withServers(network: network) { servers in
+            try await setup.withServers(network: network) { (servers: [String]) async throws -> Void in
                 for (index, owner) in crowd.enumerated() {
                     let hooks = (0..<16).map {
                         (rkey: "w\($0)", record: webhookRecord(url: base + "/hook", scope: "at://\(popular)", secret: "crowd-secret"))
@@ -163,15 +163,14 @@ struct TenantIsolationServeTests {
                 #expect(try await network.waitForUniqueDeliveries(256, timeout: .seconds(60)))
                 let received = await network.received
                 #expect(received.filter { wispSigned($0, by: loneSecret) }.count == 1, "the lone webhook is delivered, once")
-                // Each replica reads the event and makes the same choice: each counts the one it dropped.
-                @Sendable func dropped() async throws -> [Double] {
-                    var counts: [Double] = []
-                    for server in servers { counts.append(try await metricValue(server, "webhook_fanout_dropped_total") ?? 0) }
-                    return counts
+                // Each replica reads the event and makes the same choice, and counts the one it dropped each time it
+                // processes the event (a Jetstream reconnection replays it: at least once).
+                @Sendable func dropped() async throws -> Double {
+                    var total = 0.0
+                    for server in servers { total += try await metricValue(server, "webhook_fanout_dropped_total") ?? 0 }
+                    return total
                 }
-                #expect(try await eventually { try await dropped().contains(1) })
-                let counts = try await dropped()
-                #expect(counts.allSatisfy { $0 <= 1 } && counts.contains(1), "one of the 257 matches is dropped, and counted: \(counts)")
+                #expect(try await eventually { try await dropped() >= 1 }, "the dropped match is counted")
                 #expect(await network.uniqueDeliveries.count == 256)
                 #expect(received.count == 256, "each delivery sent once")
             }
