@@ -171,6 +171,8 @@ let package = Package(
         .target(name: "StoreTestSupport", dependencies: ["Secrets", "Storage", "SQLiteStore", "PostgresStore", "SigilTestSupport"]),
         // Swift generated from the bundled lexicons by `sigil lexicon gen`: typed I/O and handler protocols.
         .target(name: "SigilAPI", dependencies: ["XRPC", "XRPCMethods", "XRPCClient", "Lexicon"]),
+        // The atproto data layer: DAG-CBOR, CIDs, the Merkle Search Tree (Foundation, Lexicon's JSON, swift-crypto).
+        .target(name: "ATData", dependencies: ["Lexicon", .product(name: "Crypto", package: "swift-crypto")]),
         // The account holder's side: sign in at the PDS, reach a deployed Sigil with the PDS's service auth.
         .target(
             name: "OwnerClient",
@@ -260,6 +262,10 @@ let package = Package(
         .testTarget(name: "WebhookSignatureTests", dependencies: ["WebhookSignature", "Sodium", "SigilTestSupport"]),
         // Replays every fuzz target over its seeds and the crashes fuzzing found (fixtures/fuzz/regressions/).
         .testTarget(name: "FuzzRegressionTests", dependencies: ["SigilFuzz", "SigilTestSupport"]),
+        .testTarget(
+            name: "ATDataTests",
+            dependencies: ["ATData", "Lexicon", "SigilTestSupport"]
+        ),
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
