@@ -264,7 +264,7 @@ let package = Package(
         .testTarget(name: "FuzzRegressionTests", dependencies: ["SigilFuzz", "SigilTestSupport"]),
         .testTarget(
             name: "ATDataTests",
-            dependencies: ["ATData", "Lexicon", "SigilTestSupport"]
+            dependencies: ["ATData", "Lexicon", "SigilTestSupport", "Identity", "Secp256k1", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "WebhooksTests",
