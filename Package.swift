@@ -216,7 +216,7 @@ let package = Package(
         .target(
             name: "SigilFuzz",
             dependencies: [
-                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks", "Storage",
+                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks", "Storage", "ATData",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

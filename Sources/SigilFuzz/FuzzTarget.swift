@@ -40,6 +40,7 @@ public enum FuzzTargets {
             LexiconTargets.loader, LexiconTargets.validator(lexicons), LexiconTargets.params(lexicons), PermissionTargets.scope(lexicons),
             AuthTargets.verifier(auth), AuthTargets.signerDifferential(auth),
             WebhookTargets.verifier, WebhookTargets.signerDifferential, WebhookTargets.jetstream, WebhookScopeTargets.scope,
+            ATDataTargets.dagCBOR, ATDataTargets.car, ATDataTargets.proof,
         ]
     }
 }

@@ -23,7 +23,7 @@ struct FuzzRegressionTests {
         #expect(
             Self.targets.map(\.name) == [
                 "json", "json-differential", "lexicon", "validate", "params", "scope", "jwt", "jwt-differential",
-                "webhook-verify", "webhook-differential", "jetstream", "webhook-scope",
+                "webhook-verify", "webhook-differential", "jetstream", "webhook-scope", "dag-cbor", "car", "mst-proof",
             ])
     }
 
