@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Identity
 import Lexicon
 import NIOCore
 import NIOHTTP1
@@ -25,10 +26,7 @@ public struct PDSSession: Codable, Sendable, Equatable {
 
     static func expiry(ofJWT token: String) -> Int64? {
         let parts = token.split(separator: ".")
-        guard parts.count == 3 else { return nil }
-        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let payload = try? JSONValue(parsing: Array(data)) else { return nil }
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]).flatMap({ try? JSONValue(parsing: $0) }) else { return nil }
         return payload["exp"]?.integerValue
     }
 }

@@ -42,14 +42,7 @@ extension PostgresSecretStore: DeliveryStore {
             """
             SELECT owner, rkey, record, updated_at, disabled_reason, failing_since FROM \(unescaped: t.webhooks) ORDER BY owner, rkey
             """)
-        return try decoding("webhooks") {
-            try rows.map { row in
-                let (owner, rkey, record, updatedAt, disabled, failing) = try row.decode((String, String, ByteBuffer, Int64, String?, Int64?).self)
-                return WebhookRegistration(
-                    owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt,
-                    disabledReason: disabled, failingSince: failing)
-            }
-        }
+        return try decoding("webhooks") { try rows.map(Self.registration) }
     }
 
     // MARK: - Queue
@@ -534,5 +527,14 @@ extension PostgresConnection {
     @discardableResult
     fileprivate func deliveryRows(_ query: PostgresQuery, _ logger: Logger) async throws -> [PostgresRow] {
         try await self.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresSecretStore {
+    /// Columns `owner, rkey, record, updated_at, disabled_reason, failing_since` of a `webhooks` row as a registration.
+    static func registration(_ row: PostgresRow) throws -> WebhookRegistration {
+        let (owner, rkey, record, updatedAt, disabled, failing) = try row.decode((String, String, ByteBuffer, Int64, String?, Int64?).self)
+        return WebhookRegistration(
+            owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt, disabledReason: disabled, failingSince: failing)
     }
 }

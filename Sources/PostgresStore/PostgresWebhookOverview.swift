@@ -14,14 +14,7 @@ extension PostgresSecretStore {
             SELECT owner, rkey, record, updated_at, disabled_reason, failing_since FROM \(unescaped: t.webhooks)
             WHERE owner = \(owner) ORDER BY rkey LIMIT \(Int64(max(0, limit)))
             """)
-        return try decoding("webhooks of an owner") {
-            try rows.map { row in
-                let (owner, rkey, record, updatedAt, disabled, failing) = try row.decode((String, String, ByteBuffer, Int64, String?, Int64?).self)
-                return WebhookRegistration(
-                    owner: owner, rkey: rkey, record: Array(record.readableBytesView), updatedAt: updatedAt,
-                    disabledReason: disabled, failingSince: failing)
-            }
-        }
+        return try decoding("webhooks of an owner") { try rows.map(Self.registration) }
     }
 
     public func activity(owner: String, webhookRKey: String, since: Int64, sampleLimit: Int) async throws(StoreError) -> WebhookActivity {

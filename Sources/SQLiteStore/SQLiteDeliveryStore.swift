@@ -25,12 +25,7 @@ extension SQLiteSecretStore: DeliveryStore {
 
     public func webhooks() async throws(StoreError) -> [WebhookRegistration] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhooks").map { row in
-                let record: Data = row["record"]
-                return WebhookRegistration(
-                    owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
-                    disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks").map(Self.registration)
         }
     }
 
@@ -448,5 +443,15 @@ extension SQLiteSecretStore: DeliveryStore {
             delivery: new, status: DeliveryStatus(rawValue: row["status"]) ?? .dead, attempts: row["attempts"],
             nextAttemptAt: row["next_attempt_at"], lastError: row["last_error"], updatedAt: row["updated_at"], leaseUntil: lease,
             webhookState: webhookState)
+    }
+}
+
+extension SQLiteSecretStore {
+    /// A `webhooks` row as a registration.
+    static func registration(_ row: Row) -> WebhookRegistration {
+        let record: Data = row["record"]
+        return WebhookRegistration(
+            owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
+            disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
     }
 }

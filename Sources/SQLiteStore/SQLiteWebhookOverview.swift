@@ -8,12 +8,8 @@ import Storage
 extension SQLiteSecretStore {
     public func webhooks(owner: String, limit: Int) async throws(StoreError) -> [WebhookRegistration] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE owner = ? ORDER BY rkey LIMIT ?", arguments: [owner, max(0, limit)]).map { row in
-                let record: Data = row["record"]
-                return WebhookRegistration(
-                    owner: row["owner"], rkey: row["rkey"], record: [UInt8](record), updatedAt: row["updated_at"],
-                    disabledReason: row["disabled_reason"], failingSince: row["failing_since"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM webhooks WHERE owner = ? ORDER BY rkey LIMIT ?", arguments: [owner, max(0, limit)])
+                .map(Self.registration)
         }
     }
 

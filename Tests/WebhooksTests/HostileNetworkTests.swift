@@ -18,10 +18,11 @@ struct TestAccount {
 
     var multikey: Multikey { .secp256k1(key.publicKey) }
 
-    func token(lxm: String) throws -> String {
+    /// A service JWT for `lxm`, valid a minute, for `aud` (by default `sigil serve`'s own service).
+    func token(lxm: String, aud: String = "did:web:localhost#sigil") throws -> String {
         let now = Int64(Date().timeIntervalSince1970)
         let payload: JSONValue = [
-            "iss": .string(did), "aud": "did:web:localhost#sigil", "lxm": .string(lxm), "iat": .integer(now),
+            "iss": .string(did), "aud": .string(aud), "lxm": .string(lxm), "iat": .integer(now),
             "exp": .integer(now + 60), "jti": .string(UUID().uuidString),
         ]
         return try ServiceJWT.sign(header: ["alg": "ES256K", "typ": "JWT"], payload: payload) { input in

@@ -1,12 +1,11 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Identity
 import Lexicon
 import NIOCore
-import Secp256k1
+
+@testable import OwnerClient
 
 #if canImport(Glibc)
     import Glibc
@@ -72,7 +71,7 @@ actor StandInPDS {
     func check(access token: String?) -> String? {
         guard let token, access.contains(token) else { return "InvalidToken" }
         if refuseAccess { return "ExpiredToken" }
-        if let exp = PDSSessionExpiry.of(token), exp <= Int64(Date().timeIntervalSince1970) { return "ExpiredToken" }
+        if let exp = PDSSession.expiry(ofJWT: token), exp <= Int64(Date().timeIntervalSince1970) { return "ExpiredToken" }
         return nil
     }
 
@@ -89,7 +88,7 @@ actor StandInPDS {
 
     func serviceToken(aud: String, lxm: String) throws -> String {
         serviceAuthCalls.append((aud, lxm))
-        return try Self.serviceJWT(account, aud: aud, lxm: lxm)
+        return try account.token(lxm: lxm, aud: aud)
     }
 
     func noteProxied(_ nsid: String) { proxied.append(nsid) }
@@ -100,17 +99,6 @@ actor StandInPDS {
     func endSession(_ token: String?) -> Bool {
         guard let token, refresh.remove(token) != nil else { return false }
         return true
-    }
-
-    static func serviceJWT(_ account: TestAccount, aud: String, lxm: String) throws -> String {
-        let now = Int64(Date().timeIntervalSince1970)
-        let payload: JSONValue = [
-            "iss": .string(account.did), "aud": .string(aud), "lxm": .string(lxm), "iat": .integer(now), "exp": .integer(now + 60),
-            "jti": .string(UUID().uuidString),
-        ]
-        return try ServiceJWT.sign(header: ["alg": "ES256K", "typ": "JWT"], payload: payload) { input in
-            try account.key.signature(digest: Array(SHA256.hash(data: input)))
-        }
     }
 
     static func error(_ status: HTTPResponse.Status, _ name: String) -> Response {
@@ -187,23 +175,12 @@ actor StandInPDS {
         noteProxied(nsid)
         var forwarded = HTTPClientRequest(url: proxyTarget + request.uri.description)
         forwarded.method = request.method == .post ? .POST : .GET
-        forwarded.headers.add(name: "Authorization", value: "Bearer " + (try Self.serviceJWT(account, aud: proxy, lxm: nsid)))
+        forwarded.headers.add(name: "Authorization", value: "Bearer " + (try account.token(lxm: nsid, aud: proxy)))
         if let type = request.headers[.contentType] { forwarded.headers.add(name: "Content-Type", value: type) }
         if request.method == .post { forwarded.body = .bytes(try await request.body.collect(upTo: 1 << 20)) }
         let response = try await HTTPClient.shared.execute(forwarded, timeout: .seconds(20))
         let body = try await response.body.collect(upTo: 4 << 20)
         return Response(status: .init(code: Int(response.status.code)), headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
-    }
-}
-
-/// The `exp` of a JWT-shaped token.
-enum PDSSessionExpiry {
-    static func of(_ token: String) -> Int64? {
-        let parts = token.split(separator: ".")
-        guard parts.count == 3 else { return nil }
-        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).flatMap { try? JSONValue(parsing: Array($0)) }?["exp"]?.integerValue
     }
 }
 
