@@ -177,16 +177,26 @@ let package = Package(
         .target(
             name: "OwnerClient",
             dependencies: [
-                "Identity", "Lexicon", "XRPCClient", "XRPCMethods",
+                "Identity", "Lexicon", "NetworkPolicy", "XRPCClient", "XRPCMethods",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        // Lexicons on the network: verified resolution (DNS, DID, signed CAR proofs), pinned pulls, safe publishing.
+        .target(
+            name: "LexiconNetwork",
+            dependencies: [
+                "ATData", "AsyncPrimitives", "Identity", "Lexicon", "LexiconAuthoring", "NetworkPolicy", "OwnerClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .executableTarget(
             name: "sigil",
             dependencies: [
                 "OwnerClient",
+                "LexiconNetwork",
+                "ATData",
                 "XRPCMethods",
                 "Lexicon",
                 "BundledLexicons",
@@ -265,6 +275,16 @@ let package = Package(
         .testTarget(
             name: "ATDataTests",
             dependencies: ["ATData", "Lexicon", "SigilTestSupport", "Identity", "Secp256k1", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "LexiconNetworkTests",
+            dependencies: [
+                "LexiconNetwork", "ATData", "Identity", "Lexicon", "NetworkPolicy", "OwnerClient", "Secp256k1", "SigilTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "WebhooksTests",

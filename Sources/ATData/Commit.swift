@@ -1,6 +1,24 @@
 /// Why a commit or a record proof was refused; the message names the step.
 public struct CommitError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Which kind of refusal: a resolver names them differently.
+    public enum Kind: Sendable, Equatable {
+        /// Not a CAR, not a commit, a block not matching its CID, a malformed node.
+        case malformed
+        /// A block the verification needs is not in the proof.
+        case missingBlock
+        /// The commit is another account's.
+        case wrongAccount
+        /// The signature does not verify with the key given.
+        case signature
+    }
+
     public let description: String
+    public let kind: Kind
+
+    public init(description: String, kind: Kind = .malformed) {
+        self.description = description
+        self.kind = kind
+    }
 }
 
 /// A repository commit, version 3: `{did, version: 3, data: CID (the MST root), rev, prev: CID|null, sig}`, signed by
@@ -66,18 +84,22 @@ public enum RecordProof {
             throw CommitError(description: "the proof is not a CAR: \(error)")
         }
         guard roots.count == 1, let root = roots.first else { throw CommitError(description: "the proof has \(roots.count) roots, not one commit") }
-        guard let block = blocks[root] else { throw CommitError(description: "the proof is missing its commit block") }
+        guard let block = blocks[root] else { throw CommitError(description: "the proof is missing its commit block", kind: .missingBlock) }
         let commit = try Commit(block: block)
-        guard commit.did == did else { throw CommitError(description: "the commit is \(commit.did)'s, not \(did)'s") }
-        guard commit.isSigned(by: isValid) else { throw CommitError(description: "the commit's signature does not verify with \(did)'s key") }
+        guard commit.did == did else { throw CommitError(description: "the commit is \(commit.did)'s, not \(did)'s", kind: .wrongAccount) }
+        guard commit.isSigned(by: isValid) else {
+            throw CommitError(description: "the commit's signature does not verify with \(did)'s key", kind: .signature)
+        }
         let found: CID?
         do {
             found = try MST.lookup("\(collection)/\(rkey)", root: commit.data, blocks: blocks)
         } catch {
-            throw CommitError(description: "the proof's tree: \(error)")
+            throw CommitError(description: "the proof's tree: \(error)", kind: error.isMissingBlock ? .missingBlock : .malformed)
         }
         guard let found else { return nil }
-        guard let recordBlock = blocks[found] else { throw CommitError(description: "the proof is missing the record block \(found)") }
+        guard let recordBlock = blocks[found] else {
+            throw CommitError(description: "the proof is missing the record block \(found)", kind: .missingBlock)
+        }
         do {
             return (try DAGCBOR.decode(recordBlock), found, commit)
         } catch {

@@ -1,6 +1,8 @@
 /// Why a key could not be looked up in an MST from the blocks given; the message names the node and the rule.
 public struct MSTProofError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
+    /// The walk needed a block the proof does not have (rather than finding a wrong one).
+    public var isMissingBlock = false
 }
 
 extension MST {
@@ -11,7 +13,7 @@ extension MST {
         let wanted = Array(key.utf8)
         var cid = root
         for _ in 0..<256 {
-            guard let bytes = blocks[cid] else { throw MSTProofError(description: "the proof is missing block \(cid)") }
+            guard let bytes = blocks[cid] else { throw MSTProofError(description: "the proof is missing block \(cid)", isMissingBlock: true) }
             guard CID.of(bytes, codec: cid.codec) == cid else { throw MSTProofError(description: "block \(cid) does not hash to its CID") }
             let node: DataValue
             do {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Identity
 import NIOCore
+import NetworkPolicy
 
 /// An account as its owner signs in to it: the DID, the handle given (if one was), and the PDS its DID document names.
 public struct ResolvedAccount: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import OwnerClient
+@testable import NetworkPolicy
 
 /// The TXT client's parser on what a hostile or broken DNS server may send: an error, never a crash or a loop.
 @Suite("DNS TXT answers")

@@ -4,10 +4,12 @@ import Foundation
     import Glibc
 #endif
 
-/// TXT records by DNS, for handle resolution (`_atproto.<handle>`): a query over UDP to one server, asked again
+/// TXT records by DNS, for handle resolution (`_atproto.<handle>`) and lexicon authorities (`_lexicon.<authority>`):
+/// a query over UDP to one server, asked again
 /// over TCP when the answer came back truncated. The server is given (`HOST:PORT`, an IPv4 address, for tests and
 /// closed networks) or the first IPv4 `nameserver` of `/etc/resolv.conf`. Every answer is bounds-checked; one
-/// overall deadline per lookup.
+/// overall deadline per lookup. The blocking socket calls run on a Dispatch queue, never on Swift's cooperative
+/// threads.
 public struct DNSTXTResolver: Sendable {
     public let host: String
     public let port: UInt16
@@ -52,17 +54,19 @@ public struct DNSTXTResolver: Sendable {
         let (host, port) = (self.host, self.port)
         // One deadline for the whole lookup, the TCP retry of a truncated answer included.
         let deadline = ContinuousClock.now + timeout
-        let result: Result<[String], Failure> = await Task.detached {
-            do throws(Failure) {
-                var answer = try Self.exchange(query, host: host, port: port, tcp: false, deadline: deadline)
-                if answer.count > 2, answer[2] & 0x02 != 0 {  // TC: truncated, ask again over TCP
-                    answer = try Self.exchange(query, host: host, port: port, tcp: true, deadline: deadline)
+        let result: Result<[String], Failure> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                do throws(Failure) {
+                    var answer = try Self.exchange(query, host: host, port: port, tcp: false, deadline: deadline)
+                    if answer.count > 2, answer[2] & 0x02 != 0 {  // TC: truncated, ask again over TCP
+                        answer = try Self.exchange(query, host: host, port: port, tcp: true, deadline: deadline)
+                    }
+                    continuation.resume(returning: .success(try Self.parseTXT(answer, query: query)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
                 }
-                return .success(try Self.parseTXT(answer, query: query))
-            } catch {
-                return .failure(error)
             }
-        }.value
+        }
         return try result.get()
     }
 
