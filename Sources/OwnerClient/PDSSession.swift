@@ -86,6 +86,14 @@ public struct PDSClient: Sendable {
         return token
     }
 
+    /// Writes `record` at `collection/rkey` in the session's repo (`com.atproto.repo.putRecord`); the new record's CID.
+    public func putRecord(_ session: PDSSession, collection: String, rkey: String, record: JSONValue) async throws(PDSError) -> String {
+        let input: JSONValue = ["repo": .string(session.did), "collection": .string(collection), "rkey": .string(rkey), "record": record]
+        let answer = try await call("com.atproto.repo.putRecord", method: .POST, bearer: session.accessJwt, body: input)
+        guard let cid = answer["cid"]?.stringValue else { throw PDSError(status: nil, error: nil, message: "putRecord answered no cid") }
+        return cid
+    }
+
     func session(_ answer: JSONValue, handle: String?) throws(PDSError) -> PDSSession {
         guard let did = answer["did"]?.stringValue, let access = answer["accessJwt"]?.stringValue, let refresh = answer["refreshJwt"]?.stringValue
         else { throw PDSError(status: nil, error: nil, message: "the PDS answered no session (did, accessJwt, refreshJwt)") }

@@ -79,3 +79,8 @@ extension Tag {
     /// Takes more than a few seconds.
     @Tag public static var slow: Self
 }
+
+/// A fresh path under the temporary directory (not created), `sigil-LABEL-UUID`.
+public func temporaryDirectory(_ label: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("sigil-\(label)-\(UUID().uuidString)").path
+}

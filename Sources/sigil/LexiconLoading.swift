@@ -1,6 +1,7 @@
 import ArgumentParser
 import BundledLexicons
 import Lexicon
+import LexiconNetwork
 
 /// Where lexicons come from: a directory, or the set bundled into the binary.
 enum LexiconLocation {
@@ -11,11 +12,19 @@ enum LexiconLocation {
         self = directory.map(LexiconLocation.directory) ?? .bundled
     }
 
-    /// The documents, read but not yet checked.
+    /// The documents, read but not yet checked. A directory with a `lexicons.lock.json` must match its pins.
     func sources() throws(LexiconLoadError) -> [LexiconSource] {
         switch self {
         case .directory(let path):
-            return try LexiconCatalog.sources(inDirectory: path)
+            let sources = try LexiconCatalog.sources(inDirectory: path)
+            let lock: LexiconLock?
+            do {
+                lock = try LexiconLock.read(directory: path)
+            } catch {
+                throw LexiconLoadError(problems: [LexiconProblem(file: path, path: "", message: error.description)])
+            }
+            if let problems = lock?.problems(in: sources, directory: path), !problems.isEmpty { throw LexiconLoadError(problems: problems) }
+            return sources
         case .bundled:
             return BundledLexicons.files.map { file in
                 LexiconSource(

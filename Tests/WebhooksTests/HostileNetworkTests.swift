@@ -81,10 +81,6 @@ func metric(_ base: String, _ name: String, is value: Double) async throws -> Bo
     }
 }
 
-func temporaryDirectory(_ label: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("sigil-\(label)-\(UUID().uuidString)").path
-}
-
 @Suite("Hostile networks against sigil serve", .serialized, .tags(.process, .slow), .kinds(.process, .slow))
 struct HostileNetworkTests {
     /// Real events are often far over WebSocket's usual 16 KiB frame: they are read; one over the message

@@ -9,7 +9,11 @@ extension LexiconCatalog {
     /// The suffix of conformance example files (`rotate.examples.json` beside `rotate.json`), which are not lexicons.
     public static let examplesSuffix = ".examples.json"
 
-    /// Reads the `*.json` files below `directory`, in path order; `*.examples.json` files (conformance examples) are skipped.
+    /// The lock file `sigil lexicon pull` writes at the top of a lexicon directory (NSID → DID and CID); not a lexicon.
+    public static let lockFileName = "lexicons.lock.json"
+
+    /// Reads the `*.json` files below `directory`, in path order; `*.examples.json` files (conformance examples) and the
+    /// top-level lock file are skipped.
     public static func sources(inDirectory directory: String) throws(LexiconLoadError) -> [LexiconSource] {
         let root = URL(fileURLWithPath: directory).standardizedFileURL
         var isDirectory: ObjCBool = false
@@ -23,7 +27,7 @@ extension LexiconCatalog {
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
         for case let url as URL in walker where url.pathExtension == "json" && !url.lastPathComponent.hasSuffix(examplesSuffix) {
             let path = url.standardizedFileURL.path
-            guard path.hasPrefix(prefix) else { continue }
+            guard path.hasPrefix(prefix), path != prefix + lockFileName else { continue }
             relativePaths.append(String(path.dropFirst(prefix.count)))
         }
         relativePaths.sort()
