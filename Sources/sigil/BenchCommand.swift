@@ -8,6 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Run benchmarks (build with -c release for meaningful numbers).",
         subcommands: [
             LexiconBench.self, XRPCBench.self, AuthBench.self, RotateBench.self, DeliveryBench.self, LatencyBench.self, NeighbourBench.self,
+            ATDataBench.self,
         ]
     )
 }
@@ -51,11 +52,14 @@ struct LexiconBench: ParsableCommand {
         print(String(format: "parse only: %.0f parses/s (%.0f ns each)", parseOnly, 1e9 / parseOnly))
     }
 
-    /// Runs `body` in batches for `seconds` after a short warm-up; returns operations per second.
-    private func measure(_ body: () -> Void) -> Double {
+    private func measure(_ body: () -> Void) -> Double { measureRate(seconds: seconds, body) }
+}
+
+/// Runs `body` in batches for `seconds` after a short warm-up; returns operations per second.
+func measureRate(seconds: Double, batch: Int = 10_000, _ body: () -> Void) -> Double {
+    do {
         let clock = ContinuousClock()
-        for _ in 0..<10_000 { body() }
-        let batch = 10_000
+        for _ in 0..<batch { body() }
         var operations = 0
         let start = clock.now
         let deadline = start + .milliseconds(Int(seconds * 1000))
