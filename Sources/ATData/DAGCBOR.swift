@@ -75,7 +75,7 @@ public enum DAGCBOR {
 
     /// DAG-CBOR's key order: shorter first, then bytewise.
     static func keyOrder(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        let (x, y) = (a.utf8, b.utf8)
         return x.count != y.count ? x.count < y.count : x.lexicographicallyPrecedes(y)
     }
 
@@ -84,14 +84,22 @@ public enum DAGCBOR {
     /// Decodes exactly one value filling `bytes`.
     public static func decode(_ bytes: [UInt8], limits: Limits = Limits()) throws(DAGCBORError) -> DataValue {
         guard bytes.count <= limits.maxBytes else { throw DAGCBORError(offset: 0, reason: "more than \(limits.maxBytes) bytes") }
-        var reader = Reader(bytes: bytes, limits: limits)
-        let value = try reader.value(depth: 0)
-        guard reader.offset == bytes.count else { throw DAGCBORError(offset: reader.offset, reason: "bytes after the value") }
-        return value
+        let result: Result<DataValue, DAGCBORError> = bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer, limits: limits)
+            do throws(DAGCBORError) {
+                let value = try reader.value(depth: 0)
+                guard reader.offset == buffer.count else { throw DAGCBORError(offset: reader.offset, reason: "bytes after the value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
+    /// Reads from the caller's buffer (valid for the whole decode): no copies but the values' own storage.
     struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         let limits: Limits
         var offset = 0
 
@@ -103,11 +111,11 @@ public enum DAGCBOR {
             return bytes[offset]
         }
 
-        mutating func take(_ count: UInt64) throws(DAGCBORError) -> ArraySlice<UInt8> {
+        mutating func take(_ count: UInt64) throws(DAGCBORError) -> UnsafeBufferPointer<UInt8> {
             guard count <= UInt64(bytes.count - offset) else { throw fail("a length of \(count) runs past the end") }
             let end = offset + Int(count)
             defer { offset = end }
-            return bytes[offset..<end]
+            return UnsafeBufferPointer(rebasing: bytes[offset..<end])
         }
 
         /// A head: the major type and its argument, in shortest form only.
@@ -153,18 +161,19 @@ public enum DAGCBOR {
             case 5:
                 guard argument <= UInt64(limits.maxItems) else { throw fail("more than \(limits.maxItems) entries", at: start) }
                 var fields: [String: DataValue] = [:]
-                var previous: [UInt8]?
+                fields.reserveCapacity(Int(min(argument, 64)))
+                var previous: UnsafeBufferPointer<UInt8>?
                 for _ in 0..<argument {
                     let keyStart = offset
                     let (keyMajor, length, _) = try head()
                     guard keyMajor == 3 else { throw fail("a map key that is not text", at: keyStart) }
-                    let keyBytes = Array(try take(length))
-                    guard let key = String(validating: keyBytes, as: UTF8.self) else { throw fail("a map key that is not UTF-8", at: keyStart) }
+                    let keyBytes = try take(length)
+                    guard let key = Self.string(keyBytes) else { throw fail("a map key that is not UTF-8", at: keyStart) }
                     if let previous {
                         let ordered =
                             previous.count != keyBytes.count ? previous.count < keyBytes.count : previous.lexicographicallyPrecedes(keyBytes)
                         guard ordered else {
-                            throw fail(previous == keyBytes ? "a repeated map key" : "map keys out of canonical order", at: keyStart)
+                            throw fail(previous.elementsEqual(keyBytes) ? "a repeated map key" : "map keys out of canonical order", at: keyStart)
                         }
                     }
                     previous = keyBytes
@@ -194,9 +203,19 @@ public enum DAGCBOR {
 
         mutating func text(_ length: UInt64) throws(DAGCBORError) -> String {
             let start = offset
-            let raw = Array(try take(length))
-            guard let text = String(validating: raw, as: UTF8.self) else { throw fail("text that is not UTF-8", at: start) }
+            let raw = try take(length)
+            guard let text = Self.string(raw) else { throw fail("text that is not UTF-8", at: start) }
             return text
+        }
+
+        /// The text of valid UTF-8 bytes, nil otherwise; ASCII (nearly every key) without the generic validator.
+        static func string(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+            var ascii = true
+            for byte in raw where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            return ascii ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
         }
     }
 }
