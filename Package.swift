@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
@@ -103,11 +104,20 @@ let package = Package(
         ),
         // Webhook signatures (wisp's X-Webhook-Signature and Standard Webhooks): signing and verification, no server dependencies.
         .target(name: "WebhookSignature", dependencies: ["Sodium"]),
+        // Reading a Jetstream: events, message assembly within limits, the reconnecting consumer and its sink protocol.
+        .target(
+            name: "Jetstream",
+            dependencies: [
+                "Lexicon",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Webhook deliveries: Jetstream source, registry and matcher, durable queue workers, SSRF guard.
         .target(
             name: "Webhooks",
             dependencies: [
-                "AsyncPrimitives",
+                "AsyncPrimitives", "Jetstream",
                 "Secrets", "Storage", "Sodium", "WebhookSignature", "Lexicon", "Identity", "NetworkPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -191,12 +201,24 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        // The conformance observatory: the network's records against their lexicons, counted, stored, served as pages.
+        .target(
+            name: "Observatory",
+            dependencies: [
+                "Jetstream", "Lexicon", "LexiconNetwork", "AsyncPrimitives",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "sigil",
             dependencies: [
                 "OwnerClient",
                 "LexiconNetwork",
                 "ATData",
+                "Jetstream",
+                "Observatory",
                 "XRPCMethods",
                 "Lexicon",
                 "BundledLexicons",
@@ -226,7 +248,7 @@ let package = Package(
         .target(
             name: "SigilFuzz",
             dependencies: [
-                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks", "Storage", "ATData",
+                "Lexicon", "XRPC", "Identity", "Secp256k1", "WebhookSignature", "Webhooks", "Storage", "ATData", "Jetstream",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -291,7 +313,7 @@ let package = Package(
             dependencies: [
                 "Webhooks", "WebhookSignature", "Secrets", "Storage", "SQLiteStore", "AsyncPrimitives", "PostgresStore", "Identity", "Lexicon",
                 "BundledLexicons", "SigilTestSupport", "StoreTestSupport", "Secp256k1",
-                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium", "SigilFuzz", "OwnerClient",
+                "NetworkPolicy", "SigilService", "XRPC", "SigilAPI", "Sodium", "SigilFuzz", "OwnerClient", "Jetstream",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import Foundation
+import Jetstream
 import Lexicon
 import WebhookSignature
 import Webhooks

@@ -3,6 +3,7 @@ import AsyncPrimitives
 import Foundation
 import Hummingbird
 import Identity
+import Jetstream
 import Lexicon
 import Logging
 import NIOConcurrencyHelpers
@@ -143,7 +144,7 @@ public final class SigilServer: Sendable {
             logger: logger)
         services.append(maintenance)
         let jetstream = configuration.jetstreamURL.map { url in
-            JetstreamConsumer(url: url, processor: events, store: stores.deliveries, logger: logger, onEnqueue: { worker.nudge() })
+            JetstreamConsumer(url: url, sink: events, logger: logger, onEnqueue: { worker.nudge() })
         }
         if let jetstream, let url = configuration.jetstreamURL {
             services.append(jetstream)

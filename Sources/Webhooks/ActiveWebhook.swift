@@ -1,10 +1,6 @@
+import Jetstream
 import Lexicon
 import Storage
-
-/// The kind of record change a webhook can fire on.
-public enum RecordOperation: String, Sendable, CaseIterable {
-    case create, update, delete
-}
 
 /// A webhook ready to match events: a validated `place.wisp.v2.wh` record, decoded.
 public struct ActiveWebhook: Sendable, Equatable {

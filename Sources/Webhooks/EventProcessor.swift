@@ -1,4 +1,5 @@
 import Foundation
+import Jetstream
 import Lexicon
 import Logging
 import Metrics
@@ -140,4 +141,9 @@ public final class EventProcessor: @unchecked Sendable {
             lastFlush = .now
         }
     }
+}
+
+extension EventProcessor: JetstreamSink {
+    /// The stored cursor: the `time_us` of the last event whose deliveries are durably queued.
+    public func cursor() async throws -> Int64? { try await store.cursor(Self.cursorName) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Jetstream
 import Lexicon
 
 /// Active webhooks indexed by the DID they watch, so matching an event costs one dictionary lookup and a

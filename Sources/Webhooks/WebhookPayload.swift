@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Jetstream
 import Lexicon
 
 /// The JSON body POSTed for one matching event, and its stable id.

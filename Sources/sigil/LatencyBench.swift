@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Identity
+import Jetstream
 import Lexicon
 import Logging
 import NetworkPolicy
@@ -117,7 +118,7 @@ struct LatencyBench: AsyncParsableCommand {
                 "sending \(total) events at \(rate)/s over a loopback Jetstream WebSocket to one webhook (signed with a managed secret) at http://127.0.0.1:\(port)/hook"
             )
             let consumer = JetstreamConsumer(
-                url: "ws://127.0.0.1:\(port)/subscribe", processor: processor, store: store,
+                url: "ws://127.0.0.1:\(port)/subscribe", sink: processor,
                 logger: Logger(label: "bench"), onEnqueue: { worker.nudge() })
             tasks.addTask { try await consumer.run() }
 

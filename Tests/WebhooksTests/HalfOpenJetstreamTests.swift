@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Jetstream
 import Logging
 import Testing
 
@@ -77,8 +78,8 @@ struct HalfOpenJetstreamTests {
         let pipeline = try await Pipeline.make(network: network)
         let consumer = JetstreamConsumer(
             url: "ws://127.0.0.1:\(silent.port)/subscribe",
-            processor: EventProcessor(registry: pipeline.registry, store: pipeline.store),
-            store: pipeline.store, logger: Logger(label: "test"), pingInterval: .milliseconds(500))
+            sink: EventProcessor(registry: pipeline.registry, store: pipeline.store), logger: Logger(label: "test"),
+            pingInterval: .milliseconds(500))
         let running = Task { try await consumer.run() }
         #expect(try await eventually { silent.connections >= 1 })
         #expect(try await eventually(.seconds(20)) { silent.connections >= 2 }, "the consumer stayed on a silent connection")

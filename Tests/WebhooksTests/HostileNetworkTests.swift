@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Identity
+import Jetstream
 import Lexicon
 import NIOCore
 import Secp256k1

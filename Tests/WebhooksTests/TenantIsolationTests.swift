@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import Identity
+import Jetstream
 import Lexicon
 import Secrets
 import SigilService

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BundledLexicons
 import Foundation
 import Identity
+import Jetstream
 import Lexicon
 import Logging
 import NetworkPolicy

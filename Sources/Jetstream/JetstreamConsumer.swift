@@ -2,17 +2,27 @@ import Foundation
 import HummingbirdWSClient
 import Lexicon
 import Logging
-import Secrets
 import ServiceLifecycle
-import Storage
 
-/// Reads a Jetstream (JSON over WebSocket) from the stored cursor, hands every message to the
-/// ``EventProcessor`` in order, and reconnects with exponential backoff. The cursor is only advanced once an
-/// event's deliveries are durably queued, so a restart resumes without gaps (replays are deduplicated).
+/// What a ``JetstreamConsumer`` feeds: the cursor to resume from, every message in order, the messages it
+/// skips, and a flush when a connection ends.
+public protocol JetstreamSink: Sendable {
+    /// The `time_us` to resume after (nil: from now).
+    func cursor() async throws -> Int64?
+    /// One message (any kind). A throw ends the connection without moving past it; it is read again.
+    func process(_ value: JSONValue) async throws
+    /// A message too large or too broken to process, at `time` (the cursor moves past it).
+    func skip(to time: Int64) async throws
+    /// Makes what was processed durable (the connection ended, or the service stops).
+    func flush() async throws
+}
+
+/// Reads a Jetstream (JSON over WebSocket) from the sink's cursor, hands every message to the sink in order,
+/// and reconnects with exponential backoff. The sink decides when its cursor is durable (the webhook
+/// processor: once an event's deliveries are queued), so a restart resumes without gaps.
 public final class JetstreamConsumer: Service, @unchecked Sendable {
     let url: String
-    let processor: EventProcessor
-    let store: any DeliveryStore
+    let processor: any JetstreamSink
     let logger: Logger
     let onEnqueue: @Sendable () -> Void
     /// Events re-read before the stored cursor on reconnect (Jetstream advises a small rewind).
@@ -30,13 +40,11 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
     static let closeTimeout: Duration = .seconds(5)
 
     public init(
-        url: String, processor: EventProcessor, store: any DeliveryStore, logger: Logger, pingInterval: Duration = .seconds(20),
-        onEnqueue: @escaping @Sendable () -> Void = {}
+        url: String, sink: any JetstreamSink, logger: Logger, pingInterval: Duration = .seconds(20), onEnqueue: @escaping @Sendable () -> Void = {}
     ) {
         self.pingInterval = pingInterval
         self.url = url
-        self.processor = processor
-        self.store = store
+        self.processor = sink
         self.logger = logger
         self.onEnqueue = onEnqueue
     }
@@ -68,7 +76,7 @@ public final class JetstreamConsumer: Service, @unchecked Sendable {
 
     private func connectOnce() async throws {
         var target = url
-        if let cursor = try await store.cursor(EventProcessor.cursorName) {
+        if let cursor = try await processor.cursor() {
             let from = max(0, min(cursor, JetstreamEvent.maxTimeMicroseconds) - Self.rewindMicroseconds)
             target += (target.contains("?") ? "&" : "?") + "cursor=\(from)"
         }

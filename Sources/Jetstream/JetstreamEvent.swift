@@ -1,5 +1,10 @@
 import Lexicon
 
+/// The kind of record change: what a commit event did, and what a webhook can fire on.
+public enum RecordOperation: String, Sendable, CaseIterable {
+    case create, update, delete
+}
+
 /// A Jetstream commit event: `{"did","time_us","kind":"commit","commit":{"rev","operation","collection","rkey","record"?,"cid"?}}`.
 /// Other kinds (identity, account) are not record events and are skipped.
 public struct JetstreamEvent: Sendable {

@@ -1,0 +1,293 @@
+import AsyncPrimitives
+import Foundation
+import Jetstream
+import Lexicon
+
+/// Follows a Jetstream and keeps, per collection, how the network's records fare against their published
+/// lexicons: seen, valid, invalid by (rule, path) with examples, unresolvable by reason, per hour for a week.
+///
+/// The stream is never slowed by the network: a collection seen for the first time is marked pending and its
+/// lexicon resolved by a background task (a bounded number at once, fairly per authority); its records wait in a
+/// bounded queue and are validated when the lexicon arrives. A failed resolution counts its records as
+/// unresolvable with the refusal's code and is retried with backoff. Memory is bounded whatever the stream holds
+/// (``ObservatoryLimits``). Counts, held records and the cursor are written together (``flush()``), so a restart
+/// continues where the last flush stopped and counts nothing twice.
+public final class Observatory: JetstreamSink, @unchecked Sendable {
+    enum LexiconState {
+        case pending
+        case ready(PreparedLexicon)
+        case failed(LexiconUnavailable, retryAt: ContinuousClock.Instant, backoff: Duration)
+    }
+
+    /// A record waiting for its collection's lexicon.
+    public struct HeldRecord: Sendable, Equatable {
+        public let time: Int64
+        public let collection: String
+        public let uri: String
+        public let record: JSONValue
+    }
+
+    public let store: ObservatoryStore
+    public let lexicons: ObservatoryLexicons
+    public let limits: ObservatoryLimits
+    let collectionFilter: CollectionFilter
+    let slots: FairAdmission
+    private let lock = NSLock()
+    private var collections: [String: ObservedCollection] = [:]
+    private var states: [String: LexiconState] = [:]
+    private var held: [String: [HeldRecord]] = [:]
+    private var heldTotal = 0
+    private var dirty: Set<String> = []
+    /// The newest `time_us` processed, and the one last written.
+    private var processed: Int64?
+    private var flushedCursor: Int64?
+    private var eventsSeen = 0
+    private var resolutions: [Task<Void, Never>] = []
+
+    /// Loads the stored state (counts, held records, cursor).
+    public init(store: ObservatoryStore, lexicons: ObservatoryLexicons, collections: [String] = [], limits: ObservatoryLimits = ObservatoryLimits())
+        throws
+    {
+        self.store = store
+        self.lexicons = lexicons
+        self.limits = limits
+        collectionFilter = CollectionFilter(collections)
+        slots = FairAdmission(capacity: limits.resolutionConcurrency, wait: .seconds(3_600))
+        let loaded = try store.load()
+        for collection in loaded.collections { self.collections[collection.nsid] = collection }
+        processed = loaded.cursor
+        flushedCursor = loaded.cursor
+        for record in loaded.held {
+            held[record.collection, default: []].append(record)
+            heldTotal += 1
+        }
+        for nsid in held.keys {
+            states[nsid] = .pending
+            startResolution(nsid)
+        }
+    }
+
+    // MARK: - JetstreamSink
+
+    public func cursor() async throws -> Int64? { lock.withLock { processed } }
+
+    public func process(_ value: JSONValue) async throws {
+        guard let time = JetstreamEvent.time(of: value) else { return }
+        let already: Bool = lock.withLock {
+            if let processed, time <= processed { return true }  // a reconnect's rewind: counted before
+            processed = time
+            eventsSeen += 1
+            return false
+        }
+        guard !already, let event = JetstreamEvent(value), event.operation != .delete, let record = event.record,
+            collectionFilter.matches(event.collection)
+        else { return }
+        observe(collection: event.collection, uri: "at://\(event.did)/\(event.collection)/\(event.rkey)", record: record, time: time)
+    }
+
+    public func skip(to time: Int64) async throws {
+        lock.withLock { if processed.map({ time > $0 }) ?? true { processed = time } }
+    }
+
+    // MARK: - Counting
+
+    /// Counts one record: validated now if its lexicon is ready, held if it is being resolved.
+    func observe(collection rawCollection: String, uri: String, record: JSONValue, time: Int64) {
+        let hour = time / 3_600_000_000
+        enum Next {
+            case validate(PreparedLexicon)
+            case done
+            case resolve
+        }
+        let next: Next = lock.withLock {
+            var nsid = rawCollection
+            if collections[nsid] == nil, collections.count >= limits.maxCollections { nsid = ObservatoryLimits.overflowCollection }
+            if nsid == ObservatoryLimits.overflowCollection {
+                count(nsid, hour) {
+                    $0.seen += 1
+                    $0.unresolvable += 1
+                }
+                collections[nsid]?.unresolvable("too-many-collections", message: "past \(limits.maxCollections) collections", limits: limits)
+                return .done
+            }
+            switch states[nsid] {
+            case .ready(let prepared)?:
+                return .validate(prepared)
+            case .failed(let reason, let retryAt, let backoff)? where ContinuousClock.now < retryAt:
+                count(nsid, hour) {
+                    $0.seen += 1
+                    $0.unresolvable += 1
+                }
+                collections[nsid]?.unresolvable(reason.code, message: reason.message, limits: limits)
+                _ = backoff
+                return .done
+            case .pending?:
+                hold(HeldRecord(time: time, collection: nsid, uri: uri, record: record), hour: hour)
+                return .done
+            default:
+                states[nsid] = .pending
+                hold(HeldRecord(time: time, collection: nsid, uri: uri, record: record), hour: hour)
+                return .resolve
+            }
+        }
+        switch next {
+        case .validate(let prepared): validate(record, uri: uri, collection: rawCollection, hour: hour, with: prepared)
+        case .resolve: startResolution(rawCollection)
+        case .done: break
+        }
+    }
+
+    /// Holds a record (the lock held); past the bounds it is counted as unresolvable instead.
+    private func hold(_ record: HeldRecord, hour: Int64) {
+        if collections[record.collection] == nil { collections[record.collection] = ObservedCollection(nsid: record.collection) }
+        guard held[record.collection, default: []].count < limits.pendingPerCollection, heldTotal < limits.pendingTotal else {
+            count(record.collection, hour) {
+                $0.seen += 1
+                $0.unresolvable += 1
+            }
+            collections[record.collection]?.unresolvable(
+                "pending-overflow", message: "more records than the \(limits.pendingPerCollection) held while the lexicon is resolved", limits: limits
+            )
+            return
+        }
+        held[record.collection, default: []].append(record)
+        heldTotal += 1
+        collections[record.collection]?.pending += 1
+        dirty.insert(record.collection)
+    }
+
+    private func count(_ nsid: String, _ hour: Int64, _ change: (inout Tally) -> Void) {
+        if collections[nsid] == nil { collections[nsid] = ObservedCollection(nsid: nsid) }
+        collections[nsid]?.count(hour: hour, limits: limits, change)
+        dirty.insert(nsid)
+    }
+
+    private func validate(_ record: JSONValue, uri: String, collection: String, hour: Int64, with prepared: PreparedLexicon) {
+        let result = try? prepared.catalog.validateRecord(record, collection: collection)
+        lock.withLock {
+            switch result {
+            case .valid?:
+                count(collection, hour) {
+                    $0.seen += 1
+                    $0.valid += 1
+                }
+            case .invalid(let error)?:
+                count(collection, hour) {
+                    $0.seen += 1
+                    $0.invalid += 1
+                }
+                collections[collection]?.record(error, record: record, uri: uri, hour: hour, limits: limits)
+            case nil:
+                count(collection, hour) {
+                    $0.seen += 1
+                    $0.unresolvable += 1
+                }
+                collections[collection]?.unresolvable("not-a-record-type", message: "\(collection) is not a record type", limits: limits)
+            }
+        }
+    }
+
+    // MARK: - Resolution, off the stream
+
+    private func startResolution(_ nsid: String) {
+        let authority = String(nsid[..<(nsid.lastIndex(of: ".") ?? nsid.endIndex)])
+        let task = Task { [self] in
+            guard await slots.acquire(authority) else { return }
+            let result = await lexicons.prepare(nsid)
+            slots.release(authority)
+            finish(nsid, result)
+        }
+        lock.withLock { resolutions.append(task) }
+    }
+
+    private func finish(_ nsid: String, _ result: Result<PreparedLexicon, LexiconUnavailable>) {
+        let waiting: [HeldRecord] = lock.withLock {
+            let records = held.removeValue(forKey: nsid) ?? []
+            heldTotal -= records.count
+            collections[nsid]?.pending = 0
+            switch result {
+            case .success(let prepared):
+                states[nsid] = .ready(prepared)
+                collections[nsid, default: ObservedCollection(nsid: nsid)].lexicon = prepared.origin
+            case .failure(let reason):
+                let previous: Duration
+                if case .failed(_, _, let backoff)? = states[nsid] { previous = backoff } else { previous = .zero }
+                let backoff = previous == .zero ? limits.firstRetry : min(previous * 2, limits.maxRetry)
+                states[nsid] = .failed(reason, retryAt: .now + backoff, backoff: backoff)
+            }
+            dirty.insert(nsid)
+            return records
+        }
+        for record in waiting {
+            let hour = record.time / 3_600_000_000
+            switch result {
+            case .success(let prepared):
+                validate(record.record, uri: record.uri, collection: nsid, hour: hour, with: prepared)
+            case .failure(let reason):
+                lock.withLock {
+                    count(nsid, hour) {
+                        $0.seen += 1
+                        $0.unresolvable += 1
+                    }
+                    collections[nsid]?.unresolvable(reason.code, message: reason.message, limits: limits)
+                }
+            }
+        }
+    }
+
+    /// Waits until no resolution is running (tests and reports).
+    public func settle() async {
+        while true {
+            let running: [Task<Void, Never>] = lock.withLock {
+                let tasks = resolutions
+                resolutions = []
+                return tasks
+            }
+            if running.isEmpty { return }
+            for task in running { await task.value }
+        }
+    }
+
+    // MARK: - State
+
+    /// Writes what changed since the last flush, the held records and the cursor, in one transaction.
+    public func flush() async throws {
+        let (changed, heldNow, cursor): ([ObservedCollection], [HeldRecord], Int64?) = lock.withLock {
+            let changed = dirty.compactMap { collections[$0] }
+            dirty = []
+            return (changed, held.values.flatMap { $0 }, processed)
+        }
+        guard !changed.isEmpty || cursor != flushedCursor else { return }
+        try store.save(changed, held: heldNow, cursor: cursor)
+        lock.withLock { flushedCursor = cursor }
+    }
+
+    /// Every collection as counted now.
+    public func snapshot() -> [ObservedCollection] { lock.withLock { Array(collections.values) } }
+
+    /// One collection as counted now.
+    public func collection(_ nsid: String) -> ObservedCollection? { lock.withLock { collections[nsid] } }
+
+    /// Events read from the stream (all kinds).
+    public var eventCount: Int { lock.withLock { eventsSeen } }
+
+    /// Records held right now, in all.
+    public var heldCount: Int { lock.withLock { heldTotal } }
+}
+
+/// `--collections` globs: `app.bsky.*`, `place.wisp.v2.wh`; none matches everything.
+struct CollectionFilter: Sendable {
+    let exact: Set<String>
+    let prefixes: [String]
+    let all: Bool
+
+    init(_ patterns: [String]) {
+        exact = Set(patterns.filter { !$0.hasSuffix("*") })
+        prefixes = patterns.filter { $0.hasSuffix("*") }.map { String($0.dropLast()) }
+        all = patterns.isEmpty
+    }
+
+    func matches(_ nsid: String) -> Bool {
+        all || exact.contains(nsid) || prefixes.contains { nsid.hasPrefix($0) }
+    }
+}
