@@ -301,7 +301,9 @@ let package = Package(
         .testTarget(
             name: "LexiconNetworkTests",
             dependencies: [
-                "LexiconNetwork", "ATData", "Identity", "Lexicon", "NetworkPolicy", "OwnerClient", "Secp256k1", "SigilTestSupport",
+                "LexiconNetwork", "ATData", "Identity", "Lexicon", "NetworkPolicy", "OwnerClient", "Secp256k1", "SigilTestSupport", "Observatory",
+                "Jetstream",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

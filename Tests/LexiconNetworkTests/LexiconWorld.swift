@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Identity
 import Lexicon
 import LexiconNetwork
@@ -33,6 +34,10 @@ actor LexiconWorld {
     /// Answers planted for one rkey: (status, body), whatever the repo says.
     private var planted: [String: (Int, [UInt8])] = [:]
     private(set) var puts: [String] = []
+    /// The Jetstream (`/subscribe`): every event sent, and who listens.
+    private var history: [(time: Int64, text: String)] = []
+    private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
+    private(set) var subscriptions: [String?] = []
     private(set) var getRecordCalls = 0
 
     init() throws { dns = try StandInTXTServer([:]) }
@@ -123,13 +128,41 @@ actor LexiconWorld {
 
     private func setPort(_ port: Int) { self.port = port }
 
+    /// Sends an event to every subscriber (and keeps it for those who come with a cursor).
+    func emit(_ event: JSONValue) {
+        let text = event.jsonString
+        history.append((event["time_us"]?.integerValue ?? 0, text))
+        for continuation in subscribers.values { continuation.yield(text) }
+    }
+
+    var subscriberCount: Int { subscribers.count }
+
+    private func subscribe(cursor: String?) -> (UUID, AsyncStream<String>) {
+        subscriptions.append(cursor)
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        for event in history where event.time >= (cursor.flatMap { Int64($0) } ?? 0) { continuation.yield(event.text) }
+        let id = UUID()
+        subscribers[id] = continuation
+        return (id, stream)
+    }
+
+    private func unsubscribe(_ id: UUID) { subscribers[id] = nil }
+
     static func respond(_ status: Int, _ body: [UInt8], type: String = "application/json") -> Response {
         Response(status: .init(code: status), headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// Runs `body` while the world's HTTP server listens.
     func serve<T: Sendable>(_ body: @Sendable @escaping () async throws -> T) async throws -> T {
-        let router = Router()
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.ws("/subscribe") { _, _ in
+            .upgrade([:])
+        } onUpgrade: { [self] _, outbound, context in
+            let cursor = context.request.uri.queryParameters["cursor"].map(String.init)
+            let (id, stream) = await self.subscribe(cursor: cursor)
+            defer { Task { await self.unsubscribe(id) } }
+            for await text in stream { try await outbound.write(.text(text)) }
+        }
         router.get("/plc/:did") { [self] _, context in
             guard let document = await self.document(context.parameters.get("did") ?? "") else { return Self.respond(404, Array("{}".utf8)) }
             return Self.respond(200, document.serialized())
@@ -157,7 +190,7 @@ actor LexiconWorld {
             return Self.respond(status, answer.serialized())
         }
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { [self] channel in await self.setPort(channel.localAddress?.port ?? 0) })
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -211,4 +244,16 @@ func recordSchema(_ nsid: String, maxLength: Int = 300, description: String? = n
         schema = .object(fields)
     }
     return schema
+}
+
+/// A Jetstream commit event.
+func commitEvent(did: String, time: Int64, operation: String = "create", collection: String, rkey: String, record: JSONValue? = nil) -> JSONValue {
+    var commit: [String: JSONValue] = [
+        "rev": .string("3l\(time)"), "operation": .string(operation), "collection": .string(collection), "rkey": .string(rkey),
+    ]
+    if let record {
+        commit["record"] = record
+        commit["cid"] = "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"
+    }
+    return ["did": .string(did), "time_us": .integer(time), "kind": "commit", "commit": .object(commit)]
 }
