@@ -12,7 +12,7 @@ struct Sigil: AsyncParsableCommand {
         version: version,
         subcommands: [
             ServeCommand.self, LexiconCommand.self, SecretsCommand.self, WebhookCommand.self, AccountCommand.self, OwnerSecretCommand.self,
-            DevCommand.self, BenchCommand.self,
+            DevCommand.self, BenchCommand.self, ObserveCommand.self,
         ]
     )
 

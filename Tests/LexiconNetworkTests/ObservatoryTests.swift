@@ -177,3 +177,25 @@ import Testing
         }
     }
 }
+
+extension ObservatoryTests {
+    /// A collection whose lexicon's PDS hangs does not hold up the stream: records of other collections are
+    /// counted while its record waits, and it is counted once the resolution gives up.
+    @Test func aHangingResolutionNeverSlowsTheStream() async throws {
+        try await withObservatory { world, resolver, path in
+            let observatory = try Observatory(
+                store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
+            try await feed(observatory, [Self.event(1, Self.post, ["text": "warm"])])
+            await world.plant("com.example.feed.slow", status: 0, body: [])
+            try await observatory.process(Self.event(2, "com.example.feed.slow", ["text": "waits"]))
+            for time in 3...5 { try await observatory.process(Self.event(Int64(time), Self.post, ["text": "flows"])) }
+            #expect(observatory.collection(Self.post)?.total.valid == 4)
+            #expect(observatory.heldCount == 1)
+            #expect(observatory.collection("com.example.feed.slow")?.pending == 1)
+            await observatory.settle()
+            #expect(observatory.heldCount == 0)
+            #expect(observatory.collection("com.example.feed.slow")?.total == Tally(seen: 1, unresolvable: 1))
+            #expect(observatory.collection("com.example.feed.slow")?.reasons["pds-unreachable"]?.count == 1)
+        }
+    }
+}
