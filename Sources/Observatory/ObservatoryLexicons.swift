@@ -48,7 +48,8 @@ public struct ObservatoryLexicons: Sendable {
         var sources: [LexiconSource] = []
         let origin: LexiconOrigin
         if isLocal(nsid) {
-            sources = local
+            // The draft itself; the drafts it refers to are added below, as references.
+            sources = local.filter { $0.expectedID == nsid }
             origin = LexiconOrigin(source: "local", did: nil, cid: nil, rev: nil)
         } else {
             guard let resolver else {

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Run benchmarks (build with -c release for meaningful numbers).",
         subcommands: [
             LexiconBench.self, XRPCBench.self, AuthBench.self, RotateBench.self, DeliveryBench.self, LatencyBench.self, NeighbourBench.self,
-            ATDataBench.self,
+            ATDataBench.self, ObserveBench.self,
         ]
     )
 }
