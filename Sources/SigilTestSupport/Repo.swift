@@ -45,7 +45,7 @@ private func hexValue(_ digit: UInt8) -> UInt8? {
 
 /// Waits until `condition` holds (checked every 20 ms), or `timeout` passes; returns whether it held. The
 /// synchronization tests use instead of sleeping.
-public func eventually(_ timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+public func eventually(_ timeout: Duration = .seconds(30), _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

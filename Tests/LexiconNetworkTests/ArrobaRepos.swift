@@ -3,6 +3,7 @@ import Identity
 import Lexicon
 import Secp256k1
 import SigilTestSupport
+import Synchronization
 
 /// Signed repos and their `com.atproto.sync.getRecord` proofs made by an independent implementation: Python's
 /// `arroba` (the repo, its MST and the commit it signs with a secp256k1 key from a seed), in the test virtual
@@ -35,6 +36,10 @@ enum ArrobaRepos {
                 records.map { ["collection": .string($0.collection), "rkey": .string($0.rkey), "record": $0.record] }),
             "proofs": .array((records.map { "\($0.collection)/\($0.rkey)" } + absent).map { .string($0) }),
         ]
+        // Many tests ask for the same repo: built once per spec per test process (a fresh build would differ only in
+        // its rev and signature, which nothing compares across tests).
+        let key = spec.serialized(sortedKeys: true)
+        if let built = cache.withLock({ $0[key] }) { return built }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", script]
@@ -56,8 +61,12 @@ enum ArrobaRepos {
             guard let text = value.stringValue, let data = Data(base64Encoded: text) else { throw Failure(description: "bad proof for \(path)") }
             proofs[path] = Array(data)
         }
-        return Repo(key: .secp256k1(try Secp256k1.PublicKey(sec1: point)), proofs: proofs)
+        let repo = Repo(key: .secp256k1(try Secp256k1.PublicKey(sec1: point)), proofs: proofs)
+        cache.withLock { $0[key] = repo }
+        return repo
     }
+
+    private static let cache = Mutex<[[UInt8]: Repo]>([:])
 
     static func bytes(hex: String) -> [UInt8]? {
         let digits = Array(hex.utf8)

@@ -76,7 +76,8 @@ struct HostileCallerTests {
                 headers: [("Content-Type", "application/json"), ("Authorization", "Bearer " + create)])
             #expect(created.status == 200, "\(created.body)")
             // iat 50 s ago, exp 10 s ago: expired, but inside the 30 s skew.
-            let rotate = try identity.token(audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.rotate", lifetime: 40, now: Self.now - 50)
+            let rotate = try identity.token(
+                audience: "did:web:localhost#sigil", lxm: "place.wisp.v2.secret.rotate", lifetime: 40, now: Int64(Date().timeIntervalSince1970) - 50)
             let headers = [("Content-Type", "application/json"), ("Authorization", "Bearer " + rotate)]
             let first = try await fetch("\(base)/xrpc/place.wisp.v2.secret.rotate", method: .POST, body: #"{"name":"hook"}"#, headers: headers)
             #expect(first.status == 200, "\(first.body)")
