@@ -205,8 +205,9 @@ let package = Package(
         .target(
             name: "Observatory",
             dependencies: [
-                "Jetstream", "Lexicon", "LexiconNetwork", "AsyncPrimitives",
+                "Jetstream", "Lexicon", "LexiconNetwork", "AsyncPrimitives", "PostgresStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -305,6 +306,7 @@ let package = Package(
                 "LexiconNetwork", "ATData", "Identity", "Lexicon", "NetworkPolicy", "OwnerClient", "Secp256k1", "SigilTestSupport", "Observatory",
                 "Jetstream",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -27,7 +27,7 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
         public let record: JSONValue
     }
 
-    public let store: ObservatoryStore
+    public let store: any ObservatoryStorage
     public let lexicons: ObservatoryLexicons
     public let limits: ObservatoryLimits
     let collectionFilter: CollectionFilter
@@ -38,6 +38,11 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
     private var held: [String: [HeldRecord]] = [:]
     private var heldTotal = 0
     private var dirty: Set<String> = []
+    /// Each collection as last written (a shared store is sent the difference).
+    private var written: [String: ObservedCollection] = [:]
+    /// With a shared store: the stored sum of every observer, reloaded after each flush (what the pages show).
+    private var sharedView: [ObservedCollection]?
+    private var sharedViewLoadedAt = ContinuousClock.now
     /// The newest `time_us` processed, and the one last written.
     private var processed: Int64?
     private var flushedCursor: Int64?
@@ -45,16 +50,20 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
     private var resolutions: [Task<Void, Never>] = []
 
     /// Loads the stored state (counts, held records, cursor).
-    public init(store: ObservatoryStore, lexicons: ObservatoryLexicons, collections: [String] = [], limits: ObservatoryLimits = ObservatoryLimits())
-        throws
-    {
+    public init(
+        store: any ObservatoryStorage, lexicons: ObservatoryLexicons, collections: [String] = [], limits: ObservatoryLimits = ObservatoryLimits()
+    ) async throws {
         self.store = store
         self.lexicons = lexicons
         self.limits = limits
         collectionFilter = CollectionFilter(collections)
         slots = FairAdmission(capacity: limits.resolutionConcurrency, wait: .seconds(3_600))
-        let loaded = try store.load()
-        for collection in loaded.collections { self.collections[collection.nsid] = collection }
+        let loaded = try await store.load()
+        for collection in loaded.collections {
+            self.collections[collection.nsid] = collection
+            written[collection.nsid] = collection
+        }
+        if store.isShared { sharedView = loaded.collections }
         processed = loaded.cursor
         flushedCursor = loaded.cursor
         for record in loaded.held {
@@ -252,20 +261,50 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
 
     /// Writes what changed since the last flush, the held records and the cursor, in one transaction.
     public func flush() async throws {
-        let (changed, heldNow, cursor): ([ObservedCollection], [HeldRecord], Int64?) = lock.withLock {
-            let changed = dirty.compactMap { collections[$0] }
+        let (changes, heldNow, cursor): ([(now: ObservedCollection, written: ObservedCollection)], [HeldRecord], Int64?) = lock.withLock {
+            let changes = dirty.compactMap { nsid in collections[nsid].map { ($0, written[nsid] ?? ObservedCollection(nsid: nsid)) } }
             dirty = []
-            return (changed, held.values.flatMap { $0 }, processed)
+            return (changes, held.values.flatMap { $0 }, processed)
         }
-        guard !changed.isEmpty || cursor != flushedCursor else { return }
-        try store.save(changed, held: heldNow, cursor: cursor)
-        lock.withLock { flushedCursor = cursor }
+        guard !changes.isEmpty || cursor != flushedCursor else { return }
+        do {
+            try await store.save(changes, held: heldNow, cursor: cursor)
+        } catch {
+            lock.withLock { for change in changes { dirty.insert(change.now.nsid) } }
+            throw error
+        }
+        lock.withLock {
+            flushedCursor = cursor
+            for change in changes { written[change.now.nsid] = change.now }
+        }
+        if store.isShared, ContinuousClock.now - lock.withLock({ sharedViewLoadedAt }) >= limits.sharedViewRefresh { try await refreshView() }
     }
 
-    /// Every collection as counted now.
-    public func snapshot() -> [ObservedCollection] { lock.withLock { Array(collections.values) } }
+    /// With a shared store: reloads every observer's stored sum for the pages (``flush()`` does it every
+    /// ``ObservatoryLimits/sharedViewRefresh``).
+    public func refreshView() async throws {
+        guard store.isShared else { return }
+        let view = try await store.load().collections
+        lock.withLock {
+            sharedView = view
+            sharedViewLoadedAt = .now
+        }
+    }
 
-    /// One collection as counted now.
+    /// Every collection as counted now (with a shared store: every observer's sum as last stored, with this
+    /// process's held records).
+    public func snapshot() -> [ObservedCollection] {
+        lock.withLock {
+            guard let sharedView else { return Array(collections.values) }
+            var merged = Dictionary(sharedView.map { ($0.nsid, $0) }, uniquingKeysWith: { a, _ in a })
+            for (nsid, collection) in collections where collection.pending > 0 {
+                merged[nsid, default: ObservedCollection(nsid: nsid)].pending = collection.pending
+            }
+            return Array(merged.values)
+        }
+    }
+
+    /// One collection as this process counts it now.
     public func collection(_ nsid: String) -> ObservedCollection? { lock.withLock { collections[nsid] } }
 
     /// Events read from the stream (all kinds).

@@ -24,6 +24,8 @@ public struct ObservatoryLimits: Sendable {
     public var maxRetry: Duration = .seconds(3_600)
     /// Lexicons a collection's schema may pull in through references (resolved too), per collection.
     public var maxReferencedLexicons = 32
+    /// With a shared (PostgreSQL) store, how often the pages' view of every observer's counts is reloaded.
+    public var sharedViewRefresh: Duration = .seconds(10)
 
     public init() {}
 

@@ -2,11 +2,26 @@ import Foundation
 import GRDB
 import Lexicon
 
+/// Where the observatory keeps its state: per collection its counts (with the state last written, so a shared
+/// store can add just what changed), the records held for a lexicon, and this observer's cursor.
+public protocol ObservatoryStorage: Sendable {
+    /// Whether other observers write to the same view (the pages then show the stored sum, reloaded after each
+    /// flush, rather than this process's counts).
+    var isShared: Bool { get }
+    /// Everything stored: every collection (all observers'), and this observer's held records and cursor.
+    func load() async throws -> ObservatoryStore.Loaded
+    /// Writes `changes` (each collection now, and as it was at the last write), this observer's held records and
+    /// its cursor, atomically.
+    func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord], cursor: Int64?) async throws
+}
+
 /// The observatory's state in SQLite (`observatory.sqlite` in its data directory): per collection its totals, hours,
 /// violations with examples, unresolvable reasons and lexicon origin; the records held while a lexicon is
 /// resolved; the Jetstream cursor. Written in one transaction per flush (WAL, synchronous NORMAL: a crash loses
 /// at most the last flush, and then the cursor with it).
-public final class ObservatoryStore: @unchecked Sendable {
+public final class ObservatoryStore: ObservatoryStorage, @unchecked Sendable {
+    public var isShared: Bool { false }
+
     let queue: DatabaseQueue
 
     /// Opens (creating) the store at `path`.
@@ -44,7 +59,10 @@ public final class ObservatoryStore: @unchecked Sendable {
         public var cursor: Int64?
     }
 
-    public func load() throws -> Loaded {
+    public func load() async throws -> Loaded { try loadNow() }
+
+    /// The same, synchronously (reports).
+    public func loadNow() throws -> Loaded {
         try queue.read { db in
             var loaded = Loaded()
             var byID: [String: ObservedCollection] = [:]
@@ -90,10 +108,11 @@ public final class ObservatoryStore: @unchecked Sendable {
         }
     }
 
-    /// Replaces the rows of `changed`, all held records, and the cursor, atomically.
-    public func save(_ changed: [ObservedCollection], held: [Observatory.HeldRecord], cursor: Int64?) throws {
-        try queue.write { db in
-            for collection in changed {
+    /// Replaces the rows of the changed collections, all held records, and the cursor, atomically.
+    public func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord], cursor: Int64?) async throws
+    {
+        try await queue.write { db in
+            for collection in changes.map(\.now) {
                 let nsid = collection.nsid
                 try db.execute(
                     sql: """

@@ -17,14 +17,14 @@ import Secrets
 /// - `application_name`: shown in `pg_stat_activity`.
 ///
 /// Other parameters are ignored. Errors never repeat the URL (it may hold a password).
-struct PostgresURLConfiguration {
+package struct PostgresURLConfiguration {
     /// For the connection pool.
-    let configuration: PostgresClient.Configuration
+    package let configuration: PostgresClient.Configuration
     /// For one connection of its own (``PostgresSecretStore/migrate()`` uses one, to fail fast with the real
     /// reason when the server cannot be reached).
-    let connectionConfiguration: PostgresConnection.Configuration
+    package let connectionConfiguration: PostgresConnection.Configuration
 
-    init(_ url: String) throws(StoreError) {
+    package init(_ url: String) throws(StoreError) {
         guard let components = URLComponents(string: url) else {
             throw .unavailable("invalid database URL: not a URL")
         }

@@ -62,7 +62,7 @@ struct ObserveBench: AsyncParsableCommand {
                 let data = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-bench-observe-\(UUID().uuidString)").path
                 try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(atPath: data) }
-                let observatory = try Observatory(
+                let observatory = try await Observatory(
                     store: try ObservatoryStore(path: data + "/observatory.sqlite"), lexicons: ObservatoryLexicons(local: drafts, resolver: nil))
                 let observed = try await Self.measure(port: port, total: events, logger: logger, flushing: observatory) {
                     CountingSink(inner: observatory)

@@ -37,6 +37,9 @@ struct ObserveRun: AsyncParsableCommand {
     @Option(help: "Collections to watch (NSIDs or prefix globs like app.bsky.*), comma-separated; default all.") var collections: String?
     @Option(help: "A lexicon directory of drafts to validate against instead of the published schemas (what-if).") var lexicons: String?
     @Option(help: "Where the state is kept.") var data = ".sigil-observe"
+    @Option(help: "Keep the state in PostgreSQL instead, shared with other observers (SIGIL_OBSERVE_DATABASE_URL).") var databaseUrl: String?
+    @Option(help: "The PostgreSQL schema for the shared state.") var databaseSchema = "public"
+    @Option(help: "This observer's name in a shared store (its own cursor); give each observer its own.") var observer = "default"
     @Option(help: "Address to serve the pages on.") var host = "127.0.0.1"
     @Option(help: "Port to serve the pages on (0: any free port).") var port = 2590
     @Flag(help: "Validate only against --lexicons; never resolve from the network.") var offline = false
@@ -53,8 +56,12 @@ struct ObserveRun: AsyncParsableCommand {
         }
         let drafts = try lexicons.map { try LexiconLocation.directory($0).sources() } ?? []
         if offline && drafts.isEmpty { throw ValidationError("--offline needs --lexicons") }
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let lock = try DataDirectoryLock.acquire(directory: data)
+        let databaseURL = databaseUrl ?? ProcessInfo.processInfo.environment["SIGIL_OBSERVE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        var lock: DataDirectoryLock?
+        if databaseURL == nil {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            lock = try DataDirectoryLock.acquire(directory: data)
+        }
         defer { withExtendedLifetime(lock) {} }
         var logger = Logger(label: "sigil-observe")
         logger.logLevel = .notice
@@ -62,8 +69,13 @@ struct ObserveRun: AsyncParsableCommand {
         for pattern in patterns { url += (url.contains("?") ? "&" : "?") + "wantedCollections=\(pattern)" }
         let subscription = url
         try await network.withResolver { resolver in
-            let store = try ObservatoryStore(path: (data as NSString).appendingPathComponent("observatory.sqlite"))
-            let observatory = try Observatory(
+            let store: any ObservatoryStorage =
+                if let databaseURL {
+                    try await ObservatoryPostgresStore(url: databaseURL, schema: databaseSchema, observer: observer, logger: logger)
+                } else {
+                    try ObservatoryStore(path: (data as NSString).appendingPathComponent("observatory.sqlite"))
+                }
+            let observatory = try await Observatory(
                 store: store, lexicons: ObservatoryLexicons(local: drafts, resolver: offline ? nil : resolver), collections: patterns)
             let app = Application(
                 router: try ObservatoryWeb.router(observatory), configuration: .init(address: .hostname(host, port: port)),
@@ -82,7 +94,7 @@ struct ObserveRun: AsyncParsableCommand {
     }
 }
 
-struct ObserveReport: ParsableCommand {
+struct ObserveReport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print what the observatory counted in a recent window, for CI.",
@@ -96,14 +108,24 @@ struct ObserveReport: ParsableCommand {
     @Option(help: "The window: 30m, 1h, 24h, 7d … (hours are counted whole).") var since = "1h"
     @Option(help: "json, markdown or junit.") var format = "markdown"
     @Option(help: "Where the state is kept.") var data = ".sigil-observe"
+    @Option(help: "Read the shared state in PostgreSQL instead (SIGIL_OBSERVE_DATABASE_URL).") var databaseUrl: String?
+    @Option(help: "The PostgreSQL schema of the shared state.") var databaseSchema = "public"
     @Flag(help: "Exit 1 when any record in the window was invalid.") var failOnInvalid = false
 
-    func run() throws {
+    func run() async throws {
         guard ["json", "markdown", "junit"].contains(format) else { throw ValidationError("--format must be json, markdown or junit") }
         guard let window = Self.seconds(since) else { throw ValidationError("--since must be a number and a unit (m, h or d), like 1h") }
-        let path = (data as NSString).appendingPathComponent("observatory.sqlite")
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) does not exist: run sigil observe first") }
-        let loaded = try ObservatoryStore(path: path).load()
+        let loaded: ObservatoryStore.Loaded
+        if let url = databaseUrl ?? ProcessInfo.processInfo.environment["SIGIL_OBSERVE_DATABASE_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            let store = try await ObservatoryPostgresStore(
+                url: url, schema: databaseSchema, observer: "report", logger: Logger(label: "report", factory: { _ in SwiftLogNoOpLogHandler() }))
+            loaded = try await store.load()
+            store.close()
+        } else {
+            let path = (data as NSString).appendingPathComponent("observatory.sqlite")
+            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) does not exist: run sigil observe first") }
+            loaded = try ObservatoryStore(path: path).loadNow()
+        }
         // The window ends at the newest hour counted (the stream's time, not this machine's clock).
         let latest = loaded.collections.compactMap { $0.hourly.keys.max() }.max() ?? Int64(Date().timeIntervalSince1970) / 3_600
         let hours = max(1, Int64((window + 3_599) / 3_600))

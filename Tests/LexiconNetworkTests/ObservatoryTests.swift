@@ -2,6 +2,7 @@ import Foundation
 import Jetstream
 import Lexicon
 import LexiconNetwork
+import Logging
 import SigilTestSupport
 import Testing
 
@@ -74,7 +75,7 @@ import Testing
 
     @Test func everyRecordIsCountedExactlyAndALexiconPublishedMidStreamIsPickedUp() async throws {
         try await withObservatory { world, resolver, path in
-            let observatory = try Observatory(
+            let observatory = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
             try await feed(observatory, Self.mix)
             let post = try #require(observatory.collection(Self.post))
@@ -109,11 +110,11 @@ import Testing
     /// resolved survives the restart and is counted once.
     @Test func aRestartResumesFromTheCursorWithoutCountingTwice() async throws {
         try await withObservatory { world, resolver, path in
-            let once = try Observatory(
+            let once = try await Observatory(
                 store: try ObservatoryStore(path: path + ".once"), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
             try await feed(once, Self.mix)
 
-            let first = try Observatory(
+            let first = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
             try await feed(first, Array(Self.mix.prefix(5)))
             // A record whose lexicon resolution hangs is held when the flush comes.
@@ -123,7 +124,7 @@ import Testing
             try await first.flush()
 
             await world.plant("com.example.feed.slow", status: 400, body: Array(#"{"error":"RecordNotFound"}"#.utf8))
-            let second = try Observatory(
+            let second = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
             #expect(try await second.cursor() == 1_005)
             try await feed(second, Self.mix)
@@ -133,7 +134,7 @@ import Testing
             #expect(second.collection("com.example.feed.slow")?.total == Tally(seen: 1, unresolvable: 1))
             #expect(second.heldCount == 0)
             try await second.flush()
-            let third = try Observatory(
+            let third = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
             #expect(third.collection(Self.post) == once.collection(Self.post))
         }
@@ -144,7 +145,7 @@ import Testing
         let draft = recordSchema(Self.post, maxLength: 4)
         let source = LexiconSource(name: "drafts/post.json", bytes: draft.serialized(), expectedID: Self.post)
         try await withObservatory { _, resolver, path in
-            let observatory = try Observatory(
+            let observatory = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(local: [source], resolver: resolver), limits: Self.testLimits)
             try await feed(observatory, Self.mix)
             let post = try #require(observatory.collection(Self.post))
@@ -162,7 +163,7 @@ import Testing
         tight.pendingTotal = 500
         let limits = tight
         try await withObservatory(limits: limits) { _, _, path in
-            let observatory = try Observatory(
+            let observatory = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: nil), limits: limits)
             for index in 0..<10_000 {
                 try await observatory.process(Self.event(Int64(10_000 + index), "org.crowd.n\(index).thing", ["i": .integer(Int64(index))]))
@@ -183,7 +184,7 @@ extension ObservatoryTests {
     /// counted while its record waits, and it is counted once the resolution gives up.
     @Test func aHangingResolutionNeverSlowsTheStream() async throws {
         try await withObservatory { world, resolver, path in
-            let observatory = try Observatory(
+            let observatory = try await Observatory(
                 store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
             try await feed(observatory, [Self.event(1, Self.post, ["text": "warm"])])
             await world.plant("com.example.feed.slow", status: 0, body: [])
@@ -196,6 +197,51 @@ extension ObservatoryTests {
             #expect(observatory.heldCount == 0)
             #expect(observatory.collection("com.example.feed.slow")?.total == Tally(seen: 1, unresolvable: 1))
             #expect(observatory.collection("com.example.feed.slow")?.reasons["pds-unreachable"]?.count == 1)
+        }
+    }
+}
+
+/// Several observers sharing one view in PostgreSQL: each adds what it counted; a restart of one resumes from its
+/// own cursor and adds nothing twice.
+@Suite(.tags(.postgres), .enabled(if: ProcessInfo.processInfo.environment["SIGIL_SKIP_POSTGRES"] != "1"))
+struct ObservatorySharedViewTests {
+    @Test func twoObserversBuildOneViewAndARestartAddsNothingTwice() async throws {
+        let url = try #require(
+            ProcessInfo.processInfo.environment["SIGIL_TEST_DATABASE_URL"],
+            "SIGIL_TEST_DATABASE_URL is not set: run through .ci/test, or SIGIL_SKIP_POSTGRES=1")
+        let schema = "observatory_" + UUID().uuidString.prefix(8).lowercased()
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let tests = ObservatoryTests()
+        try await tests.withObservatory { _, resolver, _ in
+            func observatory(_ name: String) async throws -> Observatory {
+                try await Observatory(
+                    store: try await ObservatoryPostgresStore(url: url, schema: schema, observer: name, logger: logger),
+                    lexicons: ObservatoryLexicons(resolver: resolver), limits: ObservatoryTests.testLimits)
+            }
+            let post = ObservatoryTests.post
+            let a = try await observatory("a")
+            try await tests.feed(a, ObservatoryTests.mix)
+            try await a.flush()
+            let b = try await observatory("b")
+            let more = [
+                ObservatoryTests.event(5_000, post, ["text": "from b"]), ObservatoryTests.event(5_001, post, ["text": 7]),
+            ]
+            try await tests.feed(b, more)
+            try await b.flush()
+            try await a.refreshView()
+            let shared = try #require(a.snapshot().first { $0.nsid == post })
+            #expect(shared.total == Tally(seen: 8, valid: 4, invalid: 4, unresolvable: 0))
+            let notString = try #require(shared.violations.values.first { $0.rule.contains("string") })
+            #expect(notString.count == 2 && notString.examples.count == 2, "\(notString)")
+
+            // a restarts: its own cursor; the whole stream again adds nothing.
+            let again = try await observatory("a")
+            #expect(try await again.cursor() == 1_008)
+            try await tests.feed(again, ObservatoryTests.mix)
+            try await again.flush()
+            try await again.refreshView()
+            #expect(again.snapshot().first { $0.nsid == post }?.total == shared.total)
+            #expect(again.snapshot().first { $0.nsid == "org.nowhere.app.thing" }?.total == Tally(seen: 1, unresolvable: 1))
         }
     }
 }
