@@ -27,12 +27,20 @@ struct ObserveBench: AsyncParsableCommand {
     @Option(help: "Events replayed per phase.") var events = 300_000
     @Option(help: "Collections (each with its own lexicon).") var collections = 1_000
     @Option(help: "Rounds of (raw, observatory), alternated.") var rounds = 2
+    @Flag(help: .hidden) var replayServer = false
 
     func run() async throws {
         guard (1_000...10_000_000).contains(events), (1...100_000).contains(collections), (1...10).contains(rounds) else {
             throw ValidationError("--events 1000…10000000, --collections 1…100000, --rounds 1…10")
         }
-        let messages = Self.messages(events: events, collections: collections)
+        if replayServer {
+            // The child: serve the replay, print the port, run until killed.
+            try await ReplayingJetstream(messages: Self.messages(events: events, collections: collections)).serve { port in
+                FileHandle.standardOutput.write(Data("\(port)\n".utf8))
+                try await Task.sleep(for: .seconds(86_400))
+            }
+            return
+        }
         let drafts = (0..<collections).map { index -> LexiconSource in
             let nsid = Self.nsid(index)
             let schema: JSONValue = [
@@ -53,10 +61,29 @@ struct ObserveBench: AsyncParsableCommand {
             ]
             return LexiconSource(name: nsid, bytes: schema.serialized(), expectedID: nsid)
         }
-        let replay = ReplayingJetstream(messages: messages)
         let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        try await replay.serve { port in
-            print("replaying \(events) events of \(collections) collections over a loopback WebSocket (port \(port))")
+        // The stand-in Jetstream runs in a child process, so this process's memory is the reader's alone.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = ["bench", "observe", "--replay-server", "--events", "\(events)", "--collections", "\(collections)"]
+        let output = Pipe()
+        child.standardOutput = output
+        try child.run()
+        defer {
+            child.terminate()
+            child.waitUntilExit()
+        }
+        var portText = ""
+        while !portText.hasSuffix("\n") {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { throw ValidationError("the replaying Jetstream did not start") }
+            portText += String(decoding: byte, as: UTF8.self)
+        }
+        guard let port = Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ValidationError("the replaying Jetstream sent no port")
+        }
+        do {
+            print("replaying \(events) events of \(collections) collections over a loopback WebSocket (port \(port), another process)")
             for round in 1...rounds {
                 let raw = try await Self.measure(port: port, total: events, logger: logger) { CountingSink(inner: nil) }
                 let data = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-bench-observe-\(UUID().uuidString)").path
@@ -78,7 +105,7 @@ struct ObserveBench: AsyncParsableCommand {
                         round, raw, observed, observed / raw, total.seen, total.valid, total.invalid, total.unresolvable))
             }
         }
-        print("peak memory (VmHWM): \(Self.peakMemory())")
+        print("peak memory of this process, the reader and the observatory (VmHWM): \(Self.peakMemory())")
     }
 
     static func nsid(_ index: Int) -> String { "org.bench.c\(index).record" }
