@@ -1,4 +1,5 @@
 import Foundation
+import Secrets
 import XRPC
 
 /// A per-DID token bucket over the mutating secret methods: `limit` calls a minute, bursts up to `limit`. Calls
@@ -6,7 +7,8 @@ import XRPC
 public final class PerDIDRateLimiter: XRPCRateLimiter, @unchecked Sendable {
     private struct Bucket {
         var tokens: Double
-        var updated: ContinuousClock.Instant
+        /// Milliseconds of ``clock``.
+        var updated: Int64
     }
 
     private let limit: Int
@@ -16,10 +18,14 @@ public final class PerDIDRateLimiter: XRPCRateLimiter, @unchecked Sendable {
     /// Buckets kept at most; idle full ones are dropped first.
     private let maxBuckets = 100_000
 
+    /// Milliseconds (the server's clock: tests move it by hand).
+    private let clock: @Sendable () -> Int64
+
     /// `limit` per minute for each DID on `methods`; 0 turns limiting off.
-    public init(limit: Int, methods: Set<String>) {
+    public init(limit: Int, methods: Set<String>, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.limit = limit
         self.methods = methods
+        self.clock = clock
     }
 
     public func retryAfter(nsid: String, principal: XRPCPrincipal?) async -> Int? {
@@ -30,11 +36,11 @@ public final class PerDIDRateLimiter: XRPCRateLimiter, @unchecked Sendable {
         case .serviceJWT: did = principal.did
         case .bearerToken(let subject): did = principal.did + "\u{0}token\u{0}" + subject
         }
-        let now = ContinuousClock.now
+        let now = clock()
         let perSecond = Double(limit) / 60
         return lock.withLock {
             var bucket = buckets[did] ?? Bucket(tokens: Double(limit), updated: now)
-            let elapsed = Double((now - bucket.updated).components.seconds) + Double((now - bucket.updated).components.attoseconds) / 1e18
+            let elapsed = Double(max(0, now - bucket.updated)) / 1_000
             bucket.tokens = min(Double(limit), bucket.tokens + elapsed * perSecond)
             bucket.updated = now
             if bucket.tokens >= 1 {

@@ -159,7 +159,7 @@ public final class SigilServer: Sendable {
                 log: stores.deliveryLog, store: stores.deliveries, registry: registry, worker: worker,
                 maxPendingPerWebhook: events.maxPendingPerWebhook),
             logger: logger)
-        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodPolicy.rateLimited)
+        let limiter = PerDIDRateLimiter(limit: configuration.rateLimit, methods: MethodPolicy.rateLimited, clock: tuning.clock)
         let service = XRPCService(
             methods: methods,
             configuration: XRPCConfiguration(

@@ -80,6 +80,7 @@ actor LexiconWorld {
     func proof(_ did: String, _ rkey: String) -> [UInt8]? { accounts[did]?.proofs[rkey] }
     func setProof(_ did: String, _ rkey: String, _ car: [UInt8]) { accounts[did]?.proofs[rkey] = car }
     func plant(_ rkey: String, status: Int, body: [UInt8]) { planted[rkey] = (status, body) }
+    func unplant(_ rkey: String) { planted[rkey] = nil }
     func clearPuts() { puts = [] }
 
     func document(_ did: String) -> JSONValue? {
@@ -91,6 +92,11 @@ actor LexiconWorld {
     /// Status 0 planted: the PDS never answers.
     func getRecord(did: String, rkey: String) -> (Int, [UInt8]) {
         getRecordCalls += 1
+        return answer(did: did, rkey: rkey)
+    }
+
+    /// What getRecord answers now, without counting a call.
+    func answer(did: String, rkey: String) -> (Int, [UInt8]) {
         if let planted = planted[rkey] { return planted }
         guard let car = accounts[did]?.proofs[rkey] else {
             return (400, Array(#"{"error":"RecordNotFound","message":"no such record"}"#.utf8))
@@ -169,8 +175,13 @@ actor LexiconWorld {
         }
         router.get("/xrpc/com.atproto.sync.getRecord") { [self] request, _ in
             let query = request.uri.queryParameters
-            let (status, bytes) = await self.getRecord(did: String(query["did"] ?? ""), rkey: String(query["rkey"] ?? ""))
-            if status == 0 { try await Task.sleep(for: .seconds(60)) }
+            var (status, bytes) = await self.getRecord(did: String(query["did"] ?? ""), rkey: String(query["rkey"] ?? ""))
+            // Planted status 0: no answer until the plant is lifted (or a minute passes).
+            let until = ContinuousClock.now + .seconds(60)
+            while status == 0, ContinuousClock.now < until {
+                try await Task.sleep(for: .milliseconds(20))
+                (status, bytes) = await self.answer(did: String(query["did"] ?? ""), rkey: String(query["rkey"] ?? ""))
+            }
             return Self.respond(status, bytes, type: status == 200 ? "application/vnd.ipld.car" : "application/json")
         }
         router.get("/xrpc/com.atproto.repo.listRecords") { [self] request, _ in

@@ -50,7 +50,7 @@ struct CrashDeliveryTests {
                         did: alice, time: time, operation: "create", collection: "app.bsky.feed.post", rkey: "p\(i)",
                         record: ["n": .integer(Int64(i))]))
             }
-            let midway = try await network.waitForUniqueDeliveries(20, timeout: .seconds(10))
+            let midway = try await network.waitForUniqueDeliveries(20, timeout: .seconds(30))
             #expect(midway)
             kill(server.process.processIdentifier, SIGKILL)
             _ = try await server.waitForExit()
