@@ -177,7 +177,11 @@ public enum DAGCBOR {
                         }
                     }
                     previous = keyBytes
-                    fields[key] = try value(depth: depth + 1)
+                    // Swift strings compare by canonical equivalence: "é" and "e\u{301}" are distinct keys in bytes
+                    // but one key here. Such a map cannot round-trip, so it is refused.
+                    guard fields.updateValue(try value(depth: depth + 1), forKey: key) == nil else {
+                        throw fail("two map keys that are the same text in different Unicode forms", at: keyStart)
+                    }
                 }
                 return .map(fields)
             case 6:

@@ -62,7 +62,12 @@ public enum LexiconResolutionError: Error, Sendable, Equatable, CustomStringConv
         }
     }
 
+    /// The refusal as a sentence; text that came from the network has its control characters replaced.
     public var description: String {
+        String(String.UnicodeScalarView(sentence.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
+    }
+
+    private var sentence: String {
         switch self {
         case .invalidNSID(let text): "\(text.prefix(300)) is not an NSID with an authority"
         case .noTXT(let name): "no TXT record did=… at \(name)"
@@ -83,6 +88,13 @@ public enum LexiconResolutionError: Error, Sendable, Equatable, CustomStringConv
         case .schemaInvalid(let nsid, let reason): "the published schema \(nsid) is not a valid lexicon: \(reason)"
         case .busy(let host): "too many lexicon resolutions are waiting on \(host); try again later"
         }
+    }
+
+    /// Text from the network made safe to show: control characters (terminal escapes, NUL) replaced, at most 200
+    /// characters.
+    public static func printable(_ text: String) -> String {
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.prefix(200).map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
     }
 
     /// Whether the same question may well get another answer soon (a network failure), rather than a settled one.

@@ -155,8 +155,8 @@ public final class LexiconResolver: @unchecked Sendable {
         }
         let dids = Array(Set(records.filter { $0.hasPrefix("did=") }.map { String($0.dropFirst(4)) })).sorted()
         guard let did = dids.first else { throw .noTXT(name: name) }
-        guard dids.count == 1 else { throw .conflictingTXT(name: name, dids: dids) }
-        guard DID.isValid(did) else { throw .malformedTXT(name: name, value: did) }
+        guard dids.count == 1 else { throw .conflictingTXT(name: name, dids: dids.prefix(8).map(LexiconResolutionError.printable)) }
+        guard DID.isValid(did) else { throw .malformedTXT(name: name, value: LexiconResolutionError.printable(did)) }
         return did
     }
 
@@ -215,15 +215,15 @@ public final class LexiconResolver: @unchecked Sendable {
     /// loadable on its own (references to other lexicons may stay open).
     static func schema(_ record: DataValue, nsid: String) throws(LexiconResolutionError) -> JSONValue {
         guard case .object(var fields) = record.json else { throw .notASchema(nsid: nsid, reason: "the record is not a map") }
-        if let type = fields["$type"] {
-            guard type == .string("com.atproto.lexicon.schema") else {
-                throw .notASchema(nsid: nsid, reason: "its $type is \(type.jsonString.prefix(200))")
-            }
-            fields["$type"] = nil
+        // A repo record always names its type; the pinned CID is computed with it.
+        guard let type = fields["$type"] else { throw .notASchema(nsid: nsid, reason: "it has no $type") }
+        guard type == .string("com.atproto.lexicon.schema") else {
+            throw .notASchema(nsid: nsid, reason: "its $type is \(LexiconResolutionError.printable(type.jsonString))")
         }
+        fields["$type"] = nil
         guard fields["lexicon"] == .integer(1) else { throw .notASchema(nsid: nsid, reason: "it has no lexicon: 1") }
         guard let id = fields["id"]?.stringValue else { throw .notASchema(nsid: nsid, reason: "it has no id") }
-        guard id == nsid else { throw .idMismatch(nsid: nsid, found: id) }
+        guard id == nsid else { throw .idMismatch(nsid: nsid, found: LexiconResolutionError.printable(id)) }
         let schema = JSONValue.object(fields)
         do {
             _ = try LexiconCatalog(sources: [LexiconSource(name: nsid, bytes: schema.serialized(sortedKeys: true), expectedID: nsid)])

@@ -14,7 +14,7 @@ struct PDSAnswer: Sendable {
     /// The `error` of an XRPC error body, if the body is one.
     var errorName: String? {
         guard status >= 400, let json = try? JSONValue(parsing: body) else { return nil }
-        return json["error"]?.stringValue
+        return json["error"]?.stringValue.map(LexiconResolutionError.printable)
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -138,9 +138,10 @@ public struct DNSTXTResolver: Sendable {
         let rcode = answer[3] & 0x0F
         if rcode == 3 { return [] }  // NXDOMAIN
         guard rcode == 0 else { throw Failure(description: "the DNS server answered with error code \(rcode)") }
-        let questions = Int(answer[4]) << 8 | Int(answer[5])
+        // One question, the one asked (checked above), echoed: the answers start right after it.
+        guard answer[4] == 0, answer[5] == 1 else { throw malformed }
         let answers = Int(answer[6]) << 8 | Int(answer[7])
-        var offset = 12
+        var offset = query.count
         func skipName() throws(Failure) {
             var steps = 0
             while true {
@@ -158,19 +159,16 @@ public struct DNSTXTResolver: Sendable {
                 offset += 1 + length
             }
         }
-        for _ in 0..<questions {
-            try skipName()
-            offset += 4
-        }
         var strings: [String] = []
         for _ in 0..<answers {
             try skipName()
             guard offset + 10 <= answer.count else { throw malformed }
             let type = Int(answer[offset]) << 8 | Int(answer[offset + 1])
+            let recordClass = Int(answer[offset + 2]) << 8 | Int(answer[offset + 3])
             let length = Int(answer[offset + 8]) << 8 | Int(answer[offset + 9])
             offset += 10
             guard offset + length <= answer.count else { throw malformed }
-            if type == 16 {
+            if type == 16, recordClass == 1 {
                 var text: [UInt8] = []
                 var position = offset
                 while position < offset + length {

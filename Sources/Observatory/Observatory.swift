@@ -14,7 +14,8 @@ import Lexicon
 /// continues where the last flush stopped and counts nothing twice.
 public final class Observatory: JetstreamSink, @unchecked Sendable {
     enum LexiconState {
-        case pending
+        /// Being resolved; `backoff` is the wait after the last failure (zero: none yet).
+        case pending(backoff: Duration)
         case ready(PreparedLexicon)
         case failed(LexiconUnavailable, retryAt: ContinuousClock.Instant, backoff: Duration)
     }
@@ -25,13 +26,20 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
         public let collection: String
         public let uri: String
         public let record: JSONValue
+        /// Bytes of the record's JSON (what holding it costs).
+        public let bytes: Int
+
+        public init(time: Int64, collection: String, uri: String, record: JSONValue, bytes: Int? = nil) {
+            (self.time, self.collection, self.uri, self.record) = (time, collection, uri, record)
+            self.bytes = bytes ?? record.serialized().count
+        }
     }
 
     public let store: any ObservatoryStorage
     public let lexicons: ObservatoryLexicons
     public let limits: ObservatoryLimits
     let collectionFilter: CollectionFilter
-    let slots: FairAdmission
+    let slots: ResolutionSlots
     private let lock = NSLock()
     private var collections: [String: ObservedCollection] = [:]
     private var states: [String: LexiconState] = [:]
@@ -47,7 +55,13 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
     private var processed: Int64?
     private var flushedCursor: Int64?
     private var eventsSeen = 0
-    private var resolutions: [Task<Void, Never>] = []
+    /// Resolutions running, removed as they finish.
+    private var resolutions: [UInt64: Task<Void, Never>] = [:]
+    private var nextResolution: UInt64 = 0
+    /// Bytes of the records held (their JSON), against ``ObservatoryLimits/pendingBytes``.
+    private var heldBytes = 0
+    /// Whether the held records changed since the last flush (they are rewritten only then).
+    private var heldChanged = false
 
     /// Loads the stored state (counts, held records, cursor).
     public init(
@@ -57,7 +71,7 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
         self.lexicons = lexicons
         self.limits = limits
         collectionFilter = CollectionFilter(collections)
-        slots = FairAdmission(capacity: limits.resolutionConcurrency, wait: .seconds(3_600))
+        slots = ResolutionSlots(capacity: limits.resolutionConcurrency)
         let loaded = try await store.load()
         for collection in loaded.collections {
             self.collections[collection.nsid] = collection
@@ -69,9 +83,10 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
         for record in loaded.held {
             held[record.collection, default: []].append(record)
             heldTotal += 1
+            heldBytes += record.bytes
         }
         for nsid in held.keys {
-            states[nsid] = .pending
+            states[nsid] = .pending(backoff: .zero)
             startResolution(nsid)
         }
     }
@@ -84,14 +99,15 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
         guard let time = JetstreamEvent.time(of: value) else { return }
         let already: Bool = lock.withLock {
             if let processed, time <= processed { return true }  // a reconnect's rewind: counted before
-            processed = time
             eventsSeen += 1
             return false
         }
-        guard !already, let event = JetstreamEvent(value), event.operation != .delete, let record = event.record,
-            collectionFilter.matches(event.collection)
-        else { return }
-        observe(collection: event.collection, uri: "at://\(event.did)/\(event.collection)/\(event.rkey)", record: record, time: time)
+        guard !already else { return }
+        if let event = JetstreamEvent(value), event.operation != .delete, let record = event.record, collectionFilter.matches(event.collection) {
+            observe(collection: event.collection, uri: "at://\(event.did)/\(event.collection)/\(event.rkey)", record: record, time: time)
+        }
+        // The cursor moves only once the event is counted (or held): a flush never saves it ahead of its count.
+        lock.withLock { processed = time }
     }
 
     public func skip(to time: Int64) async throws {
@@ -122,19 +138,23 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
             switch states[nsid] {
             case .ready(let prepared)?:
                 return .validate(prepared)
-            case .failed(let reason, let retryAt, let backoff)? where ContinuousClock.now < retryAt:
+            case .failed(let reason, let retryAt, _)? where ContinuousClock.now < retryAt:
                 count(nsid, hour) {
                     $0.seen += 1
                     $0.unresolvable += 1
                 }
                 collections[nsid]?.unresolvable(reason.code, message: reason.message, limits: limits)
-                _ = backoff
                 return .done
             case .pending?:
                 hold(HeldRecord(time: time, collection: nsid, uri: uri, record: record), hour: hour)
                 return .done
-            default:
-                states[nsid] = .pending
+            case .failed(_, _, let backoff)?:
+                // Time to try again; the backoff is carried so the next failure waits longer.
+                states[nsid] = .pending(backoff: backoff)
+                hold(HeldRecord(time: time, collection: nsid, uri: uri, record: record), hour: hour)
+                return .resolve
+            case nil:
+                states[nsid] = .pending(backoff: .zero)
                 hold(HeldRecord(time: time, collection: nsid, uri: uri, record: record), hour: hour)
                 return .resolve
             }
@@ -149,7 +169,9 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
     /// Holds a record (the lock held); past the bounds it is counted as unresolvable instead.
     private func hold(_ record: HeldRecord, hour: Int64) {
         if collections[record.collection] == nil { collections[record.collection] = ObservedCollection(nsid: record.collection) }
-        guard held[record.collection, default: []].count < limits.pendingPerCollection, heldTotal < limits.pendingTotal else {
+        guard held[record.collection, default: []].count < limits.pendingPerCollection, heldTotal < limits.pendingTotal,
+            heldBytes + record.bytes <= limits.pendingBytes
+        else {
             count(record.collection, hour) {
                 $0.seen += 1
                 $0.unresolvable += 1
@@ -161,6 +183,8 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
         }
         held[record.collection, default: []].append(record)
         heldTotal += 1
+        heldBytes += record.bytes
+        heldChanged = true
         collections[record.collection]?.pending += 1
         dirty.insert(record.collection)
     }
@@ -173,87 +197,111 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
 
     private func validate(_ record: JSONValue, uri: String, collection: String, hour: Int64, with prepared: PreparedLexicon) {
         let result = try? prepared.catalog.validateRecord(record, collection: collection)
-        lock.withLock {
-            switch result {
-            case .valid?:
-                count(collection, hour) {
-                    $0.seen += 1
-                    $0.valid += 1
-                }
-            case .invalid(let error)?:
-                count(collection, hour) {
-                    $0.seen += 1
-                    $0.invalid += 1
-                }
-                collections[collection]?.record(error, record: record, uri: uri, hour: hour, limits: limits)
-            case nil:
-                count(collection, hour) {
-                    $0.seen += 1
-                    $0.unresolvable += 1
-                }
-                collections[collection]?.unresolvable("not-a-record-type", message: "\(collection) is not a record type", limits: limits)
+        lock.withLock { countValidation(result, record: record, uri: uri, collection: collection, hour: hour) }
+    }
+
+    /// Counts one validated record (the lock held); nil: the lexicon has no such record type.
+    private func countValidation(_ result: ValidationResult?, record: JSONValue, uri: String, collection: String, hour: Int64) {
+        switch result {
+        case .valid?:
+            count(collection, hour) {
+                $0.seen += 1
+                $0.valid += 1
             }
+        case .invalid(let error)?:
+            count(collection, hour) {
+                $0.seen += 1
+                $0.invalid += 1
+            }
+            collections[collection]?.record(error, record: record, uri: uri, hour: hour, limits: limits)
+        case nil:
+            count(collection, hour) {
+                $0.seen += 1
+                $0.unresolvable += 1
+            }
+            collections[collection]?.unresolvable("not-a-record-type", message: "\(collection) is not a record type", limits: limits)
         }
     }
 
     // MARK: - Resolution, off the stream
 
     private func startResolution(_ nsid: String) {
-        let authority = String(nsid[..<(nsid.lastIndex(of: ".") ?? nsid.endIndex)])
-        let task = Task { [self] in
-            guard await slots.acquire(authority) else { return }
-            let result = await lexicons.prepare(nsid)
-            slots.release(authority)
-            finish(nsid, result)
+        // Registered under the lock the task needs to remove itself: it cannot finish before it is listed.
+        lock.withLock {
+            nextResolution += 1
+            let id = nextResolution
+            resolutions[id] = Task { [self] in
+                await slots.acquire()
+                let result = await lexicons.prepare(nsid)
+                slots.release()
+                finish(nsid, result)
+                _ = lock.withLock { resolutions.removeValue(forKey: id) }
+            }
         }
-        lock.withLock { resolutions.append(task) }
     }
 
     private func finish(_ nsid: String, _ result: Result<PreparedLexicon, LexiconUnavailable>) {
-        let waiting: [HeldRecord] = lock.withLock {
-            let records = held.removeValue(forKey: nsid) ?? []
-            heldTotal -= records.count
-            collections[nsid]?.pending = 0
-            switch result {
-            case .success(let prepared):
-                states[nsid] = .ready(prepared)
-                collections[nsid, default: ObservedCollection(nsid: nsid)].lexicon = prepared.origin
-            case .failure(let reason):
-                let previous: Duration
-                if case .failed(_, _, let backoff)? = states[nsid] { previous = backoff } else { previous = .zero }
-                let backoff = previous == .zero ? limits.firstRetry : min(previous * 2, limits.maxRetry)
-                states[nsid] = .failed(reason, retryAt: .now + backoff, backoff: backoff)
+        var first = true
+        while true {
+            let waiting: [HeldRecord] = lock.withLock { held[nsid] ?? [] }
+            // Validated outside the lock; then the records leave the held set and are counted in one step, so a
+            // flush in between sees them either held or counted, never neither. Records held meanwhile (before
+            // the state changed) are taken in the next turn.
+            let outcomes: [ValidationResult?] = waiting.map { record in
+                guard case .success(let prepared) = result else { return nil }
+                return try? prepared.catalog.validateRecord(record.record, collection: nsid)
             }
-            dirty.insert(nsid)
-            return records
-        }
-        for record in waiting {
-            let hour = record.time / 3_600_000_000
-            switch result {
-            case .success(let prepared):
-                validate(record.record, uri: record.uri, collection: nsid, hour: hour, with: prepared)
-            case .failure(let reason):
-                lock.withLock {
-                    count(nsid, hour) {
-                        $0.seen += 1
-                        $0.unresolvable += 1
+            let finished: Bool = lock.withLock {
+                var current = held[nsid] ?? []
+                let handled = min(waiting.count, current.count)
+                current.removeFirst(handled)
+                held[nsid] = current.isEmpty ? nil : current
+                heldTotal -= handled
+                heldBytes -= waiting.prefix(handled).reduce(0) { $0 + $1.bytes }
+                heldChanged = heldChanged || handled > 0
+                collections[nsid]?.pending = current.count
+                if first {
+                    switch result {
+                    case .success(let prepared):
+                        states[nsid] = .ready(prepared)
+                        collections[nsid, default: ObservedCollection(nsid: nsid)].lexicon = prepared.origin
+                    case .failure(let reason):
+                        var previous: Duration = .zero
+                        if case .pending(let backoff)? = states[nsid] { previous = backoff }
+                        let backoff = previous == .zero ? limits.firstRetry : min(previous * 2, limits.maxRetry)
+                        states[nsid] = .failed(reason, retryAt: .now + backoff, backoff: max(backoff, .milliseconds(1)))
                     }
-                    collections[nsid]?.unresolvable(reason.code, message: reason.message, limits: limits)
                 }
+                for (record, outcome) in zip(waiting.prefix(handled), outcomes) {
+                    let hour = record.time / 3_600_000_000
+                    switch result {
+                    case .success:
+                        countValidation(outcome, record: record.record, uri: record.uri, collection: nsid, hour: hour)
+                    case .failure(let reason):
+                        count(nsid, hour) {
+                            $0.seen += 1
+                            $0.unresolvable += 1
+                        }
+                        collections[nsid]?.unresolvable(reason.code, message: reason.message, limits: limits)
+                    }
+                }
+                dirty.insert(nsid)
+                return current.isEmpty
             }
+            first = false
+            if finished { return }
         }
     }
 
     /// Waits until no resolution is running (tests and reports).
     public func settle() async {
         while true {
-            let running: [Task<Void, Never>] = lock.withLock {
-                let tasks = resolutions
-                resolutions = []
-                return tasks
-            }
+            let running: [(UInt64, Task<Void, Never>)] = lock.withLock { resolutions.map { ($0.key, $0.value) } }
             if running.isEmpty { return }
-            for task in running { await task.value }
+            for (id, task) in running {
+                await task.value
+                _ = lock.withLock { resolutions.removeValue(forKey: id) }
+            }
         }
     }
 
@@ -261,16 +309,21 @@ public final class Observatory: JetstreamSink, @unchecked Sendable {
 
     /// Writes what changed since the last flush, the held records and the cursor, in one transaction.
     public func flush() async throws {
-        let (changes, heldNow, cursor): ([(now: ObservedCollection, written: ObservedCollection)], [HeldRecord], Int64?) = lock.withLock {
+        let (changes, heldNow, cursor): ([(now: ObservedCollection, written: ObservedCollection)], [HeldRecord]?, Int64?) = lock.withLock {
             let changes = dirty.compactMap { nsid in collections[nsid].map { ($0, written[nsid] ?? ObservedCollection(nsid: nsid)) } }
             dirty = []
-            return (changes, held.values.flatMap { $0 }, processed)
+            let heldNow = heldChanged ? held.values.flatMap { $0 } : nil
+            heldChanged = false
+            return (changes, heldNow, processed)
         }
         guard !changes.isEmpty || cursor != flushedCursor else { return }
         do {
             try await store.save(changes, held: heldNow, cursor: cursor)
         } catch {
-            lock.withLock { for change in changes { dirty.insert(change.now.nsid) } }
+            lock.withLock {
+                for change in changes { dirty.insert(change.now.nsid) }
+                if heldNow != nil { heldChanged = true }
+            }
             throw error
         }
         lock.withLock {

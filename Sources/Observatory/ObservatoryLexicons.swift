@@ -65,7 +65,10 @@ public struct ObservatoryLexicons: Sendable {
         }
         // References to lexicons not yet loaded: resolve them (local drafts first), a bounded number.
         var attempted: Set<String> = [nsid]
-        for _ in 0..<limits.maxReferencedLexicons {
+        // A bounded number of references, and a bounded time for all of them: a schema naming many slow
+        // authorities holds its resolution slot no longer than this.
+        let giveUp = ContinuousClock.now + limits.referenceBudget
+        for _ in 0..<limits.maxReferencedLexicons where ContinuousClock.now < giveUp {
             guard let catalog = try? LexiconCatalog(sources: sources) else { break }
             let missing = Set(catalog.unresolvedReferences.map { String($0.split(separator: "#").first ?? "") }).subtracting(attempted).sorted()
             guard let next = missing.first else { break }

@@ -17,6 +17,8 @@ public struct ObservatoryLimits: Sendable {
     public var pendingPerCollection = 200
     /// Records held while lexicons are being resolved, in all.
     public var pendingTotal = 20_000
+    /// Bytes of records held, in all (a record is up to 2 MiB).
+    public var pendingBytes = 64 << 20
     /// Lexicon resolutions running at once.
     public var resolutionConcurrency = 8
     /// First retry of a failed resolution; doubled up to ``maxRetry``.
@@ -24,6 +26,8 @@ public struct ObservatoryLimits: Sendable {
     public var maxRetry: Duration = .seconds(3_600)
     /// Lexicons a collection's schema may pull in through references (resolved too), per collection.
     public var maxReferencedLexicons = 32
+    /// Time spent resolving one collection's references, in all.
+    public var referenceBudget: Duration = .seconds(30)
     /// With a shared (PostgreSQL) store, how often the pages' view of every observer's counts is reloaded.
     public var sharedViewRefresh: Duration = .seconds(10)
 

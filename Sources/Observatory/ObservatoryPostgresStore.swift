@@ -128,7 +128,8 @@ public final class ObservatoryPostgresStore: ObservatoryStorage, @unchecked Send
     }
 
     /// Adds what changed since the last write; replaces this observer's held records and cursor; one transaction.
-    public func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord], cursor: Int64?) async throws
+    public func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord]?, cursor: Int64?)
+        async throws
     {
         let observer = self.observer
         let prefix = self.prefix
@@ -194,8 +195,13 @@ public final class ObservatoryPostgresStore: ObservatoryStorage, @unchecked Send
                         """, logger: logger)
                 }
             }
-            try await connection.query("DELETE FROM \(unescaped: prefix)observatory_held WHERE observer = \(observer)", logger: logger)
-            for (index, record) in held.enumerated() {
+            if let newest {
+                try await connection.query("DELETE FROM \(unescaped: prefix)observatory_hours WHERE hour <= \(newest - hours)", logger: logger)
+            }
+            if held != nil {
+                try await connection.query("DELETE FROM \(unescaped: prefix)observatory_held WHERE observer = \(observer)", logger: logger)
+            }
+            for (index, record) in (held ?? []).enumerated() {
                 let (time, nsid, uri, text) = (record.time, record.collection, record.uri, record.record.jsonString)
                 try await connection.query(
                     "INSERT INTO \(unescaped: prefix)observatory_held VALUES (\(observer), \(index), \(time), \(nsid), \(uri), \(text))",

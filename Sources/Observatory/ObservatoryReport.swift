@@ -57,18 +57,38 @@ public struct ObservatoryReport: Sendable {
     public var markdown: String {
         var out = "| collection | records | valid | invalid | unresolvable | top violation |\n|---|---|---|---|---|---|\n"
         for line in lines {
+            // Rules and paths come from records: every Markdown character in them is escaped.
             let top =
-                line.violations.first.map { "\($0.rule) at `\($0.path.isEmpty ? "/" : $0.path)` (\($0.count))" }
-                ?? line.reasons.first.map { "unresolvable: \($0.code)" } ?? ""
+                line.violations.first.map { "\(Self.markdown($0.rule)) at \(Self.markdown($0.path.isEmpty ? "/" : $0.path)) (\($0.count))" }
+                ?? line.reasons.first.map { "unresolvable: \(Self.markdown($0.code))" } ?? ""
             out += "| `\(line.nsid)` | \(line.tally.seen) | \(line.tally.valid) | \(line.tally.invalid) | \(line.tally.unresolvable) | \(top) |\n"
         }
         return out
     }
 
+    /// Markdown-escaped, control characters replaced: text from records cannot add table cells, links or code.
+    static func markdown(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                out += "\u{FFFD}"
+            } else if "\\`*_[]<>|#!{}()".unicodeScalars.contains(scalar) {
+                out += "\\" + String(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     public var junit: String {
+        // XML-escaped; control characters (not allowed in XML 1.0) replaced.
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
+            let clean = String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.map { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
+            return clean.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
         let failures = lines.filter { $0.tally.invalid > 0 }.count
         let skipped = lines.filter { $0.tally.invalid == 0 && $0.tally.valid == 0 }.count

@@ -10,9 +10,9 @@ public protocol ObservatoryStorage: Sendable {
     var isShared: Bool { get }
     /// Everything stored: every collection (all observers'), and this observer's held records and cursor.
     func load() async throws -> ObservatoryStore.Loaded
-    /// Writes `changes` (each collection now, and as it was at the last write), this observer's held records and
-    /// its cursor, atomically.
-    func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord], cursor: Int64?) async throws
+    /// Writes `changes` (each collection now, and as it was at the last write), this observer's held records (nil:
+    /// unchanged since the last write) and its cursor, atomically.
+    func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord]?, cursor: Int64?) async throws
 }
 
 /// The observatory's state in SQLite (`observatory.sqlite` in its data directory): per collection its totals, hours,
@@ -109,7 +109,8 @@ public final class ObservatoryStore: ObservatoryStorage, @unchecked Sendable {
     }
 
     /// Replaces the rows of the changed collections, all held records, and the cursor, atomically.
-    public func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord], cursor: Int64?) async throws
+    public func save(_ changes: [(now: ObservedCollection, written: ObservedCollection)], held: [Observatory.HeldRecord]?, cursor: Int64?)
+        async throws
     {
         try await queue.write { db in
             for collection in changes.map(\.now) {
@@ -143,8 +144,8 @@ public final class ObservatoryStore: ObservatoryStorage, @unchecked Sendable {
                     try db.execute(sql: "INSERT INTO observed_reasons VALUES (?, ?, ?, ?)", arguments: [nsid, reason, entry.count, entry.message])
                 }
             }
-            try db.execute(sql: "DELETE FROM observed_held")
-            for record in held {
+            if held != nil { try db.execute(sql: "DELETE FROM observed_held") }
+            for record in held ?? [] {
                 try db.execute(
                     sql: "INSERT INTO observed_held (time_us, nsid, uri, record) VALUES (?, ?, ?, ?)",
                     arguments: [record.time, record.collection, record.uri, record.record.jsonString])

@@ -101,22 +101,25 @@ public struct ObservedCollection: Sendable, Equatable {
     }
 
     mutating func record(_ error: ValidationError, record: JSONValue, uri: String, hour: Int64, limits: ObservatoryLimits) {
-        let pointer = Self.pointer(error.path)
-        let path = Self.normalized(pointer)
-        var key = error.reason + "\u{0}" + path
+        // The path holds keys the record chose: cleaned and capped before it becomes a key, a row or a page.
+        let exact = Self.pointer(error.path)
+        let pointer = Self.clean(exact, maxBytes: 512)
+        let path = Self.clean(Self.normalized(exact), maxBytes: 512)
+        let reason = Self.clean(error.reason, maxBytes: 512)
+        var key = reason + "\u{0}" + path
         if violations[key] == nil, violations.count >= limits.maxViolationsPerCollection {
             key = ObservatoryLimits.overflowViolation
         }
         var violation =
             violations[key]
             ?? Violation(
-                rule: key == ObservatoryLimits.overflowViolation ? ObservatoryLimits.overflowViolation : error.reason,
+                rule: key == ObservatoryLimits.overflowViolation ? ObservatoryLimits.overflowViolation : reason,
                 path: key == ObservatoryLimits.overflowViolation ? "" : path, count: 0, lastHour: hour, examples: [])
         violation.count += 1
         violation.lastHour = max(violation.lastHour, hour)
         if violation.examples.count < limits.examplesPerViolation {
-            let value = Self.value(at: pointer, in: record).map { Self.clip($0.jsonString, limits.clippedValueCharacters) } ?? "(missing)"
-            violation.examples.append(ViolationExample(uri: uri, pointer: pointer, value: value))
+            let value = Self.value(at: exact, in: record).map { Self.clip($0.jsonString, limits.clippedValueCharacters) } ?? "(missing)"
+            violation.examples.append(ViolationExample(uri: Self.clean(uri, maxBytes: 512), pointer: pointer, value: value))
         }
         violations[key] = violation
     }
@@ -124,7 +127,7 @@ public struct ObservedCollection: Sendable, Equatable {
     mutating func unresolvable(_ code: String, message: String, limits: ObservatoryLimits) {
         var key = code
         if reasons[key] == nil, reasons.count >= limits.maxReasonsPerCollection { key = "other" }
-        reasons[key] = ((reasons[key]?.count ?? 0) + 1, message)
+        reasons[key] = ((reasons[key]?.count ?? 0) + 1, Self.clean(message, maxBytes: 512))
     }
 
     /// `Record/events/2` → `/events/2` (the validator names the root `Record`).
@@ -155,7 +158,28 @@ public struct ObservedCollection: Sendable, Equatable {
         return current
     }
 
+    /// At most `limit` Unicode scalars (not characters: one character can be a megabyte of combining marks),
+    /// control characters replaced.
     static func clip(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit)) + "…"
+        let scalars = text.unicodeScalars
+        let kept = scalars.count <= limit ? text : String(String.UnicodeScalarView(scalars.prefix(limit))) + "…"
+        return clean(kept, maxBytes: limit * 4 + 3)
+    }
+
+    /// Control characters (NUL included: PostgreSQL text cannot hold it) as U+FFFD, at most `maxBytes` of UTF-8.
+    static func clean(_ text: String, maxBytes: Int) -> String {
+        var out = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            let kept: Unicode.Scalar = (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) ? "\u{FFFD}" : scalar
+            let size = String(kept).utf8.count
+            if bytes + size > maxBytes {
+                out.append("…")
+                break
+            }
+            bytes += size
+            out.append(kept)
+        }
+        return String(out)
     }
 }

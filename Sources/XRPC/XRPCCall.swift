@@ -50,6 +50,9 @@ public struct XRPCReply: Sendable {
     public var encoding: String?
     public var body: [UInt8]
     public var headers: HTTPFields
+    /// The value `body` was serialized from, when the handler gave one (``json(_:)``): the output check validates
+    /// it as it is rather than parsing the body again.
+    public var json: JSONValue?
 
     public init(encoding: String?, body: [UInt8], headers: HTTPFields = [:]) {
         self.encoding = encoding
@@ -59,7 +62,9 @@ public struct XRPCReply: Sendable {
 
     /// A JSON body.
     public static func json(_ value: JSONValue) -> XRPCReply {
-        XRPCReply(encoding: "application/json", body: value.serialized())
+        var reply = XRPCReply(encoding: "application/json", body: value.serialized())
+        reply.json = value
+        return reply
     }
 
     /// No body (for methods without output).

@@ -274,11 +274,16 @@ public struct XRPCService: Sendable {
             throw bug("output encoding \(reply.encoding ?? "none") does not match \(declared.encoding)")
         }
         guard declared.schema != nil, Self.mimeEssence(encoding) == "application/json" else { return }
+        // A value the body was serialized from is the body: validated without a second parse.
         let value: JSONValue
-        do {
-            value = try JSONValue(parsing: reply.body)
-        } catch {
-            throw bug("output is not valid JSON: \(error.description)")
+        if let json = reply.json {
+            value = json
+        } else {
+            do {
+                value = try JSONValue(parsing: reply.body)
+            } catch {
+                throw bug("output is not valid JSON: \(error.description)")
+            }
         }
         if case .invalid(let error) = try? methods.catalog.validate(value, method: method.nsid, part: .output) {
             throw bug(error.message)

@@ -28,6 +28,10 @@ struct DAGCBORStrictnessTests {
         Case(label: "unsorted keys", bytes: [0xA2, 0x61, 0x62, 0x01, 0x61, 0x61, 0x02], reason: "canonical order"),
         Case(label: "a longer key first", bytes: [0xA2, 0x62, 0x61, 0x61, 0x01, 0x61, 0x62, 0x02], reason: "canonical order"),
         Case(label: "a repeated key", bytes: [0xA2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02], reason: "repeated"),
+        // "é" as one scalar (2 bytes) and as e + a combining accent (3 bytes): canonical order in bytes, one key as text.
+        Case(
+            label: "two keys equal as Unicode text", bytes: [0xA2, 0x62, 0xC3, 0xA9, 0x01, 0x63, 0x65, 0xCC, 0x81, 0x02],
+            reason: "different Unicode forms"),
         Case(label: "an integer key", bytes: [0xA1, 0x01, 0x02], reason: "not text"),
         Case(label: "text that is not UTF-8", bytes: [0x62, 0xC3, 0x28], reason: "not UTF-8"),
         Case(label: "tag 1", bytes: [0xC1, 0x00], reason: "only 42"),

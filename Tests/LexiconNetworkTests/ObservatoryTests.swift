@@ -248,3 +248,48 @@ struct ObservatorySharedViewTests {
         }
     }
 }
+
+extension ObservatoryTests {
+    /// More collections of one authority than resolutions may run at once: every one is resolved in turn, none
+    /// is left pending (a refused slot once left a collection held for good).
+    @Test func manyCollectionsOfOneAuthorityAreAllResolved() async throws {
+        var few = Self.testLimits
+        few.resolutionConcurrency = 2
+        let limits = few
+        try await withObservatory(limits: limits) { _, resolver, path in
+            let observatory = try await Observatory(
+                store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: limits)
+            let names = [Self.post] + (0..<7).map { "com.example.feed.other\($0)" }
+            try await feed(observatory, names.enumerated().map { Self.event(Int64(100 + $0.offset), $0.element, ["text": "x"]) })
+            #expect(observatory.heldCount == 0)
+            #expect(observatory.collection(Self.post)?.total == Tally(seen: 1, valid: 1))
+            for name in names.dropFirst() { #expect(observatory.collection(name)?.total == Tally(seen: 1, unresolvable: 1), "\(name)") }
+        }
+    }
+
+    /// What a record chooses (undeclared keys with NUL, control characters, megabytes of combining marks) is
+    /// cleaned and capped before it becomes a violation's path, an example or a stored row.
+    @Test func hostileRecordTextIsCleanedAndCapped() async throws {
+        try await withObservatory { _, resolver, path in
+            let observatory = try await Observatory(
+                store: try ObservatoryStore(path: path), lexicons: ObservatoryLexicons(resolver: resolver), limits: Self.testLimits)
+            let longKey = String(repeating: "k", count: 5_000) + "\u{0}\u{1B}[31m"
+            let heavy = "a" + String(repeating: "\u{301}", count: 100_000) + String(repeating: "b", count: 400)
+            try await feed(observatory, [Self.event(1, Self.post, ["text": .string(heavy)])])
+            var post = try #require(observatory.collection(Self.post))
+            #expect(post.total == Tally(seen: 1, invalid: 1))
+            // A validator path through keys the record chose (as a union member's or a map's would be).
+            post.record(
+                ValidationError(path: "Record/" + longKey + "/x", reason: "must be \u{0}fine"), record: ["x": 1],
+                uri: "at://did:plc:x/" + longKey, hour: 1, limits: Self.testLimits)
+            for violation in post.violations.values {
+                let texts = [violation.rule, violation.path] + violation.examples.flatMap { [$0.pointer, $0.value, $0.uri] }
+                for text in texts {
+                    #expect(!text.unicodeScalars.contains { $0.value < 0x20 }, "\(text.prefix(80))")
+                    #expect(text.utf8.count <= 1_024, "\(text.utf8.count) bytes")
+                }
+            }
+            try await observatory.flush()
+        }
+    }
+}

@@ -49,6 +49,8 @@ struct DNSTXTResolverTests {
         endlessName[5] = 1
         var otherQuestion = good
         otherQuestion[14] = UInt8(ascii: "X")  // an answer about another name
+        var noQuestion = good
+        noQuestion[5] = 0  // no question echoed: the echoed one would be read as an answer
         var manyLabels = Array(good.prefix(12))
         manyLabels[5] = 1
         manyLabels += Array(repeating: [UInt8]([1, 0x61]), count: 200).flatMap { $0 } + [0]
@@ -59,8 +61,16 @@ struct DNSTXTResolverTests {
             Broken(label: "string length past its record", bytes: lyingString), Broken(label: "cut in the middle", bytes: Array(good.dropLast(3))),
             Broken(label: "a question cut to a self-pointing name", bytes: endlessName), Broken(label: "a name of 200 labels", bytes: manyLabels),
             Broken(label: "an answer to another question", bytes: otherQuestion),
+            Broken(label: "an answer that echoes no question", bytes: noQuestion),
         ]
     }()
+
+    /// Only class IN counts: a CH-class TXT record in an answer is skipped, not believed.
+    @Test func recordsOfAnotherClassAreSkipped() throws {
+        var answer = Self.answer([[4] + Array("did=".utf8)])
+        answer[answer.count - 12] = 3  // the record's class (its low byte): CH
+        #expect(try DNSTXTResolver.parseTXT(answer, query: Self.query) == [])
+    }
 
     @Test(arguments: broken)
     func brokenAnswersAreRefused(_ example: Broken) {
