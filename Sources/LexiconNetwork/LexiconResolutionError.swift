@@ -64,7 +64,7 @@ public enum LexiconResolutionError: Error, Sendable, Equatable, CustomStringConv
 
     /// The refusal as a sentence; text that came from the network has its control characters replaced.
     public var description: String {
-        String(String.UnicodeScalarView(sentence.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
+        ControlCharacters.replaced(in: sentence)
     }
 
     private var sentence: String {
@@ -93,8 +93,7 @@ public enum LexiconResolutionError: Error, Sendable, Equatable, CustomStringConv
     /// Text from the network made safe to show: control characters (terminal escapes, NUL) replaced, at most 200
     /// characters.
     public static func printable(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(text.unicodeScalars.prefix(200).map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
+        ControlCharacters.replaced(in: String(String.UnicodeScalarView(text.unicodeScalars.prefix(200))))
     }
 
     /// Whether the same question may well get another answer soon (a network failure), rather than a settled one.

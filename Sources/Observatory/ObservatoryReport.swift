@@ -1,5 +1,6 @@
 import Foundation
 import Lexicon
+import LexiconNetwork
 
 /// `sigil observe report`: what the stored counts say about the hours since a moment, for CI: JSON, Markdown or
 /// JUnit XML (a test case per collection; invalid records fail it, unresolvable ones skip it).
@@ -70,7 +71,7 @@ public struct ObservatoryReport: Sendable {
     static func markdown(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            if ControlCharacters.isControl(scalar) {
                 out += "\u{FFFD}"
             } else if "\\`*_[]<>|#!{}()".unicodeScalars.contains(scalar) {
                 out += "\\" + String(scalar)
@@ -84,9 +85,7 @@ public struct ObservatoryReport: Sendable {
     public var junit: String {
         // XML-escaped; control characters (not allowed in XML 1.0) replaced.
         func escape(_ text: String) -> String {
-            let clean = String(
-                String.UnicodeScalarView(
-                    text.unicodeScalars.map { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) ? "\u{FFFD}" : $0 }))
+            let clean = ControlCharacters.replaced(in: text, keepingNewlines: true)
             return clean.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }

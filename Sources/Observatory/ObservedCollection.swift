@@ -1,4 +1,5 @@
 import Lexicon
+import LexiconNetwork
 
 /// Records of one collection over some period: seen (creates and updates with a record), and how each fared.
 public struct Tally: Sendable, Equatable {
@@ -171,7 +172,7 @@ public struct ObservedCollection: Sendable, Equatable {
         var out = String.UnicodeScalarView()
         var bytes = 0
         for scalar in text.unicodeScalars {
-            let kept: Unicode.Scalar = (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) ? "\u{FFFD}" : scalar
+            let kept: Unicode.Scalar = ControlCharacters.isControl(scalar) ? "\u{FFFD}" : scalar
             let size = String(kept).utf8.count
             if bytes + size > maxBytes {
                 out.append("…")

@@ -22,21 +22,10 @@ struct LexiconNetworkOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.description)
         }
-        let destinations = DestinationGuard(insecureLoopback: insecureLoopback)
-        let fetcher = HTTPDIDFetcher(
-            client: .shared, plcURL: plcUrl ?? environment["SIGIL_PLC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://plc.directory",
-            destinations: destinations)
         var limits = LexiconResolver.Limits()
         limits.deadline = .seconds(timeout)
-        let resolver = LexiconResolver(
-            dns: dns, identities: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), destinations: destinations, limits: limits)
-        do {
-            let result = try await body(resolver)
-            await destinations.shutdown()
-            return result
-        } catch {
-            await destinations.shutdown()
-            throw error
-        }
+        return try await LexiconResolver.withResolver(
+            dns: dns, plcURL: plcUrl ?? environment["SIGIL_PLC_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://plc.directory",
+            insecureLoopback: insecureLoopback, limits: limits, body)
     }
 }

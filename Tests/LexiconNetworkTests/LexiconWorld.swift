@@ -220,19 +220,9 @@ actor LexiconWorld {
     nonisolated func withResolver<T: Sendable>(
         limits: LexiconResolver.Limits = LexiconResolver.Limits(), _ body: (LexiconResolver) async throws -> T
     ) async throws -> T {
-        let destinations = DestinationGuard(insecureLoopback: true)
-        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: await base + "/plc", destinations: destinations)
-        let identities = DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero)
-        let resolver = LexiconResolver(
-            dns: try DNSTXTResolver(server: dns.server, timeout: .seconds(3)), identities: identities, destinations: destinations, limits: limits)
-        do {
-            let result = try await body(resolver)
-            await destinations.shutdown()
-            return result
-        } catch {
-            await destinations.shutdown()
-            throw error
-        }
+        try await LexiconResolver.withResolver(
+            dns: try DNSTXTResolver(server: dns.server, timeout: .seconds(3)), plcURL: await base + "/plc", insecureLoopback: true, limits: limits,
+            body)
     }
 }
 
