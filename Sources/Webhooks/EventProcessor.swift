@@ -1,3 +1,4 @@
+import AsyncPrimitives
 import Foundation
 import Jetstream
 import Lexicon
@@ -30,6 +31,9 @@ public final class EventProcessor: @unchecked Sendable {
     /// Each account's byte budget for the bodies of its queued deliveries; nil: none.
     let budget: QueueBudget?
     private let lock = NSLock()
+    /// Cursor writes, one at a time: a value is computed and stored in one turn, so a flush that computed an
+    /// older value can never land after one that stored a newer value (the stored cursor never regresses).
+    let cursorWrites = SerialSection()
     private var pendingCursor: Int64?
     private var lastFlush = ContinuousClock.now
 
@@ -105,12 +109,16 @@ public final class EventProcessor: @unchecked Sendable {
                 id: id, owner: drop.webhook.owner, webhookRKey: drop.webhook.rkey, url: drop.webhook.url, secretName: drop.webhook.secretName,
                 inlineSecret: drop.webhook.inlineSecret, body: [], createdAt: now, notQueued: drop.reason)
         }
-        let stored = durableCursor(event.timeMicroseconds)
-        try await store.enqueue(deliveries + notQueued, cursor: (Self.cursorName, stored), maxPendingPerWebhook: maxPendingPerWebhook)
-        lock.withLock {
-            // Held back by a read-back: the event's own time stays pending, for the flush when it settles.
-            pendingCursor = stored < event.timeMicroseconds ? event.timeMicroseconds : nil
-            lastFlush = .now
+        let queued = deliveries + notQueued
+        let stored = try await cursorWrites.run { () async throws(StoreError) -> Int64 in
+            let stored = durableCursor(event.timeMicroseconds)
+            try await store.enqueue(queued, cursor: (Self.cursorName, stored), maxPendingPerWebhook: maxPendingPerWebhook)
+            lock.withLock {
+                // Held back by a read-back: the event's own time stays pending, for the flush when it settles.
+                pendingCursor = stored < event.timeMicroseconds ? event.timeMicroseconds : nil
+                lastFlush = .now
+            }
+            return stored
         }
         // The read-back may have settled while the enqueue ran, before the pending cursor was set.
         if stored < event.timeMicroseconds, durableCursor(event.timeMicroseconds) > stored { try await flush() }
@@ -133,12 +141,14 @@ public final class EventProcessor: @unchecked Sendable {
 
     /// Writes the latest cursor now (on shutdown, and periodically).
     public func flush() async throws(StoreError) {
-        guard let cursor = lock.withLock({ pendingCursor }) else { return }
-        let stored = durableCursor(cursor)
-        try await store.enqueue([], cursor: (Self.cursorName, stored))
-        lock.withLock {
-            if pendingCursor == cursor, stored == cursor { pendingCursor = nil }
-            lastFlush = .now
+        try await cursorWrites.run { () async throws(StoreError) -> Void in
+            guard let cursor = lock.withLock({ pendingCursor }) else { return }
+            let stored = durableCursor(cursor)
+            try await store.enqueue([], cursor: (Self.cursorName, stored))
+            lock.withLock {
+                if pendingCursor == cursor, stored == cursor { pendingCursor = nil }
+                lastFlush = .now
+            }
         }
     }
 }
