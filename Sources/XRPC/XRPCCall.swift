@@ -41,7 +41,30 @@ public struct XRPCCall: Sendable {
     /// `nil` when the caller sent no credentials and the method allows that.
     public let principal: XRPCPrincipal?
     public let headers: HTTPFields
-    public let logger: Logger
+    /// The request's logger before the method's name was added: tagging it costs a metadata rebuild in common log
+    /// handlers, so it is done only for a handler that logs (``logger``).
+    let requestLogger: Logger
+
+    /// The request's logger, its metadata carrying `xrpc.method`.
+    public var logger: Logger { requestLogger.taggedWithMethod(nsid) }
+
+    init(nsid: String, params: JSONValue, input: XRPCBody?, principal: XRPCPrincipal?, headers: HTTPFields, requestLogger: Logger) {
+        self.nsid = nsid
+        self.params = params
+        self.input = input
+        self.principal = principal
+        self.headers = headers
+        self.requestLogger = requestLogger
+    }
+}
+
+extension Logger {
+    /// This logger with `xrpc.method` set to `nsid`.
+    func taggedWithMethod(_ nsid: String) -> Logger {
+        var logger = self
+        logger[metadataKey: "xrpc.method"] = .string(nsid)
+        return logger
+    }
 }
 
 /// A handler's answer.

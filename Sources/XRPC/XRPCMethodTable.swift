@@ -9,6 +9,19 @@ public struct XRPCMethodTable: Sendable {
         let schema: MethodSchema
         var handler: XRPCHandler?
         var auth: XRPCAuthRequirement
+        /// The declared input and output encodings, parsed once.
+        let inputEncoding: DeclaredEncoding?
+        let outputEncoding: DeclaredEncoding?
+
+        init(nsid: String, isProcedure: Bool, schema: MethodSchema) {
+            self.nsid = nsid
+            self.isProcedure = isProcedure
+            self.schema = schema
+            handler = nil
+            auth = .required
+            inputEncoding = schema.input.map { DeclaredEncoding($0.encoding) }
+            outputEncoding = schema.output.map { DeclaredEncoding($0.encoding) }
+        }
     }
 
     public let catalog: LexiconCatalog
@@ -20,9 +33,9 @@ public struct XRPCMethodTable: Sendable {
         for definition in catalog.definitions {
             switch definition.kind {
             case .query(let schema):
-                entries[definition.uri] = Entry(nsid: definition.uri, isProcedure: false, schema: schema, handler: nil, auth: .required)
+                entries[definition.uri] = Entry(nsid: definition.uri, isProcedure: false, schema: schema)
             case .procedure(let schema):
-                entries[definition.uri] = Entry(nsid: definition.uri, isProcedure: true, schema: schema, handler: nil, auth: .required)
+                entries[definition.uri] = Entry(nsid: definition.uri, isProcedure: true, schema: schema)
             default:
                 break
             }

@@ -42,6 +42,7 @@ public struct XRPCService: Sendable {
     public let configuration: XRPCConfiguration
     let authenticator: (any XRPCAuthenticator)?
     let rateLimiter: (any XRPCRateLimiter)?
+    let requestMetrics = XRPCRequestMetrics()
 
     public init(
         methods: XRPCMethodTable, configuration: XRPCConfiguration,
@@ -108,8 +109,9 @@ public struct XRPCService: Sendable {
     public func respond(to request: Request, nsid: String, context: some RequestContext) async -> Response {
         let started = ContinuousClock.now
         let known = methods[nsid] != nil
-        var logger = context.logger
-        logger[metadataKey: "xrpc.method"] = .string(known ? nsid : "unknown")
+        // Tagged with the method only where something is logged: setting metadata rebuilds it in common handlers.
+        let logger = context.logger
+        let label = known ? nsid : "unknown"
         let response: Response
         do throws(XRPCError) {
             let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
@@ -121,13 +123,11 @@ public struct XRPCService: Sendable {
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let label = known ? nsid : "unknown"
-        let status = String(response.status.code)
-        Counter(label: "xrpc_requests_total", dimensions: [("method", label), ("status", status)]).increment()
-        Metrics.Timer(label: "xrpc_request_duration_seconds", dimensions: [("method", label)]).recordSeconds(seconds)
+        requestMetrics.record(method: label, status: response.status.code, seconds: seconds)
         logger.info(
             "xrpc request",
             metadata: [
+                "xrpc.method": .string(label),
                 "http.method": .string(request.method.rawValue),
                 "http.status": .stringConvertible(response.status.code),
                 "latency_ms": .string(String(format: "%.3f", seconds * 1000)),
@@ -158,7 +158,7 @@ public struct XRPCService: Sendable {
             throw .rateLimitExceeded(retryAfter: retryAfter)
         }
 
-        let call = XRPCCall(nsid: nsid, params: params, input: input, principal: principal, headers: request.headers, logger: logger)
+        let call = XRPCCall(nsid: nsid, params: params, input: input, principal: principal, headers: request.headers, requestLogger: logger)
         let reply: XRPCReply
         do {
             reply = try await handler(call)
@@ -168,14 +168,14 @@ public struct XRPCService: Sendable {
             throw XRPCError(status: .badRequest, name: error.errorName, message: error.errorMessage)
         } catch let error as any XRPCMappedError {
             guard let (name, message) = error.xrpcError else {
-                logger.error("handler failed", metadata: ["error": .string(String(describing: error))])
+                logger.error("handler failed", metadata: ["xrpc.method": .string(nsid), "error": .string(String(describing: error))])
                 throw .internalServerError
             }
             // A name the method does not declare is never sent: a client's generated code could not decode it.
             let declared = name == "InvalidRequest" || method.schema.errors.contains { $0.name == name }
             throw XRPCError(status: .badRequest, name: declared ? name : "InvalidRequest", message: message)
         } catch {
-            logger.error("handler failed", metadata: ["error": .string(String(describing: error))])
+            logger.error("handler failed", metadata: ["xrpc.method": .string(nsid), "error": .string(String(describing: error))])
             throw .internalServerError
         }
         try checkOutput(reply, method: method, logger: logger)
@@ -202,7 +202,7 @@ public struct XRPCService: Sendable {
 
     private func readInput(_ request: Request, method: XRPCMethodTable.Entry) async throws(XRPCError) -> XRPCBody? {
         let contentType = request.headers[.contentType].map(Self.mimeEssence)
-        guard let declared = method.schema.input else {
+        guard let declared = method.schema.input, let accepted = method.inputEncoding else {
             let body = try await readBody(request)
             if !body.isEmpty { throw .invalidRequest("A request body was provided when none was expected") }
             return nil
@@ -210,7 +210,7 @@ public struct XRPCService: Sendable {
         guard let contentType, !contentType.isEmpty else {
             throw .invalidRequest("Request encoding (Content-Type) required but not provided")
         }
-        guard Self.encoding(contentType, matches: declared.encoding) else {
+        guard accepted.accepts(contentType) else {
             throw .invalidRequest("Wrong request encoding (Content-Type): \(contentType.prefix(100))")
         }
         let body = try await readBody(request)
@@ -263,17 +263,18 @@ public struct XRPCService: Sendable {
 
     private func checkOutput(_ reply: XRPCReply, method: XRPCMethodTable.Entry, logger: Logger) throws(XRPCError) {
         func bug(_ message: String) -> XRPCError {
-            logger.error("invalid handler output", metadata: ["reason": .string(message)])
+            logger.error("invalid handler output", metadata: ["xrpc.method": .string(method.nsid), "reason": .string(message)])
             return .internalServerError
         }
-        guard let declared = method.schema.output else {
+        guard let declared = method.schema.output, let accepted = method.outputEncoding else {
             if !reply.body.isEmpty { throw bug("\(method.nsid) declares no output but the handler returned a body") }
             return
         }
-        guard let encoding = reply.encoding, Self.encoding(Self.mimeEssence(encoding), matches: declared.encoding) else {
+        let essence = reply.encoding.map(Self.mimeEssence)
+        guard let essence, accepted.accepts(essence) else {
             throw bug("output encoding \(reply.encoding ?? "none") does not match \(declared.encoding)")
         }
-        guard declared.schema != nil, Self.mimeEssence(encoding) == "application/json" else { return }
+        guard declared.schema != nil, essence == "application/json" else { return }
         // A value the body was serialized from is the body: validated without a second parse.
         let value: JSONValue
         if let json = reply.json {
@@ -292,13 +293,13 @@ public struct XRPCService: Sendable {
 
     /// `type/subtype` without parameters, lower-cased.
     static func mimeEssence(_ value: String) -> String {
+        // The common case (`application/json` as is) is returned without a copy.
+        let plain = value.utf8.allSatisfy { byte in
+            byte < 0x80 && byte != UInt8(ascii: ";") && byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && !(byte >= 0x41 && byte <= 0x5A)
+        }
+        if plain { return value }
         let essence = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         return essence.trimmingSpaces().lowercased()
-    }
-
-    static func encoding(_ actual: String, matches declared: String) -> Bool {
-        if declared == "*/*" { return true }
-        return MIMEPattern(declared)?.matches(actual) ?? (actual == declared.lowercased())
     }
 
     /// The JSON error response for `error`.

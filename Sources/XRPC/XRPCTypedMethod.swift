@@ -11,7 +11,11 @@ public struct XRPCRequest<Method: XRPCMethod>: Sendable {
     public let input: Method.Input
     public let principal: XRPCPrincipal?
     public let headers: HTTPFields
-    public let logger: Logger
+    let requestLogger: Logger
+    let nsid: String
+
+    /// The request's logger, its metadata carrying `xrpc.method` (tagged when a handler asks for it).
+    public var logger: Logger { requestLogger.taggedWithMethod(nsid) }
 }
 
 extension XRPCMethodTable {
@@ -32,7 +36,7 @@ extension XRPCMethodTable {
             let output = try await handler(
                 XRPCRequest(
                     params: params, input: input, principal: call.principal,
-                    headers: call.headers, logger: call.logger))
+                    headers: call.headers, requestLogger: call.requestLogger, nsid: call.nsid))
             if Method.Output.self == XRPCNothing.self { return .empty }
             if let raw = output as? XRPCRawBody { return XRPCReply(encoding: raw.encoding, body: raw.bytes) }
             return XRPCReply(encoding: "application/json", body: [UInt8](try Self.encoder.encode(output)))
