@@ -22,8 +22,9 @@ public enum SigilApplication {
     }
 
     /// A connection that sends nothing for this long is closed: a request head that trickles in (slowloris)
-    /// must be complete within it, and a kept-alive connection idles at most this long. A body that
-    /// trickles is cut off by ``XRPCConfiguration/bodyDeadline`` with `408`.
+    /// must be complete within it, a request body that stops arriving is cut off after it, and a kept-alive
+    /// connection idles at most this long. A body that trickles is cut off by ``XRPCConfiguration/bodyDeadline``
+    /// with `408`.
     public static let idleTimeout: TimeAmount = .seconds(30)
 
     /// The application on `host:port`; `onBound` learns the address it listens on (the port, when `port` is 0).

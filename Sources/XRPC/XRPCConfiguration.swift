@@ -4,7 +4,8 @@ public struct XRPCConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Reported by `GET /xrpc/_health`.
     public var version: String
-    /// The whole request body must arrive within this; a body that trickles is cut off with `408`.
+    /// The whole request body must arrive within this: a body still trickling past it gets `408` when its next
+    /// part arrives. A body that stops arriving is cut off by the server's idle timeout (the connection closes).
     public var bodyDeadline: Duration
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed (see ``ClientAddress``); from anyone
     /// else the header is ignored.

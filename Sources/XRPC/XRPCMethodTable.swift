@@ -60,6 +60,9 @@ public struct XRPCMethodTable: Sendable {
         entries[nsid]!.auth = auth
     }
 
+    /// Every query and procedure of the catalog, served or not.
+    var nsids: [String] { entries.keys.sorted() }
+
     /// NSIDs that have a handler.
     public var implemented: [String] {
         entries.values.filter { $0.handler != nil }.map(\.nsid).sorted()

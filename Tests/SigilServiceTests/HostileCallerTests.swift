@@ -105,7 +105,8 @@ struct HostileCallerTests {
         }
     }
 
-    /// A request head that never completes is cut off at the idle timeout; a body that trickles gets 408.
+    /// A request head that never completes, or a body that stops halfway, is cut off at the idle timeout; a body
+    /// that trickles gets 408.
     @Test func slowClientsAreCutOff() async throws {
         try await Self.withServer(["--idle-timeout", "2", "--body-timeout", "2"]) { base, identity, _ in
             let port = Int(base.split(separator: ":").last!)!
@@ -124,6 +125,13 @@ struct HostileCallerTests {
             let answer = try body.trickle(json, every: .milliseconds(500), untilAnswered: .seconds(15))
             #expect(answer?.hasPrefix("HTTP/1.1 408") == true, "\(answer ?? "no answer")")
             #expect(answer?.contains("InvalidRequest") == true)
+
+            // A body that stops halfway: the connection is closed (the idle timeout), not held.
+            let stalled = try SlowSocket(port: port)
+            try stalled.send(
+                "POST /xrpc/place.wisp.v2.secret.create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer \(token)\r\nContent-Length: \(json.utf8.count)\r\n\r\n" + json.prefix(5))
+            #expect(try stalled.readUntilClosed(atMost: .seconds(15)) != nil, "the half-sent body kept its connection")
         }
     }
 
