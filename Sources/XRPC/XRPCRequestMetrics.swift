@@ -14,23 +14,19 @@ final class XRPCRequestMetrics: @unchecked Sendable {
     private var timers: [String: Metrics.Timer] = [:]
 
     func record(method: String, status: Int, seconds: Double) {
-        let (counter, timer): (Counter, Metrics.Timer) = lock.withLock {
+        // Two lookups, each returning a class: a tuple result would make the generic lock look up its metadata.
+        let counter: Counter = lock.withLock {
             let key = CounterKey(method: method, status: status)
-            let counter =
-                counters[key]
-                ?? {
-                    let made = Counter(label: "xrpc_requests_total", dimensions: [("method", method), ("status", String(status))])
-                    counters[key] = made
-                    return made
-                }()
-            let timer =
-                timers[method]
-                ?? {
-                    let made = Metrics.Timer(label: "xrpc_request_duration_seconds", dimensions: [("method", method)])
-                    timers[method] = made
-                    return made
-                }()
-            return (counter, timer)
+            if let counter = counters[key] { return counter }
+            let made = Counter(label: "xrpc_requests_total", dimensions: [("method", method), ("status", String(status))])
+            counters[key] = made
+            return made
+        }
+        let timer: Metrics.Timer = lock.withLock {
+            if let timer = timers[method] { return timer }
+            let made = Metrics.Timer(label: "xrpc_request_duration_seconds", dimensions: [("method", method)])
+            timers[method] = made
+            return made
         }
         counter.increment()
         timer.recordSeconds(seconds)

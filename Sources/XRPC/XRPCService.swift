@@ -152,7 +152,7 @@ public struct XRPCService: Sendable {
         }
 
         let rawParams = try QueryParameters.coerce(query: request.uri.query.map { Substring($0) }, schema: method.schema.parameters)
-        let params = try validated(rawParams, nsid: nsid, part: .params)
+        let params = try validated(rawParams, method: method, part: .params)
 
         let principal = try await authenticator?.authenticate(headers: request.headers, nsid: nsid, client: client)
         if principal == nil, method.auth == .required {
@@ -194,11 +194,8 @@ public struct XRPCService: Sendable {
     }
 
     /// Validates with the lexicon; failures are `400 InvalidRequest` carrying the validator's message.
-    private func validated(_ value: JSONValue, nsid: String, part: MethodPart) throws(XRPCError) -> JSONValue {
-        let result: ValidationResult
-        do {
-            result = try methods.catalog.validate(value, method: nsid, part: part, options: .init(applyDefaults: true))
-        } catch {
+    private func validated(_ value: JSONValue, method: XRPCMethodTable.Entry, part: MethodPart) throws(XRPCError) -> JSONValue {
+        guard let result = methods.catalog.validate(value, method: method.schema, part: part, options: .init(applyDefaults: true)) else {
             return value  // No schema for this part: nothing to check.
         }
         switch result {
@@ -232,7 +229,7 @@ public struct XRPCService: Sendable {
             throw .invalidRequest("Request body is not valid JSON: \(error.description)")
         }
         guard declared.schema != nil else { return XRPCBody(encoding: contentType, bytes: body, json: json) }
-        return XRPCBody(encoding: contentType, bytes: body, json: try validated(json, nsid: method.nsid, part: .input))
+        return XRPCBody(encoding: contentType, bytes: body, json: try validated(json, method: method, part: .input))
     }
 
     /// Reads the body up to the limit; a declared or actual size over it is `413` without reading further.
@@ -289,7 +286,7 @@ public struct XRPCService: Sendable {
                 throw bug("output is not valid JSON: \(error.description)")
             }
         }
-        if case .invalid(let error) = try? methods.catalog.validate(value, method: method.nsid, part: .output) {
+        if case .invalid(let error) = methods.catalog.validate(value, method: method.schema, part: .output) {
             throw bug(error.message)
         }
     }

@@ -103,15 +103,24 @@ extension LexiconCatalog {
         options: ValidationOptions = .init()
     ) throws(SchemaLookupError) -> ValidationResult {
         let method = try methodSchema(nsid)
+        guard let result = validate(value, method: method, part: part, options: options) else { throw .noSchema(nsid, part) }
+        return result
+    }
+
+    /// Validates a method's params, input body or output body against its schema, already looked up (a server
+    /// keeps it per method rather than finding it by NSID for every request); nil when that part has no schema.
+    public func validate(
+        _ value: JSONValue, method: MethodSchema, part: MethodPart, options: ValidationOptions = .init()
+    ) -> ValidationResult? {
         let schema: FieldSchema
         switch part {
         case .params:
             schema = .object(method.parameters ?? .empty)
         case .input:
-            guard let body = method.input?.schema else { throw .noSchema(nsid, part) }
+            guard let body = method.input?.schema else { return nil }
             schema = body
         case .output:
-            guard let body = method.output?.schema else { throw .noSchema(nsid, part) }
+            guard let body = method.output?.schema else { return nil }
             schema = body
         }
         return run(root: part.root, value: value, options: options) { checker, value throws(ValidationFailure) in
