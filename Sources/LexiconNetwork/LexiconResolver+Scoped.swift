@@ -9,7 +9,7 @@ extension LexiconResolver {
         dns: DNSTXTResolver, plcURL: String, insecureLoopback: Bool, limits: Limits = Limits(), _ body: (LexiconResolver) async throws -> T
     ) async throws -> T {
         let destinations = DestinationGuard(insecureLoopback: insecureLoopback)
-        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: destinations)
+        let fetcher = HTTPDIDFetcher(client: .shared, plcURL: plcURL, destinations: destinations, deadline: limits.didDeadline)
         let resolver = LexiconResolver(
             dns: dns, identities: DIDResolver(fetcher: fetcher, minimumRefreshInterval: .zero), destinations: destinations, limits: limits)
         do {

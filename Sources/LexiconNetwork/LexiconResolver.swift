@@ -49,6 +49,8 @@ public final class LexiconResolver: @unchecked Sendable {
         public var maxEntries = 10_000
         /// One overall deadline for the PDS call (head and body).
         public var deadline: Duration = .seconds(10)
+        /// One overall deadline for fetching a DID document (``withResolver(dns:plcURL:insecureLoopback:limits:_:)``).
+        public var didDeadline: Duration = .seconds(5)
         /// Largest proof accepted.
         public var maxProofBytes = 2 << 20
         /// Concurrent PDS calls in all, shared fairly between hosts.

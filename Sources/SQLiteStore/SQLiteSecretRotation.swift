@@ -12,7 +12,10 @@ extension SQLiteSecretStore {
         return try await Self.escaping(escaping) { change throws(StoreError) in
             try await self.committer.write { db throws(StoreError) in
                 try Self.guarded {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?", arguments: [owner, name]) else {
+                    guard
+                        let row = try Row.fetchOne(
+                            db.cachedStatement(sql: "SELECT * FROM secrets WHERE owner = ? AND name = ?"), arguments: [owner, name])
+                    else {
                         throw StoreError.notFound
                     }
                     let before = Self.secret(row)
@@ -70,8 +73,8 @@ extension SQLiteSecretStore {
 
     /// Records a token's fingerprint in the history, in the caller's transaction; `tokenReused` if it is there.
     static func recordToken(_ db: Database, _ fingerprint: [UInt8], at: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO token_history (fingerprint, recorded_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [Data(fingerprint), at])
+        try db.cachedStatement(sql: "INSERT INTO token_history (fingerprint, recorded_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [Data(fingerprint), at])
         guard db.changesCount == 1 else { throw StoreError.tokenReused }
     }
 
@@ -182,12 +185,14 @@ extension SQLiteSecretStore {
 
     /// Writes every mutable column of `secret`'s row.
     static func write(_ db: Database, _ secret: StoredSecret) throws {
-        try db.execute(
+        // Cached: prepared once per connection, not per rotation.
+        try db.cachedStatement(
             sql: """
                 UPDATE secrets SET version = ?, sealed = ?, rotated_at = ?, previous_version = ?, previous_sealed = ?, previous_valid_until = ?,
                     overlap_seconds = ?, rotation_period_seconds = ?, policy_expires_at = ?, last_rotation_by = ?, expired_at = ?, fingerprint = ?
                 WHERE owner = ? AND name = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 secret.version, Data(secret.sealed), secret.rotatedAt, secret.previous?.version, secret.previous.map { Data($0.sealed) },
                 secret.previous?.validUntil, secret.policy.overlapSeconds, secret.policy.rotationPeriodSeconds, secret.policy.expiresAt,
@@ -196,8 +201,7 @@ extension SQLiteSecretStore {
     }
 
     static func append(_ db: Database, _ event: AuditEvent) throws {
-        try db.execute(
-            sql: "INSERT INTO secret_audit (owner, name, action, version, at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.cachedStatement(sql: "INSERT INTO secret_audit (owner, name, action, version, at, actor) VALUES (?, ?, ?, ?, ?, ?)").execute(
             arguments: [event.owner, event.name, event.action.rawValue, event.version, event.at, event.by?.rawValue])
     }
 

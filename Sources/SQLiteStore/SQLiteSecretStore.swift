@@ -152,12 +152,13 @@ public final class SQLiteSecretStore: SecretStore {
     public func claimNonce(issuer: String, jti: String, expiresAt: Int64, now: Int64) async throws(StoreError) -> Bool {
         try await committer.write { db throws(StoreError) in
             try Self.guarded {
-                if now % 64 == 0 { try db.execute(sql: "DELETE FROM nonces WHERE expires_at <= ?", arguments: [now]) }
-                try db.execute(
+                if now % 64 == 0 { try db.cachedStatement(sql: "DELETE FROM nonces WHERE expires_at <= ?").execute(arguments: [now]) }
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO nonces (issuer, jti, expires_at) VALUES (?, ?, ?)
                         ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at <= ?
-                        """, arguments: [issuer, jti, expiresAt, now])
+                        """
+                ).execute(arguments: [issuer, jti, expiresAt, now])
                 return db.changesCount > 0
             }
         }

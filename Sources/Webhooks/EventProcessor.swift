@@ -35,6 +35,9 @@ public final class EventProcessor: @unchecked Sendable {
     /// older value can never land after one that stored a newer value (the stored cursor never regresses).
     let cursorWrites = SerialSection()
     private var pendingCursor: Int64?
+    /// The value this process stored last (nil before its first write): a flush that would store it again is skipped,
+    /// so the read-backs settling while the cursor is held back cost no writes.
+    private var lastStored: Int64?
     private var lastFlush = ContinuousClock.now
 
     public init(
@@ -116,6 +119,7 @@ public final class EventProcessor: @unchecked Sendable {
             lock.withLock {
                 // Held back by a read-back: the event's own time stays pending, for the flush when it settles.
                 pendingCursor = stored < event.timeMicroseconds ? event.timeMicroseconds : nil
+                lastStored = stored
                 lastFlush = .now
             }
             return stored
@@ -142,11 +146,12 @@ public final class EventProcessor: @unchecked Sendable {
     /// Writes the latest cursor now (on shutdown, and periodically).
     public func flush() async throws(StoreError) {
         try await cursorWrites.run { () async throws(StoreError) -> Void in
-            guard let cursor = lock.withLock({ pendingCursor }) else { return }
+            guard let (cursor, last) = lock.withLock({ pendingCursor.map { ($0, lastStored) } }) else { return }
             let stored = durableCursor(cursor)
-            try await store.enqueue([], cursor: (Self.cursorName, stored))
+            if stored != last { try await store.enqueue([], cursor: (Self.cursorName, stored)) }
             lock.withLock {
                 if pendingCursor == cursor, stored == cursor { pendingCursor = nil }
+                lastStored = stored
                 lastFlush = .now
             }
         }

@@ -114,6 +114,23 @@ public final class WebhookRefresher: @unchecked Sendable {
         return true
     }
 
+    /// Holds the cursor at `time` as a change being read back does, until the returned closure settles it (and runs
+    /// what ``onSettled(_:)`` set, as an applied change does). For tests that build races around a settling
+    /// read-back without a network and its timeouts.
+    func pendingChange(at time: Int64) -> @Sendable () async -> Void {
+        lock.withLock {
+            pendingTimes[time, default: 0] += 1
+            pendingCount += 1
+        }
+        return { [self] in
+            lock.withLock {
+                if let count = pendingTimes[time] { pendingTimes[time] = count > 1 ? count - 1 : nil }
+                pendingCount -= 1
+            }
+            await lock.withLock({ settled })?()
+        }
+    }
+
     /// Waits until every change submitted so far is applied (for shutdown and tests).
     public func drain() async {
         while true {

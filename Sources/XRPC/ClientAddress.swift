@@ -8,10 +8,11 @@ import HTTPTypes
 /// not believed). A PDS proxying its users is one address, however many users it carries.
 public enum ClientAddress {
     /// The client's address; nil when the peer is unknown (an in-process test).
-    public static func resolve(peer: String?, forwardedFor: [String], trusted: Set<String>) -> String? {
+    /// `forwardedFor` is read only when the peer is a trusted proxy.
+    public static func resolve(peer: String?, forwardedFor: @autoclosure () -> [String], trusted: Set<String>) -> String? {
         guard let peer else { return nil }
         guard trusted.contains(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let hops = forwardedFor().flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() where !hop.isEmpty {
             guard hop.utf8.count <= 64, hop.utf8.allSatisfy(Self.isAddressByte) else { return peer }
             if !trusted.contains(hop) { return hop }

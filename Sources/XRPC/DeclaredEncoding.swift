@@ -13,8 +13,10 @@ struct DeclaredEncoding: Sendable {
     init(_ declared: String) {
         self.declared = declared
         lowercased = declared.lowercased()
-        pattern = MIMEPattern(declared)
         acceptsAnything = declared == "*/*"
+        // Only a glob is matched as a pattern; a concrete type is compared whole, so `application/ json` is not
+        // taken for `application/json` (it would skip the JSON parse and the input's validation).
+        pattern = declared.contains("*") ? MIMEPattern(declared) : nil
     }
 
     /// Whether `essence` (a MIME type already reduced by ``XRPCService/mimeEssence(_:)``: no parameters, lower

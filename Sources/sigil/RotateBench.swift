@@ -18,22 +18,60 @@ struct RotateBench: AsyncParsableCommand {
     @Option(help: "Seconds to run.") var duration = 10
     @Option(help: "Tokens to sign in advance (must exceed the requests wrk will send).") var tokens = 150_000
 
+    @Option(help: "Another `sigil` binary (a build of an older commit) to alternate with, under the same load; prints both and the ratio.")
+    var against: String?
+    @Option(help: "With --against: rounds of (the other binary, this one), alternated.") var rounds = 3
+
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sigil-bench-rotate-\(getpid())").path
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1…20") }
+        let this = ProcessInfo.processInfo.arguments[0]
+        guard let against else {
+            let result = try await measure(binary: this, echo: true)
+            print(String(format: "sigil: %.0f rotations/s, p50 %@, p99 %@", result.requestsPerSecond, result.p50, result.p99))
+            return
+        }
+        guard FileManager.default.isExecutableFile(atPath: against) else { throw ValidationError("--against: \(against) is not an executable") }
+        var ratios: [Double] = []
+        for round in 1...rounds {
+            let other = try await measure(binary: against, echo: round == 1)
+            let ours = try await measure(binary: this, echo: round == 1)
+            let ratio = other.requestsPerSecond > 0 ? ours.requestsPerSecond / other.requestsPerSecond : .infinity
+            ratios.append(ratio)
+            print(
+                String(
+                    format: "round %d: other %.0f rotations/s (p99 %@); this %.0f rotations/s (p99 %@); this ÷ other = %.2f",
+                    round, other.requestsPerSecond, other.p99, ours.requestsPerSecond, ours.p99, ratio))
+        }
+        print("ratios: " + ratios.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+    }
+
+    /// One run: a fresh data directory and `binary serve` on it, a secret per connection, JWTs signed in advance,
+    /// wrk; what wrk measured. Every answer must be 200 (wrk's non-2xx count is checked).
+    func measure(binary: String, echo: Bool) async throws -> XRPCBench.Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sigil-bench-rotate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let identity = try DevelopmentIdentity.loadOrCreate(dataDirectory: directory)
 
         let server = Process()
-        server.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+        server.executableURL = URL(fileURLWithPath: binary)
         server.arguments = ["serve", "--dev", "--port", "0", "--data-dir", directory, "--rate-limit", "0", "--log-level", "notice"]
         let errors = Pipe()
         server.standardError = errors
         try server.run()
-        defer { server.terminate() }
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
         let port = try await Self.listeningPort(errors)
+        // Keep reading what it writes, so a full pipe never blocks it.
+        Thread.detachNewThread {
+            while !errors.fileHandleForReading.availableData.isEmpty {}
+        }
         let base = "http://127.0.0.1:\(port)"
-        print("sigil serve (SQLite in \(directory)) on \(base)")
+        if echo { print("\(binary) serve (SQLite in \(directory)) on \(base)") }
 
         let names = (0..<connections).map { "bench-\($0)" }
         for name in names {
@@ -41,7 +79,7 @@ struct RotateBench: AsyncParsableCommand {
             guard try Self.post(base, "create", name: name, token: token) == 200 else { throw ValidationError("cannot create \(name)") }
         }
 
-        print("signing \(tokens) service JWTs…")
+        if echo { print("signing \(tokens) service JWTs…") }
         let tokenFile = (directory as NSString).appendingPathComponent("tokens.txt")
         var lines = ""
         lines.reserveCapacity(tokens * 420)
@@ -76,12 +114,21 @@ struct RotateBench: AsyncParsableCommand {
         """.write(toFile: script, atomically: true, encoding: .utf8)
 
         let arguments = ["-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-s", script, base]
-        print("wrk " + arguments.joined(separator: " "))
+        if echo { print("wrk " + arguments.joined(separator: " ")) }
         let wrk = Process()
         wrk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         wrk.arguments = ["wrk"] + arguments
+        let output = Pipe()
+        wrk.standardOutput = output
         try wrk.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
         wrk.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        if let failed = text.split(separator: "\n").first(where: { $0.contains("Non-2xx or 3xx responses") }) {
+            throw ValidationError("\(binary): not every rotation succeeded (\(failed.trimmingCharacters(in: .whitespaces)))")
+        }
+        guard let result = XRPCBench.parse(text) else { throw ValidationError("wrk did not report: \(text)") }
+        return result
     }
 
     static func post(_ base: String, _ method: String, name: String, token: String) throws -> Int {

@@ -122,10 +122,15 @@ struct ServeOptions: ParsableArguments {
     var jetstreamUrl: String?
 
     @Option(
-        help: "Close a connection that sends nothing for this many seconds; a request head must arrive within it (SIGIL_IDLE_TIMEOUT, default 30).")
+        help:
+            "Close a connection that sends nothing for this many seconds; a request head must arrive within it, and a body that stops is cut off by it (SIGIL_IDLE_TIMEOUT, default 30)."
+    )
     var idleTimeout: Int?
 
-    @Option(help: "A request body must arrive in full within this many seconds, else 408 (SIGIL_BODY_TIMEOUT, default 10).")
+    @Option(
+        help:
+            "A request body still arriving after this many seconds gets 408 (SIGIL_BODY_TIMEOUT, default 10); one that stops arriving is closed at --idle-timeout."
+    )
     var bodyTimeout: Int?
 
     @Option(help: "Days a delivered delivery stays visible before it is pruned (SIGIL_KEEP_DELIVERED_DAYS, default 7; 1–3650).")

@@ -162,7 +162,7 @@ extension LexiconResolutionTests {
             try await world.publish(Self.other, seed: 12, schemas: [recordSchema("org.quiet.app.note")])
             await world.setEndpoint(Self.other, "http://localhost:\(await world.port)")
             await world.setTXT("_lexicon.app.quiet.org", ["did=\(Self.other)"])
-            var limits = LexiconResolver.Limits()
+            var limits = LexiconResolver.Limits.roomy
             (limits.concurrency, limits.slotWait, limits.deadline) = (4, .milliseconds(500), .seconds(30))
             try await world.withResolver(limits: limits) { resolver in
                 try await withThrowingTaskGroup(of: String.self) { group in

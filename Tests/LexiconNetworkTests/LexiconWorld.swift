@@ -218,7 +218,7 @@ actor LexiconWorld {
     /// Runs `body` with a resolver for this world: its DNS server, its PLC directory, loopback allowed; the
     /// resolver's pinned HTTP clients are shut down after.
     nonisolated func withResolver<T: Sendable>(
-        limits: LexiconResolver.Limits = LexiconResolver.Limits(), _ body: (LexiconResolver) async throws -> T
+        limits: LexiconResolver.Limits = .roomy, _ body: (LexiconResolver) async throws -> T
     ) async throws -> T {
         try await LexiconResolver.withResolver(
             dns: try DNSTXTResolver(server: dns.server, timeout: .seconds(3)), plcURL: await base + "/plc", insecureLoopback: true, limits: limits,
@@ -257,4 +257,14 @@ func commitEvent(did: String, time: Int64, operation: String = "create", collect
         commit["cid"] = "bafyreidfayvfuwqa7qlnopdjiqrxzs6blmoeu4rujcjtnci5beludirz2a"
     }
     return ["did": .string(did), "time_us": .integer(time), "kind": "commit", "commit": .object(commit)]
+}
+
+extension LexiconResolver.Limits {
+    /// The defaults, but a DID document may take 30 s: these tests are not about that deadline, and at the start of
+    /// a full parallel run on two cores a loopback directory can take longer than the real 5 s to answer.
+    static var roomy: LexiconResolver.Limits {
+        var limits = LexiconResolver.Limits()
+        limits.didDeadline = .seconds(30)
+        return limits
+    }
 }

@@ -29,7 +29,7 @@ import Testing
         try await world.serve {
             try await world.publish(Self.author, seed: 11, schemas: [recordSchema(Self.post)])
             await world.setTXT(LexiconResolutionTests.txt, ["did=\(Self.author)"])
-            var resolverLimits = LexiconResolver.Limits()
+            var resolverLimits = LexiconResolver.Limits.roomy
             resolverLimits.failureTTL = .zero
             // Long enough for a loaded machine (a full parallel test run); the hanging-PDS tests pass a short one.
             resolverLimits.deadline = deadline

@@ -22,6 +22,8 @@ struct DestinationGuardDNSTests {
         try await network.serve { () async throws -> Void in
             let dns = StandInDNS(["rebind.sigil-test.invalid": [Self.loopback]])
             let guardian = DestinationGuard(insecureLoopback: true, resolver: dns)
+            // Shut down on every path: a client dropped unshut traps in a debug build and takes the whole run down.
+            defer { Task { await guardian.shutdown() } }
             let port = await network.port
             for spelling in ["Rebind.Sigil-Test.Invalid", "REBIND.SIGIL-TEST.INVALID", "rebind.sigil-test.invalid"] {
                 let destination = try await guardian.destination(for: "http://\(spelling):\(port)/hook")
@@ -34,7 +36,6 @@ struct DestinationGuardDNSTests {
             }
             #expect(await network.received.count == 3)
             #expect(dns.lookups == ["rebind.sigil-test.invalid"], "one lookup, by the guard, for every spelling")
-            await guardian.shutdown()
         }
     }
 

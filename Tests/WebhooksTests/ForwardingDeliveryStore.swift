@@ -31,6 +31,14 @@ class ForwardingDeliveryStore: DeliveryStore, @unchecked Sendable {
     func deferHost(_ host: String, until: Int64, error: String, retryDelays: [Int64], at: Int64) async throws(StoreError) -> Int {
         try await base.deferHost(host, until: until, error: error, retryDelays: retryDelays, at: at)
     }
+    func claimFairly(
+        now: Int64, after: String, accountsLimit: Int, countingUpTo: Int, excludingHosts: [String], leaseUntil: Int64,
+        allocate: @escaping @Sendable ([OwnerDue]) -> [OwnerDue]
+    ) async throws(StoreError) -> (due: [OwnerDue], claimed: [Delivery]) {
+        try await base.claimFairly(
+            now: now, after: after, accountsLimit: accountsLimit, countingUpTo: countingUpTo, excludingHosts: excludingHosts,
+            leaseUntil: leaseUntil, allocate: allocate)
+    }
     func releaseAllLeases() async throws(StoreError) { try await base.releaseAllLeases() }
     func queueBytes() async throws(StoreError) -> Int64 { try await base.queueBytes() }
     func queuedBodyBytes(owner: String) async throws(StoreError) -> Int64 { try await base.queuedBodyBytes(owner: owner) }

@@ -97,13 +97,28 @@ struct XRPCInputTests {
         }
     }
 
-    @Test func wrongContentType() async throws {
+    /// Only `application/json` itself (any case, with parameters) is the declared JSON encoding. A space inside it
+    /// is another type: taken for JSON, the body would skip the parse and the input's validation.
+    @Test(arguments: [
+        ("text/plain", "text/plain"), ("application/ json", "application/ json"), ("application /json", "application /json"),
+        ("application/json2", "application/json2"), ("application/*", "application/*"), ("*/*", "*/*"),
+    ])
+    func wrongContentType(_ contentType: String, _ named: String) async throws {
         try await testApplication(testService()).test(.router) { client in
             expectXRPCError(
                 try await client.execute(
                     uri: "/xrpc/com.example.echo", method: .post,
-                    headers: [.contentType: "text/plain"], body: body("hi")),
-                .badRequest, "InvalidRequest", "Wrong request encoding (Content-Type): text/plain")
+                    headers: [.contentType: contentType], body: body(#"{"text":"hi"}"#)),
+                .badRequest, "InvalidRequest", "Wrong request encoding (Content-Type): \(named)")
+        }
+    }
+
+    @Test(arguments: ["application/json", "Application/JSON", "application/json; charset=utf-8", " application/json ;charset=UTF-8"])
+    func contentTypeSpellingsOfJSON(_ contentType: String) async throws {
+        try await testApplication(testService()).test(.router) { client in
+            let response = try await client.execute(
+                uri: "/xrpc/com.example.echo", method: .post, headers: [.contentType: contentType], body: body(#"{"text":"hi"}"#))
+            #expect(response.status == .ok, "\(contentType)")
         }
     }
 
