@@ -195,7 +195,7 @@ public struct XRPCService: Sendable {
 
     /// Validates with the lexicon; failures are `400 InvalidRequest` carrying the validator's message.
     private func validated(_ value: JSONValue, method: XRPCMethodTable.Entry, part: MethodPart) throws(XRPCError) -> JSONValue {
-        guard let result = methods.catalog.validate(value, method: method.schema, part: part, options: .init(applyDefaults: true)) else {
+        guard let result = methods.catalog.validate(value, methodSchema: method.schema, part: part, options: .init(applyDefaults: true)) else {
             return value  // No schema for this part: nothing to check.
         }
         switch result {
@@ -286,7 +286,7 @@ public struct XRPCService: Sendable {
                 throw bug("output is not valid JSON: \(error.description)")
             }
         }
-        if case .invalid(let error) = methods.catalog.validate(value, method: method.schema, part: .output) {
+        if case .invalid(let error) = methods.catalog.validate(value, methodSchema: method.schema, part: .output) {
             throw bug(error.message)
         }
     }

@@ -103,14 +103,14 @@ extension LexiconCatalog {
         options: ValidationOptions = .init()
     ) throws(SchemaLookupError) -> ValidationResult {
         let method = try methodSchema(nsid)
-        guard let result = validate(value, method: method, part: part, options: options) else { throw .noSchema(nsid, part) }
+        guard let result = validate(value, methodSchema: method, part: part, options: options) else { throw .noSchema(nsid, part) }
         return result
     }
 
     /// Validates a method's params, input body or output body against its schema, already looked up (a server
     /// keeps it per method rather than finding it by NSID for every request); nil when that part has no schema.
     public func validate(
-        _ value: JSONValue, method: MethodSchema, part: MethodPart, options: ValidationOptions = .init()
+        _ value: JSONValue, methodSchema method: MethodSchema, part: MethodPart, options: ValidationOptions = .init()
     ) -> ValidationResult? {
         let schema: FieldSchema
         switch part {
