@@ -147,11 +147,9 @@ struct HostileNetworkTests {
             #expect(try await webhooksActive(url, 1))
             await network.emit(commitEvent(did: bob, time: 3_000, operation: "create", collection: "app.bsky.feed.post", rkey: "p1", record: [:]))
             #expect(try await network.waitForUniqueDeliveries(1, timeout: .seconds(20)))
+            // The condition, not a stopwatch: bob's delivery arrived while alice's read-back was still dripping, so
+            // nothing of his waited for it (a wall-clock bound here failed on a loaded CI machine at 8.06 s).
             #expect(await drip.finished == 0, "bob's delivery waited for alice's dripping PDS")
-            // And well inside the read-back's 10 s deadline: nothing waited for it (the bound is the promise).
-            let dripStarted = try #require(await drip.firstOpened)
-            let arrived = try #require(await network.arrivals.first)
-            #expect(arrived - dripStarted < .seconds(8), "bob's delivery came \(arrived - dripStarted) after alice's read-back began")
             // The read-back's overall deadline (10 s) ends the drip, which would otherwise go on for a minute.
             #expect(try await eventually(.seconds(25)) { await drip.finished == 1 })
             #expect(try await eventually { (await drip.lastDuration ?? .zero) < .seconds(15) })
