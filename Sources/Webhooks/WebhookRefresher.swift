@@ -99,8 +99,7 @@ public final class WebhookRefresher: @unchecked Sendable {
     /// Queues the change behind the webhook's previous one, if there is room; under `lock`.
     private func admitLocked(_ event: JetstreamEvent, key: String, holdsCursor: Bool) -> Bool {
         guard pendingCount < maxPending else { return false }
-        if holdsCursor { pendingTimes[event.timeMicroseconds, default: 0] += 1 }
-        pendingCount += 1
+        holdLocked(cursorAt: holdsCursor ? event.timeMicroseconds : nil)
         let previous = chains[key]?.task
         nextID &+= 1
         let id = nextID
@@ -118,17 +117,27 @@ public final class WebhookRefresher: @unchecked Sendable {
     /// what ``onSettled(_:)`` set, as an applied change does). For tests that build races around a settling
     /// read-back without a network and its timeouts.
     func pendingChange(at time: Int64) -> @Sendable () async -> Void {
-        lock.withLock {
-            pendingTimes[time, default: 0] += 1
-            pendingCount += 1
-        }
+        lock.withLock { holdLocked(cursorAt: time) }
         return { [self] in
-            lock.withLock {
-                if let count = pendingTimes[time] { pendingTimes[time] = count > 1 ? count - 1 : nil }
-                pendingCount -= 1
-            }
+            let waiters = lock.withLock { releaseLocked(cursorAt: time) }
+            for waiter in waiters { waiter.resume() }
             await lock.withLock({ settled })?()
         }
+    }
+
+    /// Counts one more change pending, holding the cursor at `time` if given; under `lock`.
+    private func holdLocked(cursorAt time: Int64?) {
+        if let time { pendingTimes[time, default: 0] += 1 }
+        pendingCount += 1
+    }
+
+    /// Counts one change fewer (and its hold on the cursor, if it had one); the submitters waiting for room, to
+    /// resume outside the lock. Under `lock`.
+    private func releaseLocked(cursorAt time: Int64?) -> [CheckedContinuation<Void, Never>] {
+        if let time, let count = pendingTimes[time] { pendingTimes[time] = count > 1 ? count - 1 : nil }
+        pendingCount -= 1
+        defer { roomWaiters = [] }
+        return roomWaiters
     }
 
     /// Waits until every change submitted so far is applied (for shutdown and tests).
@@ -168,14 +177,9 @@ public final class WebhookRefresher: @unchecked Sendable {
 
     private func finished(_ event: JetstreamEvent, key: String, id: UInt64, holdsCursor: Bool) {
         let waiters: [CheckedContinuation<Void, Never>] = lock.withLock {
-            if holdsCursor, let count = pendingTimes[event.timeMicroseconds] {
-                pendingTimes[event.timeMicroseconds] = count > 1 ? count - 1 : nil
-            }
-            pendingCount -= 1
             // Only the chain's last task removes it: a newer one may have been queued behind this one.
             if chains[key]?.id == id { chains[key] = nil }
-            defer { roomWaiters = [] }
-            return roomWaiters
+            return releaseLocked(cursorAt: holdsCursor ? event.timeMicroseconds : nil)
         }
         for waiter in waiters { waiter.resume() }
     }

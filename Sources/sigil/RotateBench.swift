@@ -31,18 +31,9 @@ struct RotateBench: AsyncParsableCommand {
             return
         }
         guard FileManager.default.isExecutableFile(atPath: against) else { throw ValidationError("--against: \(against) is not an executable") }
-        var ratios: [Double] = []
-        for round in 1...rounds {
-            let other = try await measure(binary: against, echo: round == 1)
-            let ours = try await measure(binary: this, echo: round == 1)
-            let ratio = other.requestsPerSecond > 0 ? ours.requestsPerSecond / other.requestsPerSecond : .infinity
-            ratios.append(ratio)
-            print(
-                String(
-                    format: "round %d: other %.0f rotations/s (p99 %@); this %.0f rotations/s (p99 %@); this ÷ other = %.2f",
-                    round, other.requestsPerSecond, other.p99, ours.requestsPerSecond, ours.p99, ratio))
-        }
-        print("ratios: " + ratios.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+        try await alternatedRounds(
+            rounds, baseline: "other", this: "this", unit: "rotations/s",
+            baseline: { echo in try await measure(binary: against, echo: echo) }, this: { echo in try await measure(binary: this, echo: echo) })
     }
 
     /// One run: a fresh data directory and `binary serve` on it, a secret per connection, JWTs signed in advance,

@@ -71,18 +71,9 @@ struct XRPCBench: AsyncParsableCommand {
             _ = try await request.body.collect(upTo: 1 << 20)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: constant))
         }
-        var ratios: [Double] = []
-        for round in 1...rounds {
-            let base = try await measure(bare, echo: round == 1)
-            let ours = try await measure(sigil, echo: round == 1)
-            let ratio = ours.requestsPerSecond / base.requestsPerSecond
-            ratios.append(ratio)
-            print(
-                String(
-                    format: "round %d: bare route %.0f requests/s (p99 %@); sigil %.0f requests/s (p99 %@); sigil ÷ bare = %.2f",
-                    round, base.requestsPerSecond, base.p99, ours.requestsPerSecond, ours.p99, ratio))
-        }
-        print("ratios: " + ratios.map { String(format: "%.2f", $0) }.joined(separator: ", "))
+        try await alternatedRounds(
+            rounds, baseline: "bare route", this: "sigil", unit: "requests/s",
+            baseline: { echo in try await measure(bare, echo: echo) }, this: { echo in try await measure(sigil, echo: echo) })
     }
 
     /// Serves `router` on a loopback port, runs wrk against the echo procedure, stops; what wrk measured.
